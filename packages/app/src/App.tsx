@@ -1,0 +1,8 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import kafkaHubPlugin from '@internal/plugin-kafka-hub/alpha';
+import { navModule } from './modules/nav';
+
+export default createApp({
+  features: [catalogPlugin, kafkaHubPlugin, navModule],
+});

@@ -1,0 +1,36 @@
+import { ServiceHealth } from '@internal/plugin-kafka-hub-common';
+import { SchemaRegistryConfig } from '../config/types';
+import { SchemaRegistryClient } from '../schemaRegistry';
+import { withTimeout } from './withTimeout';
+
+/** Reads the global compatibility level: the cheapest call that proves the API answers. */
+export async function checkSchemaRegistry(
+  config: SchemaRegistryConfig | undefined,
+  timeoutMs: number,
+): Promise<ServiceHealth> {
+  if (!config) {
+    return { status: 'not-configured' };
+  }
+  const started = Date.now();
+  const client = new SchemaRegistryClient({
+    ...config,
+    timeoutMs: Math.min(config.timeoutMs, timeoutMs),
+  });
+  try {
+    const compatibility = await withTimeout(
+      client.getGlobalCompatibility(),
+      timeoutMs,
+      `Schema Registry did not answer within ${timeoutMs} ms`,
+    );
+    return {
+      status: 'up',
+      latencyMs: Date.now() - started,
+      details: { compatibility },
+    };
+  } catch (error) {
+    return {
+      status: 'down',
+      error: error instanceof Error ? error.message : String(error),
+    };
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Kafka Hub backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { kafkaHubPlugin as default } from './plugin';

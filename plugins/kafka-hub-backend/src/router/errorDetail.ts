@@ -1,0 +1,26 @@
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+
+export type ErrorDetail = 'full' | 'brief';
+
+/** Admins get whole error texts; everyone else their first line. */
+export async function errorDetailFor(
+  credentials: BackstageCredentials,
+  permissions: PermissionsService,
+): Promise<ErrorDetail> {
+  const [decision] = await permissions.authorize(
+    [{ permission: kafkaHubAdminReadPermission }],
+    { credentials },
+  );
+  return decision.result === AuthorizeResult.ALLOW ? 'full' : 'brief';
+}
+
+/** The first line of an error text, for callers without admin read. */
+export function briefError(error: string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  return error.split('\n', 1)[0].trim();
+}

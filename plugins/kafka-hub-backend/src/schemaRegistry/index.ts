@@ -1,0 +1,1 @@
+export { SchemaRegistryClient, SchemaRegistryError } from './SchemaRegistryClient';

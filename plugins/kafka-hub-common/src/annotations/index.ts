@@ -1,0 +1,9 @@
+export * from './constants';
+export * from './types';
+export {
+  parseKafkaAnnotations,
+  isKafkaApplication,
+  formatAnnotationError,
+} from './parseKafkaAnnotations';
+export type { AnnotatedEntity } from './parseKafkaAnnotations';
+export * from './namespace';

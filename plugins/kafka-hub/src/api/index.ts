@@ -1,0 +1,3 @@
+export { kafkaHubApiRef } from './KafkaHubApi';
+export type { KafkaHubApi } from './KafkaHubApi';
+export { KafkaHubClient } from './KafkaHubClient';

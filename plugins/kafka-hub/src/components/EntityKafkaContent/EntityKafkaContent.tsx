@@ -1,0 +1,71 @@
+import { InfoCard, StructuredMetadataTable, WarningPanel } from '@backstage/core-components';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  applicationPrefix,
+  formatAnnotationError,
+  parseKafkaAnnotations,
+} from '@internal/plugin-kafka-hub-common';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+
+/**
+ * The entity `Kafka` tab: what the entity declares (application, namespace,
+ * environments, topics, linked groups and subjects), and every malformed
+ * annotation named with its bad value.
+ *
+ * @public
+ */
+export const EntityKafkaContent = () => {
+  const { entity } = useEntity();
+  const { value, errors } = parseKafkaAnnotations(entity);
+
+  const metadata: Record<string, string> = {};
+  if (value.application) {
+    metadata.Application = value.application;
+    metadata.Namespace = `${applicationPrefix(value.application)}*`;
+  }
+  metadata.Environments = value.environments?.join(', ') ?? 'All configured';
+  metadata.Topics =
+    value.topics
+      .map(t =>
+        value.application
+          ? `${applicationPrefix(value.application)}${t.name}${t.partitions ? ` (${t.partitions} partitions)` : ''}`
+          : t.name,
+      )
+      .join(', ') || 'None declared';
+  if (value.consumerGroups.length > 0) {
+    metadata['Linked consumer groups'] = value.consumerGroups
+      .map(g => `${g.environment}/${g.groupId}`)
+      .join(', ');
+  }
+  if (value.schemaSubjects.length > 0) {
+    metadata['Linked schema subjects'] = value.schemaSubjects
+      .map(s => `${s.environment}/${s.subject}`)
+      .join(', ');
+  }
+
+  return (
+    <Grid container spacing={3}>
+      {errors.length > 0 && (
+        <Grid item xs={12}>
+          <WarningPanel
+            severity="error"
+            title={`${errors.length} malformed Kafka Hub annotation${errors.length === 1 ? '' : 's'}`}
+            defaultExpanded
+          >
+            {errors.map(error => (
+              <Typography key={error.annotation} variant="body2" component="p">
+                {formatAnnotationError(error)}
+              </Typography>
+            ))}
+          </WarningPanel>
+        </Grid>
+      )}
+      <Grid item xs={12} md={8}>
+        <InfoCard title="Kafka application">
+          <StructuredMetadataTable metadata={metadata} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+};

@@ -1,0 +1,97 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+  Table,
+  TableColumn,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EnvironmentHealth } from '@internal/plugin-kafka-hub-common';
+import Typography from '@material-ui/core/Typography';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { kafkaHubApiRef } from '../../api';
+import { ServiceStatus } from './ServiceStatus';
+
+const detail = (env: EnvironmentHealth) => {
+  const d = env.kafka.details;
+  if (!d) return '';
+  return `${d.brokers} broker${d.brokers === 1 ? '' : 's'}${d.sasl ? ', SASL' : ''}`;
+};
+
+const columns: TableColumn<EnvironmentHealth>[] = [
+  {
+    title: 'Environment',
+    field: 'environment',
+    highlight: true,
+    width: '15%',
+  },
+  {
+    title: 'Kafka',
+    render: env => (
+      <>
+        <ServiceStatus health={env.kafka} />
+        <Typography variant="caption" color="textSecondary">
+          {detail(env)}
+        </Typography>
+      </>
+    ),
+  },
+  {
+    title: 'Schema Registry',
+    render: env => <ServiceStatus health={env.schemaRegistry} />,
+  },
+  {
+    title: 'Checked',
+    width: '15%',
+    render: env => new Date(env.checkedAt).toLocaleTimeString(),
+  },
+];
+
+/**
+ * Live reachability of each environment's Kafka cluster and Schema Registry,
+ * with a refresh action.
+ *
+ * @public
+ */
+export const HealthOverview = () => {
+  const api = useApi(kafkaHubApiRef);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.getHealth(),
+    [api],
+  );
+
+  if (loading && !value) {
+    return <Progress />;
+  }
+  if (error) {
+    return <ResponseErrorPanel error={error} title="Could not load cluster health" />;
+  }
+  if (!value?.configured) {
+    return (
+      <EmptyState
+        missing="info"
+        title="Kafka Hub is not configured"
+        description="No environments are configured. Add kafkaHub.environments to app-config.yaml, with each environment's Kafka brokers and Schema Registry."
+      />
+    );
+  }
+  return (
+    <Table<EnvironmentHealth>
+      title="Clusters"
+      subtitle="Reachability of each environment's Kafka cluster and Schema Registry"
+      isLoading={loading}
+      options={{ paging: false, search: false, padding: 'dense' }}
+      columns={columns}
+      data={value.environments}
+      actions={[
+        {
+          icon: () => <RefreshIcon />,
+          tooltip: 'Refresh',
+          isFreeAction: true,
+          onClick: () => retry(),
+        },
+      ]}
+    />
+  );
+};

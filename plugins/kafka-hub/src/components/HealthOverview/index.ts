@@ -1,0 +1,1 @@
+export { HealthOverview } from './HealthOverview';

@@ -1,0 +1,1 @@
+export { KafkaHubPage } from './KafkaHubPage';

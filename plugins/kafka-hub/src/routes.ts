@@ -1,0 +1,4 @@
+import { createRouteRef } from '@backstage/core-plugin-api';
+
+/** The `/kafka-hub` page. */
+export const rootRouteRef = createRouteRef({ id: 'kafka-hub' });
