@@ -1,4 +1,4 @@
-import { BackstageIdentityResponse } from '@backstage/plugin-auth-node';
+import { UserInfoService } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   isPermission,
@@ -7,6 +7,7 @@ import {
 import {
   PermissionPolicy,
   PolicyQuery,
+  PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
   catalogConditions,
@@ -26,19 +27,22 @@ import {
  * Kafka Hub. Other plugins' permissions are allowed, as in a fresh app.
  */
 export class KafkaHubDemoPolicy implements PermissionPolicy {
-  constructor(private readonly adminGroups: string[]) {}
-
-  private isAdmin(user?: BackstageIdentityResponse): boolean {
-    const refs = user?.identity.ownershipEntityRefs ?? [];
-    return refs.some(ref => this.adminGroups.includes(ref.toLocaleLowerCase('en-US')));
-  }
+  constructor(
+    private readonly userInfo: UserInfoService,
+    private readonly adminGroups: string[],
+  ) {}
 
   async handle(
     request: PolicyQuery,
-    user?: BackstageIdentityResponse,
+    user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
     const { permission } = request;
-    const admin = this.isAdmin(user);
+    const ownershipEntityRefs = user
+      ? (await this.userInfo.getUserInfo(user.credentials)).ownershipEntityRefs
+      : [];
+    const admin = ownershipEntityRefs.some(ref =>
+      this.adminGroups.includes(ref.toLocaleLowerCase('en-US')),
+    );
 
     if (
       isPermission(permission, kafkaHubAdminReadPermission) ||
@@ -55,9 +59,7 @@ export class KafkaHubDemoPolicy implements PermissionPolicy {
       if (!user) return { result: AuthorizeResult.DENY };
       return createCatalogConditionalDecision(
         permission,
-        catalogConditions.isEntityOwner({
-          claims: user.identity.ownershipEntityRefs,
-        }),
+        catalogConditions.isEntityOwner({ claims: ownershipEntityRefs }),
       );
     }
 

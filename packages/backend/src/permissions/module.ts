@@ -11,14 +11,18 @@ export const kafkaHubDemoPolicyModule = createBackendModule({
   moduleId: 'kafka-hub-demo-policy',
   register(reg) {
     reg.registerInit({
-      deps: { config: coreServices.rootConfig, policy: policyExtensionPoint },
-      async init({ config, policy }) {
+      deps: {
+        config: coreServices.rootConfig,
+        userInfo: coreServices.userInfo,
+        policy: policyExtensionPoint,
+      },
+      async init({ config, userInfo, policy }) {
         const adminGroups = (
           config.getOptionalStringArray('kafkaHubDemo.adminGroups') ?? [
             'group:default/kafka-platform',
           ]
         ).map(ref => ref.toLocaleLowerCase('en-US'));
-        policy.setPolicy(new KafkaHubDemoPolicy(adminGroups));
+        policy.setPolicy(new KafkaHubDemoPolicy(userInfo, adminGroups));
       },
     });
   },

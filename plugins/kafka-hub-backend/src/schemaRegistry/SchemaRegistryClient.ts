@@ -78,17 +78,21 @@ export class SchemaRegistryClient {
   }
 }
 
-/** Node's fetch hides the socket error in `cause`; surface it. */
+/**
+ * Node's fetch hides the socket error in `cause`; surface it. Errors are
+ * duck-typed: undici's come from another realm under test runners.
+ */
 function describeFetchError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError' || error.name === 'AbortError') {
+  const e = error as { name?: string; message?: string; cause?: unknown };
+  if (e && typeof e === 'object' && typeof e.message === 'string') {
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') {
       return `No answer within ${timeoutMs} ms`;
     }
-    const cause = (error as { cause?: unknown }).cause;
-    if (cause instanceof Error) {
-      return `${error.message}: ${cause.message}`;
+    const cause = e.cause as { message?: string; code?: string } | undefined;
+    if (cause && typeof cause.message === 'string') {
+      return `${e.message}: ${cause.message}`;
     }
-    return error.message;
+    return e.message;
   }
   return String(error);
 }

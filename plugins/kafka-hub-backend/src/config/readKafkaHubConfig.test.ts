@@ -1,0 +1,125 @@
+import { ConfigReader } from '@backstage/config';
+import { readKafkaHubConfig } from './readKafkaHubConfig';
+
+const env = (overrides: object) =>
+  new ConfigReader({
+    kafkaHub: {
+      environments: {
+        dev: { kafka: { brokers: ['127.0.0.1:9092'] }, ...overrides },
+      },
+    },
+  });
+
+describe('readKafkaHubConfig', () => {
+  it('yields no environments without a kafkaHub section', () => {
+    expect(readKafkaHubConfig(new ConfigReader({}))).toEqual({
+      environments: [],
+      health: { timeoutMs: 5000 },
+    });
+  });
+
+  it('applies defaults', () => {
+    const config = readKafkaHubConfig(env({}));
+    expect(config.environments).toEqual([
+      {
+        name: 'dev',
+        kafka: {
+          brokers: ['127.0.0.1:9092'],
+          clientId: 'backstage-kafka-hub',
+          ssl: false,
+          sasl: undefined,
+          connectionTimeoutMs: 3000,
+          requestTimeoutMs: 10000,
+        },
+        schemaRegistry: undefined,
+      },
+    ]);
+  });
+
+  it('reads SASL and the registry, trimming trailing slashes', () => {
+    const config = readKafkaHubConfig(
+      new ConfigReader({
+        kafkaHub: {
+          environments: {
+            prod: {
+              kafka: {
+                brokers: ['b1:9094', 'b2:9094'],
+                ssl: true,
+                sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' },
+              },
+              schemaRegistry: {
+                url: 'https://registry.example.com/apis/ccompat/v7/',
+                username: 'ru',
+                password: 'rp',
+              },
+            },
+          },
+          health: { timeoutMs: 1500 },
+        },
+      }),
+    );
+    expect(config.environments[0].kafka.sasl).toEqual({
+      mechanism: 'scram-sha-512',
+      username: 'u',
+      password: 'p',
+    });
+    expect(config.environments[0].schemaRegistry).toEqual({
+      url: 'https://registry.example.com/apis/ccompat/v7',
+      username: 'ru',
+      password: 'rp',
+      timeoutMs: 10000,
+    });
+    expect(config.health.timeoutMs).toBe(1500);
+  });
+
+  it.each([
+    [{ kafka: { brokers: [] } }, 'kafkaHub.environments.dev.kafka.brokers must list at least one broker'],
+    [{ kafka: { brokers: ['localhost'] } }, '"localhost" is not of the form host:port'],
+    [
+      { kafka: { brokers: ['h:1'], sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } } },
+      'kafkaHub.environments.dev.kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"',
+    ],
+    [
+      { kafka: { brokers: ['h:1'], connectionTimeoutMs: -5 } },
+      'kafkaHub.environments.dev.kafka.connectionTimeoutMs must be a positive whole number, got -5',
+    ],
+    [{ schemaRegistry: { url: 'not a url' } }, 'kafkaHub.environments.dev.schemaRegistry.url is not a valid URL'],
+    [{ schemaRegistry: { url: 'ftp://x' } }, 'must use http or https'],
+    [
+      { schemaRegistry: { url: 'http://x', username: 'only-user' } },
+      'kafkaHub.environments.dev.schemaRegistry needs both username and password, or neither',
+    ],
+  ])('names the bad key in %j', (overrides, message) => {
+    const config = env(
+      'kafka' in overrides ? overrides : { kafka: { brokers: ['h:1'] }, ...overrides },
+    );
+    expect(() => readKafkaHubConfig(config)).toThrow(message);
+  });
+
+  it('rejects a bad environment name', () => {
+    expect(() =>
+      readKafkaHubConfig(
+        new ConfigReader({
+          kafkaHub: {
+            environments: { [`e${'x'.repeat(63)}`]: { kafka: { brokers: ['h:1'] } } },
+          },
+        }),
+      ),
+    ).toThrow('is not a valid environment name');
+  });
+
+  it('does not put secrets into error messages', () => {
+    const config = env({
+      kafka: {
+        brokers: ['h:1'],
+        sasl: { mechanism: 'nope', username: 'user-x', password: 'TOPSECRET' },
+      },
+    });
+    expect(() => readKafkaHubConfig(config)).toThrow(/mechanism/);
+    try {
+      readKafkaHubConfig(config);
+    } catch (error) {
+      expect(String(error)).not.toContain('TOPSECRET');
+    }
+  });
+});

@@ -1,0 +1,126 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import http from 'http';
+import { AddressInfo } from 'net';
+import request from 'supertest';
+import { kafkaHubPlugin } from './plugin';
+import { testServices } from './testUtils/testServices';
+
+jest.setTimeout(60_000);
+
+/** A registry that fails with a two-line body, to see error tiering. */
+async function failingRegistry() {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(500);
+    res.end('Store unavailable\n  at io.apicurio.Storage.get(Storage.java:42)');
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => server.close() };
+}
+
+const kafkaHubConfig = (registryUrl: string) => ({
+  kafkaHub: {
+    environments: {
+      dev: {
+        kafka: { brokers: testServices.kafkaPlaintextBrokers },
+        schemaRegistry: { url: testServices.registryUrl },
+      },
+      stage: {
+        kafka: {
+          brokers: testServices.kafkaSaslBrokers,
+          sasl: { mechanism: 'plain', ...testServices.admin },
+        },
+      },
+      prod: {
+        kafka: { brokers: testServices.deadBrokers, connectionTimeoutMs: 1000 },
+        schemaRegistry: { url: registryUrl },
+      },
+    },
+  },
+});
+
+describe('kafka-hub backend plugin', () => {
+  it('says nothing is configured without a kafkaHub section', async () => {
+    const { server } = await startTestBackend({ features: [kafkaHubPlugin] });
+    const res = await request(server).get('/api/kafka-hub/health');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ configured: false, environments: [] });
+  });
+
+  it('reports live health of each environment, full error detail for admins', async () => {
+    const registry = await failingRegistry();
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          kafkaHubPlugin,
+          mockServices.rootConfig.factory({ data: kafkaHubConfig(registry.url) }),
+        ],
+      });
+      const res = await request(server).get('/api/kafka-hub/health');
+      expect(res.status).toBe(200);
+      expect(res.body.configured).toBe(true);
+      const byEnv = Object.fromEntries(
+        res.body.environments.map((e: any) => [e.environment, e]),
+      );
+      expect(Object.keys(byEnv).sort()).toEqual(['dev', 'prod', 'stage']);
+
+      expect(byEnv.dev.kafka).toMatchObject({ status: 'up', details: { sasl: false } });
+      expect(byEnv.dev.schemaRegistry).toMatchObject({ status: 'up' });
+      expect(byEnv.stage.kafka).toMatchObject({ status: 'up', details: { sasl: true } });
+      expect(byEnv.stage.schemaRegistry).toEqual({ status: 'not-configured', since: expect.any(String) });
+      expect(byEnv.prod.kafka.status).toBe('down');
+      expect(byEnv.prod.kafka.error).toMatch(/ECONNREFUSED|Connection error/);
+      expect(byEnv.prod.schemaRegistry.error).toBe(
+        'HTTP 500 from /config: Store unavailable\n  at io.apicurio.Storage.get(Storage.java:42)',
+      );
+      expect(JSON.stringify(res.body)).not.toContain('admin-secret');
+    } finally {
+      registry.close();
+    }
+  });
+
+  it('gives callers without admin read only the first line of each error', async () => {
+    const registry = await failingRegistry();
+    try {
+      const { server } = await startTestBackend({
+        features: [
+          kafkaHubPlugin,
+          mockServices.rootConfig.factory({ data: kafkaHubConfig(registry.url) }),
+          mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+        ],
+      });
+      const res = await request(server).get('/api/kafka-hub/health');
+      expect(res.status).toBe(200);
+      const prod = res.body.environments.find((e: any) => e.environment === 'prod');
+      expect(prod.schemaRegistry.error).toBe('HTTP 500 from /config: Store unavailable');
+    } finally {
+      registry.close();
+    }
+  });
+
+  it('refuses unauthenticated requests', async () => {
+    const { server } = await startTestBackend({ features: [kafkaHubPlugin] });
+    const res = await request(server)
+      .get('/api/kafka-hub/health')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+
+  it('fails at start-up with the bad key named when the config is malformed', async () => {
+    await expect(
+      startTestBackend({
+        features: [
+          kafkaHubPlugin,
+          mockServices.rootConfig.factory({
+            data: { kafkaHub: { environments: { dev: { kafka: { brokers: ['nohost'] } } } } },
+          }),
+        ],
+      }),
+    ).rejects.toThrow('kafkaHub.environments.dev.kafka.brokers: "nohost" is not of the form host:port');
+  });
+});
