@@ -9,6 +9,7 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isKafkaApplication } from '@internal/plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
 import { rootRouteRef } from './routes';
+import { KafkaHubIcon } from './components/KafkaHubIcon';
 
 const routes = convertLegacyRouteRefs({ root: rootRouteRef });
 
@@ -27,6 +28,7 @@ export const kafkaHubPage = PageBlueprint.make({
   params: {
     path: '/kafka-hub',
     title: 'Kafka Hub',
+    icon: <KafkaHubIcon />,
     routeRef: routes.root,
     loader: () =>
       import('./components/KafkaHubPage').then(m => <m.KafkaHubPage />),

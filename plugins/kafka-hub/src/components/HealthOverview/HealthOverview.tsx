@@ -83,7 +83,7 @@ export const HealthOverview = () => {
       isLoading={loading}
       options={{ paging: false, search: false, padding: 'dense' }}
       columns={columns}
-      data={value.environments}
+      data={value.environments.map(env => ({ ...env, id: env.environment }))}
       actions={[
         {
           icon: () => <RefreshIcon />,

@@ -1,0 +1,1077 @@
+#!/usr/bin/env node
+// Seeds the Kafka Hub demo's "dev" environment (Kafka PLAINTEXT + Apicurio's
+// Confluent-compatible API) with topics, schema subjects, a little history
+// and a stopped consumer group, then keeps a producer and consumer groups
+// running until SIGINT/SIGTERM. See scripts/demo/README.md.
+//
+//   node scripts/demo/seed.mjs
+//
+// Env: KAFKA_HUB_DEMO_BROKERS, KAFKA_HUB_DEMO_REGISTRY_URL ("none" skips
+// schemas), KAFKA_HUB_DEMO_SEED_ONLY, KAFKA_HUB_DEMO_WAIT_SECONDS,
+// KAFKA_HUB_DEMO_RATE.
+// Exit codes: 0 ok (also after SIGINT/SIGTERM), 1 seeding failed,
+// 2 Kafka or the schema registry unreachable.
+
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(path.join(repoRoot, 'package.json'));
+const { Kafka, logLevel, Partitioners } = require('kafkajs');
+
+// ---- options -----------------------------------------------------------------
+
+const BROKERS = (process.env.KAFKA_HUB_DEMO_BROKERS || '127.0.0.1:9092')
+  .split(',')
+  .map(s => s.trim())
+  .filter(Boolean);
+const REGISTRY_RAW = process.env.KAFKA_HUB_DEMO_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
+const REGISTRY_URL = REGISTRY_RAW === 'none' ? null : REGISTRY_RAW.replace(/\/+$/, '');
+const SEED_ONLY = /^(true|1|yes)$/i.test(process.env.KAFKA_HUB_DEMO_SEED_ONLY || '');
+const WAIT_MS = positiveNumber('KAFKA_HUB_DEMO_WAIT_SECONDS', 30) * 1000;
+const RATE = positiveNumber('KAFKA_HUB_DEMO_RATE', 1);
+
+function positiveNumber(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`${stamp()} [demo-seed] ERROR ${name}=${raw} is not a positive number`);
+    process.exit(1);
+  }
+  return n;
+}
+
+// ---- logging -----------------------------------------------------------------
+
+function stamp() {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+function log(msg) {
+  console.log(`${stamp()} [demo-seed] ${msg}`);
+}
+function logError(msg) {
+  console.error(`${stamp()} [demo-seed] ERROR ${msg}`);
+}
+
+/** Prints a repeated message at most once per 60 s, with the number suppressed. */
+const throttled = new Map();
+function logThrottled(key, msg, error = false) {
+  const now = Date.now();
+  const entry = throttled.get(key);
+  if (entry && now - entry.at < 60_000) {
+    entry.suppressed++;
+    return;
+  }
+  const extra = entry?.suppressed ? ` (+${entry.suppressed} similar)` : '';
+  throttled.set(key, { at: now, suppressed: 0 });
+  (error ? logError : log)(`${msg}${extra}`);
+}
+
+// Protocol errors kafkajs logs at ERROR level although it retries them itself
+// (a group rebalancing, the offsets topic still being created on a fresh broker).
+const BENIGN_PROTOCOL_ERRORS =
+  /rebalanc|coordinator is (not available|loading)|not the correct coordinator|not aware of this member|member id|leader/i;
+
+/** kafkajs log lines, WARN and ERROR only, de-duplicated. */
+const kafkaLogCreator = () => ({ namespace, level, log: entry }) => {
+  const { message, groupId, error } = entry;
+  if (namespace === 'Connection' && BENIGN_PROTOCOL_ERRORS.test(String(error))) return;
+  const lvl = level === logLevel.ERROR ? 'ERROR' : 'WARN';
+  const detail = [groupId && `group=${groupId}`, error && `error=${error}`].filter(Boolean).join(' ');
+  logThrottled(`${lvl}|${namespace}|${groupId}|${message}`, `kafkajs ${lvl} ${namespace}: ${message}${detail ? ` (${detail})` : ''}`);
+};
+
+/** The innermost cause of a kafkajs / fetch error, in one line. */
+function describeError(error) {
+  let current = error;
+  const seen = new Set();
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const next = current.cause ?? current.originalError;
+    if (!next) break;
+    current = next;
+  }
+  if (current instanceof Error) {
+    const name = current.name && current.name !== 'Error' ? `${current.name}: ` : '';
+    return `${name}${current.message}`;
+  }
+  return String(current);
+}
+
+// ---- shutdown ----------------------------------------------------------------
+
+const shutdownController = new AbortController();
+const stopSignal = shutdownController.signal;
+const closers = []; // async () => void, run on shutdown
+let shuttingDown = false;
+
+async function shutdown(reason, code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`${reason}: stopping`);
+  shutdownController.abort();
+  const hardStop = setTimeout(() => {
+    log('clients did not disconnect within 10s; exiting anyway');
+    process.exit(code);
+  }, 10_000);
+  hardStop.unref();
+  const t0 = Date.now();
+  await Promise.allSettled(closers.splice(0).reverse().map(close => close()));
+  log(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  process.exit(code);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (shuttingDown) {
+      log(`second ${signal}: exiting now`);
+      process.exit(0);
+    }
+    void shutdown(signal);
+  });
+}
+// Transient client errors must not take the demo down: log them instead.
+process.on('unhandledRejection', reason => {
+  logThrottled(`unhandled|${describeError(reason)}`, `unhandled error: ${describeError(reason)}`, true);
+});
+
+class UnreachableError extends Error {}
+
+// ---- random demo data ----------------------------------------------------------
+
+const pick = items => items[Math.floor(Math.random() * items.length)];
+const int = (min, max) => min + Math.floor(Math.random() * (max - min + 1));
+const hex = bytes => randomBytes(bytes).toString('hex');
+const base36 = len => {
+  let s = '';
+  while (s.length < len) s += Math.floor(Math.random() * 36).toString(36);
+  return s.toUpperCase();
+};
+
+const SKUS = [
+  ['SKU-1001', 'Espresso beans 1kg', 2490],
+  ['SKU-1002', 'Ceramic mug', 1290],
+  ['SKU-1003', 'Pour-over kettle', 4990],
+  ['SKU-1004', 'Paper filters x100', 590],
+  ['SKU-1005', 'Burr grinder', 12900],
+  ['SKU-1006', 'Milk frother', 3490],
+  ['SKU-1007', 'Travel tumbler', 2190],
+  ['SKU-1008', 'Descaling kit', 990],
+];
+const CURRENCIES = ['EUR', 'EUR', 'EUR', 'USD', 'GBP'];
+const CHANNELS = ['web', 'web', 'app', 'app', 'store'];
+const CARRIERS = ['DHL', 'UPS', 'DPD', 'PostNL'];
+const WAREHOUSES = ['AMS-1', 'FRA-2', 'LHR-1'];
+const CANCEL_REASONS = ['customer_request', 'payment_failed', 'out_of_stock', 'fraud_suspected'];
+const REFUND_REASONS = ['damaged', 'not_as_described', 'late_delivery', 'changed_mind'];
+const PAYMENT_METHODS = ['card', 'card', 'card', 'paypal', 'sepa_debit', 'apple_pay'];
+const SESSION_EVENTS = ['started', 'item_added', 'item_added', 'address_entered', 'payment_selected', 'abandoned'];
+const AUDIT_ACTIONS = ['login', 'logout', 'export', 'update_price', 'grant_role', 'delete_draft'];
+const AUDIT_ACTORS = ['alice', 'bob', 'carol', 'dave', 'svc-batch', 'svc-pricing'];
+
+/** A tiny shop: events on the different topics refer to the same orders. */
+class World {
+  constructor() {
+    this.orders = []; // recent orders, newest last
+    this.payments = [];
+    this.invoiceNo = int(1000, 9000);
+  }
+  remember(list, item, max = 500) {
+    list.push(item);
+    if (list.length > max) list.shift();
+  }
+  recentOrder(ts) {
+    return this.orders.length ? pick(this.orders) : this.newOrder(ts);
+  }
+  newOrder(ts) {
+    const items = Array.from({ length: int(1, 3) }, () => {
+      const [sku, , price] = pick(SKUS);
+      return { sku, quantity: int(1, 3), unitPriceMinor: price };
+    });
+    const order = {
+      orderId: `ORD-${base36(8)}`,
+      customerId: `CUS-${String(int(1, 250)).padStart(5, '0')}`,
+      currency: pick(CURRENCIES),
+      totalMinor: items.reduce((sum, i) => sum + i.quantity * i.unitPriceMinor, 0),
+      items,
+      channel: pick(CHANNELS),
+      ts,
+    };
+    this.remember(this.orders, order);
+    return order;
+  }
+  recentPayment(ts) {
+    if (this.payments.length) return pick(this.payments);
+    const order = this.recentOrder(ts);
+    const payment = { paymentId: `pay_${hex(8)}`, order };
+    this.remember(this.payments, payment);
+    return payment;
+  }
+}
+
+const iso = ts => new Date(ts).toISOString();
+
+/**
+ * Topics, their partitions and configs, messages per second at
+ * KAFKA_HUB_DEMO_RATE=1, history written once into an empty topic, and how
+ * a message is made.
+ */
+const TOPICS = [
+  {
+    topic: 'orders.created',
+    partitions: 3,
+    config: { 'retention.ms': String(7 * 86_400_000) },
+    rate: 1,
+    history: 300,
+    make: (w, ts) => {
+      const o = w.newOrder(ts);
+      return {
+        key: o.orderId,
+        value: {
+          orderId: o.orderId,
+          customerId: o.customerId,
+          totalMinor: o.totalMinor,
+          currency: o.currency,
+          createdAt: iso(ts),
+          channel: o.channel,
+          items: o.items,
+        },
+      };
+    },
+  },
+  {
+    topic: 'orders.shipped',
+    partitions: 6,
+    rate: 0.8,
+    history: 240,
+    make: (w, ts) => {
+      const o = w.recentOrder(ts);
+      const carrier = pick(CARRIERS);
+      return {
+        key: o.orderId,
+        value: {
+          orderId: o.orderId,
+          carrier,
+          trackingNumber: `${carrier.slice(0, 2).toUpperCase()}${int(100000000, 999999999)}`,
+          warehouse: pick(WAREHOUSES),
+          shippedAt: iso(ts),
+        },
+      };
+    },
+  },
+  {
+    topic: 'orders.cancelled',
+    partitions: 3,
+    rate: 0.1,
+    history: 30,
+    make: (w, ts) => {
+      const o = w.recentOrder(ts);
+      return { key: o.orderId, value: { orderId: o.orderId, reason: pick(CANCEL_REASONS), cancelledAt: iso(ts) } };
+    },
+  },
+  {
+    topic: 'checkout.sessions',
+    partitions: 3,
+    config: { 'cleanup.policy': 'compact' },
+    rate: 1.5,
+    history: 500,
+    make: (w, ts) => {
+      const sessionId = `cs_${hex(6)}`;
+      return {
+        key: sessionId,
+        value: {
+          sessionId,
+          customerId: `CUS-${String(int(1, 250)).padStart(5, '0')}`,
+          event: pick(SESSION_EVENTS),
+          cartItems: int(0, 5),
+          at: iso(ts),
+        },
+      };
+    },
+  },
+  {
+    topic: 'checkout.completed',
+    partitions: 3,
+    rate: 0.8,
+    history: 200,
+    make: (w, ts) => {
+      const o = w.recentOrder(ts);
+      return {
+        key: o.orderId,
+        value: {
+          sessionId: `cs_${hex(6)}`,
+          orderId: o.orderId,
+          customerId: o.customerId,
+          totalMinor: o.totalMinor,
+          currency: o.currency,
+          completedAt: iso(ts),
+        },
+      };
+    },
+  },
+  {
+    topic: 'payments.authorized',
+    partitions: 12,
+    rate: 1,
+    history: 360,
+    make: (w, ts) => {
+      const o = w.recentOrder(ts);
+      const payment = { paymentId: `pay_${hex(8)}`, order: o };
+      w.remember(w.payments, payment);
+      return {
+        key: payment.paymentId,
+        value: {
+          paymentId: payment.paymentId,
+          orderId: o.orderId,
+          amountMinor: o.totalMinor,
+          currency: o.currency,
+          method: pick(PAYMENT_METHODS),
+          threeDSecure: Math.random() < 0.7,
+          authorizedAt: iso(ts),
+        },
+      };
+    },
+  },
+  {
+    topic: 'payments.captured',
+    partitions: 12,
+    rate: 0.9,
+    history: 340,
+    make: (w, ts) => {
+      const p = w.recentPayment(ts);
+      return {
+        key: p.paymentId,
+        value: {
+          paymentId: p.paymentId,
+          orderId: p.order.orderId,
+          amountMinor: p.order.totalMinor,
+          currency: p.order.currency,
+          capturedAt: iso(ts),
+        },
+      };
+    },
+  },
+  {
+    topic: 'payments.refunds',
+    partitions: 3,
+    rate: 0.2,
+    history: 40,
+    make: (w, ts) => {
+      const p = w.recentPayment(ts);
+      const refundId = `re_${hex(8)}`;
+      return {
+        key: refundId,
+        value: {
+          refundId,
+          paymentId: p.paymentId,
+          amount: { amountMinor: Math.max(100, Math.round(p.order.totalMinor * pick([1, 1, 0.5]))), currency: p.order.currency },
+          reason: pick(REFUND_REASONS),
+          requestedAt: iso(ts),
+        },
+      };
+    },
+  },
+  {
+    topic: 'billing.invoices',
+    partitions: 3,
+    rate: 0.3,
+    history: 150,
+    make: (w, ts) => {
+      const o = w.recentOrder(ts);
+      const invoiceId = `INV-${new Date(ts).getUTCFullYear()}-${String(++w.invoiceNo).padStart(6, '0')}`;
+      return {
+        key: invoiceId,
+        value: {
+          invoiceId,
+          orderId: o.orderId,
+          customerId: o.customerId,
+          totalMinor: o.totalMinor,
+          currency: o.currency,
+          issuedAt: iso(ts),
+          dueAt: iso(ts + 30 * 86_400_000),
+        },
+      };
+    },
+  },
+  {
+    // Not under any application's prefix: shows unlinked data.
+    topic: 'legacy.audit-log',
+    partitions: 2,
+    config: { 'retention.ms': String(30 * 86_400_000) },
+    rate: 0.2,
+    history: 400,
+    make: (w, ts) => {
+      const actor = pick(AUDIT_ACTORS);
+      return {
+        key: actor,
+        value: { actor, action: pick(AUDIT_ACTIONS), resource: `/admin/${pick(['prices', 'users', 'reports', 'drafts'])}/${int(1, 999)}`, at: iso(ts) },
+      };
+    },
+  },
+];
+
+const HEADERS = { 'content-type': 'application/json', 'x-producer': 'kafka-hub-demo-seed' };
+
+function toMessage(topicSpec, world, ts) {
+  const { key, value } = topicSpec.make(world, ts);
+  return { key, value: JSON.stringify(value), timestamp: String(ts), headers: HEADERS };
+}
+
+// ---- schemas -------------------------------------------------------------------
+
+const avro = schema => ({ schemaType: 'AVRO', schema: JSON.stringify(schema) });
+const jsonSchema = schema => ({ schemaType: 'JSON', schema: JSON.stringify(schema) });
+const protobuf = schema => ({ schemaType: 'PROTOBUF', schema });
+
+const ts = { type: 'long', logicalType: 'timestamp-millis' };
+const orderCreatedV1 = [
+  { name: 'orderId', type: 'string' },
+  { name: 'customerId', type: 'string' },
+  { name: 'totalMinor', type: 'long', doc: 'Order total in minor currency units' },
+  { name: 'currency', type: 'string', doc: 'ISO 4217 code' },
+  { name: 'createdAt', type: ts },
+];
+const orderCreatedV2 = [...orderCreatedV1, { name: 'channel', type: ['null', 'string'], default: null, doc: 'web, app or store' }];
+const orderCreatedV3 = [
+  ...orderCreatedV2,
+  {
+    name: 'items',
+    type: {
+      type: 'array',
+      items: {
+        type: 'record',
+        name: 'OrderLine',
+        fields: [
+          { name: 'sku', type: 'string' },
+          { name: 'quantity', type: 'int' },
+          { name: 'unitPriceMinor', type: 'long' },
+        ],
+      },
+    },
+    default: [],
+  },
+];
+const orderCreated = fields => avro({ type: 'record', name: 'OrderCreated', namespace: 'com.acme.orders', fields });
+
+const orderShippedV1 = [
+  { name: 'orderId', type: 'string' },
+  { name: 'carrier', type: 'string' },
+  { name: 'trackingNumber', type: 'string' },
+  { name: 'shippedAt', type: ts },
+];
+const orderShippedV2 = [...orderShippedV1, { name: 'warehouse', type: ['null', 'string'], default: null }];
+const orderShipped = fields => avro({ type: 'record', name: 'OrderShipped', namespace: 'com.acme.orders', fields });
+
+const paymentAuthorizedProps = {
+  paymentId: { type: 'string', pattern: '^pay_[0-9a-f]+$' },
+  orderId: { type: 'string' },
+  amountMinor: { type: 'integer', minimum: 0 },
+  currency: { type: 'string', minLength: 3, maxLength: 3 },
+  method: { type: 'string', enum: ['card', 'paypal', 'sepa_debit', 'apple_pay'] },
+  authorizedAt: { type: 'string', format: 'date-time' },
+};
+// Closed content model (additionalProperties: false): adding an optional
+// property is then a BACKWARD-compatible change.
+const paymentAuthorized = extraProps =>
+  jsonSchema({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://schemas.acme.example/payments/payment-authorized.json',
+    title: 'PaymentAuthorized',
+    type: 'object',
+    additionalProperties: false,
+    properties: { ...paymentAuthorizedProps, ...extraProps },
+    required: ['paymentId', 'orderId', 'amountMinor', 'currency', 'authorizedAt'],
+  });
+
+const paymentCaptured = extraFields =>
+  protobuf(`syntax = "proto3";
+package com.acme.payments;
+
+message PaymentCaptured {
+  string payment_id = 1;
+  string order_id = 2;
+  int64 amount_minor = 3;
+  string currency = 4;
+  int64 captured_at_ms = 5;${extraFields}
+}
+`);
+
+const invoiceV1 = [
+  { name: 'invoiceId', type: 'string' },
+  { name: 'orderId', type: 'string' },
+  { name: 'customerId', type: 'string' },
+  { name: 'totalMinor', type: 'long' },
+  { name: 'currency', type: 'string' },
+  { name: 'issuedAt', type: ts },
+];
+const invoiceV2 = [...invoiceV1, { name: 'dueAt', type: ['null', ts], default: null }];
+const invoice = fields => avro({ type: 'record', name: 'Invoice', namespace: 'com.acme.billing', fields });
+
+const moneyRecord = {
+  type: 'record',
+  name: 'Money',
+  namespace: 'com.acme',
+  fields: [
+    { name: 'amountMinor', type: 'long' },
+    { name: 'currency', type: 'string' },
+  ],
+};
+const refundFields = amountType => [
+  { name: 'refundId', type: 'string' },
+  { name: 'paymentId', type: 'string' },
+  { name: 'amount', type: amountType },
+  { name: 'reason', type: 'string' },
+  { name: 'requestedAt', type: ts },
+];
+const refund = amountType => avro({ type: 'record', name: 'Refund', namespace: 'com.acme.payments', fields: refundFields(amountType) });
+
+/** Subjects in registration order; `compatibility` is set on the subject after its first version. */
+const SUBJECTS = [
+  { subject: 'orders.created-key', versions: [{ schemaType: 'AVRO', schema: '"string"' }] },
+  {
+    subject: 'orders.created-value',
+    compatibility: 'BACKWARD_TRANSITIVE',
+    versions: [orderCreated(orderCreatedV1), orderCreated(orderCreatedV2), orderCreated(orderCreatedV3)],
+  },
+  { subject: 'orders.shipped-value', compatibility: 'FULL', versions: [orderShipped(orderShippedV1), orderShipped(orderShippedV2)] },
+  {
+    subject: 'payments.authorized-key',
+    versions: [avro({ type: 'record', name: 'PaymentKey', namespace: 'com.acme.payments', fields: [{ name: 'paymentId', type: 'string' }] })],
+  },
+  {
+    subject: 'payments.authorized-value',
+    compatibility: 'BACKWARD',
+    versions: [paymentAuthorized({}), paymentAuthorized({ threeDSecure: { type: 'boolean', description: '3-D Secure challenge passed' } })],
+  },
+  {
+    subject: 'payments.captured-value',
+    compatibility: 'BACKWARD',
+    versions: [paymentCaptured(''), paymentCaptured('\n  string acquirer_reference = 6;')],
+  },
+  {
+    subject: 'checkout.completed-value',
+    versions: [
+      avro({
+        type: 'record',
+        name: 'CheckoutCompleted',
+        namespace: 'com.acme.checkout',
+        fields: [
+          { name: 'sessionId', type: 'string' },
+          { name: 'orderId', type: 'string' },
+          { name: 'customerId', type: 'string' },
+          { name: 'totalMinor', type: 'long' },
+          { name: 'currency', type: 'string' },
+          { name: 'completedAt', type: ts },
+        ],
+      }),
+    ],
+  },
+  { subject: 'billing.invoices-value', compatibility: 'BACKWARD', versions: [invoice(invoiceV1), invoice(invoiceV2)] },
+  // A shared type registered under its record name, referenced by payments.refunds-value.
+  { subject: 'com.acme.Money', versions: [avro(moneyRecord)] },
+  {
+    subject: 'payments.refunds-value',
+    versions: [{ ...refund('com.acme.Money'), references: [{ name: 'com.acme.Money', subject: 'com.acme.Money', version: 1 }] }],
+    // Used when the registry rejects references: Money inlined instead.
+    fallback: [refund(moneyRecord)],
+  },
+  {
+    subject: 'legacy.audit-log-value',
+    versions: [
+      avro({
+        type: 'record',
+        name: 'AuditEvent',
+        namespace: 'com.acme.legacy',
+        fields: [
+          { name: 'actor', type: 'string' },
+          { name: 'action', type: 'string' },
+          { name: 'resource', type: 'string' },
+          { name: 'at', type: ts },
+        ],
+      }),
+    ],
+  },
+];
+
+// ---- schema registry -----------------------------------------------------------
+
+async function registry(method, urlPath, body, timeoutMs = 10_000) {
+  const res = await fetch(`${REGISTRY_URL}${urlPath}`, {
+    method,
+    headers: {
+      Accept: 'application/vnd.schemaregistry.v1+json, application/json',
+      ...(body ? { 'Content-Type': 'application/vnd.schemaregistry.v1+json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+    signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopSignal]),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, ok: res.ok, json, text: text.slice(0, 300) };
+}
+
+async function waitForRegistry(deadline) {
+  let lastError;
+  while (!stopSignal.aborted) {
+    try {
+      const res = await registry('GET', '/config', undefined, 5_000);
+      if (res.ok && typeof res.json?.compatibilityLevel === 'string') return res.json.compatibilityLevel;
+      lastError = `HTTP ${res.status}: ${res.text}`;
+    } catch (error) {
+      lastError = describeError(error);
+    }
+    if (Date.now() + 1_000 >= deadline) break;
+    await sleep(1_000, undefined, { signal: stopSignal }).catch(() => {});
+  }
+  throw new UnreachableError(`schema registry unreachable at ${REGISTRY_URL} (waited ${WAIT_MS / 1000}s): ${lastError}`);
+}
+
+/** Registers a subject's versions in order; already registered schemas are reused. */
+async function registerSubject(spec, counts) {
+  const enc = encodeURIComponent(spec.subject);
+  let versions = spec.versions;
+  const ids = [];
+  for (let i = 0; i < versions.length; i++) {
+    const body = versions[i];
+    const found = await registry('POST', `/subjects/${enc}`, body);
+    if (found.ok && found.json?.id !== undefined) {
+      ids.push(found.json.id);
+      counts.existing++;
+    } else {
+      const res = await registry('POST', `/subjects/${enc}/versions`, body);
+      if (!res.ok || res.json?.id === undefined) {
+        if (spec.fallback && versions !== spec.fallback && body.references && res.status >= 400 && res.status < 500) {
+          log(`registry rejected the schema reference of ${spec.subject} (HTTP ${res.status}: ${res.text}); registering it with the referenced type inlined`);
+          versions = spec.fallback;
+          i = -1;
+          continue;
+        }
+        throw new Error(`registering ${spec.subject} version ${i + 1} failed: HTTP ${res.status}: ${res.text}`);
+      }
+      ids.push(res.json.id);
+      counts.created++;
+    }
+    if (i === 0 && spec.compatibility) {
+      const res = await registry('PUT', `/config/${enc}`, { compatibility: spec.compatibility });
+      if (!res.ok) throw new Error(`setting compatibility of ${spec.subject} failed: HTTP ${res.status}: ${res.text}`);
+    }
+  }
+  const type = versions[0].schemaType;
+  const refs = versions[0].references ? ', refs com.acme.Money' : '';
+  const compat = spec.compatibility ? `, ${spec.compatibility}` : '';
+  return `${spec.subject} ${type} v1..${versions.length} ids ${ids.join(',')}${compat}${refs}`;
+}
+
+async function seedSchemas() {
+  const counts = { created: 0, existing: 0 };
+  const lines = [];
+  for (const spec of SUBJECTS) lines.push(await registerSubject(spec, counts));
+  log(`schemas: ${counts.created} versions registered, ${counts.existing} already there; ${SUBJECTS.length} subjects:`);
+  for (const line of lines) log(`  ${line}`);
+}
+
+// ---- kafka ---------------------------------------------------------------------
+
+const KAFKA_DEFAULTS = {
+  brokers: BROKERS,
+  connectionTimeout: 3_000,
+  requestTimeout: 15_000,
+  retry: { initialRetryTime: 300, retries: 6, maxRetryTime: 10_000 },
+  logLevel: logLevel.WARN,
+  logCreator: kafkaLogCreator,
+};
+const kafka = new Kafka({ ...KAFKA_DEFAULTS, clientId: 'kafka-hub-demo-seed' });
+
+async function waitForKafka(deadline) {
+  let lastError;
+  while (!stopSignal.aborted) {
+    const probe = new Kafka({
+      clientId: 'kafka-hub-demo-seed-probe',
+      brokers: BROKERS,
+      connectionTimeout: 3_000,
+      requestTimeout: 5_000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    }).admin();
+    try {
+      await probe.connect();
+      const cluster = await probe.describeCluster();
+      return cluster;
+    } catch (error) {
+      lastError = describeError(error);
+    } finally {
+      await probe.disconnect().catch(() => {});
+    }
+    if (Date.now() + 1_000 >= deadline) break;
+    await sleep(1_000, undefined, { signal: stopSignal }).catch(() => {});
+  }
+  throw new UnreachableError(`Kafka unreachable at ${BROKERS.join(',')} (waited ${WAIT_MS / 1000}s): ${lastError}`);
+}
+
+async function seedTopics(admin) {
+  const existing = new Set(await admin.listTopics());
+  const missing = TOPICS.filter(t => !existing.has(t.topic));
+  if (missing.length) {
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map(t => ({
+          topic: t.topic,
+          numPartitions: t.partitions,
+          replicationFactor: 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (error) {
+      // Another seeder may have created some in between: fine if they exist now.
+      const now = new Set(await admin.listTopics());
+      if (!missing.every(t => now.has(t.topic))) throw error;
+    }
+  }
+  // Existing topics are left as they are; report a partition count that differs.
+  const metadata = await admin.fetchTopicMetadata({ topics: TOPICS.map(t => t.topic) });
+  for (const t of TOPICS) {
+    const found = metadata.topics.find(m => m.name === t.topic);
+    if (found && found.partitions.length !== t.partitions) {
+      log(`note: ${t.topic} exists with ${found.partitions.length} partitions (demo wants ${t.partitions}); left unchanged`);
+    }
+  }
+  log(
+    `topics: ${missing.length} created, ${TOPICS.length - missing.length} already there: ` +
+      TOPICS.map(t => `${t.topic}(${t.partitions})`).join(' '),
+  );
+}
+
+/** Writes a day of history into topics that are still empty (so re-runs add nothing). */
+async function seedHistory(admin, producer, world) {
+  const now = Date.now();
+  const topicMessages = [];
+  for (const t of TOPICS) {
+    const offsets = await admin.fetchTopicOffsets(t.topic);
+    const empty = offsets.every(p => p.high === p.low);
+    if (!empty) continue;
+    const messages = [];
+    for (let i = 0; i < t.history; i++) {
+      const at = now - 86_400_000 + Math.floor(((i + Math.random()) / t.history) * 86_300_000);
+      messages.push(toMessage(t, world, at));
+    }
+    topicMessages.push({ topic: t.topic, messages });
+  }
+  if (topicMessages.length === 0) {
+    log('history: all topics already hold messages; nothing written');
+    return;
+  }
+  for (const tm of topicMessages) await producer.sendBatch({ topicMessages: [tm], acks: -1 });
+  const total = topicMessages.reduce((n, tm) => n + tm.messages.length, 0);
+  log(`history: ${total} messages (last 24h timestamps) written to ${topicMessages.length} empty topics`);
+}
+
+/**
+ * payments.reconciler: reads payments.refunds up to its current end, commits
+ * and leaves. The group stays Empty with committed offsets; its lag grows
+ * while the producer writes refunds (a stopped consumer).
+ */
+async function seedStoppedGroup(admin) {
+  const groupId = 'payments.reconciler';
+  const topic = 'payments.refunds';
+  const ends = await admin.fetchTopicOffsets(topic);
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const pending = new Map(); // partition -> end offset still to reach
+  for (const p of ends) {
+    const c = committed?.partitions.find(x => x.partition === p.partition);
+    const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
+    if (Number(p.high) > from) pending.set(p.partition, Number(p.high));
+  }
+  const consumer = new Kafka({ ...KAFKA_DEFAULTS, clientId: 'payments-reconciler' }).consumer({
+    groupId,
+    sessionTimeout: 15_000,
+    heartbeatInterval: 3_000,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 256 * 1024,
+    maxWaitTimeInMs: 500, // disconnect waits for the fetch in flight
+  });
+  const close = () => consumer.disconnect().catch(() => {});
+  closers.push(close);
+  let consumed = 0;
+  let resolveDone;
+  const done = new Promise(resolve => (resolveDone = resolve));
+  if (pending.size === 0) consumer.on(consumer.events.GROUP_JOIN, () => resolveDone());
+  await consumer.connect();
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachMessage: async ({ partition, message }) => {
+      consumed++;
+      const end = pending.get(partition);
+      if (end !== undefined && Number(message.offset) + 1 >= end) {
+        pending.delete(partition);
+        if (pending.size === 0) resolveDone();
+      }
+    },
+  });
+  const timedOut = await Promise.race([
+    done.then(() => false),
+    sleep(30_000, true, { signal: stopSignal }).catch(() => true),
+  ]);
+  if (stopSignal.aborted) return;
+  if (timedOut) log(`note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`);
+  await consumer.commitOffsets(ends.map(p => ({ topic, partition: p.partition, offset: String(p.high) })));
+  await close();
+  removeCloser(close);
+  const total = ends.reduce((n, p) => n + Number(p.high), 0);
+  log(`group ${groupId}: consumed ${consumed} messages of ${topic}, committed offset ${total} in total, left the group (stays Empty, lag grows)`);
+}
+
+// ---- continuous traffic ----------------------------------------------------------
+
+/**
+ * orders.analytics is deliberately slow: each partition it reads processes
+ * one message per (SLOW_FACTOR x the partition's average gap between
+ * messages), i.e. it keeps 1/SLOW_FACTOR of the pace and its lag grows on
+ * every partition (orders.created: one message per 9 s per partition,
+ * orders.shipped: per 22.5 s at KAFKA_HUB_DEMO_RATE=1).
+ */
+const SLOW_FACTOR = 3;
+function slowDelayMs(topic) {
+  const t = TOPICS.find(x => x.topic === topic);
+  return Math.round((SLOW_FACTOR * 1000 * t.partitions) / (t.rate * RATE));
+}
+
+const GROUPS = [
+  { groupId: 'orders.fulfilment', topics: ['orders.created'], clientIds: ['orders-fulfilment'] },
+  { groupId: 'orders.analytics', topics: ['orders.created', 'orders.shipped'], clientIds: ['orders-analytics-etl'], slow: true },
+  { groupId: 'checkout.session-tracker', topics: ['checkout.sessions'], clientIds: ['checkout-session-tracker'] },
+  { groupId: 'legacy-checkout-reader', topics: ['checkout.completed'], clientIds: ['legacy-checkout-reader'] },
+  { groupId: 'payments.settlement', topics: ['payments.authorized', 'payments.captured'], clientIds: ['payments-settlement-1', 'payments-settlement-2'] },
+  { groupId: 'billing.invoice-writer', topics: ['billing.invoices'], clientIds: ['billing-invoice-writer'] },
+];
+const STOPPED_GROUPS = ['payments.reconciler'];
+
+const stats = { produced: 0, sendErrors: 0, consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])) };
+
+function removeCloser(close) {
+  const i = closers.indexOf(close);
+  if (i >= 0) closers.splice(i, 1);
+}
+
+/** Sleeps ms while heartbeating; returns early on shutdown or a rebalance. */
+async function slowWork(ms, heartbeat) {
+  const until = Date.now() + ms;
+  while (!stopSignal.aborted && Date.now() < until) {
+    await sleep(Math.min(2_000, until - Date.now()), undefined, { signal: stopSignal }).catch(() => {});
+    try {
+      await heartbeat();
+    } catch {
+      return; // rebalancing: let kafkajs rejoin
+    }
+  }
+}
+
+/** Runs one group member; a crash kafkajs will not restart itself is retried here. */
+async function runMember(group, clientId) {
+  const consumer = new Kafka({ ...KAFKA_DEFAULTS, clientId }).consumer({
+    groupId: group.groupId,
+    sessionTimeout: 15_000,
+    heartbeatInterval: 3_000,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 256 * 1024, // more than a history batch: an oversized batch would stall its partition
+    maxBytes: 1024 * 1024,
+    maxWaitTimeInMs: 2_000, // disconnect waits for the fetch in flight
+  });
+  const close = () => consumer.disconnect().catch(() => {});
+  closers.push(close);
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart || stopSignal.aborted) return;
+    logError(`consumer ${clientId} (${group.groupId}) stopped: ${describeError(payload.error)}; restarting in 10s`);
+    removeCloser(close);
+    setTimeout(() => {
+      if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
+    }, 10_000);
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: group.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 5_000,
+      // The slow group works on all its partitions at once, each at its own slow pace.
+      partitionsConsumedConcurrently: group.slow ? 16 : 1,
+      eachMessage: async ({ topic, message, heartbeat }) => {
+        stats.consumed[group.groupId]++;
+        if (group.slow) {
+          await slowWork(slowDelayMs(topic), heartbeat);
+        } else {
+          try {
+            JSON.parse(message.value?.toString() ?? 'null');
+          } catch {
+            /* not JSON: ignore */
+          }
+        }
+      },
+    });
+  } catch (error) {
+    if (stopSignal.aborted) return;
+    logError(`consumer ${clientId} (${group.groupId}) failed to start: ${describeError(error)}; retrying in 10s`);
+    removeCloser(close);
+    await close();
+    setTimeout(() => {
+      if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
+    }, 10_000);
+  }
+}
+
+function startProducing(producer, world) {
+  const carry = new Map(TOPICS.map(t => [t.topic, Math.random()]));
+  let inFlight = false;
+  const timer = setInterval(async () => {
+    if (inFlight || stopSignal.aborted) return; // never pile up sends while the broker is away
+    const now = Date.now();
+    const topicMessages = [];
+    for (const t of TOPICS) {
+      const due = carry.get(t.topic) + t.rate * RATE;
+      const n = Math.floor(due);
+      carry.set(t.topic, due - n);
+      if (n > 0) topicMessages.push({ topic: t.topic, messages: Array.from({ length: n }, () => toMessage(t, world, now)) });
+    }
+    if (!topicMessages.length) return;
+    inFlight = true;
+    try {
+      await producer.sendBatch({ topicMessages, acks: -1, timeout: 10_000 });
+      stats.produced += topicMessages.reduce((sum, tm) => sum + tm.messages.length, 0);
+    } catch (error) {
+      stats.sendErrors++;
+      logThrottled(`send|${describeError(error)}`, `producer: send failed: ${describeError(error)}`, true);
+    } finally {
+      inFlight = false;
+    }
+  }, 1_000);
+  closers.push(async () => clearInterval(timer));
+}
+
+async function groupLag(admin, groupId, topicEnds) {
+  const offsets = await admin.fetchOffsets({ groupId, topics: [...topicEnds.keys()] });
+  let lag = 0;
+  let any = false;
+  for (const { topic, partitions } of offsets) {
+    const ends = topicEnds.get(topic);
+    for (const { partition, offset } of partitions) {
+      const end = ends.get(partition);
+      if (end === undefined) continue;
+      const committed = Number(offset);
+      if (committed >= 0) any = true;
+      lag += Math.max(0, end.high - (committed >= 0 ? committed : end.low));
+    }
+  }
+  return any ? lag : 'none';
+}
+
+function startStatus(admin) {
+  let last = { produced: 0, consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])), sendErrors: 0 };
+  const timer = setInterval(async () => {
+    const produced = stats.produced - last.produced;
+    const sendErrors = stats.sendErrors - last.sendErrors;
+    const consumed = Object.fromEntries(GROUPS.map(g => [g.groupId, stats.consumed[g.groupId] - last.consumed[g.groupId]]));
+    last = { produced: stats.produced, consumed: { ...stats.consumed }, sendErrors: stats.sendErrors };
+    let lags = {};
+    try {
+      const topicEnds = new Map();
+      for (const t of TOPICS) {
+        const offsets = await admin.fetchTopicOffsets(t.topic);
+        topicEnds.set(t.topic, new Map(offsets.map(p => [p.partition, { high: Number(p.high), low: Number(p.low) }])));
+      }
+      for (const groupId of [...GROUPS.map(g => g.groupId), ...STOPPED_GROUPS]) {
+        const group = GROUPS.find(g => g.groupId === groupId);
+        const ends = new Map([...topicEnds].filter(([topic]) => (group ? group.topics : ['payments.refunds']).includes(topic)));
+        lags[groupId] = await groupLag(admin, groupId, ends);
+      }
+    } catch (error) {
+      lags = null;
+      logThrottled(`status|${describeError(error)}`, `status: cannot read offsets: ${describeError(error)}`, true);
+    }
+    if (stopSignal.aborted) return;
+    const groups = [...GROUPS.map(g => g.groupId), ...STOPPED_GROUPS]
+      .map(g => `${g} ${consumed[g] ?? 0}/${lags ? lags[g] : '?'}`)
+      .join(', ');
+    log(`last 60s: produced ${produced}${sendErrors ? ` (${sendErrors} failed sends)` : ''}; consumed/lag: ${groups}`);
+  }, 60_000);
+  closers.push(async () => clearInterval(timer));
+}
+
+// ---- main ----------------------------------------------------------------------
+
+async function main() {
+  const t0 = Date.now();
+  log(
+    `seeding dev: Kafka ${BROKERS.join(',')}, registry ${REGISTRY_URL ?? 'none (skipped)'}${SEED_ONLY ? ', seed only' : ''}`,
+  );
+  const deadline = Date.now() + WAIT_MS;
+  const [kafkaCheck, registryCheck] = await Promise.allSettled([
+    waitForKafka(deadline),
+    REGISTRY_URL ? waitForRegistry(deadline) : Promise.resolve(null),
+  ]);
+  if (stopSignal.aborted) return;
+  const failures = [kafkaCheck, registryCheck].filter(r => r.status === 'rejected').map(r => r.reason);
+  if (failures.length) {
+    for (const f of failures) logError(f instanceof UnreachableError ? f.message : describeError(f));
+    process.exit(2);
+  }
+  const cluster = kafkaCheck.value;
+  log(
+    `Kafka ok (cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s))` +
+      (REGISTRY_URL ? `; registry ok (global compatibility ${registryCheck.value})` : ''),
+  );
+
+  const admin = kafka.admin();
+  closers.push(() => admin.disconnect().catch(() => {}));
+  await admin.connect();
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  closers.push(() => producer.disconnect().catch(() => {}));
+
+  await seedTopics(admin);
+  if (REGISTRY_URL) await seedSchemas();
+  await producer.connect();
+  const world = new World();
+  await seedHistory(admin, producer, world);
+  await seedStoppedGroup(admin);
+  if (stopSignal.aborted) return;
+  log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+
+  if (SEED_ONLY) {
+    await shutdown('seed only', 0);
+    return;
+  }
+
+  startProducing(producer, world);
+  const members = GROUPS.flatMap(g => g.clientIds.map(clientId => runMember(g, clientId)));
+  await Promise.all(members);
+  if (stopSignal.aborted) return;
+  startStatus(admin);
+  const rate = TOPICS.reduce((sum, t) => sum + t.rate * RATE, 0);
+  log(
+    `running: producer ~${rate.toFixed(1)} msg/s over ${TOPICS.length} topics; groups ` +
+      GROUPS.map(g => `${g.groupId}${g.slow ? ' (slow)' : ''}${g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''}`).join(', ') +
+      `; status every 60s; SIGINT/SIGTERM stops`,
+  );
+}
+
+main().catch(async error => {
+  if (stopSignal.aborted) return;
+  if (error instanceof UnreachableError) {
+    logError(error.message);
+    process.exit(2);
+  }
+  logError(`seeding failed: ${describeError(error)}`);
+  await shutdown('failure', 1);
+});
