@@ -30,7 +30,7 @@ export interface Config {
           username?: string;
           /** @visibility secret */
           password?: string;
-              /** Timeout of one HTTP call, in milliseconds. Default: 10000. */
+          /** Timeout of one HTTP call, in milliseconds. Default: 10000. */
           timeoutMs?: number;
         };
       };

@@ -18,7 +18,11 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const repoRoot = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+);
 const require = createRequire(path.join(repoRoot, 'package.json'));
 const { Kafka, logLevel, Partitioners } = require('kafkajs');
 
@@ -28,9 +32,14 @@ const BROKERS = (process.env.KAFKA_HUB_DEMO_BROKERS || '127.0.0.1:9092')
   .split(',')
   .map(s => s.trim())
   .filter(Boolean);
-const REGISTRY_RAW = process.env.KAFKA_HUB_DEMO_REGISTRY_URL || 'http://127.0.0.1:8081/apis/ccompat/v7';
-const REGISTRY_URL = REGISTRY_RAW === 'none' ? null : REGISTRY_RAW.replace(/\/+$/, '');
-const SEED_ONLY = /^(true|1|yes)$/i.test(process.env.KAFKA_HUB_DEMO_SEED_ONLY || '');
+const REGISTRY_RAW =
+  process.env.KAFKA_HUB_DEMO_REGISTRY_URL ||
+  'http://127.0.0.1:8081/apis/ccompat/v7';
+const REGISTRY_URL =
+  REGISTRY_RAW === 'none' ? null : REGISTRY_RAW.replace(/\/+$/, '');
+const SEED_ONLY = /^(true|1|yes)$/i.test(
+  process.env.KAFKA_HUB_DEMO_SEED_ONLY || '',
+);
 const WAIT_MS = positiveNumber('KAFKA_HUB_DEMO_WAIT_SECONDS', 30) * 1000;
 const RATE = positiveNumber('KAFKA_HUB_DEMO_RATE', 1);
 
@@ -39,7 +48,9 @@ function positiveNumber(name, fallback) {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) {
-    console.error(`${stamp()} [demo-seed] ERROR ${name}=${raw} is not a positive number`);
+    console.error(
+      `${stamp()} [demo-seed] ERROR ${name}=${raw} is not a positive number`,
+    );
     process.exit(1);
   }
   return n;
@@ -77,13 +88,24 @@ const BENIGN_PROTOCOL_ERRORS =
   /rebalanc|coordinator is (not available|loading)|not the correct coordinator|not aware of this member|member id|leader/i;
 
 /** kafkajs log lines, WARN and ERROR only, de-duplicated. */
-const kafkaLogCreator = () => ({ namespace, level, log: entry }) => {
-  const { message, groupId, error } = entry;
-  if (namespace === 'Connection' && BENIGN_PROTOCOL_ERRORS.test(String(error))) return;
-  const lvl = level === logLevel.ERROR ? 'ERROR' : 'WARN';
-  const detail = [groupId && `group=${groupId}`, error && `error=${error}`].filter(Boolean).join(' ');
-  logThrottled(`${lvl}|${namespace}|${groupId}|${message}`, `kafkajs ${lvl} ${namespace}: ${message}${detail ? ` (${detail})` : ''}`);
-};
+const kafkaLogCreator =
+  () =>
+  ({ namespace, level, log: entry }) => {
+    const { message, groupId, error } = entry;
+    if (
+      namespace === 'Connection' &&
+      BENIGN_PROTOCOL_ERRORS.test(String(error))
+    )
+      return;
+    const lvl = level === logLevel.ERROR ? 'ERROR' : 'WARN';
+    const detail = [groupId && `group=${groupId}`, error && `error=${error}`]
+      .filter(Boolean)
+      .join(' ');
+    logThrottled(
+      `${lvl}|${namespace}|${groupId}|${message}`,
+      `kafkajs ${lvl} ${namespace}: ${message}${detail ? ` (${detail})` : ''}`,
+    );
+  };
 
 /** The innermost cause of a kafkajs / fetch error, in one line. */
 function describeError(error) {
@@ -96,7 +118,8 @@ function describeError(error) {
     current = next;
   }
   if (current instanceof Error) {
-    const name = current.name && current.name !== 'Error' ? `${current.name}: ` : '';
+    const name =
+      current.name && current.name !== 'Error' ? `${current.name}: ` : '';
     return `${name}${current.message}`;
   }
   return String(current);
@@ -120,7 +143,12 @@ async function shutdown(reason, code = 0) {
   }, 10_000);
   hardStop.unref();
   const t0 = Date.now();
-  await Promise.allSettled(closers.splice(0).reverse().map(close => close()));
+  await Promise.allSettled(
+    closers
+      .splice(0)
+      .reverse()
+      .map(close => close()),
+  );
   log(`stopped in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   process.exit(code);
 }
@@ -136,7 +164,11 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 // Transient client errors must not take the demo down: log them instead.
 process.on('unhandledRejection', reason => {
-  logThrottled(`unhandled|${describeError(reason)}`, `unhandled error: ${describeError(reason)}`, true);
+  logThrottled(
+    `unhandled|${describeError(reason)}`,
+    `unhandled error: ${describeError(reason)}`,
+    true,
+  );
 });
 
 class UnreachableError extends Error {}
@@ -166,12 +198,50 @@ const CURRENCIES = ['EUR', 'EUR', 'EUR', 'USD', 'GBP'];
 const CHANNELS = ['web', 'web', 'app', 'app', 'store'];
 const CARRIERS = ['DHL', 'UPS', 'DPD', 'PostNL'];
 const WAREHOUSES = ['AMS-1', 'FRA-2', 'LHR-1'];
-const CANCEL_REASONS = ['customer_request', 'payment_failed', 'out_of_stock', 'fraud_suspected'];
-const REFUND_REASONS = ['damaged', 'not_as_described', 'late_delivery', 'changed_mind'];
-const PAYMENT_METHODS = ['card', 'card', 'card', 'paypal', 'sepa_debit', 'apple_pay'];
-const SESSION_EVENTS = ['started', 'item_added', 'item_added', 'address_entered', 'payment_selected', 'abandoned'];
-const AUDIT_ACTIONS = ['login', 'logout', 'export', 'update_price', 'grant_role', 'delete_draft'];
-const AUDIT_ACTORS = ['alice', 'bob', 'carol', 'dave', 'svc-batch', 'svc-pricing'];
+const CANCEL_REASONS = [
+  'customer_request',
+  'payment_failed',
+  'out_of_stock',
+  'fraud_suspected',
+];
+const REFUND_REASONS = [
+  'damaged',
+  'not_as_described',
+  'late_delivery',
+  'changed_mind',
+];
+const PAYMENT_METHODS = [
+  'card',
+  'card',
+  'card',
+  'paypal',
+  'sepa_debit',
+  'apple_pay',
+];
+const SESSION_EVENTS = [
+  'started',
+  'item_added',
+  'item_added',
+  'address_entered',
+  'payment_selected',
+  'abandoned',
+];
+const AUDIT_ACTIONS = [
+  'login',
+  'logout',
+  'export',
+  'update_price',
+  'grant_role',
+  'delete_draft',
+];
+const AUDIT_ACTORS = [
+  'alice',
+  'bob',
+  'carol',
+  'dave',
+  'svc-batch',
+  'svc-pricing',
+];
 
 /** A tiny shop: events on the different topics refer to the same orders. */
 class World {
@@ -196,7 +266,10 @@ class World {
       orderId: `ORD-${base36(8)}`,
       customerId: `CUS-${String(int(1, 250)).padStart(5, '0')}`,
       currency: pick(CURRENCIES),
-      totalMinor: items.reduce((sum, i) => sum + i.quantity * i.unitPriceMinor, 0),
+      totalMinor: items.reduce(
+        (sum, i) => sum + i.quantity * i.unitPriceMinor,
+        0,
+      ),
       items,
       channel: pick(CHANNELS),
       ts,
@@ -256,7 +329,10 @@ const TOPICS = [
         value: {
           orderId: o.orderId,
           carrier,
-          trackingNumber: `${carrier.slice(0, 2).toUpperCase()}${int(100000000, 999999999)}`,
+          trackingNumber: `${carrier.slice(0, 2).toUpperCase()}${int(
+            100000000,
+            999999999,
+          )}`,
           warehouse: pick(WAREHOUSES),
           shippedAt: iso(ts),
         },
@@ -270,7 +346,14 @@ const TOPICS = [
     history: 30,
     make: (w, ts) => {
       const o = w.recentOrder(ts);
-      return { key: o.orderId, value: { orderId: o.orderId, reason: pick(CANCEL_REASONS), cancelledAt: iso(ts) } };
+      return {
+        key: o.orderId,
+        value: {
+          orderId: o.orderId,
+          reason: pick(CANCEL_REASONS),
+          cancelledAt: iso(ts),
+        },
+      };
     },
   },
   {
@@ -368,7 +451,13 @@ const TOPICS = [
         value: {
           refundId,
           paymentId: p.paymentId,
-          amount: { amountMinor: Math.max(100, Math.round(p.order.totalMinor * pick([1, 1, 0.5]))), currency: p.order.currency },
+          amount: {
+            amountMinor: Math.max(
+              100,
+              Math.round(p.order.totalMinor * pick([1, 1, 0.5])),
+            ),
+            currency: p.order.currency,
+          },
           reason: pick(REFUND_REASONS),
           requestedAt: iso(ts),
         },
@@ -382,7 +471,9 @@ const TOPICS = [
     history: 150,
     make: (w, ts) => {
       const o = w.recentOrder(ts);
-      const invoiceId = `INV-${new Date(ts).getUTCFullYear()}-${String(++w.invoiceNo).padStart(6, '0')}`;
+      const invoiceId = `INV-${new Date(ts).getUTCFullYear()}-${String(
+        ++w.invoiceNo,
+      ).padStart(6, '0')}`;
       return {
         key: invoiceId,
         value: {
@@ -408,34 +499,67 @@ const TOPICS = [
       const actor = pick(AUDIT_ACTORS);
       return {
         key: actor,
-        value: { actor, action: pick(AUDIT_ACTIONS), resource: `/admin/${pick(['prices', 'users', 'reports', 'drafts'])}/${int(1, 999)}`, at: iso(ts) },
+        value: {
+          actor,
+          action: pick(AUDIT_ACTIONS),
+          resource: `/admin/${pick([
+            'prices',
+            'users',
+            'reports',
+            'drafts',
+          ])}/${int(1, 999)}`,
+          at: iso(ts),
+        },
       };
     },
   },
 ];
 
-const HEADERS = { 'content-type': 'application/json', 'x-producer': 'kafka-hub-demo-seed' };
+const HEADERS = {
+  'content-type': 'application/json',
+  'x-producer': 'kafka-hub-demo-seed',
+};
 
 function toMessage(topicSpec, world, ts) {
   const { key, value } = topicSpec.make(world, ts);
-  return { key, value: JSON.stringify(value), timestamp: String(ts), headers: HEADERS };
+  return {
+    key,
+    value: JSON.stringify(value),
+    timestamp: String(ts),
+    headers: HEADERS,
+  };
 }
 
 // ---- schemas -------------------------------------------------------------------
 
 const avro = schema => ({ schemaType: 'AVRO', schema: JSON.stringify(schema) });
-const jsonSchema = schema => ({ schemaType: 'JSON', schema: JSON.stringify(schema) });
+const jsonSchema = schema => ({
+  schemaType: 'JSON',
+  schema: JSON.stringify(schema),
+});
 const protobuf = schema => ({ schemaType: 'PROTOBUF', schema });
 
 const ts = { type: 'long', logicalType: 'timestamp-millis' };
 const orderCreatedV1 = [
   { name: 'orderId', type: 'string' },
   { name: 'customerId', type: 'string' },
-  { name: 'totalMinor', type: 'long', doc: 'Order total in minor currency units' },
+  {
+    name: 'totalMinor',
+    type: 'long',
+    doc: 'Order total in minor currency units',
+  },
   { name: 'currency', type: 'string', doc: 'ISO 4217 code' },
   { name: 'createdAt', type: ts },
 ];
-const orderCreatedV2 = [...orderCreatedV1, { name: 'channel', type: ['null', 'string'], default: null, doc: 'web, app or store' }];
+const orderCreatedV2 = [
+  ...orderCreatedV1,
+  {
+    name: 'channel',
+    type: ['null', 'string'],
+    default: null,
+    doc: 'web, app or store',
+  },
+];
 const orderCreatedV3 = [
   ...orderCreatedV2,
   {
@@ -455,7 +579,13 @@ const orderCreatedV3 = [
     default: [],
   },
 ];
-const orderCreated = fields => avro({ type: 'record', name: 'OrderCreated', namespace: 'com.acme.orders', fields });
+const orderCreated = fields =>
+  avro({
+    type: 'record',
+    name: 'OrderCreated',
+    namespace: 'com.acme.orders',
+    fields,
+  });
 
 const orderShippedV1 = [
   { name: 'orderId', type: 'string' },
@@ -463,15 +593,27 @@ const orderShippedV1 = [
   { name: 'trackingNumber', type: 'string' },
   { name: 'shippedAt', type: ts },
 ];
-const orderShippedV2 = [...orderShippedV1, { name: 'warehouse', type: ['null', 'string'], default: null }];
-const orderShipped = fields => avro({ type: 'record', name: 'OrderShipped', namespace: 'com.acme.orders', fields });
+const orderShippedV2 = [
+  ...orderShippedV1,
+  { name: 'warehouse', type: ['null', 'string'], default: null },
+];
+const orderShipped = fields =>
+  avro({
+    type: 'record',
+    name: 'OrderShipped',
+    namespace: 'com.acme.orders',
+    fields,
+  });
 
 const paymentAuthorizedProps = {
   paymentId: { type: 'string', pattern: '^pay_[0-9a-f]+$' },
   orderId: { type: 'string' },
   amountMinor: { type: 'integer', minimum: 0 },
   currency: { type: 'string', minLength: 3, maxLength: 3 },
-  method: { type: 'string', enum: ['card', 'paypal', 'sepa_debit', 'apple_pay'] },
+  method: {
+    type: 'string',
+    enum: ['card', 'paypal', 'sepa_debit', 'apple_pay'],
+  },
   authorizedAt: { type: 'string', format: 'date-time' },
 };
 // Closed content model (additionalProperties: false): adding an optional
@@ -484,7 +626,13 @@ const paymentAuthorized = extraProps =>
     type: 'object',
     additionalProperties: false,
     properties: { ...paymentAuthorizedProps, ...extraProps },
-    required: ['paymentId', 'orderId', 'amountMinor', 'currency', 'authorizedAt'],
+    required: [
+      'paymentId',
+      'orderId',
+      'amountMinor',
+      'currency',
+      'authorizedAt',
+    ],
   });
 
 const paymentCaptured = extraFields =>
@@ -508,8 +656,17 @@ const invoiceV1 = [
   { name: 'currency', type: 'string' },
   { name: 'issuedAt', type: ts },
 ];
-const invoiceV2 = [...invoiceV1, { name: 'dueAt', type: ['null', ts], default: null }];
-const invoice = fields => avro({ type: 'record', name: 'Invoice', namespace: 'com.acme.billing', fields });
+const invoiceV2 = [
+  ...invoiceV1,
+  { name: 'dueAt', type: ['null', ts], default: null },
+];
+const invoice = fields =>
+  avro({
+    type: 'record',
+    name: 'Invoice',
+    namespace: 'com.acme.billing',
+    fields,
+  });
 
 const moneyRecord = {
   type: 'record',
@@ -527,30 +684,65 @@ const refundFields = amountType => [
   { name: 'reason', type: 'string' },
   { name: 'requestedAt', type: ts },
 ];
-const refund = amountType => avro({ type: 'record', name: 'Refund', namespace: 'com.acme.payments', fields: refundFields(amountType) });
+const refund = amountType =>
+  avro({
+    type: 'record',
+    name: 'Refund',
+    namespace: 'com.acme.payments',
+    fields: refundFields(amountType),
+  });
 
 /** Subjects in registration order; `compatibility` is set on the subject after its first version. */
 const SUBJECTS = [
-  { subject: 'orders.created-key', versions: [{ schemaType: 'AVRO', schema: '"string"' }] },
+  {
+    subject: 'orders.created-key',
+    versions: [{ schemaType: 'AVRO', schema: '"string"' }],
+  },
   {
     subject: 'orders.created-value',
     compatibility: 'BACKWARD_TRANSITIVE',
-    versions: [orderCreated(orderCreatedV1), orderCreated(orderCreatedV2), orderCreated(orderCreatedV3)],
+    versions: [
+      orderCreated(orderCreatedV1),
+      orderCreated(orderCreatedV2),
+      orderCreated(orderCreatedV3),
+    ],
   },
-  { subject: 'orders.shipped-value', compatibility: 'FULL', versions: [orderShipped(orderShippedV1), orderShipped(orderShippedV2)] },
+  {
+    subject: 'orders.shipped-value',
+    compatibility: 'FULL',
+    versions: [orderShipped(orderShippedV1), orderShipped(orderShippedV2)],
+  },
   {
     subject: 'payments.authorized-key',
-    versions: [avro({ type: 'record', name: 'PaymentKey', namespace: 'com.acme.payments', fields: [{ name: 'paymentId', type: 'string' }] })],
+    versions: [
+      avro({
+        type: 'record',
+        name: 'PaymentKey',
+        namespace: 'com.acme.payments',
+        fields: [{ name: 'paymentId', type: 'string' }],
+      }),
+    ],
   },
   {
     subject: 'payments.authorized-value',
     compatibility: 'BACKWARD',
-    versions: [paymentAuthorized({}), paymentAuthorized({ threeDSecure: { type: 'boolean', description: '3-D Secure challenge passed' } })],
+    versions: [
+      paymentAuthorized({}),
+      paymentAuthorized({
+        threeDSecure: {
+          type: 'boolean',
+          description: '3-D Secure challenge passed',
+        },
+      }),
+    ],
   },
   {
     subject: 'payments.captured-value',
     compatibility: 'BACKWARD',
-    versions: [paymentCaptured(''), paymentCaptured('\n  string acquirer_reference = 6;')],
+    versions: [
+      paymentCaptured(''),
+      paymentCaptured('\n  string acquirer_reference = 6;'),
+    ],
   },
   {
     subject: 'checkout.completed-value',
@@ -570,12 +762,23 @@ const SUBJECTS = [
       }),
     ],
   },
-  { subject: 'billing.invoices-value', compatibility: 'BACKWARD', versions: [invoice(invoiceV1), invoice(invoiceV2)] },
+  {
+    subject: 'billing.invoices-value',
+    compatibility: 'BACKWARD',
+    versions: [invoice(invoiceV1), invoice(invoiceV2)],
+  },
   // A shared type registered under its record name, referenced by payments.refunds-value.
   { subject: 'com.acme.Money', versions: [avro(moneyRecord)] },
   {
     subject: 'payments.refunds-value',
-    versions: [{ ...refund('com.acme.Money'), references: [{ name: 'com.acme.Money', subject: 'com.acme.Money', version: 1 }] }],
+    versions: [
+      {
+        ...refund('com.acme.Money'),
+        references: [
+          { name: 'com.acme.Money', subject: 'com.acme.Money', version: 1 },
+        ],
+      },
+    ],
     // Used when the registry rejects references: Money inlined instead.
     fallback: [refund(moneyRecord)],
   },
@@ -604,7 +807,9 @@ async function registry(method, urlPath, body, timeoutMs = 10_000) {
     method,
     headers: {
       Accept: 'application/vnd.schemaregistry.v1+json, application/json',
-      ...(body ? { 'Content-Type': 'application/vnd.schemaregistry.v1+json' } : {}),
+      ...(body
+        ? { 'Content-Type': 'application/vnd.schemaregistry.v1+json' }
+        : {}),
     },
     body: body ? JSON.stringify(body) : undefined,
     signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopSignal]),
@@ -619,12 +824,18 @@ async function registry(method, urlPath, body, timeoutMs = 10_000) {
   return { status: res.status, ok: res.ok, json, text: text.slice(0, 300) };
 }
 
+/** Time for one reachability attempt: at most 5 s and not much past the deadline. */
+function attemptTimeout(deadline) {
+  return Math.max(1_000, Math.min(5_000, deadline - Date.now()));
+}
+
 async function waitForRegistry(deadline) {
   let lastError;
   while (!stopSignal.aborted) {
     try {
-      const res = await registry('GET', '/config', undefined, 5_000);
-      if (res.ok && typeof res.json?.compatibilityLevel === 'string') return res.json.compatibilityLevel;
+      const res = await registry('GET', '/config', undefined, attemptTimeout(deadline));
+      if (res.ok && typeof res.json?.compatibilityLevel === 'string')
+        return res.json.compatibilityLevel;
       lastError = `HTTP ${res.status}: ${res.text}`;
     } catch (error) {
       lastError = describeError(error);
@@ -632,7 +843,11 @@ async function waitForRegistry(deadline) {
     if (Date.now() + 1_000 >= deadline) break;
     await sleep(1_000, undefined, { signal: stopSignal }).catch(() => {});
   }
-  throw new UnreachableError(`schema registry unreachable at ${REGISTRY_URL} (waited ${WAIT_MS / 1000}s): ${lastError}`);
+  throw new UnreachableError(
+    `schema registry unreachable at ${REGISTRY_URL} (waited ${
+      WAIT_MS / 1000
+    }s): ${lastError}`,
+  );
 }
 
 /** Registers a subject's versions in order; already registered schemas are reused. */
@@ -649,33 +864,54 @@ async function registerSubject(spec, counts) {
     } else {
       const res = await registry('POST', `/subjects/${enc}/versions`, body);
       if (!res.ok || res.json?.id === undefined) {
-        if (spec.fallback && versions !== spec.fallback && body.references && res.status >= 400 && res.status < 500) {
-          log(`registry rejected the schema reference of ${spec.subject} (HTTP ${res.status}: ${res.text}); registering it with the referenced type inlined`);
+        if (
+          spec.fallback &&
+          versions !== spec.fallback &&
+          body.references &&
+          res.status >= 400 &&
+          res.status < 500
+        ) {
+          log(
+            `registry rejected the schema reference of ${spec.subject} (HTTP ${res.status}: ${res.text}); registering it with the referenced type inlined`,
+          );
           versions = spec.fallback;
           i = -1;
           continue;
         }
-        throw new Error(`registering ${spec.subject} version ${i + 1} failed: HTTP ${res.status}: ${res.text}`);
+        throw new Error(
+          `registering ${spec.subject} version ${i + 1} failed: HTTP ${
+            res.status
+          }: ${res.text}`,
+        );
       }
       ids.push(res.json.id);
       counts.created++;
     }
     if (i === 0 && spec.compatibility) {
-      const res = await registry('PUT', `/config/${enc}`, { compatibility: spec.compatibility });
-      if (!res.ok) throw new Error(`setting compatibility of ${spec.subject} failed: HTTP ${res.status}: ${res.text}`);
+      const res = await registry('PUT', `/config/${enc}`, {
+        compatibility: spec.compatibility,
+      });
+      if (!res.ok)
+        throw new Error(
+          `setting compatibility of ${spec.subject} failed: HTTP ${res.status}: ${res.text}`,
+        );
     }
   }
   const type = versions[0].schemaType;
   const refs = versions[0].references ? ', refs com.acme.Money' : '';
   const compat = spec.compatibility ? `, ${spec.compatibility}` : '';
-  return `${spec.subject} ${type} v1..${versions.length} ids ${ids.join(',')}${compat}${refs}`;
+  return `${spec.subject} ${type} v1..${versions.length} ids ${ids.join(
+    ',',
+  )}${compat}${refs}`;
 }
 
 async function seedSchemas() {
   const counts = { created: 0, existing: 0 };
   const lines = [];
   for (const spec of SUBJECTS) lines.push(await registerSubject(spec, counts));
-  log(`schemas: ${counts.created} versions registered, ${counts.existing} already there; ${SUBJECTS.length} subjects:`);
+  log(
+    `schemas: ${counts.created} versions registered, ${counts.existing} already there; ${SUBJECTS.length} subjects:`,
+  );
   for (const line of lines) log(`  ${line}`);
 }
 
@@ -694,11 +930,12 @@ const kafka = new Kafka({ ...KAFKA_DEFAULTS, clientId: 'kafka-hub-demo-seed' });
 async function waitForKafka(deadline) {
   let lastError;
   while (!stopSignal.aborted) {
+    const timeout = attemptTimeout(deadline);
     const probe = new Kafka({
       clientId: 'kafka-hub-demo-seed-probe',
       brokers: BROKERS,
-      connectionTimeout: 3_000,
-      requestTimeout: 5_000,
+      connectionTimeout: Math.min(3_000, timeout),
+      requestTimeout: timeout,
       retry: { retries: 0 },
       logLevel: logLevel.NOTHING,
     }).admin();
@@ -714,7 +951,11 @@ async function waitForKafka(deadline) {
     if (Date.now() + 1_000 >= deadline) break;
     await sleep(1_000, undefined, { signal: stopSignal }).catch(() => {});
   }
-  throw new UnreachableError(`Kafka unreachable at ${BROKERS.join(',')} (waited ${WAIT_MS / 1000}s): ${lastError}`);
+  throw new UnreachableError(
+    `Kafka unreachable at ${BROKERS.join(',')} (waited ${
+      WAIT_MS / 1000
+    }s): ${lastError}`,
+  );
 }
 
 async function seedTopics(admin) {
@@ -728,7 +969,9 @@ async function seedTopics(admin) {
           topic: t.topic,
           numPartitions: t.partitions,
           replicationFactor: 1,
-          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+          configEntries: Object.entries(t.config ?? {}).map(
+            ([name, value]) => ({ name, value }),
+          ),
         })),
       });
     } catch (error) {
@@ -738,15 +981,21 @@ async function seedTopics(admin) {
     }
   }
   // Existing topics are left as they are; report a partition count that differs.
-  const metadata = await admin.fetchTopicMetadata({ topics: TOPICS.map(t => t.topic) });
+  const metadata = await admin.fetchTopicMetadata({
+    topics: TOPICS.map(t => t.topic),
+  });
   for (const t of TOPICS) {
     const found = metadata.topics.find(m => m.name === t.topic);
     if (found && found.partitions.length !== t.partitions) {
-      log(`note: ${t.topic} exists with ${found.partitions.length} partitions (demo wants ${t.partitions}); left unchanged`);
+      log(
+        `note: ${t.topic} exists with ${found.partitions.length} partitions (demo wants ${t.partitions}); left unchanged`,
+      );
     }
   }
   log(
-    `topics: ${missing.length} created, ${TOPICS.length - missing.length} already there: ` +
+    `topics: ${missing.length} created, ${
+      TOPICS.length - missing.length
+    } already there: ` +
       TOPICS.map(t => `${t.topic}(${t.partitions})`).join(' '),
   );
 }
@@ -761,7 +1010,10 @@ async function seedHistory(admin, producer, world) {
     if (!empty) continue;
     const messages = [];
     for (let i = 0; i < t.history; i++) {
-      const at = now - 86_400_000 + Math.floor(((i + Math.random()) / t.history) * 86_300_000);
+      const at =
+        now -
+        86_400_000 +
+        Math.floor(((i + Math.random()) / t.history) * 86_300_000);
       messages.push(toMessage(t, world, at));
     }
     topicMessages.push({ topic: t.topic, messages });
@@ -770,9 +1022,12 @@ async function seedHistory(admin, producer, world) {
     log('history: all topics already hold messages; nothing written');
     return;
   }
-  for (const tm of topicMessages) await producer.sendBatch({ topicMessages: [tm], acks: -1 });
+  for (const tm of topicMessages)
+    await producer.sendBatch({ topicMessages: [tm], acks: -1 });
   const total = topicMessages.reduce((n, tm) => n + tm.messages.length, 0);
-  log(`history: ${total} messages (last 24h timestamps) written to ${topicMessages.length} empty topics`);
+  log(
+    `history: ${total} messages (last 24h timestamps) written to ${topicMessages.length} empty topics`,
+  );
 }
 
 /**
@@ -791,7 +1046,10 @@ async function seedStoppedGroup(admin) {
     const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
     if (Number(p.high) > from) pending.set(p.partition, Number(p.high));
   }
-  const consumer = new Kafka({ ...KAFKA_DEFAULTS, clientId: 'payments-reconciler' }).consumer({
+  const consumer = new Kafka({
+    ...KAFKA_DEFAULTS,
+    clientId: 'payments-reconciler',
+  }).consumer({
     groupId,
     sessionTimeout: 15_000,
     heartbeatInterval: 3_000,
@@ -804,7 +1062,8 @@ async function seedStoppedGroup(admin) {
   let consumed = 0;
   let resolveDone;
   const done = new Promise(resolve => (resolveDone = resolve));
-  if (pending.size === 0) consumer.on(consumer.events.GROUP_JOIN, () => resolveDone());
+  if (pending.size === 0)
+    consumer.on(consumer.events.GROUP_JOIN, () => resolveDone());
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
@@ -823,12 +1082,19 @@ async function seedStoppedGroup(admin) {
     sleep(30_000, true, { signal: stopSignal }).catch(() => true),
   ]);
   if (stopSignal.aborted) return;
-  if (timedOut) log(`note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`);
-  await consumer.commitOffsets(ends.map(p => ({ topic, partition: p.partition, offset: String(p.high) })));
+  if (timedOut)
+    log(
+      `note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`,
+    );
+  await consumer.commitOffsets(
+    ends.map(p => ({ topic, partition: p.partition, offset: String(p.high) })),
+  );
   await close();
   removeCloser(close);
   const total = ends.reduce((n, p) => n + Number(p.high), 0);
-  log(`group ${groupId}: consumed ${consumed} messages of ${topic}, committed offset ${total} in total, left the group (stays Empty, lag grows)`);
+  log(
+    `group ${groupId}: consumed ${consumed} messages of ${topic}, committed offset ${total} in total, left the group (stays Empty, lag grows)`,
+  );
 }
 
 // ---- continuous traffic ----------------------------------------------------------
@@ -847,16 +1113,45 @@ function slowDelayMs(topic) {
 }
 
 const GROUPS = [
-  { groupId: 'orders.fulfilment', topics: ['orders.created'], clientIds: ['orders-fulfilment'] },
-  { groupId: 'orders.analytics', topics: ['orders.created', 'orders.shipped'], clientIds: ['orders-analytics-etl'], slow: true },
-  { groupId: 'checkout.session-tracker', topics: ['checkout.sessions'], clientIds: ['checkout-session-tracker'] },
-  { groupId: 'legacy-checkout-reader', topics: ['checkout.completed'], clientIds: ['legacy-checkout-reader'] },
-  { groupId: 'payments.settlement', topics: ['payments.authorized', 'payments.captured'], clientIds: ['payments-settlement-1', 'payments-settlement-2'] },
-  { groupId: 'billing.invoice-writer', topics: ['billing.invoices'], clientIds: ['billing-invoice-writer'] },
+  {
+    groupId: 'orders.fulfilment',
+    topics: ['orders.created'],
+    clientIds: ['orders-fulfilment'],
+  },
+  {
+    groupId: 'orders.analytics',
+    topics: ['orders.created', 'orders.shipped'],
+    clientIds: ['orders-analytics-etl'],
+    slow: true,
+  },
+  {
+    groupId: 'checkout.session-tracker',
+    topics: ['checkout.sessions'],
+    clientIds: ['checkout-session-tracker'],
+  },
+  {
+    groupId: 'legacy-checkout-reader',
+    topics: ['checkout.completed'],
+    clientIds: ['legacy-checkout-reader'],
+  },
+  {
+    groupId: 'payments.settlement',
+    topics: ['payments.authorized', 'payments.captured'],
+    clientIds: ['payments-settlement-1', 'payments-settlement-2'],
+  },
+  {
+    groupId: 'billing.invoice-writer',
+    topics: ['billing.invoices'],
+    clientIds: ['billing-invoice-writer'],
+  },
 ];
 const STOPPED_GROUPS = ['payments.reconciler'];
 
-const stats = { produced: 0, sendErrors: 0, consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])) };
+const stats = {
+  produced: 0,
+  sendErrors: 0,
+  consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])),
+};
 
 function removeCloser(close) {
   const i = closers.indexOf(close);
@@ -867,7 +1162,9 @@ function removeCloser(close) {
 async function slowWork(ms, heartbeat) {
   const until = Date.now() + ms;
   while (!stopSignal.aborted && Date.now() < until) {
-    await sleep(Math.min(2_000, until - Date.now()), undefined, { signal: stopSignal }).catch(() => {});
+    await sleep(Math.min(2_000, until - Date.now()), undefined, {
+      signal: stopSignal,
+    }).catch(() => {});
     try {
       await heartbeat();
     } catch {
@@ -891,7 +1188,11 @@ async function runMember(group, clientId) {
   closers.push(close);
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart || stopSignal.aborted) return;
-    logError(`consumer ${clientId} (${group.groupId}) stopped: ${describeError(payload.error)}; restarting in 10s`);
+    logError(
+      `consumer ${clientId} (${group.groupId}) stopped: ${describeError(
+        payload.error,
+      )}; restarting in 10s`,
+    );
     removeCloser(close);
     setTimeout(() => {
       if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
@@ -920,7 +1221,11 @@ async function runMember(group, clientId) {
     });
   } catch (error) {
     if (stopSignal.aborted) return;
-    logError(`consumer ${clientId} (${group.groupId}) failed to start: ${describeError(error)}; retrying in 10s`);
+    logError(
+      `consumer ${clientId} (${group.groupId}) failed to start: ${describeError(
+        error,
+      )}; retrying in 10s`,
+    );
     removeCloser(close);
     await close();
     setTimeout(() => {
@@ -940,16 +1245,27 @@ function startProducing(producer, world) {
       const due = carry.get(t.topic) + t.rate * RATE;
       const n = Math.floor(due);
       carry.set(t.topic, due - n);
-      if (n > 0) topicMessages.push({ topic: t.topic, messages: Array.from({ length: n }, () => toMessage(t, world, now)) });
+      if (n > 0)
+        topicMessages.push({
+          topic: t.topic,
+          messages: Array.from({ length: n }, () => toMessage(t, world, now)),
+        });
     }
     if (!topicMessages.length) return;
     inFlight = true;
     try {
       await producer.sendBatch({ topicMessages, acks: -1, timeout: 10_000 });
-      stats.produced += topicMessages.reduce((sum, tm) => sum + tm.messages.length, 0);
+      stats.produced += topicMessages.reduce(
+        (sum, tm) => sum + tm.messages.length,
+        0,
+      );
     } catch (error) {
       stats.sendErrors++;
-      logThrottled(`send|${describeError(error)}`, `producer: send failed: ${describeError(error)}`, true);
+      logThrottled(
+        `send|${describeError(error)}`,
+        `producer: send failed: ${describeError(error)}`,
+        true,
+      );
     } finally {
       inFlight = false;
     }
@@ -958,7 +1274,10 @@ function startProducing(producer, world) {
 }
 
 async function groupLag(admin, groupId, topicEnds) {
-  const offsets = await admin.fetchOffsets({ groupId, topics: [...topicEnds.keys()] });
+  const offsets = await admin.fetchOffsets({
+    groupId,
+    topics: [...topicEnds.keys()],
+  });
   let lag = 0;
   let any = false;
   for (const { topic, partitions } of offsets) {
@@ -975,33 +1294,69 @@ async function groupLag(admin, groupId, topicEnds) {
 }
 
 function startStatus(admin) {
-  let last = { produced: 0, consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])), sendErrors: 0 };
+  let last = {
+    produced: 0,
+    consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])),
+    sendErrors: 0,
+  };
   const timer = setInterval(async () => {
     const produced = stats.produced - last.produced;
     const sendErrors = stats.sendErrors - last.sendErrors;
-    const consumed = Object.fromEntries(GROUPS.map(g => [g.groupId, stats.consumed[g.groupId] - last.consumed[g.groupId]]));
-    last = { produced: stats.produced, consumed: { ...stats.consumed }, sendErrors: stats.sendErrors };
+    const consumed = Object.fromEntries(
+      GROUPS.map(g => [
+        g.groupId,
+        stats.consumed[g.groupId] - last.consumed[g.groupId],
+      ]),
+    );
+    last = {
+      produced: stats.produced,
+      consumed: { ...stats.consumed },
+      sendErrors: stats.sendErrors,
+    };
     let lags = {};
     try {
       const topicEnds = new Map();
       for (const t of TOPICS) {
         const offsets = await admin.fetchTopicOffsets(t.topic);
-        topicEnds.set(t.topic, new Map(offsets.map(p => [p.partition, { high: Number(p.high), low: Number(p.low) }])));
+        topicEnds.set(
+          t.topic,
+          new Map(
+            offsets.map(p => [
+              p.partition,
+              { high: Number(p.high), low: Number(p.low) },
+            ]),
+          ),
+        );
       }
-      for (const groupId of [...GROUPS.map(g => g.groupId), ...STOPPED_GROUPS]) {
+      for (const groupId of [
+        ...GROUPS.map(g => g.groupId),
+        ...STOPPED_GROUPS,
+      ]) {
         const group = GROUPS.find(g => g.groupId === groupId);
-        const ends = new Map([...topicEnds].filter(([topic]) => (group ? group.topics : ['payments.refunds']).includes(topic)));
+        const ends = new Map(
+          [...topicEnds].filter(([topic]) =>
+            (group ? group.topics : ['payments.refunds']).includes(topic),
+          ),
+        );
         lags[groupId] = await groupLag(admin, groupId, ends);
       }
     } catch (error) {
       lags = null;
-      logThrottled(`status|${describeError(error)}`, `status: cannot read offsets: ${describeError(error)}`, true);
+      logThrottled(
+        `status|${describeError(error)}`,
+        `status: cannot read offsets: ${describeError(error)}`,
+        true,
+      );
     }
     if (stopSignal.aborted) return;
     const groups = [...GROUPS.map(g => g.groupId), ...STOPPED_GROUPS]
       .map(g => `${g} ${consumed[g] ?? 0}/${lags ? lags[g] : '?'}`)
       .join(', ');
-    log(`last 60s: produced ${produced}${sendErrors ? ` (${sendErrors} failed sends)` : ''}; consumed/lag: ${groups}`);
+    log(
+      `last 60s: produced ${produced}${
+        sendErrors ? ` (${sendErrors} failed sends)` : ''
+      }; consumed/lag: ${groups}`,
+    );
   }, 60_000);
   closers.push(async () => clearInterval(timer));
 }
@@ -1011,7 +1366,9 @@ function startStatus(admin) {
 async function main() {
   const t0 = Date.now();
   log(
-    `seeding dev: Kafka ${BROKERS.join(',')}, registry ${REGISTRY_URL ?? 'none (skipped)'}${SEED_ONLY ? ', seed only' : ''}`,
+    `seeding dev: Kafka ${BROKERS.join(',')}, registry ${
+      REGISTRY_URL ?? 'none (skipped)'
+    }${SEED_ONLY ? ', seed only' : ''}`,
   );
   const deadline = Date.now() + WAIT_MS;
   const [kafkaCheck, registryCheck] = await Promise.allSettled([
@@ -1019,15 +1376,20 @@ async function main() {
     REGISTRY_URL ? waitForRegistry(deadline) : Promise.resolve(null),
   ]);
   if (stopSignal.aborted) return;
-  const failures = [kafkaCheck, registryCheck].filter(r => r.status === 'rejected').map(r => r.reason);
+  const failures = [kafkaCheck, registryCheck]
+    .filter(r => r.status === 'rejected')
+    .map(r => r.reason);
   if (failures.length) {
-    for (const f of failures) logError(f instanceof UnreachableError ? f.message : describeError(f));
+    for (const f of failures)
+      logError(f instanceof UnreachableError ? f.message : describeError(f));
     process.exit(2);
   }
   const cluster = kafkaCheck.value;
   log(
     `Kafka ok (cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s))` +
-      (REGISTRY_URL ? `; registry ok (global compatibility ${registryCheck.value})` : ''),
+      (REGISTRY_URL
+        ? `; registry ok (global compatibility ${registryCheck.value})`
+        : ''),
   );
 
   const admin = kafka.admin();
@@ -1054,14 +1416,23 @@ async function main() {
   }
 
   startProducing(producer, world);
-  const members = GROUPS.flatMap(g => g.clientIds.map(clientId => runMember(g, clientId)));
+  const members = GROUPS.flatMap(g =>
+    g.clientIds.map(clientId => runMember(g, clientId)),
+  );
   await Promise.all(members);
   if (stopSignal.aborted) return;
   startStatus(admin);
   const rate = TOPICS.reduce((sum, t) => sum + t.rate * RATE, 0);
   log(
-    `running: producer ~${rate.toFixed(1)} msg/s over ${TOPICS.length} topics; groups ` +
-      GROUPS.map(g => `${g.groupId}${g.slow ? ' (slow)' : ''}${g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''}`).join(', ') +
+    `running: producer ~${rate.toFixed(1)} msg/s over ${
+      TOPICS.length
+    } topics; groups ` +
+      GROUPS.map(
+        g =>
+          `${g.groupId}${g.slow ? ' (slow)' : ''}${
+            g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''
+          }`,
+      ).join(', ') +
       `; status every 60s; SIGINT/SIGTERM stops`,
   );
 }

@@ -1,22 +1,27 @@
 import { expect, Page, test } from '@playwright/test';
-import path from 'path';
 
-const screenshots = path.resolve(__dirname, '../../../e2e-screenshots');
+// Relative to the repository root, where Playwright runs.
+const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
 
 async function signInAsGuest(page: Page) {
   await page.goto('/');
   // Every test gets a fresh browser context, so the guest sign-in shows.
   await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(page.getByRole('link', { name: 'Kafka Hub' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'Kafka Hub' }).first(),
+  ).toBeVisible();
 }
 
-test('the Kafka Hub page shows live health of each environment', async ({ page }) => {
+test('the Kafka Hub page shows live health of each environment', async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await page.getByRole('link', { name: 'Kafka Hub' }).click();
   await expect(page).toHaveURL(/\/kafka-hub$/);
 
   const table = page.locator('table').filter({ hasText: 'Environment' });
-  const row = (env: string) => table.locator('tr', { has: page.getByText(env, { exact: true }) });
+  const row = (env: string) =>
+    table.locator('tr', { has: page.getByText(env, { exact: true }) });
 
   // dev is the local broker and Apicurio; prod is deliberately not running.
   await expect(row('dev')).toContainText('Reachable');
@@ -24,25 +29,42 @@ test('the Kafka Hub page shows live health of each environment', async ({ page }
   await expect(row('stage')).toContainText('SASL');
   await expect(row('prod')).toContainText('Unreachable');
   await expect(row('prod')).toContainText('ECONNREFUSED');
-  await page.screenshot({ path: `${screenshots}/kafka-hub-page.png`, fullPage: true });
+  await page.screenshot({
+    path: `${screenshots}/kafka-hub-page.png`,
+    fullPage: true,
+  });
 });
 
-test("an application's Kafka tab shows its namespace and topics", async ({ page }) => {
+test("an application's Kafka tab shows its namespace and topics", async ({
+  page,
+}) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/orders-service/kafka');
   await expect(page.getByText('orders.*')).toBeVisible();
   await expect(
-    page.getByText('orders.created, orders.shipped (6 partitions), orders.cancelled'),
+    page.getByText(
+      'orders.created, orders.shipped (6 partitions), orders.cancelled',
+    ),
   ).toBeVisible();
-  await page.screenshot({ path: `${screenshots}/entity-kafka-tab.png`, fullPage: true });
+  await page.screenshot({
+    path: `${screenshots}/entity-kafka-tab.png`,
+    fullPage: true,
+  });
 });
 
 test('a malformed annotation is named on the entity tab', async ({ page }) => {
   await signInAsGuest(page);
   await page.goto('/catalog/default/component/fraud-detector/kafka');
-  await expect(page.getByText(/1 malformed Kafka Hub annotation/)).toBeVisible();
   await expect(
-    page.getByText('Annotation kafka-hub.io/topics: "scores:0,alerts"', { exact: false }),
+    page.getByText(/1 malformed Kafka Hub annotation/),
   ).toBeVisible();
-  await page.screenshot({ path: `${screenshots}/entity-bad-annotation.png`, fullPage: true });
+  await expect(
+    page.getByText('Annotation kafka-hub.io/topics: "scores:0,alerts"', {
+      exact: false,
+    }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${screenshots}/entity-bad-annotation.png`,
+    fullPage: true,
+  });
 });

@@ -9,12 +9,18 @@
 exports.up = async function up(knex) {
   await knex.schema.createTable('kafka_hub_cluster_health', table => {
     table.comment('Last health check of each environment service');
-    table.string('environment', 63).notNullable().comment('Environment name from config');
+    table
+      .string('environment', 63)
+      .notNullable()
+      .comment('Environment name from config');
     table
       .string('service', 32)
       .notNullable()
       .comment('kafka or schema-registry');
-    table.string('status', 16).notNullable().comment('up, down or not-configured');
+    table
+      .string('status', 16)
+      .notNullable()
+      .comment('up, down or not-configured');
     table.text('error').nullable().comment('Error of the last check when down');
     table.timestamp('checked_at', { useTz: true }).notNullable();
     table

@@ -58,7 +58,9 @@ describe('kafka-hub backend plugin', () => {
       const { server } = await startTestBackend({
         features: [
           kafkaHubPlugin,
-          mockServices.rootConfig.factory({ data: kafkaHubConfig(registry.url) }),
+          mockServices.rootConfig.factory({
+            data: kafkaHubConfig(registry.url),
+          }),
         ],
       });
       const res = await request(server).get('/api/kafka-hub/health');
@@ -69,10 +71,19 @@ describe('kafka-hub backend plugin', () => {
       );
       expect(Object.keys(byEnv).sort()).toEqual(['dev', 'prod', 'stage']);
 
-      expect(byEnv.dev.kafka).toMatchObject({ status: 'up', details: { sasl: false } });
+      expect(byEnv.dev.kafka).toMatchObject({
+        status: 'up',
+        details: { sasl: false },
+      });
       expect(byEnv.dev.schemaRegistry).toMatchObject({ status: 'up' });
-      expect(byEnv.stage.kafka).toMatchObject({ status: 'up', details: { sasl: true } });
-      expect(byEnv.stage.schemaRegistry).toEqual({ status: 'not-configured', since: expect.any(String) });
+      expect(byEnv.stage.kafka).toMatchObject({
+        status: 'up',
+        details: { sasl: true },
+      });
+      expect(byEnv.stage.schemaRegistry).toEqual({
+        status: 'not-configured',
+        since: expect.any(String),
+      });
       expect(byEnv.prod.kafka.status).toBe('down');
       expect(byEnv.prod.kafka.error).toMatch(/ECONNREFUSED|Connection error/);
       expect(byEnv.prod.schemaRegistry.error).toBe(
@@ -90,14 +101,20 @@ describe('kafka-hub backend plugin', () => {
       const { server } = await startTestBackend({
         features: [
           kafkaHubPlugin,
-          mockServices.rootConfig.factory({ data: kafkaHubConfig(registry.url) }),
+          mockServices.rootConfig.factory({
+            data: kafkaHubConfig(registry.url),
+          }),
           mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
         ],
       });
       const res = await request(server).get('/api/kafka-hub/health');
       expect(res.status).toBe(200);
-      const prod = res.body.environments.find((e: any) => e.environment === 'prod');
-      expect(prod.schemaRegistry.error).toBe('HTTP 500 from /config: Store unavailable');
+      const prod = res.body.environments.find(
+        (e: any) => e.environment === 'prod',
+      );
+      expect(prod.schemaRegistry.error).toBe(
+        'HTTP 500 from /config: Store unavailable',
+      );
     } finally {
       registry.close();
     }
@@ -117,10 +134,16 @@ describe('kafka-hub backend plugin', () => {
         features: [
           kafkaHubPlugin,
           mockServices.rootConfig.factory({
-            data: { kafkaHub: { environments: { dev: { kafka: { brokers: ['nohost'] } } } } },
+            data: {
+              kafkaHub: {
+                environments: { dev: { kafka: { brokers: ['nohost'] } } },
+              },
+            },
           }),
         ],
       }),
-    ).rejects.toThrow('kafkaHub.environments.dev.kafka.brokers: "nohost" is not of the form host:port');
+    ).rejects.toThrow(
+      'kafkaHub.environments.dev.kafka.brokers: "nohost" is not of the form host:port',
+    );
   });
 });

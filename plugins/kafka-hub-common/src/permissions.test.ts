@@ -8,9 +8,14 @@ import { isResourcePermission } from '@backstage/plugin-permission-common';
 
 describe('permissions', () => {
   it('puts entity permissions on the catalog-entity resource type', () => {
-    expect(isResourcePermission(kafkaHubEntityReadPermission, 'catalog-entity')).toBe(true);
     expect(
-      isResourcePermission(kafkaHubProvisioningRetryPermission, 'catalog-entity'),
+      isResourcePermission(kafkaHubEntityReadPermission, 'catalog-entity'),
+    ).toBe(true);
+    expect(
+      isResourcePermission(
+        kafkaHubProvisioningRetryPermission,
+        'catalog-entity',
+      ),
     ).toBe(true);
     expect(isResourcePermission(kafkaHubAdminReadPermission)).toBe(false);
   });

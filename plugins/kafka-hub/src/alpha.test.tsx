@@ -14,7 +14,9 @@ describe('entity Kafka tab', () => {
     const tester = createExtensionTester(entityKafkaContent);
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(entity({ 'kafka-hub.io/application': 'orders' }))).toBe(true);
-    expect(filter(entity({ 'kafka.apache.org/consumer-groups': 'dev/g' }))).toBe(false);
+    expect(
+      filter(entity({ 'kafka.apache.org/consumer-groups': 'dev/g' })),
+    ).toBe(false);
     expect(filter(entity({}))).toBe(false);
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Kafka');
   });

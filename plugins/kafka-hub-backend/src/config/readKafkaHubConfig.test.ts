@@ -45,7 +45,11 @@ describe('readKafkaHubConfig', () => {
               kafka: {
                 brokers: ['b1:9094', 'b2:9094'],
                 ssl: true,
-                sasl: { mechanism: 'SCRAM-SHA-512', username: 'u', password: 'p' },
+                sasl: {
+                  mechanism: 'SCRAM-SHA-512',
+                  username: 'u',
+                  password: 'p',
+                },
               },
               schemaRegistry: {
                 url: 'https://registry.example.com/apis/ccompat/v7/',
@@ -73,17 +77,31 @@ describe('readKafkaHubConfig', () => {
   });
 
   it.each([
-    [{ kafka: { brokers: [] } }, 'kafkaHub.environments.dev.kafka.brokers must list at least one broker'],
-    [{ kafka: { brokers: ['localhost'] } }, '"localhost" is not of the form host:port'],
     [
-      { kafka: { brokers: ['h:1'], sasl: { mechanism: 'gssapi', username: 'u', password: 'p' } } },
+      { kafka: { brokers: [] } },
+      'kafkaHub.environments.dev.kafka.brokers must list at least one broker',
+    ],
+    [
+      { kafka: { brokers: ['localhost'] } },
+      '"localhost" is not of the form host:port',
+    ],
+    [
+      {
+        kafka: {
+          brokers: ['h:1'],
+          sasl: { mechanism: 'gssapi', username: 'u', password: 'p' },
+        },
+      },
       'kafkaHub.environments.dev.kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"',
     ],
     [
       { kafka: { brokers: ['h:1'], connectionTimeoutMs: -5 } },
       'kafkaHub.environments.dev.kafka.connectionTimeoutMs must be a positive whole number, got -5',
     ],
-    [{ schemaRegistry: { url: 'not a url' } }, 'kafkaHub.environments.dev.schemaRegistry.url is not a valid URL'],
+    [
+      { schemaRegistry: { url: 'not a url' } },
+      'kafkaHub.environments.dev.schemaRegistry.url is not a valid URL',
+    ],
     [{ schemaRegistry: { url: 'ftp://x' } }, 'must use http or https'],
     [
       { schemaRegistry: { url: 'http://x', username: 'only-user' } },
@@ -91,7 +109,9 @@ describe('readKafkaHubConfig', () => {
     ],
   ])('names the bad key in %j', (overrides, message) => {
     const config = env(
-      'kafka' in overrides ? overrides : { kafka: { brokers: ['h:1'] }, ...overrides },
+      'kafka' in overrides
+        ? overrides
+        : { kafka: { brokers: ['h:1'] }, ...overrides },
     );
     expect(() => readKafkaHubConfig(config)).toThrow(message);
   });
@@ -101,7 +121,9 @@ describe('readKafkaHubConfig', () => {
       readKafkaHubConfig(
         new ConfigReader({
           kafkaHub: {
-            environments: { [`e${'x'.repeat(63)}`]: { kafka: { brokers: ['h:1'] } } },
+            environments: {
+              [`e${'x'.repeat(63)}`]: { kafka: { brokers: ['h:1'] } },
+            },
           },
         }),
       ),
@@ -115,11 +137,13 @@ describe('readKafkaHubConfig', () => {
         sasl: { mechanism: 'nope', username: 'user-x', password: 'TOPSECRET' },
       },
     });
-    expect(() => readKafkaHubConfig(config)).toThrow(/mechanism/);
+    let message = '';
     try {
       readKafkaHubConfig(config);
     } catch (error) {
-      expect(String(error)).not.toContain('TOPSECRET');
+      message = String(error);
     }
+    expect(message).toContain('kafkaHub.environments.dev.kafka.sasl.mechanism');
+    expect(message).not.toContain('TOPSECRET');
   });
 });

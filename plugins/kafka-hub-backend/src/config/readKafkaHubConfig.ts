@@ -23,7 +23,9 @@ function readPositiveInt(
   const value = config.getOptionalNumber(key);
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value <= 0) {
-    throw new InputError(`${path}.${key} must be a positive whole number, got ${value}`);
+    throw new InputError(
+      `${path}.${key} must be a positive whole number, got ${value}`,
+    );
   }
   return value;
 }
@@ -46,7 +48,9 @@ function readSchemaRegistry(
   const username = config.getOptionalString('username');
   const password = config.getOptionalString('password');
   if ((username === undefined) !== (password === undefined)) {
-    throw new InputError(`${path} needs both username and password, or neither`);
+    throw new InputError(
+      `${path} needs both username and password, or neither`,
+    );
   }
   return {
     url: url.replace(/\/+$/, ''),
@@ -80,7 +84,9 @@ function readEnvironment(name: string, config: Config): EnvironmentConfig {
     const mechanism = saslConfig.getString('mechanism').toLowerCase();
     if (!SASL_MECHANISMS.includes(mechanism as KafkaSaslConfig['mechanism'])) {
       throw new InputError(
-        `${path}.kafka.sasl.mechanism must be one of ${SASL_MECHANISMS.join(', ')}, got "${mechanism}"`,
+        `${path}.kafka.sasl.mechanism must be one of ${SASL_MECHANISMS.join(
+          ', ',
+        )}, got "${mechanism}"`,
       );
     }
     sasl = {
@@ -96,8 +102,18 @@ function readEnvironment(name: string, config: Config): EnvironmentConfig {
       clientId: kafka.getOptionalString('clientId') ?? 'backstage-kafka-hub',
       ssl: kafka.getOptionalBoolean('ssl') ?? false,
       sasl,
-      connectionTimeoutMs: readPositiveInt(kafka, 'connectionTimeoutMs', `${path}.kafka`, 3_000),
-      requestTimeoutMs: readPositiveInt(kafka, 'requestTimeoutMs', `${path}.kafka`, 10_000),
+      connectionTimeoutMs: readPositiveInt(
+        kafka,
+        'connectionTimeoutMs',
+        `${path}.kafka`,
+        3_000,
+      ),
+      requestTimeoutMs: readPositiveInt(
+        kafka,
+        'requestTimeoutMs',
+        `${path}.kafka`,
+        10_000,
+      ),
     },
     schemaRegistry: readSchemaRegistry(
       config.getOptionalConfig('schemaRegistry'),

@@ -33,7 +33,9 @@ describe('migrations', () => {
       ]);
 
       await knex.migrate.rollback({ directory: migrationsDir }, true);
-      expect(await knex.schema.hasTable('kafka_hub_cluster_health')).toBe(false);
+      expect(await knex.schema.hasTable('kafka_hub_cluster_health')).toBe(
+        false,
+      );
 
       // And up again: down must leave nothing behind that blocks a re-run.
       await knex.migrate.latest({ directory: migrationsDir });

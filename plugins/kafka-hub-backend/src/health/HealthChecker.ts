@@ -5,7 +5,10 @@ import {
   ServiceHealth,
 } from '@internal/plugin-kafka-hub-common';
 import { KafkaHubConfig } from '../config/types';
-import { ClusterHealthStore, HealthService } from '../database/ClusterHealthStore';
+import {
+  ClusterHealthStore,
+  HealthService,
+} from '../database/ClusterHealthStore';
 import { checkKafka } from './checkKafka';
 import { checkSchemaRegistry } from './checkSchemaRegistry';
 

@@ -6,7 +6,9 @@ import { checkKafka } from './checkKafka';
 
 jest.setTimeout(30_000);
 
-const cluster = (overrides: Partial<KafkaClusterConfig>): KafkaClusterConfig => ({
+const cluster = (
+  overrides: Partial<KafkaClusterConfig>,
+): KafkaClusterConfig => ({
   brokers: testServices.kafkaSaslBrokers,
   clientId: 'kafka-hub-test',
   ssl: false,
@@ -43,7 +45,11 @@ describe('checkKafka against the real broker', () => {
   it('reports an authentication failure for a wrong password, without the password', async () => {
     const health = await checkKafka(
       cluster({
-        sasl: { mechanism: 'plain', username: 'admin', password: 'wrong-password-123' },
+        sasl: {
+          mechanism: 'plain',
+          username: 'admin',
+          password: 'wrong-password-123',
+        },
       }),
       logger,
       10_000,
@@ -104,7 +110,13 @@ describe('checkKafka against the real broker', () => {
       },
     });
     await checkKafka(
-      cluster({ sasl: { mechanism: 'plain', username: 'admin', password: 'leak-check-pw' } }),
+      cluster({
+        sasl: {
+          mechanism: 'plain',
+          username: 'admin',
+          password: 'leak-check-pw',
+        },
+      }),
       capturing,
       10_000,
     );

@@ -22,7 +22,9 @@ export async function checkKafka(
         return admin.describeCluster();
       })(),
       timeoutMs,
-      `Kafka did not answer within ${timeoutMs} ms (brokers ${config.brokers.join(', ')})`,
+      `Kafka did not answer within ${timeoutMs} ms (brokers ${config.brokers.join(
+        ', ',
+      )})`,
     );
     return {
       status: 'up',

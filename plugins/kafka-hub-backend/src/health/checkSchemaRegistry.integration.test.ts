@@ -17,7 +17,10 @@ async function localServer(handler: http.RequestListener) {
 
 describe('checkSchemaRegistry', () => {
   it("reads the global compatibility from the real Apicurio's ccompat API", async () => {
-    const health = await checkSchemaRegistry(registry(testServices.registryUrl), 10_000);
+    const health = await checkSchemaRegistry(
+      registry(testServices.registryUrl),
+      10_000,
+    );
     expect(health).toMatchObject({
       status: 'up',
       details: { compatibility: expect.stringMatching(/^[A-Z_]+$/) },
@@ -46,7 +49,8 @@ describe('checkSchemaRegistry', () => {
       const health = await checkSchemaRegistry(registry(server.url), 5000);
       expect(health).toEqual({
         status: 'down',
-        error: 'HTTP 500 from /config: {"error_code":50001,"message":"Store is down"}',
+        error:
+          'HTTP 500 from /config: {"error_code":50001,"message":"Store is down"}',
       });
     } finally {
       server.close();
@@ -61,7 +65,9 @@ describe('checkSchemaRegistry', () => {
     try {
       const health = await checkSchemaRegistry(registry(server.url), 5000);
       expect(health.status).toBe('down');
-      expect(health.error).toBe('Malformed JSON from /config: <html>login</html>');
+      expect(health.error).toBe(
+        'Malformed JSON from /config: <html>login</html>',
+      );
     } finally {
       server.close();
     }
@@ -70,8 +76,14 @@ describe('checkSchemaRegistry', () => {
   it('gives up on a registry that never answers', async () => {
     const server = await localServer(() => undefined);
     try {
-      const health = await checkSchemaRegistry(registry(server.url, 30_000), 800);
-      expect(health).toEqual({ status: 'down', error: 'No answer within 800 ms' });
+      const health = await checkSchemaRegistry(
+        registry(server.url, 30_000),
+        800,
+      );
+      expect(health).toEqual({
+        status: 'down',
+        error: 'No answer within 800 ms',
+      });
     } finally {
       server.close();
     }
@@ -86,7 +98,11 @@ describe('checkSchemaRegistry', () => {
     });
     try {
       const health = await checkSchemaRegistry(
-        { ...registry(server.url), username: 'sr-user', password: 'sr-secret-pw' },
+        {
+          ...registry(server.url),
+          username: 'sr-user',
+          password: 'sr-secret-pw',
+        },
         5000,
       );
       expect(authorization).toBe(

@@ -18,7 +18,8 @@ export function describeKafkaError(error: unknown): string {
     current = current.cause ?? current.originalError;
   }
   if (current instanceof Error) {
-    const name = current.name && current.name !== 'Error' ? `${current.name}: ` : '';
+    const name =
+      current.name && current.name !== 'Error' ? `${current.name}: ` : '';
     return `${name}${current.message}`;
   }
   return String(current);

@@ -2,7 +2,10 @@ import {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { HealthResponse, ServiceHealth } from '@internal/plugin-kafka-hub-common';
+import {
+  HealthResponse,
+  ServiceHealth,
+} from '@internal/plugin-kafka-hub-common';
 import Router from 'express-promise-router';
 import { HealthChecker } from '../health/HealthChecker';
 import { briefError, errorDetailFor } from './errorDetail';
@@ -31,7 +34,9 @@ export function healthRoutes(options: HealthRoutesOptions) {
       errorDetailFor(credentials, permissions),
     ]);
     const tier = (service: ServiceHealth): ServiceHealth =>
-      detail === 'full' ? service : { ...service, error: briefError(service.error) };
+      detail === 'full'
+        ? service
+        : { ...service, error: briefError(service.error) };
     const body: HealthResponse = {
       configured: health.configured,
       environments: health.environments.map(env => ({

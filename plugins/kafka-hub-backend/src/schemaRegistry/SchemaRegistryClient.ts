@@ -2,10 +2,7 @@ import { SchemaRegistryConfig } from '../config/types';
 
 /** A registry answer that was not what the API promises. */
 export class SchemaRegistryError extends Error {
-  constructor(
-    message: string,
-    readonly status?: number,
-  ) {
+  constructor(message: string, readonly status?: number) {
     super(message);
     this.name = 'SchemaRegistryError';
   }
@@ -47,12 +44,17 @@ export class SchemaRegistryClient {
         signal: AbortSignal.timeout(this.config.timeoutMs),
       });
     } catch (error) {
-      throw new SchemaRegistryError(describeFetchError(error, this.config.timeoutMs));
+      throw new SchemaRegistryError(
+        describeFetchError(error, this.config.timeoutMs),
+      );
     }
     const text = await response.text();
     if (!response.ok) {
       throw new SchemaRegistryError(
-        `HTTP ${response.status} from ${path}: ${text.slice(0, MAX_ERROR_BODY)}`,
+        `HTTP ${response.status} from ${path}: ${text.slice(
+          0,
+          MAX_ERROR_BODY,
+        )}`,
         response.status,
       );
     }
@@ -68,10 +70,14 @@ export class SchemaRegistryClient {
 
   /** The registry-wide compatibility level (`GET /config`). */
   async getGlobalCompatibility(): Promise<string> {
-    const body = await this.getJson<{ compatibilityLevel?: unknown }>('/config');
+    const body = await this.getJson<{ compatibilityLevel?: unknown }>(
+      '/config',
+    );
     if (typeof body?.compatibilityLevel !== 'string') {
       throw new SchemaRegistryError(
-        `Malformed answer from /config: no compatibilityLevel in ${JSON.stringify(body).slice(0, MAX_ERROR_BODY)}`,
+        `Malformed answer from /config: no compatibilityLevel in ${JSON.stringify(
+          body,
+        ).slice(0, MAX_ERROR_BODY)}`,
       );
     }
     return body.compatibilityLevel;

@@ -1,1 +1,4 @@
-export { SchemaRegistryClient, SchemaRegistryError } from './SchemaRegistryClient';
+export {
+  SchemaRegistryClient,
+  SchemaRegistryError,
+} from './SchemaRegistryClient';

@@ -41,7 +41,9 @@ describe('parseKafkaAnnotations', () => {
           source: 'kafka-hub.io/consumer-groups',
         },
       ],
-      schemaSubjects: [{ environment: 'dev', subject: 'com.acme/Order:v1 value' }],
+      schemaSubjects: [
+        { environment: 'dev', subject: 'com.acme/Order:v1 value' },
+      ],
     });
   });
 
@@ -160,7 +162,11 @@ describe('parseKafkaAnnotations', () => {
         groupId: 'orders-consumer',
         source: 'kafka.apache.org/consumer-groups',
       },
-      { environment: 'dev', groupId: 'x', source: 'kafka.apache.org/consumer-groups' },
+      {
+        environment: 'dev',
+        groupId: 'x',
+        source: 'kafka.apache.org/consumer-groups',
+      },
     ]);
   });
 
@@ -172,9 +178,9 @@ describe('parseKafkaAnnotations', () => {
         'kafka.apache.org/consumer-groups': 'dev/a,dev/b',
       }),
     );
-    expect(result.value.consumerGroups.map(g => `${g.environment}/${g.groupId}`)).toEqual(
-      ['dev/a', 'dev/b'],
-    );
+    expect(
+      result.value.consumerGroups.map(g => `${g.environment}/${g.groupId}`),
+    ).toEqual(['dev/a', 'dev/b']);
   });
 
   it.each([

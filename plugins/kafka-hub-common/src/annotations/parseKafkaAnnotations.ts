@@ -119,7 +119,11 @@ function parseTopics(
     const partitions = /^\d+$/.test(partitionsText)
       ? Number(partitionsText)
       : NaN;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > MAX_PARTITIONS) {
+    if (
+      !Number.isInteger(partitions) ||
+      partitions < 1 ||
+      partitions > MAX_PARTITIONS
+    ) {
       problems.push(
         `"${item}" has an invalid partition count; use a whole number from 1 to ${MAX_PARTITIONS}`,
       );
@@ -154,7 +158,9 @@ function parseEnvironmentPairs(
     if (!environment || !name) {
       problems.push(`"${item}" is not of the form <environment>/<${what}>`);
     } else if (!ENVIRONMENT_NAME_PATTERN.test(environment)) {
-      problems.push(`"${item}" has an invalid environment name "${environment}"`);
+      problems.push(
+        `"${item}" has an invalid environment name "${environment}"`,
+      );
     } else {
       pairs.push({ environment, name });
     }
@@ -220,9 +226,12 @@ export function parseKafkaAnnotations(
   const schemaSubjects: SchemaSubjectLink[] =
     rawSubjects === undefined
       ? []
-      : parseEnvironmentPairs(A.schemaSubjects, rawSubjects, 'subject', errors).map(
-          pair => ({ environment: pair.environment, subject: pair.name }),
-        );
+      : parseEnvironmentPairs(
+          A.schemaSubjects,
+          rawSubjects,
+          'subject',
+          errors,
+        ).map(pair => ({ environment: pair.environment, subject: pair.name }));
 
   if (application === undefined && rawApplication === undefined) {
     // Provisioning annotations mean nothing without an application.
@@ -235,7 +244,13 @@ export function parseKafkaAnnotations(
   }
 
   return {
-    value: { application, environments, topics, consumerGroups, schemaSubjects },
+    value: {
+      application,
+      environments,
+      topics,
+      consumerGroups,
+      schemaSubjects,
+    },
     errors: errors.list,
   };
 }

@@ -1,4 +1,8 @@
-import { InfoCard, StructuredMetadataTable, WarningPanel } from '@backstage/core-components';
+import {
+  InfoCard,
+  StructuredMetadataTable,
+  WarningPanel,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   applicationPrefix,
@@ -29,7 +33,9 @@ export const EntityKafkaContent = () => {
     value.topics
       .map(t =>
         value.application
-          ? `${applicationPrefix(value.application)}${t.name}${t.partitions ? ` (${t.partitions} partitions)` : ''}`
+          ? `${applicationPrefix(value.application)}${t.name}${
+              t.partitions ? ` (${t.partitions} partitions)` : ''
+            }`
           : t.name,
       )
       .join(', ') || 'None declared';
@@ -50,7 +56,9 @@ export const EntityKafkaContent = () => {
         <Grid item xs={12}>
           <WarningPanel
             severity="error"
-            title={`${errors.length} malformed Kafka Hub annotation${errors.length === 1 ? '' : 's'}`}
+            title={`${errors.length} malformed Kafka Hub annotation${
+              errors.length === 1 ? '' : 's'
+            }`}
             defaultExpanded
           >
             {errors.map(error => (

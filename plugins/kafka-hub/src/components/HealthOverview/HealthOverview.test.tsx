@@ -3,12 +3,30 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  mockApis,
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
 import { HealthResponse } from '@internal/plugin-kafka-hub-common';
 import { HealthOverview } from './HealthOverview';
-import { HEALTH_URL, kafkaHubTestApi } from '../../testUtils/kafkaHubApis';
+import { kafkaHubApiRef, KafkaHubClient } from '../../api';
+
+/** The real client over a fetchApi that resolves plugin:// like the app does; msw answers. */
+const kafkaHubTestApi = () =>
+  [
+    kafkaHubApiRef,
+    new KafkaHubClient({
+      fetchApi: mockApis.fetch({
+        resolvePluginProtocol: {
+          discoveryApi: mockApis.discovery({
+            baseUrl: 'http://localhost:7007',
+          }),
+        },
+      }),
+    }),
+  ] as const;
+
+const HEALTH_URL = 'http://localhost:7007/api/kafka-hub/health';
 
 const healthy: HealthResponse = {
   configured: true,
@@ -16,7 +34,11 @@ const healthy: HealthResponse = {
     {
       environment: 'dev',
       checkedAt: '2026-11-21T12:00:00.000Z',
-      kafka: { status: 'up', latencyMs: 12, details: { brokers: 1, sasl: false } },
+      kafka: {
+        status: 'up',
+        latencyMs: 12,
+        details: { brokers: 1, sasl: false },
+      },
       schemaRegistry: { status: 'up', latencyMs: 8 },
     },
     {
@@ -24,7 +46,8 @@ const healthy: HealthResponse = {
       checkedAt: '2026-11-21T12:00:00.000Z',
       kafka: {
         status: 'down',
-        error: 'KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+        error:
+          'KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:19092',
         since: '2026-11-21T11:00:00.000Z',
       },
       schemaRegistry: { status: 'not-configured' },
@@ -54,23 +77,32 @@ describe('HealthOverview', () => {
 
   it('says clearly when nothing is configured', async () => {
     server.use(
-      http.get(HEALTH_URL, () => HttpResponse.json({ configured: false, environments: [] })),
+      http.get(HEALTH_URL, () =>
+        HttpResponse.json({ configured: false, environments: [] }),
+      ),
     );
     await renderInTestApp(<HealthOverview />, { apis: [kafkaHubTestApi()] });
-    expect(await screen.findByText('Kafka Hub is not configured')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Kafka Hub is not configured'),
+    ).toBeInTheDocument();
   });
 
   it("shows the backend's error when the request fails", async () => {
     server.use(
       http.get(HEALTH_URL, () =>
         HttpResponse.json(
-          { error: { name: 'NotAllowedError', message: 'Unauthorized' }, response: { statusCode: 403 } },
+          {
+            error: { name: 'NotAllowedError', message: 'Unauthorized' },
+            response: { statusCode: 403 },
+          },
           { status: 403 },
         ),
       ),
     );
     await renderInTestApp(<HealthOverview />, { apis: [kafkaHubTestApi()] });
-    expect(await screen.findByText(/Could not load cluster health/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load cluster health/),
+    ).toBeInTheDocument();
     expect(screen.getAllByText(/Unauthorized/).length).toBeGreaterThan(0);
   });
 
@@ -85,7 +117,10 @@ describe('HealthOverview', () => {
             : {
                 ...healthy,
                 environments: [
-                  { ...healthy.environments[0], kafka: { status: 'down', error: 'broker stopped' } },
+                  {
+                    ...healthy.environments[0],
+                    kafka: { status: 'down', error: 'broker stopped' },
+                  },
                 ],
               };
         return HttpResponse.json(body);
@@ -97,7 +132,9 @@ describe('HealthOverview', () => {
 
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByText('broker stopped')).toBeInTheDocument();
-    await waitFor(() => expect(screen.queryByText('Reachable · 12 ms')).not.toBeInTheDocument());
+    await waitFor(() =>
+      expect(screen.queryByText('Reachable · 12 ms')).not.toBeInTheDocument(),
+    );
     expect(calls).toBe(2);
   });
 });

@@ -16,7 +16,9 @@ import { ServiceStatus } from './ServiceStatus';
 const detail = (env: EnvironmentHealth) => {
   const d = env.kafka.details;
   if (!d) return '';
-  return `${d.brokers} broker${d.brokers === 1 ? '' : 's'}${d.sasl ? ', SASL' : ''}`;
+  return `${d.brokers} broker${d.brokers === 1 ? '' : 's'}${
+    d.sasl ? ', SASL' : ''
+  }`;
 };
 
 const columns: TableColumn<EnvironmentHealth>[] = [
@@ -65,7 +67,9 @@ export const HealthOverview = () => {
     return <Progress />;
   }
   if (error) {
-    return <ResponseErrorPanel error={error} title="Could not load cluster health" />;
+    return (
+      <ResponseErrorPanel error={error} title="Could not load cluster health" />
+    );
   }
   if (!value?.configured) {
     return (
