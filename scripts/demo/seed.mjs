@@ -87,7 +87,11 @@ function logThrottled(key, msg, error = false) {
 const BENIGN_PROTOCOL_ERRORS =
   /rebalanc|coordinator is (not available|loading)|not the correct coordinator|not aware of this member|member id|leader/i;
 
-/** kafkajs log lines, WARN and ERROR only, de-duplicated. */
+/**
+ * kafkajs log lines, WARN and ERROR only, de-duplicated: while the broker is
+ * away every consumer logs the same crash, so one line per kind of message
+ * and minute is printed, with a count of the similar ones left out.
+ */
 const kafkaLogCreator =
   () =>
   ({ namespace, level, log: entry }) => {
@@ -97,12 +101,14 @@ const kafkaLogCreator =
       BENIGN_PROTOCOL_ERRORS.test(String(error))
     )
       return;
+    // Always follows a "Crash: ..." line, which says enough.
+    if (message.startsWith('Restarting the consumer')) return;
     const lvl = level === logLevel.ERROR ? 'ERROR' : 'WARN';
     const detail = [groupId && `group=${groupId}`, error && `error=${error}`]
       .filter(Boolean)
       .join(' ');
     logThrottled(
-      `${lvl}|${namespace}|${groupId}|${message}`,
+      `${lvl}|${namespace}|${message.replace(/\d+/g, 'N')}`,
       `kafkajs ${lvl} ${namespace}: ${message}${detail ? ` (${detail})` : ''}`,
     );
   };
@@ -172,6 +178,37 @@ process.on('unhandledRejection', reason => {
 });
 
 class UnreachableError extends Error {}
+
+function isRetriable(error) {
+  const seen = new Set();
+  for (let e = error; e && !seen.has(e); e = e.cause ?? e.originalError) {
+    seen.add(e);
+    if (e.retriable === true || e.name === 'KafkaJSNumberOfRetriesExceeded')
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Retries a seeding step on retriable Kafka errors for up to ~15 s. On a fresh
+ * broker a just-created partition can answer NOT_LEADER_OR_FOLLOWER for a
+ * moment, and some kafkajs admin calls (fetchTopicOffsets) give up at once.
+ */
+async function retrying(label, fn) {
+  const until = Date.now() + 15_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (stopSignal.aborted || !isRetriable(error) || Date.now() > until) {
+        throw new Error(`${label}: ${describeError(error)}`);
+      }
+      await sleep(Math.min(2_000, 250 * attempt), undefined, {
+        signal: stopSignal,
+      }).catch(() => {});
+    }
+  }
+}
 
 // ---- random demo data ----------------------------------------------------------
 
@@ -833,7 +870,12 @@ async function waitForRegistry(deadline) {
   let lastError;
   while (!stopSignal.aborted) {
     try {
-      const res = await registry('GET', '/config', undefined, attemptTimeout(deadline));
+      const res = await registry(
+        'GET',
+        '/config',
+        undefined,
+        attemptTimeout(deadline),
+      );
       if (res.ok && typeof res.json?.compatibilityLevel === 'string')
         return res.json.compatibilityLevel;
       lastError = `HTTP ${res.status}: ${res.text}`;
@@ -959,7 +1001,9 @@ async function waitForKafka(deadline) {
 }
 
 async function seedTopics(admin) {
-  const existing = new Set(await admin.listTopics());
+  const existing = new Set(
+    await retrying('listing topics', () => admin.listTopics()),
+  );
   const missing = TOPICS.filter(t => !existing.has(t.topic));
   if (missing.length) {
     try {
@@ -981,9 +1025,9 @@ async function seedTopics(admin) {
     }
   }
   // Existing topics are left as they are; report a partition count that differs.
-  const metadata = await admin.fetchTopicMetadata({
-    topics: TOPICS.map(t => t.topic),
-  });
+  const metadata = await retrying('reading topic metadata', () =>
+    admin.fetchTopicMetadata({ topics: TOPICS.map(t => t.topic) }),
+  );
   for (const t of TOPICS) {
     const found = metadata.topics.find(m => m.name === t.topic);
     if (found && found.partitions.length !== t.partitions) {
@@ -1005,7 +1049,9 @@ async function seedHistory(admin, producer, world) {
   const now = Date.now();
   const topicMessages = [];
   for (const t of TOPICS) {
-    const offsets = await admin.fetchTopicOffsets(t.topic);
+    const offsets = await retrying(`reading offsets of ${t.topic}`, () =>
+      admin.fetchTopicOffsets(t.topic),
+    );
     const empty = offsets.every(p => p.high === p.low);
     if (!empty) continue;
     const messages = [];
@@ -1022,8 +1068,11 @@ async function seedHistory(admin, producer, world) {
     log('history: all topics already hold messages; nothing written');
     return;
   }
-  for (const tm of topicMessages)
-    await producer.sendBatch({ topicMessages: [tm], acks: -1 });
+  for (const tm of topicMessages) {
+    await retrying(`writing history to ${tm.topic}`, () =>
+      producer.sendBatch({ topicMessages: [tm], acks: -1 }),
+    );
+  }
   const total = topicMessages.reduce((n, tm) => n + tm.messages.length, 0);
   log(
     `history: ${total} messages (last 24h timestamps) written to ${topicMessages.length} empty topics`,
@@ -1038,8 +1087,13 @@ async function seedHistory(admin, producer, world) {
 async function seedStoppedGroup(admin) {
   const groupId = 'payments.reconciler';
   const topic = 'payments.refunds';
-  const ends = await admin.fetchTopicOffsets(topic);
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await retrying(`reading offsets of ${topic}`, () =>
+    admin.fetchTopicOffsets(topic),
+  );
+  const [committed] = await retrying(
+    `reading offsets of group ${groupId}`,
+    () => admin.fetchOffsets({ groupId, topics: [topic] }),
+  );
   const pending = new Map(); // partition -> end offset still to reach
   for (const p of ends) {
     const c = committed?.partitions.find(x => x.partition === p.partition);
@@ -1086,8 +1140,14 @@ async function seedStoppedGroup(admin) {
     log(
       `note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`,
     );
-  await consumer.commitOffsets(
-    ends.map(p => ({ topic, partition: p.partition, offset: String(p.high) })),
+  await retrying(`committing offsets of ${groupId}`, () =>
+    consumer.commitOffsets(
+      ends.map(p => ({
+        topic,
+        partition: p.partition,
+        offset: String(p.high),
+      })),
+    ),
   );
   await close();
   removeCloser(close);

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs every test of Kafka Hub on a fresh machine: installs what is missing,
+# starts real Kafka, Apicurio Registry and PostgreSQL on 127.0.0.1, then type
+# check, lint, unit and integration tests (SQLite and PostgreSQL) and the
+# browser end-to-end tests against the running demo. Stops what it started.
+# Exits non-zero on any failure.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+# shellcheck source=toolchain.sh
+source scripts/toolchain.sh
+
+export CI="${CI:-true}"
+RESULTS="$(mktemp -d)"
+STARTED_AT=$(date +%s)
+DEMO_PID=""
+
+phase() { echo; echo "=== [$(($(date +%s) - STARTED_AT))s] $*"; }
+
+cleanup() {
+  local code=$?
+  if [ -n "$DEMO_PID" ]; then
+    kill -- -"$DEMO_PID" 2>/dev/null || true
+    wait "$DEMO_PID" 2>/dev/null || true
+  fi
+  bash scripts/services/all.sh stop >/dev/null 2>&1 || true
+  exit "$code"
+}
+trap cleanup EXIT INT TERM
+
+phase "Toolchain: node $(node --version), yarn $(yarn --version)"
+kh_yarn_install
+
+phase "Services: Kafka, Apicurio Registry, PostgreSQL; Chromium"
+bash scripts/services/chromium.sh ensure >/dev/null
+bash scripts/services/all.sh start kafka apicurio postgres
+
+export BACKSTAGE_TEST_DISABLE_DOCKER=1
+BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="$(bash scripts/services/postgres.sh url)"
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING
+export KAFKA_HUB_REQUIRE_POSTGRES=true
+
+phase "Type check"
+yarn tsc
+
+phase "Lint and formatting"
+yarn backstage-cli repo lint
+yarn prettier --check .
+
+phase "Unit and integration tests (SQLite and PostgreSQL, real Kafka and Apicurio)"
+yarn backstage-cli repo test --json --outputFile="$RESULTS/jest.json"
+
+phase "Fault tests: the broker stopped and restarted under a running backend"
+(cd plugins/kafka-hub-backend && yarn backstage-cli package test \
+  --testPathIgnorePatterns=/node_modules/ --testMatch='**/*.fault.test.ts' \
+  --json --outputFile="$RESULTS/fault.json")
+
+phase "End-to-end tests: the demo in Debian's Chromium"
+KAFKA_HUB_DEMO_SEED_ONLY=true node scripts/demo/seed.mjs
+set -m
+yarn start >"$RESULTS/demo.log" 2>&1 &
+DEMO_PID=$!
+set +m
+node scripts/wait-for-http.mjs http://127.0.0.1:7007/.backstage/health/v1/readiness 300 "$RESULTS/demo.log"
+node scripts/wait-for-http.mjs http://localhost:3000 300 "$RESULTS/demo.log"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e.json" \
+  yarn playwright test --reporter=list,json
+
+node scripts/test-summary.mjs "$RESULTS/e2e.json" "$RESULTS/jest.json" "$RESULTS/fault.json"
+phase "All tests passed"
