@@ -116,13 +116,8 @@ do_start() {
     -Dapicurio.import.work-dir="$KAFKA_HUB_STATE_DIR/apicurio-tmp" \
     -Dapicurio.storage.snapshot.location="$KAFKA_HUB_STATE_DIR/apicurio-tmp" \
     -jar "$launcher" || return 1
-  pid="$(read_pid "$NAME")" || { err "$NAME" "registry exited immediately"; show_log_tail "$LOG" 30; return 1; }
-  if ! wait_until "$APICURIO_START_TIMEOUT" "$NAME" "$pid" ccompat_ready; then
-    show_log_tail "$LOG" 30
-    is_running "$NAME" && stop_pid "$NAME" "$pid" 10
-    rm -f "$(pid_file "$NAME")"
-    return 1
-  fi
+  await_daemon "$NAME" "$LOG" "$APICURIO_START_TIMEOUT" ccompat_ready || return 1
+  pid="$DAEMON_PID"
   log "$NAME" "started Apicurio Registry $APICURIO_VERSION (pid $pid) in $(($(now_s) - t0))s: $CCOMPAT_URL (log: $LOG)"
 }
 

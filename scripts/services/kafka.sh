@@ -205,13 +205,8 @@ do_start() {
     -Dkafkahub.service="$NAME" \
     -Dlog4j2.configurationFile="$WORK_DIR/log4j2.properties" \
     -cp "$(classpath)" kafka.Kafka "$WORK_DIR/server.properties" || return 1
-  pid="$(read_pid "$NAME")" || { err "$NAME" "broker exited immediately"; show_log_tail "$LOG" 30; return 1; }
-  if ! wait_until "$KAFKA_START_TIMEOUT" "$NAME" "$pid" broker_started; then
-    show_log_tail "$LOG" 30
-    is_running "$NAME" && stop_pid "$NAME" "$pid" 10
-    rm -f "$(pid_file "$NAME")"
-    return 1
-  fi
+  await_daemon "$NAME" "$LOG" "$KAFKA_START_TIMEOUT" broker_started || return 1
+  pid="$DAEMON_PID"
   log "$NAME" "started Kafka $KAFKA_VERSION (pid $pid) in $(($(now_s) - t0))s: PLAINTEXT $HOST:$KAFKA_PLAINTEXT_PORT, SASL_PLAINTEXT $HOST:$KAFKA_SASL_PORT, controller $HOST:$KAFKA_CONTROLLER_PORT (log: $LOG)"
 }
 

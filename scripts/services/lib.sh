@@ -287,3 +287,21 @@ apt_install() {
     return 1
   fi
 }
+
+# Waits until a daemon just started by start_daemon serves (check function
+# CHECK), and sets DAEMON_PID. On failure shows the end of its log, stops
+# what is left of it and forgets its pid file.
+await_daemon() {
+  local name="$1" log="$2" timeout="$3" check="$4"
+  DAEMON_PID="$(read_pid "$name")" || {
+    err "$name" "exited immediately"
+    show_log_tail "$log" 30
+    return 1
+  }
+  if ! wait_until "$timeout" "$name" "$DAEMON_PID" "$check"; then
+    show_log_tail "$log" 30
+    is_running "$name" && stop_pid "$name" "$DAEMON_PID" 10
+    rm -f "$(pid_file "$name")"
+    return 1
+  fi
+}

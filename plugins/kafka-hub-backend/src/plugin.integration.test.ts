@@ -44,6 +44,25 @@ const kafkaHubConfig = (registryUrl: string) => ({
   },
 });
 
+/** GET /health from a backend whose prod registry fails, with extra service overrides. */
+async function healthWithFailingRegistry(
+  extraFeatures: Parameters<typeof startTestBackend>[0]['features'] = [],
+) {
+  const registry = await failingRegistry();
+  try {
+    const { server } = await startTestBackend({
+      features: [
+        kafkaHubPlugin,
+        mockServices.rootConfig.factory({ data: kafkaHubConfig(registry.url) }),
+        ...extraFeatures,
+      ],
+    });
+    return await request(server).get('/api/kafka-hub/health');
+  } finally {
+    registry.close();
+  }
+}
+
 describe('kafka-hub backend plugin', () => {
   it('says nothing is configured without a kafkaHub section', async () => {
     const { server } = await startTestBackend({ features: [kafkaHubPlugin] });
@@ -53,71 +72,46 @@ describe('kafka-hub backend plugin', () => {
   });
 
   it('reports live health of each environment, full error detail for admins', async () => {
-    const registry = await failingRegistry();
-    try {
-      const { server } = await startTestBackend({
-        features: [
-          kafkaHubPlugin,
-          mockServices.rootConfig.factory({
-            data: kafkaHubConfig(registry.url),
-          }),
-        ],
-      });
-      const res = await request(server).get('/api/kafka-hub/health');
-      expect(res.status).toBe(200);
-      expect(res.body.configured).toBe(true);
-      const byEnv = Object.fromEntries(
-        res.body.environments.map((e: any) => [e.environment, e]),
-      );
-      expect(Object.keys(byEnv).sort()).toEqual(['dev', 'prod', 'stage']);
+    const res = await healthWithFailingRegistry();
+    expect(res.status).toBe(200);
+    expect(res.body.configured).toBe(true);
+    const byEnv = Object.fromEntries(
+      res.body.environments.map((e: any) => [e.environment, e]),
+    );
+    expect(Object.keys(byEnv).sort()).toEqual(['dev', 'prod', 'stage']);
 
-      expect(byEnv.dev.kafka).toMatchObject({
-        status: 'up',
-        details: { sasl: false },
-      });
-      expect(byEnv.dev.schemaRegistry).toMatchObject({ status: 'up' });
-      expect(byEnv.stage.kafka).toMatchObject({
-        status: 'up',
-        details: { sasl: true },
-      });
-      expect(byEnv.stage.schemaRegistry).toEqual({
-        status: 'not-configured',
-        since: expect.any(String),
-      });
-      expect(byEnv.prod.kafka.status).toBe('down');
-      expect(byEnv.prod.kafka.error).toMatch(/ECONNREFUSED|Connection error/);
-      expect(byEnv.prod.schemaRegistry.error).toBe(
-        'HTTP 500 from /config: Store unavailable\n  at io.apicurio.Storage.get(Storage.java:42)',
-      );
-      expect(JSON.stringify(res.body)).not.toContain('admin-secret');
-    } finally {
-      registry.close();
-    }
+    expect(byEnv.dev.kafka).toMatchObject({
+      status: 'up',
+      details: { sasl: false },
+    });
+    expect(byEnv.dev.schemaRegistry).toMatchObject({ status: 'up' });
+    expect(byEnv.stage.kafka).toMatchObject({
+      status: 'up',
+      details: { sasl: true },
+    });
+    expect(byEnv.stage.schemaRegistry).toEqual({
+      status: 'not-configured',
+      since: expect.any(String),
+    });
+    expect(byEnv.prod.kafka.status).toBe('down');
+    expect(byEnv.prod.kafka.error).toMatch(/ECONNREFUSED|Connection error/);
+    expect(byEnv.prod.schemaRegistry.error).toBe(
+      'HTTP 500 from /config: Store unavailable\n  at io.apicurio.Storage.get(Storage.java:42)',
+    );
+    expect(JSON.stringify(res.body)).not.toContain('admin-secret');
   });
 
   it('gives callers without admin read only the first line of each error', async () => {
-    const registry = await failingRegistry();
-    try {
-      const { server } = await startTestBackend({
-        features: [
-          kafkaHubPlugin,
-          mockServices.rootConfig.factory({
-            data: kafkaHubConfig(registry.url),
-          }),
-          mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
-        ],
-      });
-      const res = await request(server).get('/api/kafka-hub/health');
-      expect(res.status).toBe(200);
-      const prod = res.body.environments.find(
-        (e: any) => e.environment === 'prod',
-      );
-      expect(prod.schemaRegistry.error).toBe(
-        'HTTP 500 from /config: Store unavailable',
-      );
-    } finally {
-      registry.close();
-    }
+    const res = await healthWithFailingRegistry([
+      mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    ]);
+    expect(res.status).toBe(200);
+    const prod = res.body.environments.find(
+      (e: any) => e.environment === 'prod',
+    );
+    expect(prod.schemaRegistry.error).toBe(
+      'HTTP 500 from /config: Store unavailable',
+    );
   });
 
   it('refuses unauthenticated requests', async () => {
