@@ -27,6 +27,12 @@ cleanup() {
   if [ "$SERVICES_STARTED" = true ]; then
     bash scripts/services/all.sh stop kafka apicurio || true
   fi
+  # The backend finishes its shutdown hooks after `yarn start` returns.
+  for _ in $(seq 1 30); do
+    if ! (exec 3<>/dev/tcp/127.0.0.1/7007) 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  echo "[demo] stopped"
 }
 trap cleanup EXIT INT TERM
 

@@ -13,8 +13,8 @@ DEMO=$!
 set +m
 
 ready() {
-  curl -fsS -o /dev/null http://localhost:3000/ &&
-    curl -fsS -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness
+  curl -fs -o /dev/null http://localhost:3000/ &&
+    curl -fs -o /dev/null http://127.0.0.1:7007/.backstage/health/v1/readiness
 }
 until ready; do
   if ! kill -0 "$DEMO" 2>/dev/null; then

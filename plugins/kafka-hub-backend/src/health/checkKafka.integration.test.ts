@@ -80,15 +80,16 @@ describe('checkKafka against the real broker', () => {
   });
 
   it('gives up after the timeout when a broker accepts but never answers', async () => {
-    const silent = net.createServer(() => undefined);
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer(socket => sockets.push(socket));
     await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as net.AddressInfo;
     try {
       const health = await checkKafka(
         cluster({
           brokers: [`127.0.0.1:${port}`],
-          connectionTimeoutMs: 20_000,
-          requestTimeoutMs: 20_000,
+          connectionTimeoutMs: 5_000,
+          requestTimeoutMs: 5_000,
         }),
         logger,
         1_000,
@@ -98,6 +99,7 @@ describe('checkKafka against the real broker', () => {
         `Kafka did not answer within 1000 ms (brokers 127.0.0.1:${port})`,
       );
     } finally {
+      sockets.forEach(socket => socket.destroy());
       silent.close();
     }
   });
