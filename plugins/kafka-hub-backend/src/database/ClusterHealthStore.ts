@@ -1,4 +1,5 @@
 import { Knex } from 'knex';
+import { readTimestamp } from './timestamps';
 
 export type HealthService = 'kafka' | 'schema-registry';
 
@@ -25,7 +26,7 @@ export class ClusterHealthStore {
         .first(['status', 'status_since']);
       const since =
         previous && previous.status === status
-          ? toDate(previous.status_since)
+          ? readTimestamp(previous.status_since)
           : checkedAt;
       await tx(TABLE)
         .insert({
@@ -41,9 +42,4 @@ export class ClusterHealthStore {
       return since;
     });
   }
-}
-
-/** SQLite returns timestamps as numbers or strings, PostgreSQL as Dates. */
-function toDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
 }

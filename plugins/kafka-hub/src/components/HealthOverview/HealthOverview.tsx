@@ -90,7 +90,7 @@ export const HealthOverview = () => {
       data={value.environments.map(env => ({ ...env, id: env.environment }))}
       actions={[
         {
-          icon: () => <RefreshIcon />,
+          icon: () => <RefreshIcon titleAccess="Refresh" />,
           tooltip: 'Refresh',
           isFreeAction: true,
           onClick: () => retry(),

@@ -1,0 +1,821 @@
+import { randomUUID } from 'crypto';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import knexFactory, { Knex } from 'knex';
+import { migrationsDir } from '../migrations';
+import { testDatabaseIds } from '../../testUtils/testServices';
+import { interruptedError, ProvisioningStore } from './ProvisioningStore';
+import { DesiredState, EnvironmentDetails } from './types';
+
+jest.setTimeout(60_000);
+
+const t = (s: number) => new Date(Date.UTC(2026, 10, 21, 12, 0, s));
+const LEASE_MS = 60_000;
+
+const desired = (topics: string[] = ['orders']): DesiredState => ({
+  environments: ['dev', 'prod'],
+  topics: topics.map(name => ({ name })),
+});
+
+describe('ProvisioningStore', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+
+  async function setup(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    return { knex, store: new ProvisioningStore(knex) };
+  }
+
+  /** Adds an application, pending and due at `now`. */
+  async function addApp(
+    store: ProvisioningStore,
+    entityRef: string,
+    options: { owner?: string; hash?: string; now?: Date } = {},
+  ) {
+    return store.upsertDesired({
+      entityRef,
+      application: entityRef.split('/')[1],
+      ownerRef: options.owner ?? 'group:default/team-a',
+      desiredState: desired(),
+      desiredStateHash: options.hash ?? 'h1',
+      now: options.now ?? t(0),
+    });
+  }
+
+  const claim = (
+    store: ProvisioningStore,
+    entityRef: string,
+    runId: string,
+    now = t(10),
+  ) =>
+    store.claimRun({
+      entityRef,
+      runId,
+      trigger: 'retry',
+      requestedBy: 'user:default/alice',
+      environments: ['dev', 'prod'],
+      now,
+      leaseMs: LEASE_MS,
+    });
+
+  const countRuns = async (knex: Knex, entityRef?: string) => {
+    const q = knex('kafka_hub_provisioning_runs');
+    if (entityRef) q.where({ entity_ref: entityRef });
+    const [{ n }] = await q.count({ n: '*' });
+    return Number(n);
+  };
+
+  const detail = (at: Date): EnvironmentDetails => ({
+    dev: { status: 'success', finishedAt: at.toISOString() },
+    prod: {
+      status: 'failed',
+      error: 'Connection error: connect ECONNREFUSED 127.0.0.1:1',
+      finishedAt: at.toISOString(),
+    },
+  });
+
+  it.each(databases.eachSupportedId())(
+    'migrates the provisioning tables up and down on %p',
+    async databaseId => {
+      const { knex } = await setup(databaseId);
+      expect(
+        Object.keys(await knex('kafka_hub_applications').columnInfo()).sort(),
+      ).toEqual([
+        'application',
+        'attempt_count',
+        'created_at',
+        'current_run_id',
+        'desired_state',
+        'desired_state_hash',
+        'entity_ref',
+        'environments',
+        'error',
+        'last_attempt_at',
+        'lease_expires_at',
+        'next_attempt_at',
+        'owner_ref',
+        'status',
+        'updated_at',
+      ]);
+      expect(
+        Object.keys(
+          await knex('kafka_hub_provisioning_runs').columnInfo(),
+        ).sort(),
+      ).toEqual([
+        'desired_state_hash',
+        'detail',
+        'entity_ref',
+        'environments',
+        'error',
+        'finished_at',
+        'requested_by',
+        'result',
+        'run_id',
+        'started_at',
+        'trigger',
+      ]);
+
+      // Only this migration down: the earlier table stays.
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('kafka_hub_applications')).toBe(false);
+      expect(await knex.schema.hasTable('kafka_hub_provisioning_runs')).toBe(
+        false,
+      );
+      expect(await knex.schema.hasTable('kafka_hub_cluster_health')).toBe(true);
+
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex.schema.hasTable('kafka_hub_applications')).toBe(true);
+      expect(await knex.schema.hasTable('kafka_hub_provisioning_runs')).toBe(
+        true,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'records new and changed desired states on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const ref = 'component:default/orders';
+
+      expect(await addApp(store, ref)).toEqual({
+        outcome: 'created',
+        deferred: false,
+      });
+      expect(await store.get(ref)).toEqual({
+        entityRef: ref,
+        application: 'orders',
+        ownerRef: 'group:default/team-a',
+        status: 'pending',
+        environments: {},
+        desiredState: desired(),
+        desiredStateHash: 'h1',
+        attemptCount: 0,
+        nextAttemptAt: t(0).toISOString(),
+        createdAt: t(0).toISOString(),
+        updatedAt: t(0).toISOString(),
+      });
+
+      // Same hash: nothing to do, though a new owner is kept.
+      expect(
+        await addApp(store, ref, { owner: 'group:default/team-b', now: t(5) }),
+      ).toEqual({ outcome: 'unchanged', deferred: false });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'pending',
+        ownerRef: 'group:default/team-b',
+        nextAttemptAt: t(0).toISOString(),
+      });
+
+      // A failed application whose desired state changes is due again,
+      // with a fresh attempt count.
+      expect((await claim(store, ref, 'run-1', t(10))).claimed).toBe(true);
+      await store.finishRun({
+        entityRef: ref,
+        runId: 'run-1',
+        status: 'failed',
+        error: 'prod failed',
+        environments: detail(t(11)),
+        now: t(11),
+        nextAttemptAt: t(3600),
+      });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'failed',
+        attemptCount: 1,
+        nextAttemptAt: t(3600).toISOString(),
+      });
+      expect(
+        await store.upsertDesired({
+          entityRef: ref,
+          application: 'orders',
+          ownerRef: 'group:default/team-b',
+          desiredState: desired(['orders', 'refunds']),
+          desiredStateHash: 'h2',
+          now: t(20),
+        }),
+      ).toEqual({ outcome: 'changed', deferred: false });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'pending',
+        attemptCount: 0,
+        nextAttemptAt: t(20).toISOString(),
+        desiredStateHash: 'h2',
+        desiredState: desired(['orders', 'refunds']),
+        // The last run's detail stays visible until the next run.
+        environments: detail(t(11)),
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps a run in progress when the desired state changes, and provisions again after it on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const ref = 'component:default/orders';
+      await addApp(store, ref);
+      expect(await claim(store, ref, 'run-1', t(10))).toEqual({
+        claimed: true,
+        runId: 'run-1',
+      });
+
+      expect(
+        await store.upsertDesired({
+          entityRef: ref,
+          application: 'orders',
+          ownerRef: 'group:default/team-a',
+          desiredState: desired(['orders', 'refunds']),
+          desiredStateHash: 'h2',
+          now: t(12),
+        }),
+      ).toEqual({ outcome: 'changed', deferred: true });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'run-1',
+        attemptCount: 1,
+        desiredStateHash: 'h2',
+        desiredState: desired(['orders', 'refunds']),
+      });
+
+      // The run provisioned h1; finishing it leaves the application due now.
+      expect(
+        await store.finishRun({
+          entityRef: ref,
+          runId: 'run-1',
+          status: 'completed',
+          environments: {
+            dev: { status: 'success', finishedAt: t(15).toISOString() },
+            prod: { status: 'success', finishedAt: t(15).toISOString() },
+          },
+          now: t(15),
+        }),
+      ).toEqual({ applied: true, desiredStateChanged: true });
+      const app = await store.get(ref);
+      expect(app).toMatchObject({
+        status: 'pending',
+        attemptCount: 0,
+        nextAttemptAt: t(15).toISOString(),
+      });
+      expect(app?.currentRunId).toBeUndefined();
+      expect(await store.getRun('run-1')).toMatchObject({
+        result: 'completed',
+        desiredStateHash: 'h1',
+        finishedAt: t(15).toISOString(),
+      });
+
+      // The next scheduled claim says why it runs.
+      const due = await store.claimDue({
+        now: t(16),
+        limit: 10,
+        leaseMs: LEASE_MS,
+        runIdFactory: () => 'run-2',
+      });
+      expect(due.map(d => [d.runId, d.trigger])).toEqual([
+        ['run-2', 'desired-state-changed'],
+      ]);
+      expect(await store.getRun('run-2')).toMatchObject({
+        desiredStateHash: 'h2',
+        requestedBy: 'kafka-hub:provisioning-task',
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'claims a run only when none is in progress on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const ref = 'component:default/orders';
+      await addApp(store, ref);
+
+      expect(await claim(store, 'component:default/nope', 'run-x')).toEqual({
+        claimed: false,
+        reason: 'not-found',
+      });
+      expect(await claim(store, ref, 'run-1', t(10))).toEqual({
+        claimed: true,
+        runId: 'run-1',
+      });
+      expect(await claim(store, ref, 'run-2', t(11))).toEqual({
+        claimed: false,
+        reason: 'in-progress',
+        currentRunId: 'run-1',
+      });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'run-1',
+        attemptCount: 1,
+        lastAttemptAt: t(10).toISOString(),
+        leaseExpiresAt: new Date(t(10).getTime() + LEASE_MS).toISOString(),
+      });
+      expect(await store.listRuns(ref)).toEqual([
+        {
+          runId: 'run-1',
+          entityRef: ref,
+          trigger: 'retry',
+          requestedBy: 'user:default/alice',
+          environments: ['dev', 'prod'],
+          desiredStateHash: 'h1',
+          startedAt: t(10).toISOString(),
+        },
+      ]);
+
+      expect(
+        await store.finishRun({
+          entityRef: ref,
+          runId: 'run-1',
+          status: 'partial',
+          error: 'prod: connection refused',
+          environments: detail(t(20)),
+          now: t(20),
+          nextAttemptAt: t(80),
+        }),
+      ).toEqual({ applied: true, desiredStateChanged: false });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'partial',
+        error: 'prod: connection refused',
+        environments: detail(t(20)),
+        nextAttemptAt: t(80).toISOString(),
+      });
+
+      // Finished: the next claim succeeds and counts another attempt.
+      expect(await claim(store, ref, 'run-2', t(30))).toEqual({
+        claimed: true,
+        runId: 'run-2',
+      });
+      expect((await store.get(ref))?.attemptCount).toBe(2);
+
+      // After its lease expired, an in-progress run can be taken over; the
+      // dead run is recorded as interrupted.
+      const afterLease = new Date(t(30).getTime() + LEASE_MS + 1);
+      expect(await claim(store, ref, 'run-3', afterLease)).toEqual({
+        claimed: true,
+        runId: 'run-3',
+      });
+      expect(
+        (await store.listRuns(ref)).map(r => [r.runId, r.result, r.error]),
+      ).toEqual([
+        ['run-3', undefined, undefined],
+        ['run-2', 'interrupted', interruptedError('run-2')],
+        ['run-1', 'partial', 'prod: connection refused'],
+      ]);
+      expect(await countRuns(knex, ref)).toBe(3);
+
+      // A completed run clears the next automatic attempt.
+      await store.finishRun({
+        entityRef: ref,
+        runId: 'run-3',
+        status: 'completed',
+        environments: {},
+        now: afterLease,
+        nextAttemptAt: t(9999),
+      });
+      const app = await store.get(ref);
+      expect(app?.status).toBe('completed');
+      expect(app?.nextAttemptAt).toBeUndefined();
+      expect(app?.error).toBeUndefined();
+      expect(await store.listRuns(ref, 1)).toHaveLength(1);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts exactly one run for 20 parallel claims on one pool on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const ref = 'component:default/orders';
+      await addApp(store, ref);
+
+      const started: number[] = [];
+      for (let round = 0; round < 5; round++) {
+        const before = await countRuns(knex, ref);
+        const results = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            claim(store, ref, `run-${round}-${i}`, t(100 + round)),
+          ),
+        );
+        const winners = results.filter(r => r.claimed);
+        expect(winners).toHaveLength(1);
+        expect(results.filter(r => !r.claimed)).toEqual(
+          Array(19).fill({
+            claimed: false,
+            reason: 'in-progress',
+            currentRunId: (winners[0] as { runId: string }).runId,
+          }),
+        );
+        started.push((await countRuns(knex, ref)) - before);
+        await store.finishRun({
+          entityRef: ref,
+          runId: (winners[0] as { runId: string }).runId,
+          status: 'failed',
+          environments: {},
+          now: t(100 + round),
+        });
+      }
+      expect(started).toEqual([1, 1, 1, 1, 1]);
+      expect((await store.get(ref))?.attemptCount).toBe(5);
+    },
+  );
+
+  const postgresIds = databases
+    .eachSupportedId()
+    .filter(([id]) => id === 'POSTGRES_15');
+
+  it('has PostgreSQL for the two-replica test when the test command provides it', () => {
+    const required = process.env.KAFKA_HUB_REQUIRE_POSTGRES === 'true';
+    expect(postgresIds.length > 0 || !required).toBe(true);
+  });
+
+  // A second Knex instance on the same database stands for a second backend
+  // replica. SQLite's in-memory test database cannot be shared this way.
+  if (postgresIds.length > 0) {
+    it.each(postgresIds)(
+      'starts exactly one run for 20 claims from two Knex instances on %p',
+      async databaseId => {
+        const { knex, store } = await setup(databaseId);
+        const replica = knexFactory({
+          client: knex.client.config.client,
+          connection: knex.client.config.connection,
+          pool: { min: 0, max: 10 },
+        });
+        try {
+          const replicaStore = new ProvisioningStore(replica);
+          const ref = 'component:default/orders';
+          await addApp(store, ref);
+
+          const started: number[] = [];
+          for (let round = 0; round < 5; round++) {
+            const before = await countRuns(knex, ref);
+            const results = await Promise.all(
+              Array.from({ length: 20 }, (_, i) =>
+                claim(
+                  i % 2 === 0 ? store : replicaStore,
+                  ref,
+                  `run-${round}-${i}`,
+                  t(100 + round),
+                ),
+              ),
+            );
+            const winners = results.flatMap(r => (r.claimed ? [r.runId] : []));
+            expect(winners).toHaveLength(1);
+            started.push((await countRuns(knex, ref)) - before);
+            // The other replica finishes it.
+            expect(
+              await replicaStore.finishRun({
+                entityRef: ref,
+                runId: winners[0],
+                status: 'failed',
+                environments: {},
+                now: t(100 + round),
+              }),
+            ).toEqual({ applied: true, desiredStateChanged: false });
+          }
+          expect(started).toEqual([1, 1, 1, 1, 1]);
+
+          // And the scheduled path: both replicas claim due applications at
+          // once and never the same one.
+          for (let i = 0; i < 50; i++) {
+            await addApp(store, `component:default/app-${i}`);
+          }
+          const [a, b] = await Promise.all(
+            [store, replicaStore].map(s =>
+              s.claimDue({
+                now: t(500),
+                limit: 30,
+                leaseMs: LEASE_MS,
+                runIdFactory: randomUUID,
+              }),
+            ),
+          );
+          const refsA = a.map(c => c.application.entityRef);
+          const refsB = b.map(c => c.application.entityRef);
+          expect(refsA.filter(r => refsB.includes(r))).toEqual([]);
+          // The 50 new ones (the failed one has no next attempt set).
+          expect(refsA.length + refsB.length).toBe(50);
+        } finally {
+          await replica.destroy();
+        }
+      },
+    );
+  }
+
+  it.each(databases.eachSupportedId())(
+    'never gives the same due application to two concurrent claimDue calls on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      for (let i = 0; i < 100; i++) {
+        await addApp(
+          store,
+          `component:default/app-${String(i).padStart(3, '0')}`,
+          {
+            now: t(i % 10),
+          },
+        );
+      }
+      const claimBoth = () =>
+        Promise.all(
+          [1, 2].map(() =>
+            store.claimDue({
+              now: t(60),
+              limit: 60,
+              leaseMs: LEASE_MS,
+              runIdFactory: randomUUID,
+            }),
+          ),
+        );
+      const [a, b] = await claimBoth();
+      const refsA = a.map(c => c.application.entityRef);
+      const refsB = b.map(c => c.application.entityRef);
+
+      expect(refsA.length).toBeLessThanOrEqual(60);
+      expect(refsB.length).toBeLessThanOrEqual(60);
+      expect(refsA.filter(r => refsB.includes(r))).toEqual([]);
+      const union = new Set([...refsA, ...refsB]);
+      expect(union.size).toBeLessThanOrEqual(100);
+      // Nothing due is left behind either: together they took all 100.
+      expect(union.size).toBe(100);
+      expect(await countRuns(knex)).toBe(100);
+      expect(
+        await store.list({ statuses: ['in_progress'] }).then(l => l.length),
+      ).toBe(100);
+
+      // All claimed: a further call finds nothing.
+      expect(await claimBoth()).toEqual([[], []]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'claims only due applications, with their desired state and last detail, on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const ids = ['a', 'b', 'c', 'd', 'e'].map(n => `component:default/${n}`);
+      for (const ref of ids) {
+        await addApp(store, ref);
+      }
+      // a: failed, due at 100. b: partial, due at 200. c: completed.
+      // d: in progress. e: pending since 0.
+      const finish = async (
+        ref: string,
+        status: 'failed' | 'partial' | 'completed',
+        next?: number,
+      ) => {
+        await claim(store, ref, `first-${ref}`, t(1));
+        await store.finishRun({
+          entityRef: ref,
+          runId: `first-${ref}`,
+          status,
+          error: status === 'completed' ? undefined : `${status} error`,
+          environments: detail(t(2)),
+          now: t(2),
+          nextAttemptAt: next === undefined ? undefined : t(next),
+        });
+      };
+      await finish(ids[0], 'failed', 100);
+      await finish(ids[1], 'partial', 200);
+      await finish(ids[2], 'completed');
+      await claim(store, ids[3], 'live', t(3));
+
+      let n = 0;
+      const claimAt = (s: number, limit = 10) =>
+        store.claimDue({
+          now: t(s),
+          limit,
+          leaseMs: LEASE_MS,
+          runIdFactory: () => `due-${++n}`,
+          requestedBy: 'test',
+        });
+
+      const first = await claimAt(150);
+      expect(
+        first.map(c => [c.application.entityRef, c.runId, c.trigger]),
+      ).toEqual([
+        [ids[4], 'due-1', 'schedule'],
+        [ids[0], 'due-2', 'schedule'],
+      ]);
+      // As claimed, with what the engine needs: the desired state and the
+      // previous run's error and per-environment detail.
+      expect(first[1].application).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'due-2',
+        error: 'failed error',
+        environments: detail(t(2)),
+        desiredState: desired(),
+        attemptCount: 2,
+      });
+      expect(await store.get(ids[0])).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'due-2',
+        attemptCount: 2,
+      });
+      expect(await store.getRun('due-2')).toMatchObject({
+        trigger: 'schedule',
+        requestedBy: 'test',
+        environments: ['dev', 'prod'],
+      });
+
+      expect((await claimAt(300, 1)).map(c => c.application.entityRef)).toEqual(
+        [ids[1]],
+      );
+      expect(await claimAt(10_000)).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'ignores the finish of a run that no longer holds the claim on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const ref = 'component:default/orders';
+      await addApp(store, ref);
+      await claim(store, ref, 'old', t(10));
+      const late = new Date(t(10).getTime() + LEASE_MS + 1000);
+      expect(await store.recoverExpired({ now: late })).toEqual([ref]);
+      await claim(store, ref, 'new', late);
+
+      expect(
+        await store.finishRun({
+          entityRef: ref,
+          runId: 'old',
+          status: 'completed',
+          environments: {},
+          now: late,
+        }),
+      ).toEqual({ applied: false, desiredStateChanged: false });
+      expect(await store.get(ref)).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'new',
+      });
+      expect(await store.getRun('old')).toMatchObject({
+        result: 'interrupted',
+        error: interruptedError('old'),
+      });
+
+      // Unknown run ids and applications are ignored too.
+      expect(
+        (
+          await store.finishRun({
+            entityRef: 'component:default/nope',
+            runId: 'new',
+            status: 'completed',
+            environments: {},
+            now: late,
+          })
+        ).applied,
+      ).toBe(false);
+
+      expect(
+        await store.finishRun({
+          entityRef: ref,
+          runId: 'new',
+          status: 'failed',
+          error: 'boom',
+          environments: detail(late),
+          now: late,
+          nextAttemptAt: t(999),
+        }),
+      ).toEqual({ applied: true, desiredStateChanged: false });
+      expect(await store.getRun('new')).toMatchObject({
+        result: 'failed',
+        error: 'boom',
+        detail: detail(late),
+        finishedAt: late.toISOString(),
+      });
+      // Finishing twice does not apply twice.
+      expect(
+        (
+          await store.finishRun({
+            entityRef: ref,
+            runId: 'new',
+            status: 'completed',
+            environments: {},
+            now: late,
+          })
+        ).applied,
+      ).toBe(false);
+      expect((await store.get(ref))?.status).toBe('failed');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'recovers runs whose lease expired and leaves live ones alone on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const dead = 'component:default/dead';
+      const live = 'component:default/live';
+      await addApp(store, dead);
+      await addApp(store, live);
+      await claim(store, dead, 'run-dead', t(0));
+      await claim(store, live, 'run-live', t(50));
+
+      // Lease of run-dead ends at t(60), run-live's at t(110).
+      expect(await store.recoverExpired({ now: t(60) })).toEqual([]);
+      expect(
+        await store.recoverExpired({ now: t(61), nextAttemptAt: t(120) }),
+      ).toEqual([dead]);
+
+      const recovered = await store.get(dead);
+      expect(recovered).toMatchObject({
+        status: 'failed',
+        error:
+          'Provisioning run run-dead was interrupted (its process stopped before finishing)',
+        nextAttemptAt: t(120).toISOString(),
+        attemptCount: 1,
+      });
+      expect(recovered?.currentRunId).toBeUndefined();
+      expect(recovered?.leaseExpiresAt).toBeUndefined();
+      expect(await store.getRun('run-dead')).toMatchObject({
+        result: 'interrupted',
+        finishedAt: t(61).toISOString(),
+      });
+
+      expect(await store.get(live)).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'run-live',
+      });
+      expect((await store.getRun('run-live'))?.result).toBeUndefined();
+
+      // Recovered applications are due again for the scheduled retry.
+      const due = await store.claimDue({
+        now: t(120),
+        limit: 10,
+        leaseMs: LEASE_MS,
+        runIdFactory: () => 'retry-dead',
+      });
+      expect(due.map(d => d.application.entityRef)).toEqual([dead]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'removes applications gone from the catalog with their runs on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const refs = ['a', 'b', 'c'].map(n => `component:default/${n}`);
+      for (const ref of refs) {
+        await addApp(store, ref);
+        await claim(store, ref, `run-${ref}`, t(1));
+      }
+      expect(await countRuns(knex)).toBe(3);
+
+      expect(await store.removeMissing([refs[1], 'component:default/x'])).toBe(
+        2,
+      );
+      expect((await store.list()).map(a => a.entityRef)).toEqual([refs[1]]);
+      expect(await countRuns(knex)).toBe(1);
+      expect(await countRuns(knex, refs[1])).toBe(1);
+
+      expect(await store.removeMissing([refs[1]])).toBe(0);
+      expect(await store.removeMissing([])).toBe(1);
+      expect(await countRuns(knex)).toBe(0);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists applications by entity ref, owner and status on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const ref = (n: string) => `component:default/${n}`;
+      await addApp(store, ref('a'), { owner: 'group:default/team-a' });
+      await addApp(store, ref('b'), { owner: 'group:default/team-b' });
+      await addApp(store, ref('c'), { owner: 'group:default/team-a' });
+      await store.upsertDesired({
+        entityRef: ref('d'),
+        application: 'd',
+        desiredState: desired(),
+        desiredStateHash: 'h1',
+        now: t(0),
+      });
+      await claim(store, ref('c'), 'run-c');
+      await store.finishRun({
+        entityRef: ref('c'),
+        runId: 'run-c',
+        status: 'failed',
+        environments: {},
+        now: t(11),
+      });
+      const refsOf = async (filter: Parameters<ProvisioningStore['list']>[0]) =>
+        (await store.list(filter)).map(a => a.entityRef);
+
+      expect(await refsOf({})).toEqual(['a', 'b', 'c', 'd'].map(ref));
+      expect(await refsOf({ owners: ['group:default/team-a'] })).toEqual([
+        ref('a'),
+        ref('c'),
+      ]);
+      expect(await refsOf({ statuses: ['failed', 'partial'] })).toEqual([
+        ref('c'),
+      ]);
+      expect(
+        await refsOf({
+          owners: ['group:default/team-a'],
+          statuses: ['pending'],
+        }),
+      ).toEqual([ref('a')]);
+      expect(await refsOf({ entityRefs: [ref('d'), ref('b')] })).toEqual([
+        ref('b'),
+        ref('d'),
+      ]);
+      expect(await refsOf({ entityRefs: [] })).toEqual([]);
+      expect(await refsOf({ owners: [] })).toEqual([]);
+
+      // More refs than SQLite binds in one statement, across chunks.
+      const many = Array.from({ length: 1500 }, (_, i) => ref(`x${i}`));
+      many.splice(700, 0, ref('c'));
+      many.push(ref('a'), ref('a'));
+      expect(await refsOf({ entityRefs: many })).toEqual([ref('a'), ref('c')]);
+      expect(await refsOf({ entityRefs: many, statuses: ['failed'] })).toEqual([
+        ref('c'),
+      ]);
+    },
+  );
+});

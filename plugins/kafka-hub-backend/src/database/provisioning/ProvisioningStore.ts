@@ -1,0 +1,580 @@
+import { Knex } from 'knex';
+import {
+  ClaimDueOptions,
+  ClaimedApplication,
+  ClaimRunOptions,
+  ClaimRunResult,
+  DesiredState,
+  EnvironmentDetails,
+  FinishRunOptions,
+  FinishRunResult,
+  ListApplicationsFilter,
+  ProvisioningApplication,
+  ProvisioningRun,
+  ProvisioningRunResult,
+  ProvisioningStatus,
+  ProvisioningTrigger,
+  RecoverExpiredOptions,
+  UpsertDesiredOptions,
+  UpsertDesiredResult,
+} from './types';
+import { readTimestamp, StoredTimestamp } from '../timestamps';
+
+const APPLICATIONS = 'kafka_hub_applications';
+const RUNS = 'kafka_hub_provisioning_runs';
+
+/** Statuses the provisioning task picks up when their next attempt is due. */
+const DUE_STATUSES: ProvisioningStatus[] = ['pending', 'failed', 'partial'];
+
+/** Stays well under SQLite's bound-variable limit (999 on old builds). */
+const CHUNK_SIZE = 500;
+
+/** Who `claimDue` records as the requester unless told otherwise. */
+export const PROVISIONING_TASK_REQUESTER = 'kafka-hub:provisioning-task';
+
+type Timestamp = StoredTimestamp;
+
+interface ApplicationRow {
+  entity_ref: string;
+  application: string;
+  owner_ref: string | null;
+  status: ProvisioningStatus;
+  error: string | null;
+  environments: string;
+  desired_state_hash: string;
+  desired_state: string;
+  current_run_id: string | null;
+  attempt_count: number | string;
+  last_attempt_at: Timestamp | null;
+  next_attempt_at: Timestamp | null;
+  lease_expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+interface RunRow {
+  run_id: string;
+  entity_ref: string;
+  trigger: ProvisioningTrigger;
+  requested_by: string | null;
+  environments: string;
+  desired_state_hash: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  result: ProvisioningRunResult | null;
+  error: string | null;
+  detail: string | null;
+}
+
+/**
+ * Provisioning state of Kafka applications and the history of their runs.
+ *
+ * A run is claimed with one conditional UPDATE on the application row
+ * (`status <> 'in_progress'`, or an in-progress run whose lease expired),
+ * so two replicas, or a click and the schedule, never run the same
+ * application at once: whoever's update affects the row owns the run.
+ */
+export class ProvisioningStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Records what an application should look like. A new application starts
+   * `pending` and due now; a changed desired state makes it `pending` and due
+   * now again with a fresh attempt count, except while a run is in progress:
+   * then only the new desired state is stored, and finishing the run notices
+   * the hash changed.
+   */
+  async upsertDesired(
+    options: UpsertDesiredOptions,
+  ): Promise<UpsertDesiredResult> {
+    const { entityRef, application, desiredState, desiredStateHash, now } =
+      options;
+    const ownerRef = options.ownerRef ?? null;
+    const inProgress = "status = 'in_progress'";
+
+    // One statement, so it cannot interleave with a claim: SET expressions
+    // read the row as it is when the UPDATE locks it.
+    const changed: Array<{ status: ProvisioningStatus }> = await this.db(
+      APPLICATIONS,
+    )
+      .where({ entity_ref: entityRef })
+      .whereNot({ desired_state_hash: desiredStateHash })
+      .update(
+        {
+          application,
+          owner_ref: ownerRef,
+          desired_state: JSON.stringify(desiredState),
+          desired_state_hash: desiredStateHash,
+          updated_at: now,
+          status: this.db.raw(
+            `CASE WHEN ${inProgress} THEN status ELSE 'pending' END`,
+          ),
+          attempt_count: this.db.raw(
+            `CASE WHEN ${inProgress} THEN attempt_count ELSE 0 END`,
+          ),
+          next_attempt_at: this.db.raw(
+            `CASE WHEN ${inProgress} THEN next_attempt_at ELSE ? END`,
+            [now],
+          ),
+        },
+        ['status'],
+      );
+    if (changed.length > 0) {
+      return {
+        outcome: 'changed',
+        deferred: changed[0].status === 'in_progress',
+      };
+    }
+
+    const inserted = await this.db(APPLICATIONS)
+      .insert({
+        entity_ref: entityRef,
+        application,
+        owner_ref: ownerRef,
+        status: 'pending',
+        error: null,
+        environments: JSON.stringify({}),
+        desired_state_hash: desiredStateHash,
+        desired_state: JSON.stringify(desiredState),
+        current_run_id: null,
+        attempt_count: 0,
+        last_attempt_at: null,
+        next_attempt_at: now,
+        lease_expires_at: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict('entity_ref')
+      .ignore()
+      .returning('entity_ref');
+    if (inserted.length > 0) {
+      return { outcome: 'created', deferred: false };
+    }
+
+    // Same desired state; the owner or slug may still have changed.
+    await this.db(APPLICATIONS)
+      .where({ entity_ref: entityRef })
+      .andWhere(q =>
+        q
+          .whereNot({ application })
+          .orWhereRaw('owner_ref IS DISTINCT FROM ?', [ownerRef]),
+      )
+      .update({ application, owner_ref: ownerRef, updated_at: now });
+    return { outcome: 'unchanged', deferred: false };
+  }
+
+  /**
+   * Deletes the applications whose entities are not in `entityRefs` (the
+   * annotated entities the catalog still has); their runs go with them.
+   */
+  async removeMissing(entityRefs: string[]): Promise<number> {
+    const keep = new Set(entityRefs);
+    const existing: Array<{ entity_ref: string }> = await this.db(
+      APPLICATIONS,
+    ).select('entity_ref');
+    const gone = existing.map(r => r.entity_ref).filter(ref => !keep.has(ref));
+    let removed = 0;
+    for (const chunk of chunks(gone)) {
+      removed += await this.db(APPLICATIONS)
+        .whereIn('entity_ref', chunk)
+        .delete();
+    }
+    return removed;
+  }
+
+  /**
+   * Claims a run of one application: succeeds for exactly one caller while
+   * the application is not in progress (or its run's lease expired).
+   */
+  async claimRun(options: ClaimRunOptions): Promise<ClaimRunResult> {
+    const claimed = await this.tryClaim(options, q => q);
+    if (claimed) {
+      return { claimed: true, runId: options.runId };
+    }
+    const row = await this.db(APPLICATIONS)
+      .where({ entity_ref: options.entityRef })
+      .first(['current_run_id']);
+    if (!row) {
+      return { claimed: false, reason: 'not-found' };
+    }
+    return {
+      claimed: false,
+      reason: 'in-progress',
+      currentRunId: row.current_run_id ?? undefined,
+    };
+  }
+
+  /**
+   * Claims up to `limit` applications whose next automatic attempt is due
+   * (pending, failed or partial with `next_attempt_at <= now`), oldest due
+   * first. Each claim is the same conditional update as `claimRun`, so
+   * concurrent callers never claim the same application.
+   */
+  async claimDue(options: ClaimDueOptions): Promise<ClaimedApplication[]> {
+    const { now, limit, leaseMs, runIdFactory } = options;
+    const requestedBy = options.requestedBy ?? PROVISIONING_TASK_REQUESTER;
+    const result: ClaimedApplication[] = [];
+    const tried = new Set<string>();
+
+    // Applications lost to another caller are in progress afterwards, so a
+    // fresh query skips them; the round limit only guards against a row
+    // that keeps becoming due again while we look.
+    for (let round = 0; round < 10 && result.length < limit; round++) {
+      const candidates: ApplicationRow[] = await this.db(APPLICATIONS)
+        .whereIn('status', DUE_STATUSES)
+        .where('next_attempt_at', '<=', now)
+        .orderBy([
+          { column: 'next_attempt_at', order: 'asc' },
+          { column: 'entity_ref', order: 'asc' },
+        ])
+        .limit(limit - result.length + tried.size);
+      const fresh = candidates.filter(row => !tried.has(row.entity_ref));
+      if (fresh.length === 0) {
+        break;
+      }
+      for (const row of fresh) {
+        if (result.length >= limit) {
+          break;
+        }
+        tried.add(row.entity_ref);
+        const app = toApplication(row);
+        const trigger: ProvisioningTrigger =
+          app.status === 'pending' && app.lastAttemptAt
+            ? 'desired-state-changed'
+            : 'schedule';
+        const runId = runIdFactory();
+        const claimed = await this.tryClaim(
+          {
+            entityRef: app.entityRef,
+            runId,
+            trigger,
+            requestedBy,
+            environments: app.desiredState.environments,
+            now,
+            leaseMs,
+          },
+          q =>
+            q
+              .whereIn('status', DUE_STATUSES)
+              .where('next_attempt_at', '<=', now),
+        );
+        if (claimed) {
+          result.push({ runId, trigger, application: claimed });
+        }
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Records the end of a run, only while the run still holds the claim: a
+   * run whose lease expired and was recovered must not overwrite the state
+   * of a newer one.
+   */
+  async finishRun(options: FinishRunOptions): Promise<FinishRunResult> {
+    const { entityRef, runId, status, now } = options;
+    const error = options.error ?? null;
+    const environments = JSON.stringify(options.environments);
+    const nextAttemptAt =
+      status === 'completed' ? null : options.nextAttemptAt ?? null;
+
+    return this.db.transaction(async tx => {
+      const run: Pick<RunRow, 'desired_state_hash'> | undefined = await tx(RUNS)
+        .where({ run_id: runId, entity_ref: entityRef })
+        .first(['desired_state_hash']);
+      const runHash = run?.desired_state_hash ?? null;
+
+      const ours = () =>
+        tx(APPLICATIONS).where({
+          entity_ref: entityRef,
+          current_run_id: runId,
+          status: 'in_progress',
+        });
+      const settled = {
+        error,
+        environments,
+        current_run_id: null,
+        lease_expires_at: null,
+        updated_at: now,
+      };
+      // Settle on the run's result if the desired state is still the one
+      // the run provisioned ...
+      let desiredStateChanged = false;
+      let updated: number = await ours()
+        .where(q =>
+          runHash === null ? q : q.where({ desired_state_hash: runHash }),
+        )
+        .update({ ...settled, status, next_attempt_at: nextAttemptAt });
+      if (updated === 0 && runHash !== null) {
+        // ... else it changed during the run: provision again at once.
+        updated = await ours().update({
+          ...settled,
+          status: 'pending',
+          attempt_count: 0,
+          next_attempt_at: now,
+        });
+        desiredStateChanged = updated === 1;
+      }
+      if (updated !== 1) {
+        return { applied: false, desiredStateChanged: false };
+      }
+      await tx(RUNS).where({ run_id: runId }).update({
+        finished_at: now,
+        result: status,
+        error,
+        detail: environments,
+      });
+      return { applied: true, desiredStateChanged };
+    });
+  }
+
+  /**
+   * Fails the in-progress runs whose lease expired (their process died):
+   * the application becomes `failed` with an "interrupted" error and is due
+   * again at `nextAttemptAt`; the run is recorded as `interrupted`.
+   */
+  async recoverExpired(options: RecoverExpiredOptions): Promise<string[]> {
+    const { now } = options;
+    const nextAttemptAt = options.nextAttemptAt ?? now;
+    const expired: Array<
+      Pick<ApplicationRow, 'entity_ref' | 'current_run_id'>
+    > = await this.db(APPLICATIONS)
+      .where({ status: 'in_progress' })
+      .where('lease_expires_at', '<', now)
+      .select(['entity_ref', 'current_run_id']);
+
+    const recovered: string[] = [];
+    for (const row of expired) {
+      const runId = row.current_run_id;
+      const error = interruptedError(runId);
+      const done = await this.db.transaction(async tx => {
+        const updated: number = await tx(APPLICATIONS)
+          .where({ entity_ref: row.entity_ref, status: 'in_progress' })
+          .where('lease_expires_at', '<', now)
+          .where(q =>
+            runId === null
+              ? q.whereNull('current_run_id')
+              : q.where({ current_run_id: runId }),
+          )
+          .update({
+            status: 'failed',
+            error,
+            current_run_id: null,
+            lease_expires_at: null,
+            next_attempt_at: nextAttemptAt,
+            updated_at: now,
+          });
+        if (updated !== 1) {
+          return false;
+        }
+        if (runId !== null) {
+          await tx(RUNS)
+            .where({ run_id: runId })
+            .whereNull('finished_at')
+            .update({ finished_at: now, result: 'interrupted', error });
+        }
+        return true;
+      });
+      if (done) {
+        recovered.push(row.entity_ref);
+      }
+    }
+    return recovered;
+  }
+
+  async get(entityRef: string): Promise<ProvisioningApplication | undefined> {
+    const row: ApplicationRow | undefined = await this.db(APPLICATIONS)
+      .where({ entity_ref: entityRef })
+      .first();
+    return row ? toApplication(row) : undefined;
+  }
+
+  /** Applications matching every given filter, ordered by entity ref. */
+  async list(
+    filter: ListApplicationsFilter = {},
+  ): Promise<ProvisioningApplication[]> {
+    const { entityRefs, owners, statuses } = filter;
+    if (
+      entityRefs?.length === 0 ||
+      owners?.length === 0 ||
+      statuses?.length === 0
+    ) {
+      return [];
+    }
+    const query = (refs?: string[]) => {
+      const q = this.db<ApplicationRow>(APPLICATIONS);
+      if (refs) q.whereIn('entity_ref', refs);
+      if (owners) q.whereIn('owner_ref', owners);
+      if (statuses) q.whereIn('status', statuses);
+      return q.orderBy('entity_ref');
+    };
+    let rows: ApplicationRow[];
+    if (entityRefs) {
+      rows = [];
+      for (const chunk of chunks([...new Set(entityRefs)])) {
+        rows.push(...(await query(chunk)));
+      }
+      rows.sort((a, b) => compare(a.entity_ref, b.entity_ref));
+    } else {
+      rows = await query();
+    }
+    return rows.map(toApplication);
+  }
+
+  /** The application's runs, newest first. */
+  async listRuns(entityRef: string, limit = 20): Promise<ProvisioningRun[]> {
+    const rows: RunRow[] = await this.db(RUNS)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'started_at', order: 'desc' },
+        { column: 'run_id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(toRun);
+  }
+
+  async getRun(runId: string): Promise<ProvisioningRun | undefined> {
+    const row: RunRow | undefined = await this.db(RUNS)
+      .where({ run_id: runId })
+      .first();
+    return row ? toRun(row) : undefined;
+  }
+
+  /**
+   * The claim itself: one conditional UPDATE of the application row and,
+   * if it took, the run row, in one transaction. `extra` narrows the
+   * condition further (claimDue only takes due applications). Returns the
+   * application just after the claim (in progress; still with the previous
+   * run's error and per-environment detail), or undefined if lost.
+   */
+  private async tryClaim(
+    options: ClaimRunOptions,
+    extra: (q: Knex.QueryBuilder) => Knex.QueryBuilder,
+  ): Promise<ProvisioningApplication | undefined> {
+    const { entityRef, runId, trigger, environments, now, leaseMs } = options;
+    return this.db.transaction(async tx => {
+      const updated: number = await extra(
+        tx(APPLICATIONS)
+          .where({ entity_ref: entityRef })
+          .where(q =>
+            q
+              .whereNot({ status: 'in_progress' })
+              .orWhere('lease_expires_at', '<', now),
+          ),
+      ).update({
+        status: 'in_progress',
+        current_run_id: runId,
+        attempt_count: tx.raw('attempt_count + 1'),
+        last_attempt_at: now,
+        lease_expires_at: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      });
+      if (updated !== 1) {
+        return undefined;
+      }
+      // The row is ours now. A run we took over after its lease expired
+      // was never finished: record it as interrupted.
+      const unfinished: Array<{ run_id: string }> = await tx(RUNS)
+        .where({ entity_ref: entityRef })
+        .whereNull('finished_at')
+        .select('run_id');
+      for (const { run_id } of unfinished) {
+        await tx(RUNS)
+          .where({ run_id })
+          .update({
+            finished_at: now,
+            result: 'interrupted',
+            error: interruptedError(run_id),
+          });
+      }
+      const row: ApplicationRow = await tx(APPLICATIONS)
+        .where({ entity_ref: entityRef })
+        .first();
+      await tx(RUNS).insert({
+        run_id: runId,
+        entity_ref: entityRef,
+        trigger,
+        requested_by: options.requestedBy ?? null,
+        environments: JSON.stringify(environments),
+        desired_state_hash: row.desired_state_hash,
+        started_at: now,
+        finished_at: null,
+        result: null,
+        error: null,
+        detail: null,
+      });
+      return toApplication(row);
+    });
+  }
+}
+
+/** The error of an application whose run's process died. */
+export function interruptedError(runId: string | null): string {
+  return `Provisioning run ${
+    runId ?? '(unknown)'
+  } was interrupted (its process stopped before finishing)`;
+}
+
+function toApplication(row: ApplicationRow): ProvisioningApplication {
+  return {
+    entityRef: row.entity_ref,
+    application: row.application,
+    ownerRef: row.owner_ref ?? undefined,
+    status: row.status,
+    error: row.error ?? undefined,
+    environments: parseJson<EnvironmentDetails>(row.environments) ?? {},
+    desiredState: parseJson<DesiredState>(row.desired_state) ?? {
+      environments: [],
+      topics: [],
+    },
+    desiredStateHash: row.desired_state_hash,
+    currentRunId: row.current_run_id ?? undefined,
+    attemptCount: Number(row.attempt_count),
+    lastAttemptAt: toIso(row.last_attempt_at),
+    nextAttemptAt: toIso(row.next_attempt_at),
+    leaseExpiresAt: toIso(row.lease_expires_at),
+    createdAt: toIso(row.created_at)!,
+    updatedAt: toIso(row.updated_at)!,
+  };
+}
+
+function toRun(row: RunRow): ProvisioningRun {
+  return {
+    runId: row.run_id,
+    entityRef: row.entity_ref,
+    trigger: row.trigger,
+    requestedBy: row.requested_by ?? undefined,
+    environments: parseJson<string[]>(row.environments) ?? [],
+    desiredStateHash: row.desired_state_hash ?? undefined,
+    startedAt: toIso(row.started_at)!,
+    finishedAt: toIso(row.finished_at),
+    result: row.result ?? undefined,
+    error: row.error ?? undefined,
+    detail: parseJson<EnvironmentDetails>(row.detail),
+  };
+}
+
+function parseJson<T>(text: string | null): T | undefined {
+  return text === null || text === undefined
+    ? undefined
+    : (JSON.parse(text) as T);
+}
+
+function toIso(value: StoredTimestamp | null): string | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : readTimestamp(value).toISOString();
+}
+
+function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+function compare(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
+}

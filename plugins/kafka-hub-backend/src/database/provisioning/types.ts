@@ -1,0 +1,174 @@
+import { TopicSpec } from '@internal/plugin-kafka-hub-common';
+
+/** Overall provisioning status of an application. */
+export type ProvisioningStatus =
+  | 'pending'
+  | 'in_progress'
+  | 'completed'
+  | 'partial'
+  | 'failed';
+
+/** Status a finished run can leave behind. */
+export type FinishedProvisioningStatus = 'completed' | 'partial' | 'failed';
+
+/** Outcome of one environment in the latest finished run. */
+export interface EnvironmentProvisioningDetail {
+  status: 'success' | 'failed' | 'skipped';
+  /** The real cause when failed (whole text; the routes shorten it for non-admins). */
+  error?: string;
+  /** Why it was skipped, or a note on success. */
+  message?: string;
+  /** ISO timestamp. */
+  finishedAt: string;
+}
+
+/** Per-environment detail, keyed by environment name. */
+export type EnvironmentDetails = Record<string, EnvironmentProvisioningDetail>;
+
+/** What an application should have; its hash decides when to re-provision. */
+export interface DesiredState {
+  /** Environments to provision (already resolved against the configuration). */
+  environments: string[];
+  topics: TopicSpec[];
+}
+
+/** What started a run. */
+export type ProvisioningTrigger =
+  | 'schedule'
+  | 'retry'
+  | 'retry-all'
+  | 'desired-state-changed';
+
+/** How a run ended; `interrupted` when its process died and it was recovered. */
+export type ProvisioningRunResult = FinishedProvisioningStatus | 'interrupted';
+
+/** One application as stored. Timestamps are ISO strings. */
+export interface ProvisioningApplication {
+  entityRef: string;
+  application: string;
+  ownerRef?: string;
+  status: ProvisioningStatus;
+  error?: string;
+  environments: EnvironmentDetails;
+  desiredState: DesiredState;
+  desiredStateHash: string;
+  currentRunId?: string;
+  attemptCount: number;
+  lastAttemptAt?: string;
+  nextAttemptAt?: string;
+  leaseExpiresAt?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One run of the history. Timestamps are ISO strings. */
+export interface ProvisioningRun {
+  runId: string;
+  entityRef: string;
+  trigger: ProvisioningTrigger;
+  requestedBy?: string;
+  /** Environments the run targets. */
+  environments: string[];
+  /** Hash of the desired state the run provisions. */
+  desiredStateHash?: string;
+  startedAt: string;
+  finishedAt?: string;
+  result?: ProvisioningRunResult;
+  error?: string;
+  detail?: EnvironmentDetails;
+}
+
+export interface UpsertDesiredOptions {
+  entityRef: string;
+  application: string;
+  ownerRef?: string;
+  desiredState: DesiredState;
+  desiredStateHash: string;
+  now: Date;
+}
+
+export interface UpsertDesiredResult {
+  outcome: 'created' | 'changed' | 'unchanged';
+  /**
+   * True when the desired state changed while a run was in progress: the new
+   * state is stored and the status left alone; finishing that run makes the
+   * application due again.
+   */
+  deferred: boolean;
+}
+
+export interface ClaimRunOptions {
+  entityRef: string;
+  runId: string;
+  trigger: ProvisioningTrigger;
+  requestedBy?: string;
+  /** Environments the run targets. */
+  environments: string[];
+  now: Date;
+  /** How long the run may go without finishing before it counts as dead. */
+  leaseMs: number;
+}
+
+export type ClaimRunResult =
+  | { claimed: true; runId: string }
+  | { claimed: false; reason: 'in-progress'; currentRunId?: string }
+  | { claimed: false; reason: 'not-found' };
+
+export interface ClaimDueOptions {
+  now: Date;
+  /** Most applications to claim. */
+  limit: number;
+  leaseMs: number;
+  runIdFactory: () => string;
+  /** Recorded on the runs; defaults to the provisioning task. */
+  requestedBy?: string;
+}
+
+/**
+ * An application claimed by `claimDue`, read right after the claim: in
+ * progress, with the desired state and the previous run's error and
+ * per-environment detail.
+ */
+export interface ClaimedApplication {
+  runId: string;
+  trigger: ProvisioningTrigger;
+  application: ProvisioningApplication;
+}
+
+export interface FinishRunOptions {
+  entityRef: string;
+  runId: string;
+  status: FinishedProvisioningStatus;
+  error?: string;
+  /**
+   * The application's whole per-environment detail after this run (it
+   * replaces the stored one; merge with the detail returned by the claim
+   * when the run targeted only some environments).
+   */
+  environments: EnvironmentDetails;
+  now: Date;
+  /** Next automatic attempt; ignored (null) when the status is completed. */
+  nextAttemptAt?: Date;
+}
+
+export interface FinishRunResult {
+  /** False when the run no longer holds the claim (it was recovered). */
+  applied: boolean;
+  /**
+   * True when the desired state changed during the run: the application is
+   * then left `pending` and due at once instead of the run's status.
+   */
+  desiredStateChanged: boolean;
+}
+
+export interface RecoverExpiredOptions {
+  now: Date;
+  /** When the recovered applications are retried automatically. */
+  nextAttemptAt?: Date;
+}
+
+export interface ListApplicationsFilter {
+  entityRefs?: string[];
+  owners?: string[];
+  statuses?: ProvisioningStatus[];
+}
