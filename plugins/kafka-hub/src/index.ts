@@ -12,4 +12,5 @@ export {
   isKafkaHubApplication,
 } from './plugin';
 export { kafkaHubApiRef, KafkaHubClient } from './api';
+export { ProvisioningStatusBadge } from './components/ProvisioningStatusBadge';
 export type { KafkaHubApi } from './api';

@@ -1,29 +1,18 @@
-import { TopicSpec } from '@internal/plugin-kafka-hub-common';
+import {
+  EnvironmentDetails,
+  EnvironmentProvisioningDetail,
+  FinishedProvisioningStatus,
+  ProvisioningStatus,
+  TopicSpec,
+} from '@internal/plugin-kafka-hub-common';
 
-/** Overall provisioning status of an application. */
-export type ProvisioningStatus =
-  | 'pending'
-  | 'in_progress'
-  | 'completed'
-  | 'partial'
-  | 'failed';
-
-/** Status a finished run can leave behind. */
-export type FinishedProvisioningStatus = 'completed' | 'partial' | 'failed';
-
-/** Outcome of one environment in the latest finished run. */
-export interface EnvironmentProvisioningDetail {
-  status: 'success' | 'failed' | 'skipped';
-  /** The real cause when failed (whole text; the routes shorten it for non-admins). */
-  error?: string;
-  /** Why it was skipped, or a note on success. */
-  message?: string;
-  /** ISO timestamp. */
-  finishedAt: string;
-}
-
-/** Per-environment detail, keyed by environment name. */
-export type EnvironmentDetails = Record<string, EnvironmentProvisioningDetail>;
+// Shared with the frontend; re-exported so the store's callers import one place.
+export type {
+  EnvironmentDetails,
+  EnvironmentProvisioningDetail,
+  FinishedProvisioningStatus,
+  ProvisioningStatus,
+};
 
 /** What an application should have; its hash decides when to re-provision. */
 export interface DesiredState {

@@ -1,0 +1,65 @@
+import { render, screen } from '@testing-library/react';
+import { themes, UnifiedThemeProvider } from '@backstage/theme';
+import {
+  PROVISIONING_STATUSES,
+  ProvisioningStatus,
+} from '@internal/plugin-kafka-hub-common';
+import { ProvisioningStatusBadge } from './ProvisioningStatusBadge';
+
+const renderIn = (theme: 'light' | 'dark', status: ProvisioningStatus) =>
+  render(
+    <UnifiedThemeProvider theme={themes[theme]}>
+      <ProvisioningStatusBadge status={status} />
+    </UnifiedThemeProvider>,
+  );
+
+const statusColours = (theme: 'light' | 'dark') =>
+  (themes[theme].getTheme('v4') as any).palette.status;
+
+describe('ProvisioningStatusBadge', () => {
+  it.each([
+    ['pending', 'Pending', 'pending'],
+    ['in_progress', 'In progress', 'running'],
+    ['completed', 'Completed', 'ok'],
+    ['partial', 'Partial', 'warning'],
+    ['failed', 'Failed', 'error'],
+  ] as const)(
+    'shows %s as "%s" in the %s colour of both themes',
+    (status, label, colour) => {
+      for (const theme of ['light', 'dark'] as const) {
+        const { unmount } = renderIn(theme, status);
+        const chip = screen.getByLabelText(`Provisioning status: ${label}`);
+        expect(chip).toHaveTextContent(label);
+        expect(chip).toHaveStyle({ color: statusColours(theme)[colour] });
+        unmount();
+      }
+    },
+  );
+
+  it('covers every status', () => {
+    for (const status of PROVISIONING_STATUSES) {
+      const { unmount } = renderIn('dark', status);
+      expect(
+        screen.getByLabelText(/^Provisioning status: /),
+      ).toBeInTheDocument();
+      unmount();
+    }
+  });
+
+  it('spins only while in progress', () => {
+    const { container, rerender } = renderIn('light', 'in_progress');
+    expect(container.querySelector('svg')).toHaveAttribute(
+      'data-spinning',
+      'true',
+    );
+    rerender(
+      <UnifiedThemeProvider theme={themes.light}>
+        <ProvisioningStatusBadge status="failed" />
+      </UnifiedThemeProvider>,
+    );
+    expect(container.querySelector('svg')).toHaveAttribute(
+      'data-spinning',
+      'false',
+    );
+  });
+});

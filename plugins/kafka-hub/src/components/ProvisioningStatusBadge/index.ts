@@ -1,0 +1,1 @@
+export { ProvisioningStatusBadge } from './ProvisioningStatusBadge';
