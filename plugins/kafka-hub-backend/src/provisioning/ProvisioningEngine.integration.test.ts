@@ -1,0 +1,438 @@
+import { randomBytes } from 'crypto';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  Admin,
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  Kafka,
+  logLevel,
+  ResourcePatternTypes,
+} from 'kafkajs';
+import { EnvironmentConfig, KafkaClusterConfig } from '../config/types';
+import { testServices, unusedPort } from '../testUtils/testServices';
+import {
+  NOT_LISTED_MESSAGE,
+  ProvisioningEngine,
+  ProvisioningEngineOptions,
+} from './ProvisioningEngine';
+
+jest.setTimeout(60_000);
+
+const logger = mockServices.logger.mock();
+
+const kafkaConfig = (
+  overrides: Partial<KafkaClusterConfig> = {},
+): KafkaClusterConfig => ({
+  brokers: testServices.kafkaSaslBrokers,
+  clientId: 'kafka-hub-provisioning-test',
+  ssl: false,
+  sasl: { mechanism: 'plain', ...testServices.admin },
+  connectionTimeoutMs: 2000,
+  requestTimeoutMs: 10_000,
+  ...overrides,
+});
+
+const environment = (
+  name: string,
+  overrides: Partial<KafkaClusterConfig> = {},
+): EnvironmentConfig => ({ name, kafka: kafkaConfig(overrides) });
+
+async function deadEnvironment(name: string): Promise<EnvironmentConfig> {
+  return environment(name, { brokers: [`127.0.0.1:${await unusedPort()}`] });
+}
+
+/** A fresh application slug, so reruns against the same broker never collide. */
+const uniqueApplication = (base: string) =>
+  `${base}-${randomBytes(4).toString('hex')}`;
+
+const engineFor = (
+  environments: EnvironmentConfig[],
+  options: Partial<ProvisioningEngineOptions> = {},
+) =>
+  new ProvisioningEngine({
+    environments,
+    logger,
+    options: { defaultPartitions: 2, replicationFactor: 1, ...options },
+  });
+
+const clientAs = (user: { username: string; password: string }, retries = 0) =>
+  new Kafka({
+    clientId: `kafka-hub-provisioning-test-${user.username}`,
+    brokers: testServices.kafkaSaslBrokers,
+    sasl: { mechanism: 'plain', ...user },
+    connectionTimeout: 2000,
+    requestTimeout: 10_000,
+    retry: { retries },
+    logLevel: logLevel.NOTHING,
+  });
+
+const bob = { username: 'bob', password: 'bob-secret' };
+
+describe('ProvisioningEngine against the real broker', () => {
+  let admin: Admin;
+
+  beforeAll(async () => {
+    admin = clientAs(testServices.admin).admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin.disconnect();
+  });
+
+  async function partitionCounts(topics: string[]) {
+    const metadata = await admin.fetchTopicMetadata({ topics });
+    return Object.fromEntries(
+      metadata.topics.map(topic => [topic.name, topic.partitions.length]),
+    );
+  }
+
+  async function aclsOf(principal: string, prefix: string) {
+    const described = await admin.describeAcls({
+      resourceType: AclResourceTypes.ANY,
+      resourceName: prefix,
+      resourcePatternType: ResourcePatternTypes.PREFIXED,
+      principal,
+      host: '*',
+      operation: AclOperationTypes.ANY,
+      permissionType: AclPermissionTypes.ANY,
+    });
+    // kafkajs's enums are plain objects at runtime: no reverse mapping
+    const nameOf = (values: object, value: number) =>
+      Object.entries(values).find(([, v]) => v === value)?.[0] ?? String(value);
+    return described.resources
+      .flatMap(resource =>
+        resource.acls.map(
+          acl =>
+            `${nameOf(AclResourceTypes, resource.resourceType)}:${
+              resource.resourceName
+            }:${nameOf(
+              ResourcePatternTypes,
+              resource.resourcePatternType,
+            )}:${nameOf(AclOperationTypes, acl.operation)}:${nameOf(
+              AclPermissionTypes,
+              acl.permissionType,
+            )}:${acl.host}`,
+        ),
+      )
+      .sort();
+  }
+
+  it('creates the topics and the prefixed ACLs, then a second run changes nothing', async () => {
+    const application = uniqueApplication('orders');
+    const engine = engineFor([environment('dev')]);
+    const desiredState = {
+      environments: ['dev'],
+      topics: [{ name: 'created', partitions: 3 }, { name: 'shipped' }],
+    };
+
+    const first = await engine.provision({ application, desiredState });
+
+    expect(first.status).toBe('completed');
+    expect(first.error).toBeUndefined();
+    expect(first.environments.dev).toEqual({
+      status: 'success',
+      message:
+        'Created 2 topics, 0 already existed; 6 ACLs in place (6 created, 0 already existed)',
+      finishedAt: expect.any(String),
+    });
+    expect(
+      await partitionCounts([
+        `${application}.created`,
+        `${application}.shipped`,
+      ]),
+    ).toEqual({ [`${application}.created`]: 3, [`${application}.shipped`]: 2 });
+    const acls = await aclsOf(`User:${application}`, `${application}.`);
+    expect(acls).toEqual(
+      [
+        `TOPIC:${application}.:PREFIXED:READ:ALLOW:*`,
+        `TOPIC:${application}.:PREFIXED:WRITE:ALLOW:*`,
+        `TOPIC:${application}.:PREFIXED:DESCRIBE:ALLOW:*`,
+        `GROUP:${application}.:PREFIXED:READ:ALLOW:*`,
+        `TRANSACTIONAL_ID:${application}.:PREFIXED:WRITE:ALLOW:*`,
+        `TRANSACTIONAL_ID:${application}.:PREFIXED:DESCRIBE:ALLOW:*`,
+      ].sort(),
+    );
+
+    const second = await engine.provision({ application, desiredState });
+
+    expect(second.status).toBe('completed');
+    expect(second.environments.dev).toEqual({
+      status: 'success',
+      message:
+        'Created 0 topics, 2 already existed; 6 ACLs in place (already existed)',
+      finishedAt: expect.any(String),
+    });
+    expect(await aclsOf(`User:${application}`, `${application}.`)).toEqual(
+      acls,
+    );
+  });
+
+  it('notes an existing topic with fewer partitions than declared, without failing or changing it', async () => {
+    const application = uniqueApplication('grow');
+    const engine = engineFor([environment('dev')]);
+    await engine.provision({
+      application,
+      desiredState: { environments: ['dev'], topics: [{ name: 'events' }] },
+    });
+
+    const result = await engine.provision({
+      application,
+      desiredState: {
+        environments: ['dev'],
+        topics: [{ name: 'events', partitions: 5 }],
+      },
+    });
+
+    expect(result.status).toBe('completed');
+    expect(result.environments.dev.status).toBe('success');
+    expect(result.environments.dev.message).toContain(
+      `topic ${application}.events has 2 partitions, 5 declared (not changed)`,
+    );
+    expect(await partitionCounts([`${application}.events`])).toEqual({
+      [`${application}.events`]: 2,
+    });
+  });
+
+  it('grants real rights: the principal produces and consumes under the prefix, another user cannot', async () => {
+    const application = uniqueApplication('alice');
+    const topic = `${application}.events`;
+    const engine = engineFor([environment('dev')], {
+      principalPattern: 'User:alice',
+    });
+    const result = await engine.provision({
+      application,
+      desiredState: { environments: ['dev'], topics: [{ name: 'events' }] },
+    });
+    expect(result.status).toBe('completed');
+
+    // retries: the group coordinator may still be starting on a fresh broker
+    const alice = clientAs(testServices.user, 5);
+    const producer = alice.producer();
+    await producer.connect();
+    try {
+      await producer.send({ topic, messages: [{ value: 'hello' }] });
+    } finally {
+      await producer.disconnect();
+    }
+
+    const consumer = alice.consumer({
+      groupId: `${application}.reader`,
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic, fromBeginning: true });
+      const received = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error('no message within 30 s')),
+          30_000,
+        );
+        consumer.on(consumer.events.CRASH, event =>
+          reject(event.payload.error),
+        );
+        consumer
+          .run({
+            eachMessage: async ({ message }) => {
+              clearTimeout(timer);
+              resolve(message.value?.toString() ?? '');
+            },
+          })
+          .catch(reject);
+      });
+      expect(received).toBe('hello');
+    } finally {
+      await consumer.disconnect();
+    }
+
+    const bobProducer = clientAs(bob).producer();
+    await bobProducer.connect();
+    try {
+      await expect(
+        bobProducer.send({ topic, messages: [{ value: 'intruder' }] }),
+      ).rejects.toThrow(/Not authorized|authoriz/i);
+    } finally {
+      await bobProducer.disconnect();
+    }
+  });
+
+  it('reports partial with a connection error when one environment is dead, failed when all are', async () => {
+    const application = uniqueApplication('dead');
+    const dead = await deadEnvironment('prod');
+    const desiredState = {
+      environments: ['dev', 'prod'],
+      topics: [{ name: 'events' }],
+    };
+
+    const started = Date.now();
+    const mixed = await engineFor([environment('dev'), dead]).provision({
+      application,
+      desiredState,
+    });
+
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(mixed.status).toBe('partial');
+    expect(mixed.environments.dev.status).toBe('success');
+    expect(mixed.environments.prod).toEqual({
+      status: 'failed',
+      error: expect.stringMatching(
+        /^Connecting to 127\.0\.0\.1:\d+: KafkaJSConnectionError: Connection error: connect ECONNREFUSED/,
+      ),
+      finishedAt: expect.any(String),
+    });
+    expect(mixed.error).toMatch(
+      /^prod: Connecting to 127\.0\.0\.1:\d+: KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127\.0\.0\.1:\d+$/,
+    );
+
+    const onlyDead = await engineFor([dead]).provision({
+      application,
+      desiredState: { environments: ['prod'], topics: [{ name: 'events' }] },
+    });
+    expect(onlyDead.status).toBe('failed');
+    expect(onlyDead.environments.prod.status).toBe('failed');
+    expect(onlyDead.error).toMatch(/^prod: .*ECONNREFUSED/);
+  });
+
+  it('reports an authorization error for a principal without rights', async () => {
+    const application = uniqueApplication('nobody');
+    const engine = engineFor([
+      environment('dev', { sasl: { mechanism: 'plain', ...bob } }),
+    ]);
+
+    const result = await engine.provision({
+      application,
+      desiredState: { environments: ['dev'], topics: [{ name: 'events' }] },
+    });
+
+    expect(result.status).toBe('failed');
+    expect(result.environments.dev.status).toBe('failed');
+    expect(result.environments.dev.error).toMatch(
+      new RegExp(
+        `^Creating topic ${application}\\.events: KafkaJSCreateTopicError: Not authorized to access topics: \\[Topic authorization failed\\]; Describing ACLs of User:${application}: KafkaJSProtocolError: Cluster authorization failed$`,
+      ),
+    );
+    expect(result.error).toMatch(/^dev: .*Not authorized/);
+  });
+
+  it('reports the authorization error on ACLs when the principal may create topics but not ACLs', async () => {
+    // bob may create topics under a prefix of his own, but not manage ACLs
+    const application = uniqueApplication('bobapp');
+    await admin.createAcls({
+      acl: [
+        {
+          resourceType: AclResourceTypes.TOPIC,
+          resourceName: `${application}.`,
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          principal: 'User:bob',
+          host: '*',
+          operation: AclOperationTypes.ALL,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
+      ],
+    });
+    const engine = engineFor([
+      environment('dev', { sasl: { mechanism: 'plain', ...bob } }),
+    ]);
+
+    const result = await engine.provision({
+      application,
+      desiredState: { environments: ['dev'], topics: [{ name: 'events' }] },
+    });
+
+    expect(result.status).toBe('failed');
+    expect(result.environments.dev.error).toMatch(
+      /^Describing ACLs of User:bobapp-[0-9a-f]+: KafkaJSProtocolError: Cluster authorization failed$/,
+    );
+    expect(await partitionCounts([`${application}.events`])).toEqual({
+      [`${application}.events`]: 2,
+    });
+  });
+
+  it('reports an invalid topic name with the topic it was creating, and still creates the rest', async () => {
+    const application = uniqueApplication('invalid');
+    const result = await engineFor([environment('dev')]).provision({
+      application,
+      desiredState: {
+        environments: ['dev'],
+        topics: [{ name: 'bad name!' }, { name: 'good' }],
+      },
+    });
+
+    expect(result.status).toBe('failed');
+    expect(result.environments.dev).toEqual({
+      status: 'failed',
+      error: `Creating topic ${application}.bad name!: KafkaJSCreateTopicError: The request attempted to perform an operation on an invalid topic`,
+      message:
+        'Created 1 topic, 0 already existed; 6 ACLs in place (6 created, 0 already existed)',
+      finishedAt: expect.any(String),
+    });
+    expect(await partitionCounts([`${application}.good`])).toEqual({
+      [`${application}.good`]: 2,
+    });
+  });
+
+  it('skips desired environments that are not configured and configured ones that are not desired', async () => {
+    const application = uniqueApplication('skip');
+    const result = await engineFor([
+      environment('dev'),
+      environment('stage'),
+    ]).provision({
+      application,
+      desiredState: {
+        environments: ['dev', 'qa'],
+        topics: [{ name: 'events' }],
+      },
+    });
+
+    expect(result.status).toBe('completed');
+    expect(Object.keys(result.environments)).toEqual(['dev', 'qa', 'stage']);
+    expect(result.environments.dev.status).toBe('success');
+    expect(result.environments.qa).toEqual({
+      status: 'skipped',
+      message: 'Environment "qa" is not configured in kafkaHub.environments',
+      finishedAt: expect.any(String),
+    });
+    expect(result.environments.stage).toEqual({
+      status: 'skipped',
+      message: NOT_LISTED_MESSAGE,
+      finishedAt: expect.any(String),
+    });
+  });
+
+  it('runs only the target environments and keeps the previous detail of the others', async () => {
+    const application = uniqueApplication('retry');
+    const dead = await deadEnvironment('prod');
+    const desiredState = {
+      environments: ['dev', 'prod'],
+      topics: [{ name: 'events' }],
+    };
+    const first = await engineFor([environment('dev'), dead]).provision({
+      application,
+      desiredState,
+    });
+    expect(first.status).toBe('partial');
+
+    // prod comes back (here: configured to the live broker) and only it is retried
+    const retried = await engineFor([
+      environment('dev', { brokers: testServices.deadBrokers }),
+      environment('prod'),
+    ]).provision({
+      application,
+      desiredState,
+      targetEnvironments: ['prod'],
+      previous: first.environments,
+    });
+
+    expect(retried.status).toBe('completed');
+    expect(retried.error).toBeUndefined();
+    expect(retried.environments.dev).toEqual(first.environments.dev);
+    expect(retried.environments.prod).toEqual({
+      status: 'success',
+      message:
+        'Created 0 topics, 1 already existed; 6 ACLs in place (already existed)',
+      finishedAt: expect.any(String),
+    });
+  });
+});

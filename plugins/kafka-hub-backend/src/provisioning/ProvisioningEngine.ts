@@ -1,0 +1,397 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  applicationPrefix,
+  DEFAULT_NAMESPACE_PATTERN,
+  TopicSpec,
+} from '@internal/plugin-kafka-hub-common';
+import {
+  Admin,
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ResourcePatternTypes,
+} from 'kafkajs';
+import { EnvironmentConfig } from '../config/types';
+import {
+  DesiredState,
+  EnvironmentDetails,
+  EnvironmentProvisioningDetail,
+  FinishedProvisioningStatus,
+} from '../database/provisioning/types';
+import {
+  aclKey,
+  aclsForApplication,
+  applicationPrincipal,
+  DEFAULT_PRINCIPAL_PATTERN,
+} from './aclsForApplication';
+import { createKafkaClient, describeKafkaError } from '../kafka';
+
+/** Message of an environment that is not part of the desired state. */
+export const NOT_LISTED_MESSAGE = 'Not listed in kafka-hub.io/environments';
+
+/** Message of a desired environment missing from the configuration. */
+export function notConfiguredMessage(environment: string): string {
+  return `Environment "${environment}" is not configured in kafkaHub.environments`;
+}
+
+export interface ProvisioningEngineOptions {
+  /** Partitions of a topic whose annotation gives none. */
+  defaultPartitions: number;
+  replicationFactor: number;
+  /** Principal of an application; default `User:{application}`. */
+  principalPattern?: string;
+  /** Prefix of an application's namespace; default `{application}.`. */
+  namespacePattern?: string;
+  /** Retries of each Kafka request; small so that dead clusters fail fast. Default 2. */
+  retries?: number;
+}
+
+export interface ProvisioningEngineDeps {
+  environments: EnvironmentConfig[];
+  logger: LoggerService;
+  options: ProvisioningEngineOptions;
+}
+
+export interface ProvisionRequest {
+  /** The application slug. */
+  application: string;
+  desiredState: DesiredState;
+  /**
+   * Run only these environments (a retry of the failed ones); the others keep
+   * their `previous` detail. An environment of the desired state without a
+   * previous detail is run anyway, so that none is left without an outcome.
+   */
+  targetEnvironments?: string[];
+  /** Per-environment detail of the previous run. */
+  previous?: EnvironmentDetails;
+}
+
+export interface ProvisionResult {
+  status: FinishedProvisioningStatus;
+  /** One line naming each failed environment and its cause. */
+  error?: string;
+  /** Every configured or desired environment. */
+  environments: EnvironmentDetails;
+}
+
+interface EnvironmentOutcome {
+  /** What was done. */
+  message: string;
+  /** Steps that failed, each prefixed with what was being done. */
+  errors: string[];
+}
+
+class StepError extends Error {
+  constructor(what: string, cause: unknown) {
+    super(`${what}: ${describeKafkaError(cause)}`);
+    this.name = 'StepError';
+  }
+}
+
+async function step<T>(name: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    throw new StepError(name, error);
+  }
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The overall status of per-environment outcomes: completed when nothing
+ * failed, failed when nothing succeeded, partial otherwise.
+ */
+export function overallStatus(
+  details: EnvironmentDetails,
+): FinishedProvisioningStatus {
+  const statuses = Object.values(details).map(detail => detail.status);
+  const failed = statuses.filter(status => status === 'failed').length;
+  const succeeded = statuses.filter(status => status === 'success').length;
+  if (failed === 0) return 'completed';
+  if (succeeded === 0) return 'failed';
+  return 'partial';
+}
+
+/**
+ * Creates each environment's namespace of an application on that
+ * environment's cluster: its topics under the prefix and the prefixed ACLs
+ * of its principal. Idempotent; environments run concurrently and a failing
+ * one never stops the others.
+ */
+export class ProvisioningEngine {
+  private readonly environments: Map<string, EnvironmentConfig>;
+  private readonly logger: LoggerService;
+  private readonly options: Required<ProvisioningEngineOptions>;
+
+  constructor(deps: ProvisioningEngineDeps) {
+    this.environments = new Map(deps.environments.map(env => [env.name, env]));
+    this.logger = deps.logger;
+    this.options = {
+      principalPattern: DEFAULT_PRINCIPAL_PATTERN,
+      namespacePattern: DEFAULT_NAMESPACE_PATTERN,
+      retries: 2,
+      ...deps.options,
+    };
+  }
+
+  /** The topic and group prefix of an application. */
+  prefixOf(application: string): string {
+    return applicationPrefix(application, this.options.namespacePattern);
+  }
+
+  /** The Kafka principal of an application. */
+  principalOf(application: string): string {
+    return applicationPrincipal(application, this.options.principalPattern);
+  }
+
+  async provision(request: ProvisionRequest): Promise<ProvisionResult> {
+    const { application, desiredState, targetEnvironments, previous } = request;
+    const desired = Array.from(new Set(desiredState.environments));
+    const targets = targetEnvironments
+      ? new Set(targetEnvironments)
+      : undefined;
+    const details: EnvironmentDetails = {};
+    const toRun: string[] = [];
+
+    for (const name of desired) {
+      const kept = previous?.[name];
+      if (!this.environments.has(name)) {
+        details[name] = {
+          status: 'skipped',
+          message: notConfiguredMessage(name),
+          finishedAt: new Date().toISOString(),
+        };
+      } else if (targets && !targets.has(name) && kept) {
+        details[name] = kept;
+      } else {
+        toRun.push(name);
+      }
+    }
+    for (const name of this.environments.keys()) {
+      if (!desired.includes(name)) {
+        details[name] = {
+          status: 'skipped',
+          message: NOT_LISTED_MESSAGE,
+          finishedAt: new Date().toISOString(),
+        };
+      }
+    }
+
+    const outcomes = await Promise.allSettled(
+      toRun.map(name =>
+        this.provisionEnvironment(
+          application,
+          desiredState.topics,
+          this.environments.get(name)!,
+        ),
+      ),
+    );
+    outcomes.forEach((outcome, index) => {
+      const name = toRun[index];
+      const finishedAt = new Date().toISOString();
+      if (outcome.status === 'fulfilled' && outcome.value.errors.length === 0) {
+        const { message } = outcome.value;
+        details[name] = { status: 'success', message, finishedAt };
+        this.logger.info(
+          `Provisioned Kafka application ${application} in ${name}: ${message}`,
+        );
+      } else if (outcome.status === 'fulfilled') {
+        const { message, errors } = outcome.value;
+        const error = errors.join('; ');
+        details[name] = { status: 'failed', error, message, finishedAt };
+        this.logger.warn(
+          `Provisioning Kafka application ${application} in ${name} failed: ${error}`,
+        );
+      } else {
+        const error =
+          outcome.reason instanceof StepError
+            ? outcome.reason.message
+            : describeKafkaError(outcome.reason);
+        details[name] = { status: 'failed', error, finishedAt };
+        this.logger.warn(
+          `Provisioning Kafka application ${application} in ${name} failed: ${error}`,
+        );
+      }
+    });
+
+    const ordered = sortDetails(details, [
+      ...desired,
+      ...this.environments.keys(),
+    ]);
+    const failures = Object.entries(ordered)
+      .filter(([, detail]) => detail.status === 'failed')
+      .map(([name, detail]) => `${name}: ${firstLine(detail.error)}`);
+    return {
+      status: overallStatus(ordered),
+      ...(failures.length > 0 ? { error: failures.join('; ') } : {}),
+      environments: ordered,
+    };
+  }
+
+  /**
+   * Provisions one environment. Resolves with a summary of what was done and
+   * the errors of the steps that failed (each topic and the ACLs are tried
+   * even when another step failed); rejects when the cluster is unreachable.
+   */
+  private async provisionEnvironment(
+    application: string,
+    topics: TopicSpec[],
+    environment: EnvironmentConfig,
+  ): Promise<EnvironmentOutcome> {
+    const prefix = this.prefixOf(application);
+    const principal = this.principalOf(application);
+    const admin = createKafkaClient(environment.kafka, this.logger, {
+      retries: this.options.retries,
+    }).admin();
+    try {
+      await step(`Connecting to ${environment.kafka.brokers.join(', ')}`, () =>
+        admin.connect(),
+      );
+      const errors: string[] = [];
+      const topicNotes = await this.createTopics(
+        admin,
+        prefix,
+        topics,
+        environment.kafka.requestTimeoutMs,
+        errors,
+      );
+      let aclNote: string | undefined;
+      try {
+        aclNote = await this.createAcls(admin, principal, prefix);
+      } catch (error) {
+        errors.push(
+          error instanceof StepError
+            ? error.message
+            : describeKafkaError(error),
+        );
+      }
+      return {
+        message: [...topicNotes, ...(aclNote ? [aclNote] : [])].join('; '),
+        errors,
+      };
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  private async createTopics(
+    admin: Admin,
+    prefix: string,
+    topics: TopicSpec[],
+    timeoutMs: number,
+    errors: string[],
+  ): Promise<string[]> {
+    let created = 0;
+    let existing = 0;
+    const notes: string[] = [];
+    for (const spec of topics) {
+      const topic = `${prefix}${spec.name}`;
+      const numPartitions = spec.partitions ?? this.options.defaultPartitions;
+      try {
+        const wasCreated = await step(`Creating topic ${topic}`, () =>
+          admin.createTopics({
+            topics: [
+              {
+                topic,
+                numPartitions,
+                replicationFactor: this.options.replicationFactor,
+              },
+            ],
+            validateOnly: false,
+            waitForLeaders: true,
+            timeout: timeoutMs,
+          }),
+        );
+        if (wasCreated) {
+          created++;
+          continue;
+        }
+        existing++;
+        const metadata = await step(`Describing topic ${topic}`, () =>
+          admin.fetchTopicMetadata({ topics: [topic] }),
+        );
+        const actual = metadata.topics[0]?.partitions.length ?? 0;
+        if (actual < numPartitions) {
+          notes.push(
+            `topic ${topic} has ${plural(
+              actual,
+              'partition',
+            )}, ${numPartitions} declared (not changed)`,
+          );
+        }
+      } catch (error) {
+        errors.push(
+          error instanceof StepError
+            ? error.message
+            : describeKafkaError(error),
+        );
+      }
+    }
+    const summary =
+      topics.length === 0
+        ? 'No topics declared'
+        : `Created ${plural(created, 'topic')}, ${existing} already existed`;
+    return [summary, ...notes];
+  }
+
+  private async createAcls(
+    admin: Admin,
+    principal: string,
+    prefix: string,
+  ): Promise<string> {
+    const wanted = aclsForApplication(principal, prefix);
+    const described = await step(`Describing ACLs of ${principal}`, () =>
+      admin.describeAcls({
+        resourceType: AclResourceTypes.ANY,
+        resourceName: prefix,
+        resourcePatternType: ResourcePatternTypes.PREFIXED,
+        principal,
+        host: '*',
+        operation: AclOperationTypes.ANY,
+        permissionType: AclPermissionTypes.ALLOW,
+      }),
+    );
+    const present = new Set(
+      described.resources.flatMap(resource =>
+        resource.acls.map(acl =>
+          aclKey({
+            resourceType: resource.resourceType,
+            resourceName: resource.resourceName,
+            resourcePatternType: resource.resourcePatternType,
+            ...acl,
+          }),
+        ),
+      ),
+    );
+    const missing = wanted.filter(acl => !present.has(aclKey(acl)));
+    if (missing.length > 0) {
+      await step(`Creating ACLs for ${principal} on prefix ${prefix}`, () =>
+        admin.createAcls({ acl: missing }),
+      );
+    }
+    const already = wanted.length - missing.length;
+    return missing.length === 0
+      ? `${plural(wanted.length, 'ACL')} in place (already existed)`
+      : `${plural(wanted.length, 'ACL')} in place (${
+          missing.length
+        } created, ${already} already existed)`;
+  }
+}
+
+function firstLine(text: string | undefined): string {
+  return (text ?? 'failed').split('\n')[0];
+}
+
+function sortDetails(
+  details: EnvironmentDetails,
+  order: string[],
+): EnvironmentDetails {
+  const sorted: Record<string, EnvironmentProvisioningDetail> = {};
+  for (const name of order) {
+    if (details[name] && !sorted[name]) sorted[name] = details[name];
+  }
+  return sorted;
+}

@@ -1,0 +1,40 @@
+import {
+  AclOperationTypes,
+  AclPermissionTypes,
+  AclResourceTypes,
+  ResourcePatternTypes,
+} from 'kafkajs';
+import { aclsForApplication, applicationPrincipal } from './aclsForApplication';
+
+describe('aclsForApplication', () => {
+  it('grants topics read/write/describe, groups read, transactional ids write/describe on the prefix', () => {
+    const acls = aclsForApplication('User:orders', 'orders.');
+    expect(acls.map(acl => [acl.resourceType, acl.operation]).sort()).toEqual(
+      [
+        [AclResourceTypes.TOPIC, AclOperationTypes.READ],
+        [AclResourceTypes.TOPIC, AclOperationTypes.WRITE],
+        [AclResourceTypes.TOPIC, AclOperationTypes.DESCRIBE],
+        [AclResourceTypes.GROUP, AclOperationTypes.READ],
+        [AclResourceTypes.TRANSACTIONAL_ID, AclOperationTypes.WRITE],
+        [AclResourceTypes.TRANSACTIONAL_ID, AclOperationTypes.DESCRIBE],
+      ].sort(),
+    );
+    for (const acl of acls) {
+      expect(acl).toMatchObject({
+        resourceName: 'orders.',
+        resourcePatternType: ResourcePatternTypes.PREFIXED,
+        principal: 'User:orders',
+        host: '*',
+        permissionType: AclPermissionTypes.ALLOW,
+      });
+    }
+  });
+
+  it('derives the principal from the pattern', () => {
+    expect(applicationPrincipal('orders')).toBe('User:orders');
+    expect(applicationPrincipal('orders', 'User:svc-{application}')).toBe(
+      'User:svc-orders',
+    );
+    expect(applicationPrincipal('orders', 'User:alice')).toBe('User:alice');
+  });
+});
