@@ -4,30 +4,19 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import http from 'http';
-import { AddressInfo } from 'net';
 import request from 'supertest';
 import { kafkaHubPlugin } from './plugin';
+import { localHttpServer } from './testUtils/localHttpServer';
 import { testServices } from './testUtils/testServices';
 
 jest.setTimeout(60_000);
 
 /** A registry that fails with a two-line body, to see error tiering. */
-async function failingRegistry() {
-  const server = http.createServer((_req, res) => {
+const failingRegistry = () =>
+  localHttpServer((_req, res) => {
     res.writeHead(500);
     res.end('Store unavailable\n  at io.apicurio.Storage.get(Storage.java:42)');
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
 
 const kafkaHubConfig = (registryUrl: string) => ({
   kafkaHub: {

@@ -1,25 +1,10 @@
-import http from 'http';
-import { AddressInfo } from 'net';
+import { localHttpServer } from '../testUtils/localHttpServer';
 import { testServices, unusedPort } from '../testUtils/testServices';
 import { checkSchemaRegistry } from './checkSchemaRegistry';
 
 jest.setTimeout(30_000);
 
 const registry = (url: string, timeoutMs = 5000) => ({ url, timeoutMs });
-
-/** A local HTTP server answering every request with the given handler. */
-async function localServer(handler: http.RequestListener) {
-  const server = http.createServer(handler);
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
 
 describe('checkSchemaRegistry', () => {
   it("reads the global compatibility from the real Apicurio's ccompat API", async () => {
@@ -47,7 +32,7 @@ describe('checkSchemaRegistry', () => {
   });
 
   it('reports an HTTP 500 with the start of its body', async () => {
-    const server = await localServer((_req, res) => {
+    const server = await localHttpServer((_req, res) => {
       res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end('{"error_code":50001,"message":"Store is down"}');
     });
@@ -64,7 +49,7 @@ describe('checkSchemaRegistry', () => {
   });
 
   it('reports a garbage answer as malformed', async () => {
-    const server = await localServer((_req, res) => {
+    const server = await localHttpServer((_req, res) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
       res.end('<html>login</html>');
     });
@@ -80,7 +65,7 @@ describe('checkSchemaRegistry', () => {
   });
 
   it('gives up on a registry that never answers', async () => {
-    const server = await localServer(() => undefined);
+    const server = await localHttpServer(() => undefined);
     try {
       const health = await checkSchemaRegistry(
         registry(server.url, 30_000),
@@ -97,7 +82,7 @@ describe('checkSchemaRegistry', () => {
 
   it('sends basic auth and never puts the password in an error', async () => {
     let authorization: string | undefined;
-    const server = await localServer((req, res) => {
+    const server = await localHttpServer((req, res) => {
       authorization = req.headers.authorization;
       res.writeHead(401);
       res.end('{"message":"Unauthorized"}');

@@ -1,26 +1,39 @@
-/** Unwraps kafkajs's retry wrappers and aggregates (one error per topic of a batch). */
-function innermostKafkaError(error: unknown): unknown {
+/** Unwraps kafkajs's retry wrappers down to the error they carry. */
+function unwrapRetries(error: unknown): any {
   let current: any = error;
   const seen = new Set<unknown>();
-  while (current && typeof current === 'object' && !seen.has(current)) {
+  while (
+    current &&
+    typeof current === 'object' &&
+    !seen.has(current) &&
+    (current.name === 'KafkaJSNumberOfRetriesExceeded' ||
+      current.name === 'KafkaJSNonRetriableError') &&
+    (current.cause || current.originalError)
+  ) {
     seen.add(current);
-    if (
-      (current.name === 'KafkaJSNumberOfRetriesExceeded' ||
-        current.name === 'KafkaJSNonRetriableError') &&
-      (current.cause || current.originalError)
-    ) {
-      current = current.cause ?? current.originalError;
-    } else if (
-      current.name === 'KafkaJSAggregateError' &&
-      Array.isArray(current.errors) &&
-      current.errors.length > 0
-    ) {
-      current = current.errors[0];
-    } else {
-      break;
-    }
+    current = current.cause ?? current.originalError;
   }
   return current;
+}
+
+/**
+ * The per-item errors of a batch request (CreateTopics answers one error per
+ * topic), or undefined when the failure was not a batch of item errors.
+ */
+export function kafkaBatchErrors(
+  error: unknown,
+): Array<Error & { topic?: string; type?: string }> | undefined {
+  const inner = unwrapRetries(error);
+  return inner?.name === 'KafkaJSAggregateError' &&
+    Array.isArray(inner.errors) &&
+    inner.errors.length > 0
+    ? inner.errors
+    : undefined;
+}
+
+/** Unwraps retry wrappers and aggregates down to the first real cause. */
+function innermostKafkaError(error: unknown): unknown {
+  return kafkaBatchErrors(error)?.[0] ?? unwrapRetries(error);
 }
 
 /**

@@ -1,3 +1,3 @@
 export { createKafkaClient } from './createKafkaClient';
 export type { KafkaClientOptions } from './createKafkaClient';
-export { describeKafkaError } from './describeKafkaError';
+export { describeKafkaError, kafkaBatchErrors } from './describeKafkaError';

@@ -24,7 +24,12 @@ import {
   applicationPrincipal,
   DEFAULT_PRINCIPAL_PATTERN,
 } from './aclsForApplication';
-import { createKafkaClient, describeKafkaError } from '../kafka';
+import { firstLine } from '../errors/firstLine';
+import {
+  createKafkaClient,
+  describeKafkaError,
+  kafkaBatchErrors,
+} from '../kafka';
 
 /** Message of an environment that is not part of the desired state. */
 export const NOT_LISTED_MESSAGE = 'Not listed in kafka-hub.io/environments';
@@ -86,6 +91,11 @@ class StepError extends Error {
     super(`${what}: ${describeKafkaError(cause)}`);
     this.name = 'StepError';
   }
+}
+
+/** A failed step's text: already prefixed when it came from `step`. */
+function errorText(error: unknown): string {
+  return error instanceof StepError ? error.message : describeKafkaError(error);
 }
 
 async function step<T>(name: string, action: () => Promise<T>): Promise<T> {
@@ -206,10 +216,7 @@ export class ProvisioningEngine {
           `Provisioning Kafka application ${application} in ${name} failed: ${error}`,
         );
       } else {
-        const error =
-          outcome.reason instanceof StepError
-            ? outcome.reason.message
-            : describeKafkaError(outcome.reason);
+        const error = errorText(outcome.reason);
         details[name] = { status: 'failed', error, finishedAt };
         this.logger.warn(
           `Provisioning Kafka application ${application} in ${name} failed: ${error}`,
@@ -223,7 +230,9 @@ export class ProvisioningEngine {
     ]);
     const failures = Object.entries(ordered)
       .filter(([, detail]) => detail.status === 'failed')
-      .map(([name, detail]) => `${name}: ${firstLine(detail.error)}`);
+      .map(
+        ([name, detail]) => `${name}: ${firstLine(detail.error ?? 'failed')}`,
+      );
     return {
       status: overallStatus(ordered),
       ...(failures.length > 0 ? { error: failures.join('; ') } : {}),
@@ -250,26 +259,31 @@ export class ProvisioningEngine {
       await step(`Connecting to ${environment.kafka.brokers.join(', ')}`, () =>
         admin.connect(),
       );
+      // Each step is tried even when another failed: a bad topic must not
+      // keep the application's ACLs from being granted.
       const errors: string[] = [];
-      const topicNotes = await this.createTopics(
-        admin,
-        prefix,
-        topics,
-        environment.kafka.requestTimeoutMs,
-        errors,
+      const attempt = async (action: () => Promise<string[]>) => {
+        try {
+          return await action();
+        } catch (error) {
+          errors.push(errorText(error));
+          return [];
+        }
+      };
+      const topicNotes = await attempt(() =>
+        this.createTopics(
+          admin,
+          prefix,
+          topics,
+          environment.kafka.requestTimeoutMs,
+          errors,
+        ),
       );
-      let aclNote: string | undefined;
-      try {
-        aclNote = await this.createAcls(admin, principal, prefix);
-      } catch (error) {
-        errors.push(
-          error instanceof StepError
-            ? error.message
-            : describeKafkaError(error),
-        );
-      }
+      const aclNotes = await attempt(async () => [
+        await this.createAcls(admin, principal, prefix),
+      ]);
       return {
-        message: [...topicNotes, ...(aclNote ? [aclNote] : [])].join('; '),
+        message: [...topicNotes, ...aclNotes].join('; '),
         errors,
       };
     } finally {
@@ -277,6 +291,11 @@ export class ProvisioningEngine {
     }
   }
 
+  /**
+   * Creates the declared topics that do not exist yet, in one request, and
+   * notes existing ones with fewer partitions than declared. A topic that
+   * fails is reported with its own error; the others are still created.
+   */
   private async createTopics(
     admin: Admin,
     prefix: string,
@@ -284,36 +303,66 @@ export class ProvisioningEngine {
     timeoutMs: number,
     errors: string[],
   ): Promise<string[]> {
-    let created = 0;
-    let existing = 0;
-    const notes: string[] = [];
-    for (const spec of topics) {
-      const topic = `${prefix}${spec.name}`;
-      const numPartitions = spec.partitions ?? this.options.defaultPartitions;
+    if (topics.length === 0) {
+      return ['No topics declared'];
+    }
+    const wanted = topics.map(spec => ({
+      topic: `${prefix}${spec.name}`,
+      numPartitions: spec.partitions ?? this.options.defaultPartitions,
+      replicationFactor: this.options.replicationFactor,
+    }));
+    const names = new Set(
+      await step('Listing topics', () => admin.listTopics()),
+    );
+    const existing = wanted.filter(t => names.has(t.topic));
+    const missing = wanted.filter(t => !names.has(t.topic));
+
+    let created = missing.length;
+    let alreadyThere = existing.length;
+    if (missing.length > 0) {
       try {
-        const wasCreated = await step(`Creating topic ${topic}`, () =>
-          admin.createTopics({
-            topics: [
-              {
-                topic,
-                numPartitions,
-                replicationFactor: this.options.replicationFactor,
-              },
-            ],
-            validateOnly: false,
-            waitForLeaders: true,
-            timeout: timeoutMs,
-          }),
-        );
-        if (wasCreated) {
-          created++;
-          continue;
+        await admin.createTopics({
+          topics: missing,
+          validateOnly: false,
+          waitForLeaders: true,
+          timeout: timeoutMs,
+        });
+      } catch (error) {
+        const perTopic = kafkaBatchErrors(error);
+        if (!perTopic) {
+          errors.push(
+            `Creating topics ${missing
+              .map(t => t.topic)
+              .join(', ')}: ${describeKafkaError(error)}`,
+          );
+          created = 0;
         }
-        existing++;
-        const metadata = await step(`Describing topic ${topic}`, () =>
-          admin.fetchTopicMetadata({ topics: [topic] }),
-        );
-        const actual = metadata.topics[0]?.partitions.length ?? 0;
+        for (const topicError of perTopic ?? []) {
+          created--;
+          if (topicError.type === 'TOPIC_ALREADY_EXISTS') {
+            // Created meanwhile by someone else: as good as ours.
+            alreadyThere++;
+          } else {
+            errors.push(
+              `Creating topic ${topicError.topic}: ${describeKafkaError(
+                topicError,
+              )}`,
+            );
+          }
+        }
+      }
+    }
+
+    const notes: string[] = [];
+    if (existing.length > 0) {
+      const metadata = await step('Describing existing topics', () =>
+        admin.fetchTopicMetadata({ topics: existing.map(t => t.topic) }),
+      );
+      const partitions = new Map(
+        metadata.topics.map(t => [t.name, t.partitions.length]),
+      );
+      for (const { topic, numPartitions } of existing) {
+        const actual = partitions.get(topic) ?? 0;
         if (actual < numPartitions) {
           notes.push(
             `topic ${topic} has ${plural(
@@ -322,19 +371,12 @@ export class ProvisioningEngine {
             )}, ${numPartitions} declared (not changed)`,
           );
         }
-      } catch (error) {
-        errors.push(
-          error instanceof StepError
-            ? error.message
-            : describeKafkaError(error),
-        );
       }
     }
-    const summary =
-      topics.length === 0
-        ? 'No topics declared'
-        : `Created ${plural(created, 'topic')}, ${existing} already existed`;
-    return [summary, ...notes];
+    return [
+      `Created ${plural(created, 'topic')}, ${alreadyThere} already existed`,
+      ...notes,
+    ];
   }
 
   private async createAcls(
@@ -379,10 +421,6 @@ export class ProvisioningEngine {
           missing.length
         } created, ${already} already existed)`;
   }
-}
-
-function firstLine(text: string | undefined): string {
-  return (text ?? 'failed').split('\n')[0];
 }
 
 function sortDetails(

@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+import { firstLine } from '../errors/firstLine';
 
 export type ErrorDetail = 'full' | 'brief';
 
@@ -21,6 +22,5 @@ export async function errorDetailFor(
 
 /** The first line of an error text, for callers without admin read. */
 export function briefError(error: string | undefined): string | undefined {
-  if (error === undefined) return undefined;
-  return error.split('\n', 1)[0].trim();
+  return error === undefined ? undefined : firstLine(error);
 }

@@ -367,12 +367,7 @@ export class ProvisioningStore {
         if (updated !== 1) {
           return false;
         }
-        if (runId !== null) {
-          await tx(RUNS)
-            .where({ run_id: runId })
-            .whereNull('finished_at')
-            .update({ finished_at: now, result: 'interrupted', error });
-        }
+        await interruptUnfinishedRuns(tx, row.entity_ref, now);
         return true;
       });
       if (done) {
@@ -474,19 +469,7 @@ export class ProvisioningStore {
       }
       // The row is ours now. A run we took over after its lease expired
       // was never finished: record it as interrupted.
-      const unfinished: Array<{ run_id: string }> = await tx(RUNS)
-        .where({ entity_ref: entityRef })
-        .whereNull('finished_at')
-        .select('run_id');
-      for (const { run_id } of unfinished) {
-        await tx(RUNS)
-          .where({ run_id })
-          .update({
-            finished_at: now,
-            result: 'interrupted',
-            error: interruptedError(run_id),
-          });
-      }
+      await interruptUnfinishedRuns(tx, entityRef, now);
       const row: ApplicationRow = await tx(APPLICATIONS)
         .where({ entity_ref: entityRef })
         .first();
@@ -505,6 +488,30 @@ export class ProvisioningStore {
       });
       return toApplication(row);
     });
+  }
+}
+
+/**
+ * Records every unfinished run of an application as interrupted: called once
+ * the application row no longer points at a live run.
+ */
+async function interruptUnfinishedRuns(
+  tx: Knex.Transaction,
+  entityRef: string,
+  now: Date,
+): Promise<void> {
+  const unfinished: Array<{ run_id: string }> = await tx(RUNS)
+    .where({ entity_ref: entityRef })
+    .whereNull('finished_at')
+    .select('run_id');
+  for (const { run_id } of unfinished) {
+    await tx(RUNS)
+      .where({ run_id })
+      .update({
+        finished_at: now,
+        result: 'interrupted',
+        error: interruptedError(run_id),
+      });
   }
 }
 

@@ -23,20 +23,20 @@ export const EntityKafkaContent = () => {
   const { entity } = useEntity();
   const { value, errors } = parseKafkaAnnotations(entity);
 
+  const prefix = value.application ? applicationPrefix(value.application) : '';
   const metadata: Record<string, string> = {};
   if (value.application) {
     metadata.Application = value.application;
-    metadata.Namespace = `${applicationPrefix(value.application)}*`;
+    metadata.Namespace = `${prefix}*`;
   }
   metadata.Environments = value.environments?.join(', ') ?? 'All configured';
   metadata.Topics =
     value.topics
-      .map(t =>
-        value.application
-          ? `${applicationPrefix(value.application)}${t.name}${
-              t.partitions ? ` (${t.partitions} partitions)` : ''
-            }`
-          : t.name,
+      .map(
+        t =>
+          `${prefix}${t.name}${
+            t.partitions ? ` (${t.partitions} partitions)` : ''
+          }`,
       )
       .join(', ') || 'None declared';
   if (value.consumerGroups.length > 0) {
