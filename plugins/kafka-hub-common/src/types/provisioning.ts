@@ -51,3 +51,125 @@ export interface EnvironmentProvisioningDetail {
  * @public
  */
 export type EnvironmentDetails = Record<string, EnvironmentProvisioningDetail>;
+
+/**
+ * What started a provisioning run.
+ *
+ * @public
+ */
+export type ProvisioningTrigger =
+  | 'schedule'
+  | 'retry'
+  | 'retry-all'
+  | 'desired-state-changed';
+
+/**
+ * How a run ended; `interrupted` when its process died and it was recovered.
+ *
+ * @public
+ */
+export type ProvisioningRunResult = FinishedProvisioningStatus | 'interrupted';
+
+/**
+ * One provisioning run, as admins see it in the run history.
+ *
+ * @public
+ */
+export interface ProvisioningRunSummary {
+  runId: string;
+  trigger: ProvisioningTrigger;
+  /** User or service entity ref, or `kafka-hub:provisioning-task`. */
+  requestedBy?: string;
+  /** Environments the run targeted. */
+  environments: string[];
+  /** ISO timestamps. */
+  startedAt: string;
+  finishedAt?: string;
+  result?: ProvisioningRunResult;
+  error?: string;
+}
+
+/**
+ * Provisioning of one catalog entity's Kafka application, as returned by
+ * `GET /applications`. Errors are whole for callers with
+ * `kafka-hub.admin.read`, their first line otherwise; `currentRunId` is only
+ * given to admins.
+ *
+ * @public
+ */
+export interface KafkaApplication {
+  entityRef: string;
+  /** The application slug. */
+  application: string;
+  /** spec.owner of the entity, as an entity ref. */
+  ownerRef?: string;
+  /** Namespace prefix of topics, groups and transactional ids. */
+  prefix: string;
+  /** Environments the application should be provisioned in. */
+  desiredEnvironments: string[];
+  /** Topics declared by the annotation, without the prefix. */
+  topics: Array<{ name: string; partitions?: number }>;
+  status: ProvisioningStatus;
+  /** Top-level error of the last finished run. */
+  error?: string;
+  /** Per-environment outcome of the latest runs. */
+  environments: EnvironmentDetails;
+  /** Malformed annotations; provisioning waits until they are fixed. */
+  annotationErrors?: Array<{
+    annotation: string;
+    value: string;
+    message: string;
+  }>;
+  attemptCount: number;
+  /** ISO timestamps. */
+  lastAttemptAt?: string;
+  nextAttemptAt?: string;
+  /** Admins only. */
+  currentRunId?: string;
+}
+
+/**
+ * `GET /applications`.
+ *
+ * @public
+ */
+export interface KafkaApplicationList {
+  items: KafkaApplication[];
+  /** `full` when the caller has admin read, `brief` otherwise. */
+  errorDetail: 'full' | 'brief';
+}
+
+/**
+ * `GET /applications/:entityRef`; `runs` (newest first) only for admins.
+ *
+ * @public
+ */
+export interface KafkaApplicationDetail extends KafkaApplication {
+  errorDetail: 'full' | 'brief';
+  runs?: ProvisioningRunSummary[];
+}
+
+/**
+ * `POST /applications/:entityRef/retry` (202).
+ *
+ * @public
+ */
+export interface RetryProvisioningResponse {
+  runId: string;
+  /** Environments the run targets. */
+  environments: string[];
+}
+
+/**
+ * `POST /admin/retry-failed`.
+ *
+ * @public
+ */
+export interface RetryAllFailedResponse {
+  /** Failed or partial applications found. */
+  total: number;
+  /** Runs started. */
+  started: number;
+  /** Already in progress (another replica or click got there first). */
+  skipped: number;
+}

@@ -2,7 +2,9 @@ import {
   EnvironmentDetails,
   EnvironmentProvisioningDetail,
   FinishedProvisioningStatus,
+  ProvisioningRunResult,
   ProvisioningStatus,
+  ProvisioningTrigger,
   TopicSpec,
 } from '@internal/plugin-kafka-hub-common';
 
@@ -11,7 +13,9 @@ export type {
   EnvironmentDetails,
   EnvironmentProvisioningDetail,
   FinishedProvisioningStatus,
+  ProvisioningRunResult,
   ProvisioningStatus,
+  ProvisioningTrigger,
 };
 
 /** What an application should have; its hash decides when to re-provision. */
@@ -21,15 +25,6 @@ export interface DesiredState {
   topics: TopicSpec[];
 }
 
-/** What started a run. */
-export type ProvisioningTrigger =
-  | 'schedule'
-  | 'retry'
-  | 'retry-all'
-  | 'desired-state-changed';
-
-/** How a run ended; `interrupted` when its process died and it was recovered. */
-export type ProvisioningRunResult = FinishedProvisioningStatus | 'interrupted';
 
 /** One application as stored. Timestamps are ISO strings. */
 export interface ProvisioningApplication {
