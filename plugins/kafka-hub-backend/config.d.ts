@@ -1,3 +1,6 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
+
 export interface Config {
   /** Kafka Hub: self-service Kafka in the catalog. */
   kafkaHub?: {
@@ -34,6 +37,42 @@ export interface Config {
           timeoutMs?: number;
         };
       };
+    };
+
+    /**
+     * Namespace prefix of each application's topics, consumer groups and
+     * transactional ids; must contain `{application}`. Default: `{application}.`.
+     */
+    namespacePattern?: string;
+
+    /**
+     * Where the provisioning dialog's "Contact support" link points.
+     * @visibility frontend
+     */
+    supportUrl?: string;
+
+    /** Provisioning of each application's namespace in every environment. */
+    provisioning?: {
+      /** Partitions of a topic whose annotation gives none. Default: 3. */
+      defaultPartitions?: number;
+      /** Replication factor of created topics. Default: 1. */
+      replicationFactor?: number;
+      /** Kafka principal of an application; must contain `{application}`. Default: `User:{application}`. */
+      principalPattern?: string;
+      /** Automatic attempts before only a manual retry runs again. Default: 8. */
+      maxAttempts?: number;
+      /** Wait before the second automatic attempt; doubles after each one. Default: 1 minute. */
+      initialBackoff?: HumanDuration | string;
+      /** Longest wait between automatic attempts. Default: 1 hour. */
+      maxBackoff?: HumanDuration | string;
+      /** A run unfinished after this long counts as dead and is retried. Default: 10 minutes. */
+      leaseTimeout?: HumanDuration | string;
+      /** Applications provisioned at once. Default: 4. */
+      concurrency?: number;
+      /** How often due applications are provisioned. Default: every 15 seconds. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** How often the catalog is read for new, changed and removed applications. Default: every minute. */
+      reconcileSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
     };
 
     /** Health checks of `GET /health`. */

@@ -2,11 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { kafkaHubPermissions } from '@internal/plugin-kafka-hub-common';
+import { KafkaEntitiesReader } from './catalog/KafkaEntitiesReader';
 import { readKafkaHubConfig } from './config/readKafkaHubConfig';
 import { ClusterHealthStore } from './database/ClusterHealthStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { HealthChecker } from './health/HealthChecker';
+import { ProvisioningStore } from './database/provisioning/ProvisioningStore';
+import { EntityAccess } from './permissions/EntityAccess';
+import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
+import { ProvisioningService } from './provisioning/ProvisioningService';
+import { scheduleProvisioningTasks } from './provisioning/scheduleProvisioningTasks';
 import { createRouter } from './router/createRouter';
 
 /**
@@ -26,6 +33,11 @@ export const kafkaHubPlugin = createBackendPlugin({
         httpRouter: coreServices.httpRouter,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        scheduler: coreServices.scheduler,
+        auth: coreServices.auth,
+        auditor: coreServices.auditor,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
       },
       async init({
         config,
@@ -35,6 +47,11 @@ export const kafkaHubPlugin = createBackendPlugin({
         httpRouter,
         permissions,
         permissionsRegistry,
+        scheduler,
+        auth,
+        auditor,
+        lifecycle,
+        catalog,
       }) {
         const kafkaHubConfig = readKafkaHubConfig(config);
         if (kafkaHubConfig.environments.length === 0) {
@@ -58,8 +75,53 @@ export const kafkaHubPlugin = createBackendPlugin({
           logger,
         );
 
+        const { provisioning, namespacePattern } = kafkaHubConfig;
+        const entities = new KafkaEntitiesReader({
+          catalog,
+          auth,
+          namespacePattern,
+        });
+        const provisioningStore = new ProvisioningStore(db);
+        const provisioningService = new ProvisioningService({
+          store: provisioningStore,
+          engine: new ProvisioningEngine({
+            environments: kafkaHubConfig.environments,
+            logger: logger.child({ task: 'provisioning' }),
+            options: {
+              defaultPartitions: provisioning.defaultPartitions,
+              replicationFactor: provisioning.replicationFactor,
+              principalPattern: provisioning.principalPattern,
+              namespacePattern,
+            },
+          }),
+          entities,
+          environmentNames: kafkaHubConfig.environments.map(e => e.name),
+          config: provisioning,
+          logger,
+        });
+        if (kafkaHubConfig.environments.length > 0) {
+          await scheduleProvisioningTasks({
+            scheduler,
+            logger,
+            service: provisioningService,
+            config: provisioning,
+          });
+        }
+        lifecycle.addShutdownHook(() => provisioningService.settle());
+
         httpRouter.use(
-          await createRouter({ httpAuth, permissions, healthChecker }),
+          await createRouter({
+            httpAuth,
+            permissions,
+            healthChecker,
+            applications: {
+              auditor,
+              access: new EntityAccess(permissions),
+              store: provisioningStore,
+              service: provisioningService,
+              namespacePattern,
+            },
+          }),
         );
       },
     });

@@ -12,10 +12,71 @@ const env = (overrides: object) =>
 
 describe('readKafkaHubConfig', () => {
   it('yields no environments without a kafkaHub section', () => {
-    expect(readKafkaHubConfig(new ConfigReader({}))).toEqual({
+    expect(readKafkaHubConfig(new ConfigReader({}))).toMatchObject({
       environments: [],
+      namespacePattern: '{application}.',
       health: { timeoutMs: 5000 },
     });
+  });
+
+  it('applies provisioning defaults', () => {
+    expect(readKafkaHubConfig(env({})).provisioning).toEqual({
+      defaultPartitions: 3,
+      replicationFactor: 1,
+      principalPattern: 'User:{application}',
+      maxAttempts: 8,
+      initialBackoffMs: 60_000,
+      maxBackoffMs: 3_600_000,
+      leaseTimeoutMs: 600_000,
+      concurrency: 4,
+      schedule: { frequency: { seconds: 15 }, timeout: { minutes: 15 } },
+      reconcileSchedule: {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 5 },
+      },
+    });
+  });
+
+  it('reads provisioning settings and names each bad one', () => {
+    const config = (provisioning: object, extra: object = {}) =>
+      readKafkaHubConfig(
+        new ConfigReader({
+          kafkaHub: { provisioning, ...extra },
+        }),
+      );
+    expect(
+      config({
+        maxAttempts: 3,
+        initialBackoff: '10s',
+        maxBackoff: { minutes: 5 },
+        leaseTimeout: 'PT2M',
+        schedule: { frequency: { seconds: 5 }, timeout: { minutes: 1 } },
+      }).provisioning,
+    ).toMatchObject({
+      maxAttempts: 3,
+      initialBackoffMs: 10_000,
+      maxBackoffMs: 300_000,
+      leaseTimeoutMs: 120_000,
+      schedule: { frequency: { seconds: 5 }, timeout: { minutes: 1 } },
+    });
+    expect(() => config({ maxAttempts: 0 })).toThrow(
+      'kafkaHub.provisioning.maxAttempts must be a positive whole number, got 0',
+    );
+    expect(() => config({ principalPattern: 'User:fixed' })).toThrow(
+      'kafkaHub.provisioning.principalPattern must contain {application}',
+    );
+    expect(() => config({}, { namespacePattern: 'shared.' })).toThrow(
+      'kafkaHub.namespacePattern must contain {application}',
+    );
+    expect(() => config({ leaseTimeout: 'soon' })).toThrow(
+      'kafkaHub.provisioning.leaseTimeout is not a valid duration',
+    );
+    expect(() =>
+      config({ initialBackoff: { hours: 2 }, maxBackoff: { hours: 1 } }),
+    ).toThrow('kafkaHub.provisioning.maxBackoff must not be shorter');
+    expect(() => config({ schedule: { frequency: 'often' } })).toThrow(
+      'kafkaHub.provisioning.schedule is not a valid schedule',
+    );
   });
 
   it('applies defaults', () => {

@@ -1,12 +1,23 @@
-import { Config } from '@backstage/config';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { ENVIRONMENT_NAME_PATTERN } from '@internal/plugin-kafka-hub-common';
+import {
+  DEFAULT_NAMESPACE_PATTERN,
+  ENVIRONMENT_NAME_PATTERN,
+} from '@internal/plugin-kafka-hub-common';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import {
   EnvironmentConfig,
   KafkaHubConfig,
   KafkaSaslConfig,
+  ProvisioningConfig,
   SchemaRegistryConfig,
 } from './types';
+
+const APPLICATION_PLACEHOLDER = '{application}';
 
 const SASL_MECHANISMS: ReadonlyArray<KafkaSaslConfig['mechanism']> = [
   'plain',
@@ -122,6 +133,99 @@ function readEnvironment(name: string, config: Config): EnvironmentConfig {
   };
 }
 
+/** A pattern that must contain `{application}`, so every application gets its own. */
+function readPattern(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: string,
+): string {
+  const value = config?.getOptionalString(key);
+  if (value === undefined) return fallback;
+  if (!value.includes(APPLICATION_PLACEHOLDER)) {
+    throw new InputError(
+      `${path}.${key} must contain ${APPLICATION_PLACEHOLDER}, got "${value}"`,
+    );
+  }
+  return value;
+}
+
+function readDurationMs(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: HumanDuration,
+): number {
+  if (!config?.has(key)) return durationToMilliseconds(fallback);
+  try {
+    return durationToMilliseconds(readDurationFromConfig(config, { key }));
+  } catch (error) {
+    throw new InputError(
+      `${path}.${key} is not a valid duration: ${(error as Error).message}`,
+    );
+  }
+}
+
+function readSchedule(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: SchedulerServiceTaskScheduleDefinition,
+): SchedulerServiceTaskScheduleDefinition {
+  if (!config?.has(key)) return fallback;
+  try {
+    return readSchedulerServiceTaskScheduleDefinitionFromConfig(
+      config.getConfig(key),
+    );
+  } catch (error) {
+    throw new InputError(
+      `${path}.${key} is not a valid schedule: ${(error as Error).message}`,
+    );
+  }
+}
+
+function readProvisioning(config: Config | undefined): ProvisioningConfig {
+  const path = 'kafkaHub.provisioning';
+  const int = (key: string, fallback: number) =>
+    config ? readPositiveInt(config, key, path, fallback) : fallback;
+  const initialBackoffMs = readDurationMs(config, 'initialBackoff', path, {
+    minutes: 1,
+  });
+  const maxBackoffMs = readDurationMs(config, 'maxBackoff', path, {
+    hours: 1,
+  });
+  if (maxBackoffMs < initialBackoffMs) {
+    throw new InputError(
+      `${path}.maxBackoff must not be shorter than ${path}.initialBackoff`,
+    );
+  }
+  return {
+    defaultPartitions: int('defaultPartitions', 3),
+    replicationFactor: int('replicationFactor', 1),
+    principalPattern: readPattern(
+      config,
+      'principalPattern',
+      path,
+      'User:{application}',
+    ),
+    maxAttempts: int('maxAttempts', 8),
+    initialBackoffMs,
+    maxBackoffMs,
+    leaseTimeoutMs: readDurationMs(config, 'leaseTimeout', path, {
+      minutes: 10,
+    }),
+    concurrency: int('concurrency', 4),
+    schedule: readSchedule(config, 'schedule', path, {
+      frequency: { seconds: 15 },
+      timeout: { minutes: 15 },
+    }),
+    reconcileSchedule: readSchedule(config, 'reconcileSchedule', path, {
+      frequency: { minutes: 1 },
+      timeout: { minutes: 5 },
+    }),
+  };
+}
+
 /**
  * Reads and validates the `kafkaHub` section. A missing section is valid and
  * yields no environments; a malformed one throws an error naming the key.
@@ -135,6 +239,13 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
   const health = config?.getOptionalConfig('health');
   return {
     environments,
+    namespacePattern: readPattern(
+      config,
+      'namespacePattern',
+      'kafkaHub',
+      DEFAULT_NAMESPACE_PATTERN,
+    ),
+    provisioning: readProvisioning(config?.getOptionalConfig('provisioning')),
     health: {
       timeoutMs: health
         ? readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000)

@@ -1,3 +1,5 @@
+import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+
 /** SASL credentials of a Kafka environment. Never leaves the backend. */
 export interface KafkaSaslConfig {
   mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -27,8 +29,32 @@ export interface EnvironmentConfig {
   schemaRegistry?: SchemaRegistryConfig;
 }
 
+/** `kafkaHub.provisioning`, with defaults applied. */
+export interface ProvisioningConfig {
+  defaultPartitions: number;
+  replicationFactor: number;
+  /** Principal of an application, `{application}` replaced by its slug. */
+  principalPattern: string;
+  /** Automatic attempts after which only a manual retry runs again. */
+  maxAttempts: number;
+  /** Wait before the second automatic attempt; doubles each time. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** A run not finished after this long is considered dead and recovered. */
+  leaseTimeoutMs: number;
+  /** Applications provisioned at once by the task and by retry-all. */
+  concurrency: number;
+  /** How often due applications are provisioned. */
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** How often the catalog is read for new, changed and removed applications. */
+  reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
+}
+
 /** The validated `kafkaHub` section, with defaults applied. */
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
+  /** Namespace prefix of every application, `{application}` replaced by its slug. */
+  namespacePattern: string;
   health: { timeoutMs: number };
+  provisioning: ProvisioningConfig;
 }

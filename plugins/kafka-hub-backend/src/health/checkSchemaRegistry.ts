@@ -1,6 +1,7 @@
 import { ServiceHealth } from '@internal/plugin-kafka-hub-common';
 import { SchemaRegistryConfig } from '../config/types';
 import { SchemaRegistryClient } from '../schemaRegistry';
+import { errorMessage } from '../errors/errorMessage';
 
 /** Reads the global compatibility level: the cheapest call that proves the API answers. */
 export async function checkSchemaRegistry(
@@ -26,7 +27,7 @@ export async function checkSchemaRegistry(
   } catch (error) {
     return {
       status: 'down',
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     };
   }
 }

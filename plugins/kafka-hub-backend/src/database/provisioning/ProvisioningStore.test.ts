@@ -80,6 +80,7 @@ describe('ProvisioningStore', () => {
       expect(
         Object.keys(await knex('kafka_hub_applications').columnInfo()).sort(),
       ).toEqual([
+        'annotation_errors',
         'application',
         'attempt_count',
         'created_at',
@@ -114,8 +115,11 @@ describe('ProvisioningStore', () => {
         'trigger',
       ]);
 
-      // Only this migration down: the earlier table stays.
-      await knex.migrate.down({ directory: migrationsDir });
+      // Down one migration at a time until this one is undone: the
+      // earlier table stays.
+      while (await knex.schema.hasTable('kafka_hub_applications')) {
+        await knex.migrate.down({ directory: migrationsDir });
+      }
       expect(await knex.schema.hasTable('kafka_hub_applications')).toBe(false);
       expect(await knex.schema.hasTable('kafka_hub_provisioning_runs')).toBe(
         false,
@@ -209,7 +213,7 @@ describe('ProvisioningStore', () => {
       const { store } = await setup(databaseId);
       const ref = 'component:default/orders';
       await addApp(store, ref);
-      expect(await claim(store, ref, 'run-1', t(10))).toEqual({
+      expect(await claim(store, ref, 'run-1', t(10))).toMatchObject({
         claimed: true,
         runId: 'run-1',
       });
@@ -286,7 +290,7 @@ describe('ProvisioningStore', () => {
         claimed: false,
         reason: 'not-found',
       });
-      expect(await claim(store, ref, 'run-1', t(10))).toEqual({
+      expect(await claim(store, ref, 'run-1', t(10))).toMatchObject({
         claimed: true,
         runId: 'run-1',
       });
@@ -333,7 +337,7 @@ describe('ProvisioningStore', () => {
       });
 
       // Finished: the next claim succeeds and counts another attempt.
-      expect(await claim(store, ref, 'run-2', t(30))).toEqual({
+      expect(await claim(store, ref, 'run-2', t(30))).toMatchObject({
         claimed: true,
         runId: 'run-2',
       });
@@ -342,7 +346,7 @@ describe('ProvisioningStore', () => {
       // After its lease expired, an in-progress run can be taken over; the
       // dead run is recorded as interrupted.
       const afterLease = new Date(t(30).getTime() + LEASE_MS + 1);
-      expect(await claim(store, ref, 'run-3', afterLease)).toEqual({
+      expect(await claim(store, ref, 'run-3', afterLease)).toMatchObject({
         claimed: true,
         runId: 'run-3',
       });
@@ -816,6 +820,153 @@ describe('ProvisioningStore', () => {
       expect(await refsOf({ entityRefs: many, statuses: ['failed'] })).toEqual([
         ref('c'),
       ]);
+    },
+  );
+
+  const badTopics = [
+    {
+      annotation: 'kafka-hub.io/topics' as const,
+      value: 'scores:0,alerts',
+      message: '"scores:0" has an invalid partition count',
+    },
+  ];
+
+  it.each(databases.eachSupportedId())(
+    'keeps an application with malformed annotations failed and unclaimable until they are fixed, %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const entityRef = 'component:default/fraud';
+      expect(
+        await store.recordInvalid({
+          entityRef,
+          application: 'fraud',
+          ownerRef: 'group:default/team-a',
+          errors: badTopics,
+          now: t(0),
+        }),
+      ).toEqual({ outcome: 'created', deferred: false });
+      let app = (await store.get(entityRef))!;
+      expect(app).toMatchObject({
+        status: 'failed',
+        annotationErrors: badTopics,
+        attemptCount: 0,
+      });
+      expect(app.nextAttemptAt).toBeUndefined();
+      expect(app.error).toContain(
+        'Annotation kafka-hub.io/topics: "scores:0,alerts" "scores:0" has an invalid',
+      );
+
+      // Neither a click nor the schedule runs it.
+      expect(await claim(store, entityRef, 'run-1')).toEqual({
+        claimed: false,
+        reason: 'invalid-annotations',
+        annotationErrors: badTopics,
+      });
+      expect(
+        await store.claimDue({
+          now: t(3600),
+          limit: 10,
+          leaseMs: LEASE_MS,
+          runIdFactory: randomUUID,
+        }),
+      ).toEqual([]);
+      expect(await countRuns(knex, entityRef)).toBe(0);
+
+      // Recording the same errors again changes nothing.
+      expect(
+        (
+          await store.recordInvalid({
+            entityRef,
+            application: 'fraud',
+            ownerRef: 'group:default/team-a',
+            errors: badTopics,
+            now: t(5),
+          })
+        ).outcome,
+      ).toBe('unchanged');
+
+      // Fixed: pending, due now, no annotation errors.
+      expect((await addApp(store, entityRef, { now: t(20) })).outcome).toBe(
+        'changed',
+      );
+      app = (await store.get(entityRef))!;
+      expect(app.status).toBe('pending');
+      expect(app.annotationErrors).toBeUndefined();
+      expect(app.nextAttemptAt).toBe(t(20).toISOString());
+      expect((await claim(store, entityRef, 'run-2', t(21))).claimed).toBe(
+        true,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lets a run finish when its annotations broke meanwhile, then leaves it failed, %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const entityRef = 'component:default/fraud';
+      await addApp(store, entityRef);
+      expect((await claim(store, entityRef, 'run-1')).claimed).toBe(true);
+      expect(
+        await store.recordInvalid({
+          entityRef,
+          application: 'fraud',
+          errors: badTopics,
+          now: t(12),
+        }),
+      ).toEqual({ outcome: 'changed', deferred: true });
+      expect((await store.get(entityRef))!.status).toBe('in_progress');
+
+      expect(
+        await store.finishRun({
+          entityRef,
+          runId: 'run-1',
+          status: 'completed',
+          environments: detail(t(13)),
+          now: t(13),
+        }),
+      ).toEqual({ applied: true, desiredStateChanged: true });
+      const app = (await store.get(entityRef))!;
+      expect(app.status).toBe('failed');
+      expect(app.error).toContain('Not provisioned until the annotations');
+      expect(app.nextAttemptAt).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'renews the lease only of the run that holds the claim, %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const entityRef = 'component:default/orders';
+      await addApp(store, entityRef);
+      await claim(store, entityRef, 'run-1', t(10));
+      expect(
+        await store.renewLease({
+          entityRef,
+          runId: 'someone-else',
+          now: t(20),
+          leaseMs: LEASE_MS,
+        }),
+      ).toBe(false);
+      expect(
+        await store.renewLease({
+          entityRef,
+          runId: 'run-1',
+          now: t(20),
+          leaseMs: LEASE_MS,
+        }),
+      ).toBe(true);
+      expect((await store.get(entityRef))!.leaseExpiresAt).toBe(
+        new Date(t(20).getTime() + LEASE_MS).toISOString(),
+      );
+      // An expired lease is not renewed: the run may already be recovered.
+      expect(
+        await store.renewLease({
+          entityRef,
+          runId: 'run-1',
+          now: new Date(t(20).getTime() + LEASE_MS + 1),
+          leaseMs: LEASE_MS,
+        }),
+      ).toBe(false);
     },
   );
 });

@@ -1,4 +1,9 @@
+import { createHash } from 'crypto';
 import { Knex } from 'knex';
+import {
+  AnnotationError,
+  formatAnnotationError,
+} from '@internal/plugin-kafka-hub-common';
 import {
   ClaimDueOptions,
   ClaimedApplication,
@@ -14,6 +19,7 @@ import {
   ProvisioningRunResult,
   ProvisioningStatus,
   ProvisioningTrigger,
+  RecordInvalidOptions,
   RecoverExpiredOptions,
   UpsertDesiredOptions,
   UpsertDesiredResult,
@@ -48,6 +54,7 @@ interface ApplicationRow {
   last_attempt_at: Timestamp | null;
   next_attempt_at: Timestamp | null;
   lease_expires_at: Timestamp | null;
+  annotation_errors: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -105,6 +112,7 @@ export class ProvisioningStore {
           owner_ref: ownerRef,
           desired_state: JSON.stringify(desiredState),
           desired_state_hash: desiredStateHash,
+          annotation_errors: null,
           updated_at: now,
           status: this.db.raw(
             `CASE WHEN ${inProgress} THEN status ELSE 'pending' END`,
@@ -141,6 +149,7 @@ export class ProvisioningStore {
         last_attempt_at: null,
         next_attempt_at: now,
         lease_expires_at: null,
+        annotation_errors: null,
         created_at: now,
         updated_at: now,
       })
@@ -152,6 +161,90 @@ export class ProvisioningStore {
     }
 
     // Same desired state; the owner or slug may still have changed.
+    await this.db(APPLICATIONS)
+      .where({ entity_ref: entityRef })
+      .andWhere(q =>
+        q
+          .whereNot({ application })
+          .orWhereRaw('owner_ref IS DISTINCT FROM ?', [ownerRef]),
+      )
+      .update({ application, owner_ref: ownerRef, updated_at: now });
+    return { outcome: 'unchanged', deferred: false };
+  }
+
+  /**
+   * Records an application whose annotations are malformed: `failed` with an
+   * error naming each bad annotation, and never due, so nothing provisions
+   * it until the annotations change. A run in progress finishes first (see
+   * finishRun).
+   */
+  async recordInvalid(
+    options: RecordInvalidOptions,
+  ): Promise<UpsertDesiredResult> {
+    const { entityRef, application, errors, now } = options;
+    const ownerRef = options.ownerRef ?? null;
+    const hash = invalidStateHash(errors);
+    const error = annotationErrorMessage(errors);
+    const inProgress = "status = 'in_progress'";
+    const keepWhileRunning = (column: string, value: string | number) =>
+      this.db.raw(`CASE WHEN ${inProgress} THEN ${column} ELSE ? END`, [
+        value,
+      ]);
+    const empty = JSON.stringify({ environments: [], topics: [] });
+
+    const changed: Array<{ status: ProvisioningStatus }> = await this.db(
+      APPLICATIONS,
+    )
+      .where({ entity_ref: entityRef })
+      .whereNot({ desired_state_hash: hash })
+      .update(
+        {
+          application,
+          owner_ref: ownerRef,
+          desired_state: empty,
+          desired_state_hash: hash,
+          annotation_errors: JSON.stringify(errors),
+          updated_at: now,
+          status: keepWhileRunning('status', 'failed'),
+          error: keepWhileRunning('error', error),
+          attempt_count: keepWhileRunning('attempt_count', 0),
+          next_attempt_at: this.db.raw(
+            `CASE WHEN ${inProgress} THEN next_attempt_at ELSE NULL END`,
+          ),
+        },
+        ['status'],
+      );
+    if (changed.length > 0) {
+      return {
+        outcome: 'changed',
+        deferred: changed[0].status === 'in_progress',
+      };
+    }
+    const inserted = await this.db(APPLICATIONS)
+      .insert({
+        entity_ref: entityRef,
+        application,
+        owner_ref: ownerRef,
+        status: 'failed',
+        error,
+        environments: JSON.stringify({}),
+        desired_state_hash: hash,
+        desired_state: empty,
+        current_run_id: null,
+        attempt_count: 0,
+        last_attempt_at: null,
+        next_attempt_at: null,
+        lease_expires_at: null,
+        annotation_errors: JSON.stringify(errors),
+        created_at: now,
+        updated_at: now,
+      })
+      .onConflict('entity_ref')
+      .ignore()
+      .returning('entity_ref');
+    if (inserted.length > 0) {
+      return { outcome: 'created', deferred: false };
+    }
     await this.db(APPLICATIONS)
       .where({ entity_ref: entityRef })
       .andWhere(q =>
@@ -189,13 +282,22 @@ export class ProvisioningStore {
   async claimRun(options: ClaimRunOptions): Promise<ClaimRunResult> {
     const claimed = await this.tryClaim(options, q => q);
     if (claimed) {
-      return { claimed: true, runId: options.runId };
+      return { claimed: true, runId: options.runId, application: claimed };
     }
-    const row = await this.db(APPLICATIONS)
-      .where({ entity_ref: options.entityRef })
-      .first(['current_run_id']);
+    const row: Pick<ApplicationRow, 'current_run_id' | 'annotation_errors'> =
+      await this.db(APPLICATIONS)
+        .where({ entity_ref: options.entityRef })
+        .first(['current_run_id', 'annotation_errors']);
     if (!row) {
       return { claimed: false, reason: 'not-found' };
+    }
+    if (row.annotation_errors !== null) {
+      return {
+        claimed: false,
+        reason: 'invalid-annotations',
+        annotationErrors:
+          parseJson<AnnotationError[]>(row.annotation_errors) ?? [],
+      };
     }
     return {
       claimed: false,
@@ -306,13 +408,31 @@ export class ProvisioningStore {
         )
         .update({ ...settled, status, next_attempt_at: nextAttemptAt });
       if (updated === 0 && runHash !== null) {
-        // ... else it changed during the run: provision again at once.
-        updated = await ours().update({
-          ...settled,
-          status: 'pending',
-          attempt_count: 0,
-          next_attempt_at: now,
-        });
+        // ... else it changed during the run: provision again at once, or,
+        // if the annotations became malformed meanwhile, wait for a fix.
+        const current: Pick<ApplicationRow, 'annotation_errors'> | undefined =
+          await tx(APPLICATIONS)
+            .where({ entity_ref: entityRef })
+            .first(['annotation_errors']);
+        const annotationErrors = parseJson<AnnotationError[]>(
+          current?.annotation_errors ?? null,
+        );
+        updated = await ours().update(
+          annotationErrors
+            ? {
+                ...settled,
+                status: 'failed',
+                error: annotationErrorMessage(annotationErrors),
+                attempt_count: 0,
+                next_attempt_at: null,
+              }
+            : {
+                ...settled,
+                status: 'pending',
+                attempt_count: 0,
+                next_attempt_at: now,
+              },
+        );
         desiredStateChanged = updated === 1;
       }
       if (updated !== 1) {
@@ -326,6 +446,32 @@ export class ProvisioningStore {
       });
       return { applied: true, desiredStateChanged };
     });
+  }
+
+  /**
+   * Extends the lease of a run that still holds the claim, when its work
+   * actually starts (retry-all claims many runs at once and works through
+   * them a few at a time). False when the run no longer holds the claim.
+   */
+  async renewLease(options: {
+    entityRef: string;
+    runId: string;
+    now: Date;
+    leaseMs: number;
+  }): Promise<boolean> {
+    const { entityRef, runId, now, leaseMs } = options;
+    const updated: number = await this.db(APPLICATIONS)
+      .where({
+        entity_ref: entityRef,
+        current_run_id: runId,
+        status: 'in_progress',
+      })
+      .where('lease_expires_at', '>=', now)
+      .update({
+        lease_expires_at: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      });
+    return updated === 1;
   }
 
   /**
@@ -451,6 +597,7 @@ export class ProvisioningStore {
       const updated: number = await extra(
         tx(APPLICATIONS)
           .where({ entity_ref: entityRef })
+          .whereNull('annotation_errors')
           .where(q =>
             q
               .whereNot({ status: 'in_progress' })
@@ -515,6 +662,20 @@ async function interruptUnfinishedRuns(
   }
 }
 
+/** The error of an application whose annotations are malformed. */
+export function annotationErrorMessage(errors: AnnotationError[]): string {
+  return `Not provisioned until the annotations are fixed: ${errors
+    .map(formatAnnotationError)
+    .join('; ')}`;
+}
+
+/** A hash no valid desired state has, distinct per set of errors. */
+function invalidStateHash(errors: AnnotationError[]): string {
+  return `invalid:${createHash('sha256')
+    .update(JSON.stringify(errors))
+    .digest('hex')}`;
+}
+
 /** The error of an application whose run's process died. */
 export function interruptedError(runId: string | null): string {
   return `Provisioning run ${
@@ -536,6 +697,7 @@ function toApplication(row: ApplicationRow): ProvisioningApplication {
     },
     desiredStateHash: row.desired_state_hash,
     currentRunId: row.current_run_id ?? undefined,
+    annotationErrors: parseJson<AnnotationError[]>(row.annotation_errors),
     attemptCount: Number(row.attempt_count),
     lastAttemptAt: toIso(row.last_attempt_at),
     nextAttemptAt: toIso(row.next_attempt_at),

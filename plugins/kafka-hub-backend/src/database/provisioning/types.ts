@@ -1,4 +1,5 @@
 import {
+  AnnotationError,
   EnvironmentDetails,
   EnvironmentProvisioningDetail,
   FinishedProvisioningStatus,
@@ -37,6 +38,8 @@ export interface ProvisioningApplication {
   desiredState: DesiredState;
   desiredStateHash: string;
   currentRunId?: string;
+  /** Malformed annotations; nothing provisions the application while set. */
+  annotationErrors?: AnnotationError[];
   attemptCount: number;
   lastAttemptAt?: string;
   nextAttemptAt?: string;
@@ -71,6 +74,15 @@ export interface UpsertDesiredOptions {
   now: Date;
 }
 
+export interface RecordInvalidOptions {
+  entityRef: string;
+  /** The slug if valid, else the raw annotation value (for display). */
+  application: string;
+  ownerRef?: string;
+  errors: AnnotationError[];
+  now: Date;
+}
+
 export interface UpsertDesiredResult {
   outcome: 'created' | 'changed' | 'unchanged';
   /**
@@ -94,8 +106,18 @@ export interface ClaimRunOptions {
 }
 
 export type ClaimRunResult =
-  | { claimed: true; runId: string }
+  | {
+      claimed: true;
+      runId: string;
+      /** The application just after the claim, with the previous detail. */
+      application: ProvisioningApplication;
+    }
   | { claimed: false; reason: 'in-progress'; currentRunId?: string }
+  | {
+      claimed: false;
+      reason: 'invalid-annotations';
+      annotationErrors: AnnotationError[];
+    }
   | { claimed: false; reason: 'not-found' };
 
 export interface ClaimDueOptions {

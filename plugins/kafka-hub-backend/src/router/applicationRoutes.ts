@@ -1,0 +1,301 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  applicationPrefix,
+  kafkaHubAdminRetryPermission,
+  kafkaHubEntityReadPermission,
+  kafkaHubProvisioningRetryPermission,
+  KafkaApplication,
+  KafkaApplicationDetail,
+  KafkaApplicationList,
+  PROVISIONING_STATUSES,
+  ProvisioningRunSummary,
+  ProvisioningStatus,
+  RetryAllFailedResponse,
+  RetryProvisioningResponse,
+} from '@internal/plugin-kafka-hub-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
+import {
+  ProvisioningApplication,
+  ProvisioningRun,
+} from '../database/provisioning/types';
+import { EntityAccess } from '../permissions/EntityAccess';
+import { ProvisioningService } from '../provisioning/ProvisioningService';
+import { briefError, ErrorDetail } from './errorDetail';
+
+export interface ApplicationRoutesOptions {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  access: EntityAccess;
+  store: ProvisioningStore;
+  service: ProvisioningService;
+  namespacePattern: string;
+}
+
+/** Runs shown in an application's history. */
+const RUN_HISTORY = 20;
+
+/**
+ * Provisioning status of Kafka applications, and retries.
+ *
+ * - `GET /applications?entityRef=&owner=&status=`
+ * - `GET /applications/:entityRef`
+ * - `POST /applications/:entityRef/retry[?all=true]`
+ * - `POST /admin/retry-failed`
+ *
+ * Reads are filtered by `kafka-hub.entity.read` per entity; error texts are
+ * whole only for `kafka-hub.admin.read`, which also sees run ids.
+ */
+export function applicationRoutes(options: ApplicationRoutesOptions) {
+  const { httpAuth, auditor, access, store, service, namespacePattern } =
+    options;
+  const router = Router();
+
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  const view = (
+    app: ProvisioningApplication,
+    detail: ErrorDetail,
+  ): KafkaApplication => {
+    const tier = (text: string | undefined) =>
+      detail === 'full' ? text : briefError(text);
+    return {
+      entityRef: app.entityRef,
+      application: app.application,
+      ownerRef: app.ownerRef,
+      prefix: applicationPrefix(app.application, namespacePattern),
+      desiredEnvironments: app.desiredState.environments,
+      topics: app.desiredState.topics,
+      status: app.status,
+      error: tier(app.error),
+      environments: Object.fromEntries(
+        Object.entries(app.environments).map(([name, env]) => [
+          name,
+          { ...env, error: tier(env.error) },
+        ]),
+      ),
+      annotationErrors: app.annotationErrors,
+      attemptCount: app.attemptCount,
+      lastAttemptAt: app.lastAttemptAt,
+      nextAttemptAt: app.nextAttemptAt,
+      currentRunId: detail === 'full' ? app.currentRunId : undefined,
+    };
+  };
+
+  router.get('/applications', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = optionalEntityRef(req.query.entityRef, 'entityRef');
+    const owner = optionalEntityRef(req.query.owner, 'owner');
+    const statuses = optionalStatuses(req.query.status);
+    const admin = await access.isAdmin(credentials);
+
+    let apps = await store.list({
+      entityRefs: entityRef ? [entityRef] : undefined,
+      owners: owner ? [owner] : undefined,
+      statuses,
+    });
+    if (!admin) {
+      const readable = await access.readableEntities(
+        credentials,
+        apps.map(app => app.entityRef),
+      );
+      apps = apps.filter(app => readable.has(app.entityRef));
+    }
+    const detail: ErrorDetail = admin ? 'full' : 'brief';
+    const body: KafkaApplicationList = {
+      items: apps.map(app => view(app, detail)),
+      errorDetail: detail,
+    };
+    res.json(body);
+  });
+
+  router.get('/applications/:entityRef', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = requiredEntityRef(req.params.entityRef);
+    const app = await requireApplication(store, entityRef);
+    const admin = await access.isAdmin(credentials);
+    if (!admin) {
+      await access.requireOnEntity(
+        credentials,
+        kafkaHubEntityReadPermission,
+        entityRef,
+      );
+    }
+    const detail: ErrorDetail = admin ? 'full' : 'brief';
+    const body: KafkaApplicationDetail = {
+      ...view(app, detail),
+      errorDetail: detail,
+      runs: admin
+        ? (await store.listRuns(entityRef, RUN_HISTORY)).map(runSummary)
+        : undefined,
+    };
+    res.json(body);
+  });
+
+  router.post('/applications/:entityRef/retry', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = requiredEntityRef(req.params.entityRef);
+    const all = optionalBoolean(req.query.all, 'all');
+    const event = await auditor.createEvent({
+      eventId: 'provisioning-retry',
+      severityLevel: 'medium',
+      request: req,
+      meta: { entityRef, all },
+    });
+    try {
+      await requireApplication(store, entityRef);
+      await access.requireOnEntity(
+        credentials,
+        kafkaHubProvisioningRetryPermission,
+        entityRef,
+      );
+      const outcome = await service.retry(entityRef, {
+        all,
+        requestedBy: requesterOf(credentials),
+      });
+      if (!('started' in outcome)) {
+        throw retryRefusal(entityRef, outcome);
+      }
+      await event.success({ meta: { runId: outcome.runId } });
+      const body: RetryProvisioningResponse = {
+        runId: outcome.runId,
+        environments: outcome.environments,
+      };
+      res.status(202).json(body);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.post('/admin/retry-failed', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const event = await auditor.createEvent({
+      eventId: 'provisioning-retry-all',
+      severityLevel: 'high',
+      request: req,
+    });
+    try {
+      await access.require(credentials, kafkaHubAdminRetryPermission);
+      const result = await service.retryAllFailed(requesterOf(credentials));
+      await event.success({ meta: { ...result } });
+      const body: RetryAllFailedResponse = result;
+      res.json(body);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  return router;
+}
+
+async function requireApplication(
+  store: ProvisioningStore,
+  entityRef: string,
+): Promise<ProvisioningApplication> {
+  const app = await store.get(entityRef);
+  if (!app) {
+    throw new NotFoundError(`No Kafka application for ${entityRef}`);
+  }
+  return app;
+}
+
+function retryRefusal(
+  entityRef: string,
+  outcome: Exclude<
+    Awaited<ReturnType<ProvisioningService['retry']>>,
+    { started: true }
+  >,
+): Error {
+  switch (outcome.reason) {
+    case 'not-found':
+      return new NotFoundError(`No Kafka application for ${entityRef}`);
+    case 'in-progress':
+      return new ConflictError(
+        `Provisioning of ${entityRef} is already in progress`,
+      );
+    default:
+      return new InputError(
+        `Provisioning of ${entityRef} waits until its annotations are fixed: ${outcome.annotationErrors
+          .map(e => `${e.annotation} "${e.value}" ${e.message}`)
+          .join('; ')}`,
+      );
+  }
+}
+
+function runSummary(run: ProvisioningRun): ProvisioningRunSummary {
+  return {
+    runId: run.runId,
+    trigger: run.trigger,
+    requestedBy: run.requestedBy,
+    environments: run.environments,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
+    result: run.result,
+    error: run.error,
+  };
+}
+
+function requesterOf(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : principal.subject;
+}
+
+/** A full entity ref (`kind:namespace/name`), normalised. */
+function requiredEntityRef(value: string, name = 'entityRef'): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(value));
+  } catch (error) {
+    throw new InputError(
+      `${name} must be an entity ref like component:default/my-service, got "${value}"`,
+    );
+  }
+}
+
+function optionalEntityRef(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InputError(`${name} must be one entity ref`);
+  }
+  return requiredEntityRef(value, name);
+}
+
+function optionalStatuses(value: unknown): ProvisioningStatus[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = (Array.isArray(value) ? value : [value]).flatMap(v =>
+    typeof v === 'string' ? v.split(',') : [String(v)],
+  );
+  const bad = parts.filter(
+    p => !PROVISIONING_STATUSES.includes(p as ProvisioningStatus),
+  );
+  if (bad.length > 0 || parts.length === 0) {
+    throw new InputError(
+      `status must be one or more of ${PROVISIONING_STATUSES.join(
+        ', ',
+      )}; got "${bad.join(',')}"`,
+    );
+  }
+  return parts as ProvisioningStatus[];
+}
+
+function optionalBoolean(value: unknown, name: string): boolean {
+  if (value === undefined) return false;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new InputError(`${name} must be true or false, got "${value}"`);
+}
