@@ -1,0 +1,410 @@
+import { randomBytes } from 'crypto';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { Kafka, logLevel } from 'kafkajs';
+import knexFactory, { Knex } from 'knex';
+import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
+import { EnvironmentConfig } from '../config/types';
+import { migrationsDir } from '../database/migrations';
+import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
+import { tcpProxy } from '../testUtils/tcpServers';
+import { testDatabaseIds, testServices } from '../testUtils/testServices';
+import { ProvisioningEngine } from './ProvisioningEngine';
+import { ProvisioningService } from './ProvisioningService';
+
+jest.setTimeout(90_000);
+
+const logger = mockServices.logger.mock();
+
+const environment = (name: string, brokers: string[]): EnvironmentConfig => ({
+  name,
+  kafka: {
+    brokers,
+    clientId: 'kafka-hub-service-test',
+    ssl: false,
+    connectionTimeoutMs: 1000,
+    requestTimeoutMs: 5000,
+  },
+});
+
+const DEAD = environment('dead', testServices.deadBrokers);
+const DEV = environment('dev', testServices.kafkaPlaintextBrokers);
+
+const uniqueSlug = (base: string) =>
+  `${base}-${randomBytes(4).toString('hex')}`;
+
+/** A component with Kafka Hub annotations, owned by team-a. */
+const component = (
+  name: string,
+  annotations: Record<string, string>,
+): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default', annotations },
+  spec: { type: 'service', lifecycle: 'production', owner: 'team-a' },
+});
+
+const application = (slug: string, environments: string, topics = 'events') =>
+  component(slug, {
+    'kafka-hub.io/application': slug,
+    'kafka-hub.io/environments': environments,
+    'kafka-hub.io/topics': topics,
+  });
+
+const refOf = (entity: Entity) => `component:default/${entity.metadata.name}`;
+
+describe('ProvisioningService', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+
+  async function setupDb(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    return knex;
+  }
+
+  function serviceFor(
+    knex: Knex,
+    options: {
+      entities?: Entity[];
+      environments?: EnvironmentConfig[];
+      now?: () => Date;
+      maxAttempts?: number;
+      leaseTimeoutMs?: number;
+    } = {},
+  ) {
+    const environments = options.environments ?? [DEV, DEAD];
+    const store = new ProvisioningStore(knex);
+    const service = new ProvisioningService({
+      store,
+      engine: new ProvisioningEngine({
+        environments,
+        logger,
+        options: { defaultPartitions: 1, replicationFactor: 1, retries: 0 },
+      }),
+      entities: new KafkaEntitiesReader({
+        catalog: catalogServiceMock({ entities: options.entities ?? [] }),
+        auth: mockServices.auth(),
+        namespacePattern: '{application}.',
+      }),
+      environmentNames: environments.map(e => e.name),
+      config: {
+        maxAttempts: options.maxAttempts ?? 5,
+        initialBackoffMs: 1000,
+        maxBackoffMs: 3000,
+        leaseTimeoutMs: options.leaseTimeoutMs ?? 60_000,
+        concurrency: 3,
+      },
+      logger,
+      now: options.now,
+    });
+    return { store, service };
+  }
+
+  const countRuns = async (knex: Knex, entityRef: string) => {
+    const [{ n }] = await knex('kafka_hub_provisioning_runs')
+      .where({ entity_ref: entityRef })
+      .count({ n: '*' });
+    return Number(n);
+  };
+
+  it.each(databases.eachSupportedId())(
+    'records new, malformed and removed applications from the catalog, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const orders = application('orders', 'dev');
+      const all = component('all-envs', {
+        'kafka-hub.io/application': 'all-envs',
+      });
+      const fraud = component('fraud', {
+        'kafka-hub.io/application': 'fraud',
+        'kafka-hub.io/topics': 'scores:0,alerts',
+      });
+      const badSlug = component('bad-slug', {
+        'kafka-hub.io/application': 'Bad_Slug',
+      });
+      // Only links consumer groups: not an application to provision.
+      const community = component('legacy', {
+        'kafka.apache.org/consumer-groups': 'dev/legacy-reader',
+      });
+      const { store, service } = serviceFor(knex, {
+        entities: [orders, all, fraud, badSlug, community],
+      });
+
+      expect(await service.reconcile()).toEqual({
+        created: 4,
+        changed: 0,
+        unchanged: 0,
+        invalid: 2,
+        removed: 0,
+        failed: 0,
+      });
+      const apps = Object.fromEntries(
+        (await store.list()).map(app => [app.entityRef, app]),
+      );
+      expect(Object.keys(apps).sort()).toEqual(
+        [all, badSlug, fraud, orders].map(refOf),
+      );
+      expect(apps[refOf(orders)]).toMatchObject({
+        application: 'orders',
+        ownerRef: 'group:default/team-a',
+        status: 'pending',
+        desiredState: { environments: ['dev'], topics: [{ name: 'events' }] },
+      });
+      // No environments annotation: every configured environment.
+      expect(apps[refOf(all)].desiredState.environments).toEqual([
+        'dev',
+        'dead',
+      ]);
+      expect(apps[refOf(fraud)]).toMatchObject({
+        status: 'failed',
+        annotationErrors: [
+          { annotation: 'kafka-hub.io/topics', value: 'scores:0,alerts' },
+        ],
+      });
+      expect(apps[refOf(badSlug)]).toMatchObject({
+        application: 'Bad_Slug',
+        status: 'failed',
+        annotationErrors: [{ annotation: 'kafka-hub.io/application' }],
+      });
+
+      // Unchanged on the next pass; an entity gone from the catalog leaves.
+      const { service: later } = serviceFor(knex, {
+        entities: [orders, fraud, badSlug],
+      });
+      expect(await later.reconcile()).toMatchObject({
+        created: 0,
+        changed: 0,
+        unchanged: 3,
+        removed: 1,
+      });
+      expect(await store.get(refOf(all))).toBeUndefined();
+
+      // A changed annotation makes it pending again.
+      const { service: changed } = serviceFor(knex, {
+        entities: [application('orders', 'dev', 'events,audit'), fraud],
+      });
+      expect(await changed.reconcile()).toMatchObject({
+        changed: 1,
+        unchanged: 1,
+        removed: 1,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'provisions due applications: partial while a cluster is down, completed after it is back and retried, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const proxy = await tcpProxy(testServices.kafkaPlaintextBrokers[0]);
+      await proxy.stop();
+      const slug = uniqueSlug('svc');
+      const entity = application(slug, 'dev,edge');
+      const { store, service } = serviceFor(knex, {
+        entities: [entity],
+        environments: [DEV, environment('edge', [proxy.address])],
+      });
+      const ref = refOf(entity);
+      try {
+        await service.reconcile();
+        const before = Date.now();
+        expect(await service.provisionDue()).toBe(1);
+        let app = (await store.get(ref))!;
+        expect(app.status).toBe('partial');
+        expect(app.environments.dev.status).toBe('success');
+        expect(app.environments.edge).toMatchObject({ status: 'failed' });
+        expect(app.environments.edge.error).toMatch(
+          /ECONNREFUSED|Connection error/,
+        );
+        // First automatic retry one initial backoff later.
+        const next = Date.parse(app.nextAttemptAt!);
+        expect(next).toBeGreaterThanOrEqual(before + 1000);
+        expect(await service.provisionDue()).toBe(0);
+
+        await proxy.start();
+        const outcome = await service.retry(ref, {
+          requestedBy: 'user:default/alice',
+        });
+        expect(outcome).toMatchObject({ started: true, environments: ['edge'] });
+        await service.settle();
+        app = (await store.get(ref))!;
+        expect(app.status).toBe('completed');
+        expect(app.error).toBeUndefined();
+        expect(app.nextAttemptAt).toBeUndefined();
+        expect(app.environments.edge.status).toBe('success');
+
+        const runs = await store.listRuns(ref);
+        expect(runs.map(r => [r.trigger, r.result, r.requestedBy])).toEqual([
+          ['retry', 'completed', 'user:default/alice'],
+          ['schedule', 'partial', 'kafka-hub:provisioning-task'],
+        ]);
+        expect(runs[0].environments).toEqual(['edge']);
+
+        // The topic really exists on the cluster.
+        const admin = new Kafka({
+          brokers: testServices.kafkaPlaintextBrokers,
+          logLevel: logLevel.NOTHING,
+        }).admin();
+        await admin.connect();
+        try {
+          expect(await admin.listTopics()).toContain(`${slug}.events`);
+          await admin.deleteTopics({ topics: [`${slug}.events`] });
+        } finally {
+          await admin.disconnect();
+        }
+      } finally {
+        await proxy.stop();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'backs off exponentially between automatic attempts and stops after the maximum, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      let clock = Date.UTC(2026, 10, 22, 12, 0, 0);
+      const entity = application(uniqueSlug('down'), 'dead');
+      const { store, service } = serviceFor(knex, {
+        entities: [entity],
+        now: () => new Date(clock),
+        maxAttempts: 3,
+      });
+      const ref = refOf(entity);
+      await service.reconcile();
+      const nextAttemptIn = async () => {
+        const next = (await store.get(ref))!.nextAttemptAt;
+        return next === undefined ? undefined : Date.parse(next) - clock;
+      };
+
+      expect(await service.provisionDue()).toBe(1);
+      expect(await nextAttemptIn()).toBe(1000);
+      clock += 999;
+      expect(await service.provisionDue()).toBe(0);
+      clock += 1;
+      expect(await service.provisionDue()).toBe(1);
+      expect(await nextAttemptIn()).toBe(2000);
+      clock += 2000;
+      expect(await service.provisionDue()).toBe(1);
+      // Third attempt was the last automatic one.
+      expect(await nextAttemptIn()).toBeUndefined();
+      clock += 3_600_000;
+      expect(await service.provisionDue()).toBe(0);
+      const app = (await store.get(ref))!;
+      expect(app).toMatchObject({ status: 'failed', attemptCount: 3 });
+      expect(app.error).toContain('dead');
+      expect(await countRuns(knex, ref)).toBe(3);
+
+      // A manual retry still runs.
+      expect(await service.retry(ref)).toMatchObject({ started: true });
+      await service.settle();
+      expect(await countRuns(knex, ref)).toBe(4);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'recovers a run whose process died and runs the application again, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      let clock = Date.UTC(2026, 10, 22, 12, 0, 0);
+      const entity = application(uniqueSlug('crash'), 'dead');
+      const ref = refOf(entity);
+      const { store, service } = serviceFor(knex, {
+        entities: [entity],
+        now: () => new Date(clock),
+        leaseTimeoutMs: 60_000,
+      });
+      await service.reconcile();
+      // A replica claims the run and dies before finishing it.
+      const claim = await store.claimRun({
+        entityRef: ref,
+        runId: 'run-of-a-dead-replica',
+        trigger: 'schedule',
+        environments: ['dead'],
+        now: new Date(clock),
+        leaseMs: 60_000,
+      });
+      expect(claim.claimed).toBe(true);
+      expect(await service.provisionDue()).toBe(0);
+
+      clock += 60_001;
+      expect(await service.provisionDue()).toBe(1);
+      const runs = await store.listRuns(ref);
+      expect(runs.map(r => [r.runId === 'run-of-a-dead-replica', r.result])).toEqual(
+        [
+          [false, 'failed'],
+          [true, 'interrupted'],
+        ],
+      );
+      expect((await store.get(ref))!.status).toBe('failed');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts each failed application once when retry-all is asked twice at the same time, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const entities = [1, 2, 3].map(i =>
+        application(uniqueSlug(`fail${i}`), 'dead'),
+      );
+      const { service } = serviceFor(knex, { entities });
+      await service.reconcile();
+      await service.provisionDue();
+
+      const results = await Promise.all([
+        service.retryAllFailed('user:default/admin'),
+        service.retryAllFailed('user:default/admin'),
+      ]);
+      expect(results.map(r => r.total)).toEqual([3, 3]);
+      expect(results[0].started + results[1].started).toBe(3);
+      expect(results[0].skipped + results[1].skipped).toBe(3);
+      await service.settle();
+      for (const entity of entities) {
+        expect(await countRuns(knex, refOf(entity))).toBe(2);
+      }
+    },
+  );
+
+  const postgres = databases
+    .eachSupportedId()
+    .filter(([id]) => id.startsWith('POSTGRES'));
+
+  it.each(postgres)(
+    'never runs an application twice across two replicas sharing %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const entities = Array.from({ length: 12 }, (_, i) =>
+        application(uniqueSlug(`replica${i}`), 'dead'),
+      );
+      const a = serviceFor(knex, { entities });
+      // The second replica has its own pool, as another process would.
+      const replica = knexFactory({
+        client: knex.client.config.client,
+        connection: knex.client.config.connection,
+        pool: { min: 0, max: 10 },
+      });
+      try {
+        const b = serviceFor(replica, { entities });
+        await a.service.reconcile();
+
+        const claimed = await Promise.all([
+          a.service.provisionDue(),
+          b.service.provisionDue(),
+          a.service.provisionDue(),
+          b.service.provisionDue(),
+        ]);
+        expect(claimed.reduce((sum, n) => sum + n, 0)).toBe(12);
+        // Both replicas did some of the work.
+        expect(claimed[0] + claimed[2]).toBeGreaterThan(0);
+        for (const entity of entities) {
+          expect(await countRuns(knex, refOf(entity))).toBe(1);
+        }
+      } finally {
+        await replica.destroy();
+      }
+    },
+  );
+});
