@@ -229,7 +229,10 @@ describe('ProvisioningService', () => {
         const outcome = await service.retry(ref, {
           requestedBy: 'user:default/alice',
         });
-        expect(outcome).toMatchObject({ started: true, environments: ['edge'] });
+        expect(outcome).toMatchObject({
+          started: true,
+          environments: ['edge'],
+        });
         await service.settle();
         app = (await store.get(ref))!;
         expect(app.status).toBe('completed');
@@ -333,12 +336,12 @@ describe('ProvisioningService', () => {
       clock += 60_001;
       expect(await service.provisionDue()).toBe(1);
       const runs = await store.listRuns(ref);
-      expect(runs.map(r => [r.runId === 'run-of-a-dead-replica', r.result])).toEqual(
-        [
-          [false, 'failed'],
-          [true, 'interrupted'],
-        ],
-      );
+      expect(
+        runs.map(r => [r.runId === 'run-of-a-dead-replica', r.result]),
+      ).toEqual([
+        [false, 'failed'],
+        [true, 'interrupted'],
+      ]);
       expect((await store.get(ref))!.status).toBe('failed');
     },
   );

@@ -1,6 +1,9 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'crypto';
-import { KafkaEntitiesReader, KafkaEntity } from '../catalog/KafkaEntitiesReader';
+import {
+  KafkaEntitiesReader,
+  KafkaEntity,
+} from '../catalog/KafkaEntitiesReader';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { ProvisioningConfig } from '../config/types';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
@@ -147,9 +150,9 @@ export class ProvisioningService {
     const recovered = await store.recoverExpired({ now, nextAttemptAt: now });
     if (recovered.length > 0) {
       this.deps.logger.warn(
-        `Recovered ${recovered.length} interrupted provisioning run(s): ${recovered.join(
-          ', ',
-        )}`,
+        `Recovered ${
+          recovered.length
+        } interrupted provisioning run(s): ${recovered.join(', ')}`,
       );
     }
     const claimed = await store.claimDue({
@@ -320,10 +323,7 @@ export class ProvisioningService {
         now: this.now(),
       };
     }
-    finished.nextAttemptAt = this.nextAttemptAt(
-      app.attemptCount,
-      finished.now,
-    );
+    finished.nextAttemptAt = this.nextAttemptAt(app.attemptCount, finished.now);
     const { applied } = await store.finishRun(finished);
     const line = `Provisioning run ${runId} (${trigger}) of ${app.entityRef}: ${finished.status}`;
     if (!applied) {

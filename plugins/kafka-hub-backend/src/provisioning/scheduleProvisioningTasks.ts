@@ -1,7 +1,4 @@
-import {
-  LoggerService,
-  SchedulerService,
-} from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { ProvisioningConfig } from '../config/types';
 import { errorMessage } from '../errors/errorMessage';
 import { ProvisioningService } from './ProvisioningService';

@@ -187,9 +187,7 @@ export class ProvisioningStore {
     const error = annotationErrorMessage(errors);
     const inProgress = "status = 'in_progress'";
     const keepWhileRunning = (column: string, value: string | number) =>
-      this.db.raw(`CASE WHEN ${inProgress} THEN ${column} ELSE ? END`, [
-        value,
-      ]);
+      this.db.raw(`CASE WHEN ${inProgress} THEN ${column} ELSE ? END`, [value]);
     const empty = JSON.stringify({ environments: [], topics: [] });
 
     const changed: Array<{ status: ProvisioningStatus }> = await this.db(

@@ -26,7 +26,6 @@ export interface DesiredState {
   topics: TopicSpec[];
 }
 
-
 /** One application as stored. Timestamps are ISO strings. */
 export interface ProvisioningApplication {
   entityRef: string;
