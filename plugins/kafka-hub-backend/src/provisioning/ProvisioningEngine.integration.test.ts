@@ -169,6 +169,40 @@ describe('ProvisioningEngine against the real broker', () => {
     );
   });
 
+  it('succeeds in two environments that share one cluster and create the same topics at once', async () => {
+    // The demo's dev and stage are one broker; so can be a real staging
+    // cluster reused by two environments.
+    for (let round = 0; round < 5; round++) {
+      const application = uniqueApplication('shared');
+      const engine = engineFor([
+        environment('one'),
+        environment('two', {
+          brokers: testServices.kafkaPlaintextBrokers,
+          sasl: undefined,
+        }),
+      ]);
+      const result = await engine.provision({
+        application,
+        desiredState: {
+          environments: ['one', 'two'],
+          topics: ['a', 'b', 'c', 'd'].map(name => ({ name })),
+        },
+      });
+      expect({ round, status: result.status, error: result.error }).toEqual({
+        round,
+        status: 'completed',
+        error: undefined,
+      });
+      expect(
+        Object.keys(
+          await partitionCounts(
+            ['a', 'b', 'c', 'd'].map(t => `${application}.${t}`),
+          ),
+        ),
+      ).toHaveLength(4);
+    }
+  });
+
   it('notes an existing topic with fewer partitions than declared, without failing or changing it', async () => {
     const application = uniqueApplication('grow');
     const engine = engineFor([environment('dev')]);

@@ -330,12 +330,19 @@ export class ProvisioningEngine {
       } catch (error) {
         const perTopic = kafkaBatchErrors(error);
         if (!perTopic) {
-          errors.push(
-            `Creating topics ${missing
-              .map(t => t.topic)
-              .join(', ')}: ${describeKafkaError(error)}`,
-          );
-          created = 0;
+          // Waiting for leaders can fail while another client creates the
+          // same topics (UNKNOWN_TOPIC_OR_PARTITION); what counts is whether
+          // they exist now.
+          const present = new Set(await admin.listTopics().catch(() => []));
+          const absent = missing.filter(t => !present.has(t.topic));
+          if (absent.length > 0) {
+            errors.push(
+              `Creating topics ${absent
+                .map(t => t.topic)
+                .join(', ')}: ${describeKafkaError(error)}`,
+            );
+          }
+          created = missing.length - absent.length;
         }
         for (const topicError of perTopic ?? []) {
           created--;
