@@ -12,7 +12,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
-  PolicyDecision,
+  DefinitivePolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { Knex } from 'knex';
 import request from 'supertest';
@@ -47,7 +47,7 @@ const ownerPolicy = mockServices.permissions.mock({
       (options as { credentials: BackstageCredentials }).credentials
         .principal as BackstageUserPrincipal
     ).userEntityRef;
-    return requests.map((req): PolicyDecision => {
+    return requests.map((req): DefinitivePolicyDecision => {
       if (user === ADMIN) return { result: AuthorizeResult.ALLOW };
       const resourceRef = (req as { resourceRef?: string }).resourceRef;
       return {
