@@ -45,12 +45,6 @@ export interface Config {
      */
     namespacePattern?: string;
 
-    /**
-     * Where the provisioning dialog's "Contact support" link points.
-     * @visibility frontend
-     */
-    supportUrl?: string;
-
     /** Provisioning of each application's namespace in every environment. */
     provisioning?: {
       /** Partitions of a topic whose annotation gives none. Default: 3. */
@@ -73,6 +67,22 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** How often the catalog is read for new, changed and removed applications. Default: every minute. */
       reconcileSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
+
+    /** Sync of subjects and versions from each environment's Schema Registry. */
+    schemas?: {
+      /** How often each environment's registry is synced. Default: every 5 minutes, first after 30 seconds. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Registry calls in flight at once, per environment. Default: 8. */
+      concurrency?: number;
+      /** Extra attempts of a call after a 429, a 5xx, a refused connection or a timeout (backoff from 200 ms, doubling, honouring Retry-After, at most 5 s). Default: 2. */
+      retries?: number;
+      /**
+       * A subject listing this long may have been cut off by the registry
+       * (Apicurio's `apicurio.ccompat.max-subjects`), so nothing is marked
+       * stale after it. 0 turns the check off. Default: 1000.
+       */
+      subjectListingLimit?: number;
     };
 
     /** Health checks of `GET /health`. */

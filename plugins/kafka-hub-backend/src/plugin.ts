@@ -10,6 +10,8 @@ import { ClusterHealthStore } from './database/ClusterHealthStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { HealthChecker } from './health/HealthChecker';
 import { ProvisioningStore } from './database/provisioning/ProvisioningStore';
+import { SchemaStore } from './database/schemas';
+import { scheduleSchemaSync } from './schemas';
 import { EntityAccess } from './permissions/EntityAccess';
 import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
 import { ProvisioningService } from './provisioning/ProvisioningService';
@@ -109,14 +111,29 @@ export const kafkaHubPlugin = createBackendPlugin({
         }
         lifecycle.addShutdownHook(() => provisioningService.settle());
 
+        const schemaStore = new SchemaStore(db);
+        await scheduleSchemaSync({
+          scheduler,
+          logger: logger.child({ task: 'schema-sync' }),
+          environments: kafkaHubConfig.environments,
+          store: schemaStore,
+          entities,
+          ...kafkaHubConfig.schemas,
+        });
+
+        const access = new EntityAccess(permissions);
         httpRouter.use(
           await createRouter({
+            access,
             httpAuth,
             permissions,
             healthChecker,
+            schemas: {
+              store: schemaStore,
+              environments: kafkaHubConfig.environments,
+            },
             applications: {
               auditor,
-              access: new EntityAccess(permissions),
               store: provisioningStore,
               service: provisioningService,
               namespacePattern,

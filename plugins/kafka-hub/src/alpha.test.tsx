@@ -1,11 +1,35 @@
-import { createExtensionTester } from '@backstage/frontend-test-utils';
-import { entityKafkaContent } from './alpha';
+import { screen } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  createExtensionTester,
+  mockApis,
+  registerMswTestHooks,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import kafkaHubPlugin, {
+  entityGroupKafkaContent,
+  entityKafkaContent,
+  kafkaHubAdminPage,
+} from './alpha';
+import {
+  APPLICATIONS_URL,
+  BASE_URL,
+  catalogRoutes,
+  kafkaHubTestApi,
+  list,
+  makeApplication,
+} from './components/ProvisioningCommon/__testUtils__';
 
-const entity = (annotations: Record<string, string>): Entity => ({
+const entity = (
+  annotations: Record<string, string>,
+  kind = 'Component',
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
+  kind,
   metadata: { name: 'x', annotations },
 });
 
@@ -19,5 +43,94 @@ describe('entity Kafka tab', () => {
     ).toBe(false);
     expect(filter(entity({}))).toBe(false);
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Kafka');
+  });
+});
+
+describe('group Kafka tab', () => {
+  it('is shown on Group entities only', () => {
+    const tester = createExtensionTester(entityGroupKafkaContent);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(entity({}, 'Group'))).toBe(true);
+    expect(filter(entity({}, 'group'))).toBe(true);
+    expect(
+      filter(entity({ 'kafka-hub.io/application': 'orders' }, 'Component')),
+    ).toBe(false);
+    expect(filter(entity({}, 'User'))).toBe(false);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Kafka');
+    expect(tester.get(coreExtensionData.routePath)).toBe('/kafka');
+  });
+});
+
+describe('admin page', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it('is mounted at /kafka-hub/admin', () => {
+    const tester = createExtensionTester(kafkaHubAdminPage);
+    expect(tester.get(coreExtensionData.routePath)).toBe('/kafka-hub/admin');
+  });
+
+  it('opens at /kafka-hub/admin in an app, beside the /kafka-hub page', async () => {
+    server.use(
+      http.get(APPLICATIONS_URL, () =>
+        HttpResponse.json(list([makeApplication()], 'full')),
+      ),
+      http.get(`${BASE_URL}/health`, () =>
+        HttpResponse.json({ configured: false, environments: [] }),
+      ),
+    );
+    await renderTestApp({
+      features: [kafkaHubPlugin],
+      initialRouteEntries: ['/kafka-hub/admin'],
+      mountedRoutes: catalogRoutes,
+      apis: [kafkaHubTestApi(), mockApis.permission()],
+    });
+    expect(
+      await screen.findByRole('button', { name: 'Show details of orders' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('tab', { name: 'Provisioning' }),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Clusters' })).toBeInTheDocument();
+    expect(screen.getAllByText('Kafka Hub admin').length).toBeGreaterThan(0);
+  });
+
+  it('opens the Clusters tab at /kafka-hub/admin/clusters, and leaves /kafka-hub to its own page', async () => {
+    let listCalls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, () => {
+        listCalls += 1;
+        return HttpResponse.json(list([], 'full'));
+      }),
+      http.get(`${BASE_URL}/health`, () =>
+        HttpResponse.json({ configured: false, environments: [] }),
+      ),
+    );
+    const { unmount } = await renderTestApp({
+      features: [kafkaHubPlugin],
+      initialRouteEntries: ['/kafka-hub/admin/clusters'],
+      mountedRoutes: catalogRoutes,
+      apis: [kafkaHubTestApi(), mockApis.permission()],
+    });
+    expect(
+      await screen.findByText('Kafka Hub is not configured'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('tab', { name: 'Clusters' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    unmount();
+
+    await renderTestApp({
+      features: [kafkaHubPlugin],
+      initialRouteEntries: ['/kafka-hub'],
+      mountedRoutes: catalogRoutes,
+      apis: [kafkaHubTestApi(), mockApis.permission()],
+    });
+    expect(
+      await screen.findByText('Kafka Hub is not configured'),
+    ).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Provisioning' })).toBeNull();
+    expect(listCalls).toBe(0);
   });
 });

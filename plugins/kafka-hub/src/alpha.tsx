@@ -8,10 +8,13 @@ import {
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { isKafkaApplication } from '@internal/plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
-import { rootRouteRef } from './routes';
+import { adminRouteRef, rootRouteRef } from './routes';
 import { KafkaHubIcon } from './components/KafkaHubIcon';
 
-const routes = convertLegacyRouteRefs({ root: rootRouteRef });
+const routes = convertLegacyRouteRefs({
+  root: rootRouteRef,
+  admin: adminRouteRef,
+});
 
 /** The backend client, through the app's fetchApi. */
 export const kafkaHubApi = ApiBlueprint.make({
@@ -35,6 +38,23 @@ export const kafkaHubPage = PageBlueprint.make({
   },
 });
 
+/**
+ * `/kafka-hub/admin`: provisioning of every application and cluster health,
+ * for `kafka-hub.admin.read`. No icon, so it stays out of the sidebar.
+ */
+export const kafkaHubAdminPage = PageBlueprint.make({
+  name: 'admin',
+  params: {
+    path: '/kafka-hub/admin',
+    title: 'Kafka Hub admin',
+    routeRef: routes.admin,
+    loader: () =>
+      import('./components/KafkaHubAdminPage').then(m => (
+        <m.KafkaHubAdminContent />
+      )),
+  },
+});
+
 /** The entity `Kafka` tab, only on entities that declare a Kafka application. */
 export const entityKafkaContent = EntityContentBlueprint.make({
   name: 'kafka',
@@ -49,6 +69,20 @@ export const entityKafkaContent = EntityContentBlueprint.make({
   },
 });
 
+/** The Group entity `Kafka` tab: the team's applications. */
+export const entityGroupKafkaContent = EntityContentBlueprint.make({
+  name: 'group-kafka',
+  params: {
+    path: '/kafka',
+    title: 'Kafka',
+    filter: entity => entity.kind.toLocaleLowerCase('en-US') === 'group',
+    loader: () =>
+      import('./components/GroupKafkaContent').then(m => (
+        <m.GroupKafkaContent />
+      )),
+  },
+});
+
 /**
  * Kafka Hub for apps on the new frontend system.
  *
@@ -57,6 +91,12 @@ export const entityKafkaContent = EntityContentBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'kafka-hub',
   info: { packageJson: () => import('../package.json') },
-  extensions: [kafkaHubApi, kafkaHubPage, entityKafkaContent],
+  extensions: [
+    kafkaHubApi,
+    kafkaHubPage,
+    kafkaHubAdminPage,
+    entityKafkaContent,
+    entityGroupKafkaContent,
+  ],
   routes,
 });

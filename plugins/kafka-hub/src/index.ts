@@ -8,9 +8,17 @@
 export {
   kafkaHubPlugin,
   KafkaHubPage,
+  KafkaHubAdminPage,
   EntityKafkaContent,
+  EntityGroupKafkaContent,
   isKafkaHubApplication,
 } from './plugin';
 export { kafkaHubApiRef, KafkaHubClient } from './api';
 export { ProvisioningStatusBadge } from './components/ProvisioningStatusBadge';
+export { RetryProvisioningButton } from './components/RetryProvisioningButton';
+export type { RetryProvisioningButtonProps } from './components/RetryProvisioningButton';
+export { ProvisioningAlert } from './components/ProvisioningAlert';
+export type { ProvisioningAlertProps } from './components/ProvisioningAlert';
+export { ProvisioningErrorModal } from './components/ProvisioningErrorModal';
+export type { ProvisioningErrorModalProps } from './components/ProvisioningErrorModal';
 export type { KafkaHubApi } from './api';

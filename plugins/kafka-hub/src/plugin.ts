@@ -7,7 +7,7 @@ import {
 } from '@backstage/core-plugin-api';
 import { isKafkaApplication } from '@internal/plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
-import { rootRouteRef } from './routes';
+import { adminRouteRef, rootRouteRef } from './routes';
 
 /**
  * Kafka Hub for apps on the legacy frontend system (`App.tsx` and
@@ -27,6 +27,7 @@ export const kafkaHubPlugin = createPlugin({
   ],
   routes: {
     root: rootRouteRef,
+    admin: adminRouteRef,
   },
 });
 
@@ -45,6 +46,22 @@ export const KafkaHubPage = kafkaHubPlugin.provide(
 );
 
 /**
+ * The `/kafka-hub/admin` page (Provisioning and Clusters tabs, for
+ * `kafka-hub.admin.read`), for
+ * `<Route path="/kafka-hub/admin" element={<KafkaHubAdminPage />} />`.
+ *
+ * @public
+ */
+export const KafkaHubAdminPage = kafkaHubPlugin.provide(
+  createRoutableExtension({
+    name: 'KafkaHubAdminPage',
+    component: () =>
+      import('./components/KafkaHubAdminPage').then(m => m.KafkaHubAdminPage),
+    mountPoint: adminRouteRef,
+  }),
+);
+
+/**
  * The entity `Kafka` tab content, for `EntityPage.tsx`.
  *
  * @public
@@ -57,6 +74,22 @@ export const EntityKafkaContent = kafkaHubPlugin.provide(
         import('./components/EntityKafkaContent').then(
           m => m.EntityKafkaContent,
         ),
+    },
+  }),
+);
+
+/**
+ * The Group entity `Kafka` tab content (the team's applications), for the
+ * group page of `EntityPage.tsx`.
+ *
+ * @public
+ */
+export const EntityGroupKafkaContent = kafkaHubPlugin.provide(
+  createComponentExtension({
+    name: 'EntityGroupKafkaContent',
+    component: {
+      lazy: () =>
+        import('./components/GroupKafkaContent').then(m => m.GroupKafkaContent),
     },
   }),
 );

@@ -15,6 +15,7 @@ import {
   KafkaSaslConfig,
   ProvisioningConfig,
   SchemaRegistryConfig,
+  SchemasConfig,
 } from './types';
 
 const APPLICATION_PLACEHOLDER = '{application}';
@@ -36,6 +37,22 @@ function readPositiveInt(
   if (!Number.isInteger(value) || value <= 0) {
     throw new InputError(
       `${path}.${key} must be a positive whole number, got ${value}`,
+    );
+  }
+  return value;
+}
+
+function readWholeNumber(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key);
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InputError(
+      `${path}.${key} must be a whole number of 0 or more, got ${value}`,
     );
   }
   return value;
@@ -226,6 +243,25 @@ function readProvisioning(config: Config | undefined): ProvisioningConfig {
   };
 }
 
+function readSchemas(config: Config | undefined): SchemasConfig {
+  const path = 'kafkaHub.schemas';
+  return {
+    schedule: readSchedule(config, 'schedule', path, {
+      frequency: { minutes: 5 },
+      timeout: { minutes: 10 },
+      initialDelay: { seconds: 30 },
+    }),
+    concurrency: config ? readPositiveInt(config, 'concurrency', path, 8) : 8,
+    retries: readWholeNumber(config, 'retries', path, 2),
+    subjectListingLimit: readWholeNumber(
+      config,
+      'subjectListingLimit',
+      path,
+      1000,
+    ),
+  };
+}
+
 /**
  * Reads and validates the `kafkaHub` section. A missing section is valid and
  * yields no environments; a malformed one throws an error naming the key.
@@ -246,6 +282,7 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
       DEFAULT_NAMESPACE_PATTERN,
     ),
     provisioning: readProvisioning(config?.getOptionalConfig('provisioning')),
+    schemas: readSchemas(config?.getOptionalConfig('schemas')),
     health: {
       timeoutMs: health
         ? readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000)

@@ -50,6 +50,18 @@ export interface ProvisioningConfig {
   reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
 }
 
+/** `kafkaHub.schemas`, with defaults applied. */
+export interface SchemasConfig {
+  /** How often each environment's registry is synced. */
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Registry calls in flight at once, per environment. */
+  concurrency: number;
+  /** Extra attempts of a call after a 429, a 5xx, a refused connection or a timeout. */
+  retries: number;
+  /** A subject listing this long may be cut off: nothing is marked stale then. 0: no limit. */
+  subjectListingLimit: number;
+}
+
 /** The validated `kafkaHub` section, with defaults applied. */
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
@@ -57,4 +69,5 @@ export interface KafkaHubConfig {
   namespacePattern: string;
   health: { timeoutMs: number };
   provisioning: ProvisioningConfig;
+  schemas: SchemasConfig;
 }

@@ -10,22 +10,30 @@ import {
   ApplicationRoutesOptions,
 } from './applicationRoutes';
 import { healthRoutes } from './healthRoutes';
+import { schemaRoutes, SchemaRoutesOptions } from './schemaRoutes';
+import { EntityAccess } from '../permissions/EntityAccess';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   healthChecker: HealthChecker;
-  applications: Omit<ApplicationRoutesOptions, 'httpAuth'>;
+  access: EntityAccess;
+  applications: Omit<ApplicationRoutesOptions, 'httpAuth' | 'access'>;
+  schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess'>;
 }
 
 /** The plugin's HTTP API, mounted at `/api/kafka-hub`. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth } = options;
+  const { httpAuth, access } = options;
   const router = Router();
-  router.use(express.json());
+  // Proposed schemas for the compatibility check can be large.
+  router.use(express.json({ limit: '1mb' }));
   router.use(healthRoutes(options));
-  router.use(applicationRoutes({ httpAuth, ...options.applications }));
+  router.use(applicationRoutes({ httpAuth, access, ...options.applications }));
+  router.use(
+    schemaRoutes({ httpAuth, entityAccess: access, ...options.schemas }),
+  );
   return router;
 }

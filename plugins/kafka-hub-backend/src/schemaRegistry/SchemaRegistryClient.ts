@@ -1,30 +1,157 @@
 import { SchemaRegistryConfig } from '../config/types';
+import { SchemaRegistryError } from './SchemaRegistryError';
+import {
+  parseCompatibilityLevel,
+  parseCompatibilityResult,
+  parseSchemaById,
+  parseSubjectVersion,
+  parseSubjects,
+  parseVersionNumbers,
+} from './registryAnswers';
+import {
+  CompatibilityCheck,
+  RegistrySchema,
+  RegistrySchemaVersion,
+} from './types';
 
-/** A registry answer that was not what the API promises. */
-export class SchemaRegistryError extends Error {
-  constructor(message: string, readonly status?: number) {
-    super(message);
-    this.name = 'SchemaRegistryError';
-  }
+export interface SchemaRegistryClientOptions {
+  fetch?: typeof fetch;
+  /** Extra attempts after a 429, a 5xx, a refused connection or a timeout. Default: 0. */
+  retries?: number;
+  /** First backoff delay; doubles on every retry. Default: 200 ms. */
+  retryDelayMs?: number;
+  /** Upper bound of one backoff delay, also of a Retry-After. Default: 5000 ms. */
+  maxRetryDelayMs?: number;
 }
 
 const MAX_ERROR_BODY = 300;
+const JSON_TYPES = 'application/vnd.schemaregistry.v1+json, application/json';
 
 /**
- * A minimal client of the Confluent-compatible Schema Registry API (Apicurio's
- * `/apis/ccompat/v7` or Confluent's). Every call has a timeout; credentials go
- * in the Authorization header only and never into messages.
+ * A client of the Confluent-compatible Schema Registry API (Apicurio's
+ * `/apis/ccompat/v7` or Confluent's). Every call has a timeout and, when
+ * configured, retries with exponential backoff; every answer is validated
+ * before it is trusted. Credentials go in the Authorization header only.
  */
 export class SchemaRegistryClient {
+  private readonly fetchImpl: typeof fetch;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryDelayMs: number;
+  private calls = 0;
+
   constructor(
     private readonly config: SchemaRegistryConfig,
-    private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+    options: SchemaRegistryClientOptions = {},
+  ) {
+    this.fetchImpl = options.fetch ?? fetch;
+    this.retries = options.retries ?? 0;
+    this.retryDelayMs = options.retryDelayMs ?? 200;
+    this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
+  }
 
-  private headers(): Record<string, string> {
-    const headers: Record<string, string> = {
-      Accept: 'application/vnd.schemaregistry.v1+json, application/json',
-    };
+  /** HTTP requests sent so far, retries included. */
+  get requestCount(): number {
+    return this.calls;
+  }
+
+  /** `GET /subjects`; with `deleted`, soft-deleted subjects too. */
+  async listSubjects(options: { deleted?: boolean } = {}): Promise<string[]> {
+    const path = `/subjects${options.deleted ? '?deleted=true' : ''}`;
+    return parseSubjects(await this.getJson(path), path);
+  }
+
+  /** `GET /subjects/{subject}/versions`; with `deleted`, soft-deleted versions too. */
+  async listVersions(
+    subject: string,
+    options: { deleted?: boolean } = {},
+  ): Promise<number[]> {
+    const path = `${subjectPath(subject)}/versions${
+      options.deleted ? '?deleted=true' : ''
+    }`;
+    return parseVersionNumbers(await this.getJson(path), path);
+  }
+
+  /** `GET /subjects/{subject}/versions/{version}`, soft-deleted versions included. */
+  async getVersion(
+    subject: string,
+    version: number,
+  ): Promise<RegistrySchemaVersion> {
+    const path = `${subjectPath(subject)}/versions/${version}?deleted=true`;
+    const answer = parseSubjectVersion(await this.getJson(path), path);
+    if (answer.version !== version) {
+      throw new SchemaRegistryError(
+        `Malformed answer from ${path}: asked for version ${version}, got ${answer.version}`,
+        undefined,
+        path,
+      );
+    }
+    return { ...answer, subject };
+  }
+
+  /** `GET /schemas/ids/{id}`: a schema by its global id. */
+  async getSchemaById(id: number): Promise<RegistrySchema> {
+    const path = `/schemas/ids/${id}`;
+    return parseSchemaById(await this.getJson(path), path);
+  }
+
+  /** The registry-wide compatibility level (`GET /config`). */
+  async getGlobalCompatibility(): Promise<string> {
+    const path = '/config';
+    return parseCompatibilityLevel(await this.getJson(path), path);
+  }
+
+  /**
+   * The subject's effective compatibility level
+   * (`GET /config/{subject}?defaultToGlobal=true`); undefined when the
+   * registry has no level for it (older registries answer 404).
+   */
+  async getSubjectCompatibility(subject: string): Promise<string | undefined> {
+    const path = `/config/${encodeURIComponent(subject)}?defaultToGlobal=true`;
+    try {
+      return parseCompatibilityLevel(await this.getJson(path), path);
+    } catch (error) {
+      if (error instanceof SchemaRegistryError && error.status === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Checks a proposed schema against all versions of a subject
+   * (`POST /compatibility/subjects/{subject}/versions?verbose=true`).
+   */
+  async checkCompatibility(
+    subject: string,
+    proposal: CompatibilityCheck,
+  ): Promise<{ compatible: boolean; messages: string[] }> {
+    const path = `/compatibility${subjectPath(subject)}/versions?verbose=true`;
+    const body: Record<string, unknown> = { schema: proposal.schema };
+    if (proposal.format !== 'AVRO') {
+      // Confluent rejects an explicit AVRO on some versions; absent means AVRO.
+      body.schemaType = proposal.format;
+    }
+    if (proposal.references.length > 0) {
+      body.references = proposal.references;
+    }
+    return parseCompatibilityResult(await this.postJson(path, body), path);
+  }
+
+  /** GETs a path below the base URL and parses the JSON body. */
+  async getJson(path: string): Promise<unknown> {
+    return this.send('GET', path);
+  }
+
+  private async postJson(path: string, body: unknown): Promise<unknown> {
+    return this.send('POST', path, JSON.stringify(body));
+  }
+
+  private headers(withBody: boolean): Record<string, string> {
+    const headers: Record<string, string> = { Accept: JSON_TYPES };
+    if (withBody) {
+      headers['Content-Type'] = 'application/vnd.schemaregistry.v1+json';
+    }
     if (this.config.username !== undefined) {
       const token = Buffer.from(
         `${this.config.username}:${this.config.password ?? ''}`,
@@ -34,54 +161,127 @@ export class SchemaRegistryClient {
     return headers;
   }
 
-  /** GETs a path below the base URL and parses the JSON body. */
-  async getJson<T>(path: string): Promise<T> {
-    const url = `${this.config.url}${path}`;
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, {
-        headers: this.headers(),
-        signal: AbortSignal.timeout(this.config.timeoutMs),
-      });
-    } catch (error) {
-      throw new SchemaRegistryError(
-        describeFetchError(error, this.config.timeoutMs),
-      );
-    }
-    const text = await response.text();
-    if (!response.ok) {
-      throw new SchemaRegistryError(
-        `HTTP ${response.status} from ${path}: ${text.slice(
-          0,
-          MAX_ERROR_BODY,
-        )}`,
-        response.status,
-      );
-    }
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new SchemaRegistryError(
-        `Malformed JSON from ${path}: ${text.slice(0, MAX_ERROR_BODY)}`,
-        response.status,
-      );
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+  ): Promise<unknown> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.attempt(method, path, body);
+      if (outcome.ok) {
+        return outcome.value;
+      }
+      if (!outcome.retriable || attempt >= this.retries) {
+        throw outcome.error;
+      }
+      await sleep(this.backoff(attempt, outcome.retryAfterMs));
     }
   }
 
-  /** The registry-wide compatibility level (`GET /config`). */
-  async getGlobalCompatibility(): Promise<string> {
-    const body = await this.getJson<{ compatibilityLevel?: unknown }>(
-      '/config',
-    );
-    if (typeof body?.compatibilityLevel !== 'string') {
-      throw new SchemaRegistryError(
-        `Malformed answer from /config: no compatibilityLevel in ${JSON.stringify(
-          body,
-        ).slice(0, MAX_ERROR_BODY)}`,
-      );
+  private async attempt(
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+  ): Promise<
+    | { ok: true; value: unknown }
+    | {
+        ok: false;
+        error: SchemaRegistryError;
+        retriable: boolean;
+        retryAfterMs?: number;
+      }
+  > {
+    this.calls++;
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.fetchImpl(`${this.config.url}${path}`, {
+        method,
+        headers: this.headers(body !== undefined),
+        body,
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+      // The timeout also covers a body that trickles in.
+      text = await response.text();
+    } catch (error) {
+      return {
+        ok: false,
+        retriable: true,
+        error: new SchemaRegistryError(
+          describeFetchError(error, this.config.timeoutMs),
+          undefined,
+          path,
+        ),
+      };
     }
-    return body.compatibilityLevel;
+    if (!response.ok) {
+      const errorBody = errorBodyOf(text);
+      return {
+        ok: false,
+        retriable: response.status === 429 || response.status >= 500,
+        retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+        error: new SchemaRegistryError(
+          `HTTP ${response.status} from ${path}: ${text.slice(
+            0,
+            MAX_ERROR_BODY,
+          )}`,
+          response.status,
+          path,
+          errorBody.code,
+          errorBody.message,
+        ),
+      };
+    }
+    try {
+      return { ok: true, value: JSON.parse(text) };
+    } catch {
+      return {
+        ok: false,
+        retriable: false,
+        error: new SchemaRegistryError(
+          `Malformed JSON from ${path}: ${text.slice(0, MAX_ERROR_BODY)}`,
+          response.status,
+          path,
+        ),
+      };
+    }
   }
+
+  private backoff(attempt: number, retryAfter: number | undefined): number {
+    const exponential = this.retryDelayMs * 2 ** attempt;
+    // Jitter spreads the retries of concurrent calls.
+    const jittered = exponential * (0.75 + Math.random() * 0.5);
+    return Math.min(this.maxRetryDelayMs, retryAfter ?? jittered);
+  }
+}
+
+/** `/subjects/{subject}`, the subject URL-encoded (`/`, `:`, spaces, unicode). */
+function subjectPath(subject: string): string {
+  return `/subjects/${encodeURIComponent(subject)}`;
+}
+
+/** `error_code` and `message` of a Confluent error answer, when it is one. */
+function errorBodyOf(text: string): { code?: number; message?: string } {
+  try {
+    const body = JSON.parse(text);
+    return {
+      code: typeof body?.error_code === 'number' ? body.error_code : undefined,
+      message: typeof body?.message === 'string' ? body.message : undefined,
+    };
+  } catch {
+    return {};
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || !/^\d+$/.test(header.trim())) {
+    return undefined;
+  }
+  return Number(header.trim()) * 1000;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 /**

@@ -1,4 +1,8 @@
-export {
-  SchemaRegistryClient,
-  SchemaRegistryError,
-} from './SchemaRegistryClient';
+export { SchemaRegistryClient } from './SchemaRegistryClient';
+export type { SchemaRegistryClientOptions } from './SchemaRegistryClient';
+export { registryErrorText, SchemaRegistryError } from './SchemaRegistryError';
+export type {
+  CompatibilityCheck,
+  RegistrySchema,
+  RegistrySchemaVersion,
+} from './types';

@@ -1,2 +1,4 @@
 export * from './health';
 export * from './provisioning';
+export * from './schemas';
+export * from './consumerGroups';

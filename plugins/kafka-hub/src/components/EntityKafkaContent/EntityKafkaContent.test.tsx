@@ -1,8 +1,27 @@
-import { screen } from '@testing-library/react';
-import { renderInTestApp } from '@backstage/frontend-test-utils';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
 import { EntityKafkaContent } from './EntityKafkaContent';
+import {
+  APPLICATIONS_URL,
+  catalogRoutes,
+  completedApplication,
+  errorBody,
+  kafkaHubTestApi,
+  list,
+  makeApplication,
+  retryUrl,
+} from '../ProvisioningCommon/__testUtils__';
+
+const REF = 'component:default/orders-service';
 
 const component = (annotations: Record<string, string>): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -11,19 +30,34 @@ const component = (annotations: Record<string, string>): Entity => ({
   spec: { type: 'service', owner: 'team-orders', lifecycle: 'production' },
 });
 
+const orders = component({
+  'kafka-hub.io/application': 'orders',
+  'kafka-hub.io/environments': 'dev,stage',
+  'kafka-hub.io/topics': 'created,shipped:6',
+});
+
+const render = (entity: Entity, alertApi = mockApis.alert()) =>
+  renderInTestApp(
+    <EntityProvider entity={entity}>
+      <EntityKafkaContent />
+    </EntityProvider>,
+    {
+      mountedRoutes: catalogRoutes,
+      apis: [kafkaHubTestApi(), alertApi, mockApis.permission()],
+    },
+  );
+
 describe('EntityKafkaContent', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
   it("shows the application's namespace, environments and prefixed topics", async () => {
-    await renderInTestApp(
-      <EntityProvider
-        entity={component({
-          'kafka-hub.io/application': 'orders',
-          'kafka-hub.io/environments': 'dev,stage',
-          'kafka-hub.io/topics': 'created,shipped:6',
-        })}
-      >
-        <EntityKafkaContent />
-      </EntityProvider>,
+    server.use(
+      http.get(APPLICATIONS_URL, () =>
+        HttpResponse.json(list([completedApplication()])),
+      ),
     );
+    await render(orders);
     expect(await screen.findByText('orders.*')).toBeInTheDocument();
     expect(screen.getByText('dev, stage')).toBeInTheDocument();
     expect(
@@ -33,15 +67,12 @@ describe('EntityKafkaContent', () => {
   });
 
   it('names the malformed annotation and its bad value', async () => {
-    await renderInTestApp(
-      <EntityProvider
-        entity={component({
-          'kafka-hub.io/application': 'fraud-detector',
-          'kafka-hub.io/topics': 'scores:0,alerts',
-        })}
-      >
-        <EntityKafkaContent />
-      </EntityProvider>,
+    server.use(http.get(APPLICATIONS_URL, () => HttpResponse.json(list([]))));
+    await render(
+      component({
+        'kafka-hub.io/application': 'fraud-detector',
+        'kafka-hub.io/topics': 'scores:0,alerts',
+      }),
     );
     expect(
       await screen.findByText(/1 malformed Kafka Hub annotation/),
@@ -52,5 +83,133 @@ describe('EntityKafkaContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('None declared')).toBeInTheDocument();
+  });
+
+  it('shows the banner and the provisioning of each environment', async () => {
+    const requests: URL[] = [];
+    server.use(
+      http.get(APPLICATIONS_URL, ({ request }) => {
+        requests.push(new URL(request.url));
+        return HttpResponse.json(list([makeApplication()]));
+      }),
+    );
+    await render(orders);
+
+    expect(
+      await screen.findByText('1 application has provisioning issues'),
+    ).toBeInTheDocument();
+    expect(requests[0].searchParams.get('entityRef')).toBe(REF);
+    const table = screen.getByRole('table', {
+      name: 'Provisioning per environment',
+    });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(
+      rows.map(r => within(r).getAllByRole('cell')[0].textContent),
+    ).toEqual(['dev', 'stage', 'prod']);
+    expect(rows[0]).toHaveTextContent('Success');
+    expect(rows[0]).toHaveTextContent('Provisioned successfully');
+    expect(rows[1]).toHaveTextContent('Skipped');
+    expect(rows[1]).toHaveTextContent('Environment stage is not configured');
+    expect(rows[2]).toHaveTextContent('Failed');
+    expect(rows[2]).toHaveTextContent(
+      'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+    );
+    expect(
+      screen.getByLabelText('Provisioning status: Partial'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/2 attempts/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'View details' }));
+    expect(
+      await screen.findByRole('dialog', { name: 'Provisioning issues' }),
+    ).toBeInTheDocument();
+  });
+
+  it('retries from the tab, then shows the run in progress', async () => {
+    let calls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, () => {
+        calls += 1;
+        return HttpResponse.json(
+          list([
+            calls === 1
+              ? makeApplication()
+              : makeApplication({ status: 'in_progress' }),
+          ]),
+        );
+      }),
+      http.post(retryUrl(REF), () =>
+        HttpResponse.json(
+          { runId: 'r', environments: ['prod'] },
+          { status: 202 },
+        ),
+      ),
+    );
+    const alertApi = mockApis.alert();
+    await render(orders, alertApi);
+    await userEvent.click(
+      await screen.findByRole('button', { name: /Retry provisioning/ }),
+    );
+    expect(
+      await screen.findByLabelText('Provisioning status: In progress'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: /Retry provisioning/ }),
+    ).toBeDisabled();
+    expect(alertApi.getAlerts().map(a => a.message)).toEqual([
+      'Provisioning retry started',
+    ]);
+    expect(
+      screen.queryByText('1 application has provisioning issues'),
+    ).not.toBeInTheDocument();
+  });
+
+  it('offers to provision again once completed, without a banner', async () => {
+    server.use(
+      http.get(APPLICATIONS_URL, () =>
+        HttpResponse.json(list([completedApplication()])),
+      ),
+    );
+    await render(orders);
+    expect(
+      await screen.findByRole('button', { name: /Provision again/ }),
+    ).toBeEnabled();
+    expect(screen.queryByText(/provisioning issues/)).not.toBeInTheDocument();
+  });
+
+  it('says when the application is not recorded yet', async () => {
+    server.use(http.get(APPLICATIONS_URL, () => HttpResponse.json(list([]))));
+    await render(orders);
+    expect(
+      await screen.findByText(
+        /Kafka Hub has not recorded this application yet/,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows progress while loading, and the error without losing the rest of the tab', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>(r => {
+      release = r;
+    });
+    server.use(
+      http.get(APPLICATIONS_URL, async () => {
+        await released;
+        return HttpResponse.json(
+          errorBody(403, 'NotAllowedError', 'You may not read this entity'),
+          { status: 403 },
+        );
+      }),
+    );
+    await render(orders);
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    release();
+    expect(
+      await screen.findByText(/Could not load the provisioning status/),
+    ).toBeInTheDocument();
+    expect(screen.getByText('orders.*')).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.queryByTestId('progress')).not.toBeInTheDocument(),
+    );
   });
 });

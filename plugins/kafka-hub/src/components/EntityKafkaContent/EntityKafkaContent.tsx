@@ -3,6 +3,8 @@ import {
   StructuredMetadataTable,
   WarningPanel,
 } from '@backstage/core-components';
+import { useMemo } from 'react';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   applicationPrefix,
@@ -11,9 +13,13 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import { ProvisioningAlert } from '../ProvisioningAlert';
+import { useApplicationList } from '../ProvisioningCommon';
+import { EntityProvisioningCard } from './EntityProvisioningCard';
 
 /**
- * The entity `Kafka` tab: what the entity declares (application, namespace,
+ * The entity `Kafka` tab: the provisioning banner, the provisioning of each
+ * environment with retry, what the entity declares (application, namespace,
  * environments, topics, linked groups and subjects), and every malformed
  * annotation named with its bad value.
  *
@@ -22,6 +28,13 @@ import Typography from '@material-ui/core/Typography';
 export const EntityKafkaContent = () => {
   const { entity } = useEntity();
   const { value, errors } = parseKafkaAnnotations(entity);
+  const entityRef = stringifyEntityRef(entity);
+  const request = useMemo(() => ({ entityRef }), [entityRef]);
+  const provisioning = useApplicationList(request, { poll: true });
+  const items = provisioning.value?.items ?? [];
+  const app =
+    items.find(i => i.entityRef.toLocaleLowerCase('en-US') === entityRef) ??
+    items[0];
 
   const prefix = value.application ? applicationPrefix(value.application) : '';
   const metadata: Record<string, string> = {};
@@ -52,6 +65,15 @@ export const EntityKafkaContent = () => {
 
   return (
     <Grid container spacing={3}>
+      {provisioning.value && (
+        <Grid item xs={12}>
+          <ProvisioningAlert
+            entityRef={entityRef}
+            applications={app ? [app] : []}
+            onChange={provisioning.refresh}
+          />
+        </Grid>
+      )}
       {errors.length > 0 && (
         <Grid item xs={12}>
           <WarningPanel
@@ -69,7 +91,15 @@ export const EntityKafkaContent = () => {
           </WarningPanel>
         </Grid>
       )}
-      <Grid item xs={12} md={8}>
+      <Grid item xs={12} lg={8}>
+        <EntityProvisioningCard
+          app={app}
+          loading={provisioning.loading}
+          error={provisioning.error}
+          onChange={provisioning.refresh}
+        />
+      </Grid>
+      <Grid item xs={12} lg={4}>
         <InfoCard title="Kafka application">
           <StructuredMetadataTable metadata={metadata} />
         </InfoCard>

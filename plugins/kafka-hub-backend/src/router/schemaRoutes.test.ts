@@ -1,0 +1,539 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizePermissionRequest,
+  AuthorizeResult,
+} from '@backstage/plugin-permission-common';
+import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
+import express from 'express';
+import request from 'supertest';
+import { EnvironmentConfig } from '../config/types';
+import { migrationsDir } from '../database/migrations';
+import { SchemaStore } from '../database/schemas/SchemaStore';
+import { NewSchemaVersion, SubjectUpdate } from '../database/schemas/types';
+import { EntityAccess } from '../permissions/EntityAccess';
+import { RegistryFixtures } from '../schemaRegistry/__testUtils__/registryFixtures';
+import { testServices, unusedPort } from '../testUtils/testServices';
+import { schemaRoutes } from './schemaRoutes';
+
+jest.setTimeout(60_000);
+
+const ORDERS = 'component:default/orders';
+const PAYMENTS = 'component:default/payments';
+const ADMIN = 'user:default/admin';
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+
+/**
+ * The demo's policy in miniature: admins may do everything, Alice may read
+ * the orders entity's Kafka data, Bob nothing; services are trusted.
+ */
+function decide(
+  credentials: BackstageCredentials,
+  permissionRequest: AuthorizePermissionRequest,
+): AuthorizeResult {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+  };
+  if (principal.type === 'service' || principal.userEntityRef === ADMIN) {
+    return AuthorizeResult.ALLOW;
+  }
+  if (
+    principal.userEntityRef === ALICE &&
+    permissionRequest.permission.name === kafkaHubEntityReadPermission.name &&
+    'resourceRef' in permissionRequest &&
+    permissionRequest.resourceRef === ORDERS
+  ) {
+    return AuthorizeResult.ALLOW;
+  }
+  return AuthorizeResult.DENY;
+}
+
+const as = (user: string) => mockCredentials.user.header(user);
+
+const avroRecord = (fields: string[]) =>
+  JSON.stringify({
+    type: 'record',
+    name: 'Order',
+    namespace: 'com.acme.routes',
+    fields: fields.map(name => ({ name, type: 'string' })),
+  });
+
+const version = (
+  n: number,
+  overrides: Partial<NewSchemaVersion> = {},
+): NewSchemaVersion => ({
+  version: n,
+  globalId: 500 + n,
+  format: 'AVRO',
+  schema: avroRecord(['id']),
+  references: [],
+  fingerprint: `f${n}`,
+  deleted: false,
+  ...overrides,
+});
+
+const subject = (
+  name: string,
+  entityRef: string | undefined,
+  overrides: Partial<SubjectUpdate> = {},
+): SubjectUpdate => ({
+  subject: name,
+  status: 'registered',
+  entityRef,
+  topic: name.replace(/-(key|value)$/, ''),
+  role: 'value',
+  format: 'AVRO',
+  latestVersion: 1,
+  latestGlobalId: 501,
+  versionCount: 1,
+  compatibility: 'BACKWARD',
+  compatibilitySource: 'global',
+  newVersions: [version(1)],
+  deletedVersions: [],
+  restoredVersions: [],
+  ...overrides,
+});
+
+describe('schemaRoutes', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const fixtures = new RegistryFixtures(testServices.registryUrl);
+  const checked = fixtures.name('routes-{suffix}.orders-value');
+  const odd = 'orders.sp/é c:ial-value';
+  let app: express.Express;
+  let permissionChecks: AuthorizePermissionRequest[][];
+
+  beforeAll(async () => {
+    await fixtures.register(checked, avroRecord(['id']));
+    await fixtures.setCompatibility(checked, 'BACKWARD_TRANSITIVE');
+
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({ directory: migrationsDir });
+    const store = new SchemaStore(knex);
+    const now = new Date(Date.UTC(2026, 10, 22, 9));
+    await store.saveSubjects(
+      'dev',
+      [
+        subject('orders.created-value', ORDERS, {
+          latestVersion: 2,
+          latestGlobalId: 502,
+          versionCount: 2,
+          newVersions: [
+            version(1, { deleted: true }),
+            version(2, {
+              schema: avroRecord(['id', 'money']),
+              references: [
+                {
+                  name: 'com.acme.Money',
+                  subject: 'com.acme.Money',
+                  version: 1,
+                },
+              ],
+            }),
+          ],
+        }),
+        subject('orders.created-key', ORDERS, { role: 'key' }),
+        subject(odd, ORDERS),
+        subject(checked, ORDERS),
+        subject('payments.captured-value', PAYMENTS, { format: 'PROTOBUF' }),
+        subject('legacy.audit-log-value', undefined, { status: 'deleted' }),
+      ],
+      now,
+    );
+    await store.saveSubjects(
+      'prod',
+      [subject('orders.created-value', ORDERS, { format: 'JSON' })],
+      now,
+    );
+
+    const environment = (name: string, url?: string): EnvironmentConfig => ({
+      name,
+      kafka: {
+        brokers: ['127.0.0.1:9092'],
+        clientId: 'test',
+        ssl: false,
+        connectionTimeoutMs: 1000,
+        requestTimeoutMs: 1000,
+      },
+      schemaRegistry: url ? { url, timeoutMs: 2000 } : undefined,
+    });
+    const deadPort = await unusedPort();
+    await store.saveSubjects(
+      'down',
+      [subject('orders.down-value', ORDERS)],
+      now,
+    );
+
+    const permissions = mockServices.permissions.mock({
+      authorize: async (requests, options) => {
+        permissionChecks.push(requests as AuthorizePermissionRequest[]);
+        return requests.map(r => ({
+          result: decide(options.credentials, r as AuthorizePermissionRequest),
+        })) as any;
+      },
+    });
+    app = express();
+    app.use(express.json());
+    app.use(
+      schemaRoutes({
+        httpAuth: mockServices.httpAuth(),
+        entityAccess: new EntityAccess(permissions),
+        store,
+        environments: [
+          environment('dev', testServices.registryUrl),
+          environment('prod'),
+          environment('down', `http://127.0.0.1:${deadPort}/ccompat`),
+        ],
+        retries: 0,
+      }),
+    );
+    app.use(mockErrorHandler());
+  });
+
+  beforeEach(() => {
+    permissionChecks = [];
+  });
+
+  afterAll(() => fixtures.cleanUp());
+
+  const list = async (user: string, query = '') => {
+    const res = await request(app)
+      .get(`/schemas${query}`)
+      .set('Authorization', as(user));
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  const names = (body: {
+    items: Array<{ environment: string; subject: string }>;
+  }) => body.items.map(i => `${i.environment}/${i.subject}`);
+
+  describe('GET /schemas', () => {
+    it('shows admins everything, unlinked subjects included', async () => {
+      const body = await list(ADMIN);
+      expect(body.total).toBe(8);
+      expect(names(body)).toContain('dev/legacy.audit-log-value');
+      expect(body).toMatchObject({ limit: 50, offset: 0 });
+    });
+
+    it('shows a user only the subjects of entities they may read', async () => {
+      const body = await list(ALICE);
+      expect(names(body)).toEqual([
+        'dev/orders.created-key',
+        'dev/orders.created-value',
+        'prod/orders.created-value',
+        'down/orders.down-value',
+        `dev/${odd}`,
+        `dev/${checked}`,
+      ]);
+      expect(body.total).toBe(6);
+      expect(body.items[0]).not.toHaveProperty('schema');
+      // Checked against the linked entities present, not the whole catalog.
+      const refs = permissionChecks
+        .flat()
+        .filter(r => 'resourceRef' in r)
+        .map(r => (r as { resourceRef: string }).resourceRef)
+        .sort();
+      expect(refs).toEqual([ORDERS, PAYMENTS]);
+      expect(await list(BOB)).toEqual({
+        items: [],
+        total: 0,
+        limit: 50,
+        offset: 0,
+      });
+    });
+
+    it('narrows by entity, never beyond what the caller may read', async () => {
+      expect(
+        (await list(ALICE, `?entityRef=${encodeURIComponent(PAYMENTS)}`)).total,
+      ).toBe(0);
+      const admin = await list(
+        ADMIN,
+        `?entityRef=${PAYMENTS}&entityRef=Component:default/Orders`,
+      );
+      expect(admin.total).toBe(7);
+      expect(names(admin)).not.toContain('dev/legacy.audit-log-value');
+    });
+
+    it('filters by environment, format, status and search, and pages', async () => {
+      expect(names(await list(ADMIN, '?environment=prod'))).toEqual([
+        'prod/orders.created-value',
+      ]);
+      expect(names(await list(ADMIN, '?format=protobuf,json'))).toEqual([
+        'prod/orders.created-value',
+        'dev/payments.captured-value',
+      ]);
+      expect(names(await list(ADMIN, '?status=deleted'))).toEqual([
+        'dev/legacy.audit-log-value',
+      ]);
+      expect(names(await list(ALICE, '?search=CREATED-V'))).toEqual([
+        'dev/orders.created-value',
+        'prod/orders.created-value',
+      ]);
+      const page = await list(ALICE, '?limit=2&offset=1');
+      expect(page).toMatchObject({ total: 6, limit: 2, offset: 1 });
+      expect(names(page)).toEqual([
+        'dev/orders.created-value',
+        'prod/orders.created-value',
+      ]);
+    });
+
+    it.each(
+      [
+        ['?limit=0', 'limit must be a whole number from 1 to 500, got "0"'],
+        ['?limit=501', 'limit must be a whole number from 1 to 500, got "501"'],
+        ['?limit=ten', 'limit must be a whole number from 1 to 500, got "ten"'],
+        ['?limit=1&limit=2', 'limit must be given at most once, as text'],
+        ['?offset=-1', 'offset must be a whole number'],
+        [
+          '?format=XML',
+          'format must be one of AVRO, PROTOBUF, JSON, got "XML"',
+        ],
+        [
+          '?status=gone',
+          'status must be one of registered, deleted, stale, got "gone"',
+        ],
+        [
+          '?environment=no%20such',
+          'environment "no such" is not a valid environment name',
+        ],
+        ['?entityRef=orders', 'entityRef "orders" is not an entity ref'],
+        ['?entityRef=', 'entityRef must not be empty'],
+        [`?search=${'x'.repeat(201)}`, 'search must be at most 200 characters'],
+      ].map(([query, message]) => [query.slice(0, 30), query, message]),
+    )('answers 400 to %s', async (_label, query, message) => {
+      const res = await request(app)
+        .get(`/schemas${query}`)
+        .set('Authorization', as(ADMIN));
+      expect(res.status).toBe(400);
+      expect(res.body.error).toMatchObject({ name: 'InputError' });
+      expect(res.body.error.message).toContain(message);
+    });
+
+    it('answers 401 without valid credentials, and serves services', async () => {
+      const res = await request(app)
+        .get('/schemas')
+        .set('Authorization', mockCredentials.user.invalidHeader());
+      expect(res.status).toBe(401);
+      const service = await request(app)
+        .get('/schemas/summary')
+        .set('Authorization', mockCredentials.service.header());
+      expect(service.status).toBe(200);
+      expect(service.body.total).toBe(8);
+    });
+  });
+
+  describe('GET /schemas/summary', () => {
+    it('counts what the caller may read, by format and status', async () => {
+      const res = await request(app)
+        .get('/schemas/summary')
+        .set('Authorization', as(ALICE));
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        total: 6,
+        byFormat: { AVRO: 5, PROTOBUF: 0, JSON: 1 },
+        byStatus: { registered: 6, deleted: 0, stale: 0 },
+      });
+      const admin = await request(app)
+        .get(`/schemas/summary?entityRef=${PAYMENTS}`)
+        .set('Authorization', as(ADMIN));
+      expect(admin.body).toEqual({
+        total: 1,
+        byFormat: { AVRO: 0, PROTOBUF: 1, JSON: 0 },
+        byStatus: { registered: 1, deleted: 0, stale: 0 },
+      });
+      const bad = await request(app)
+        .get('/schemas/summary?format=yaml')
+        .set('Authorization', as(ALICE));
+      expect(bad.status).toBe(400);
+    });
+  });
+
+  describe('GET /schemas/:environment/:subject and its versions', () => {
+    const path = (env: string, name: string, rest = '') =>
+      `/schemas/${env}/${encodeURIComponent(name)}${rest}`;
+
+    it('returns the detail with references, and versions newest first', async () => {
+      const detail = await request(app)
+        .get(path('dev', 'orders.created-value'))
+        .set('Authorization', as(ALICE));
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({
+        environment: 'dev',
+        subject: 'orders.created-value',
+        entityRef: ORDERS,
+        latestVersion: 2,
+        compatibility: 'BACKWARD',
+        compatibilitySource: 'global',
+        references: [
+          { name: 'com.acme.Money', subject: 'com.acme.Money', version: 1 },
+        ],
+      });
+      const versions = await request(app)
+        .get(path('dev', 'orders.created-value', '/versions'))
+        .set('Authorization', as(ALICE));
+      expect(versions.status).toBe(200);
+      expect(
+        versions.body.items.map((v: { version: number; deleted: boolean }) => [
+          v.version,
+          v.deleted,
+        ]),
+      ).toEqual([
+        [2, false],
+        [1, true],
+      ]);
+      expect(versions.body.items[0].schema).toBe(avroRecord(['id', 'money']));
+    });
+
+    it('decodes subjects with /, :, spaces and unicode', async () => {
+      const res = await request(app)
+        .get(path('dev', odd, '/versions'))
+        .set('Authorization', as(ALICE));
+      expect(res.status).toBe(200);
+      expect(res.body.items).toHaveLength(1);
+      const detail = await request(app)
+        .get(path('dev', odd))
+        .set('Authorization', as(ALICE));
+      expect(detail.body.subject).toBe(odd);
+    });
+
+    it('answers 403 for entities the caller may not read and for unlinked subjects', async () => {
+      for (const [user, env, name] of [
+        [ALICE, 'dev', 'payments.captured-value'],
+        [ALICE, 'dev', 'legacy.audit-log-value'],
+        [BOB, 'dev', 'orders.created-value'],
+      ]) {
+        for (const rest of ['', '/versions']) {
+          const res = await request(app)
+            .get(path(env, name, rest))
+            .set('Authorization', as(user));
+          expect(res.status).toBe(403);
+          expect(res.body.error.name).toBe('NotAllowedError');
+        }
+      }
+      const admin = await request(app)
+        .get(path('dev', 'legacy.audit-log-value'))
+        .set('Authorization', as(ADMIN));
+      expect(admin.status).toBe(200);
+      expect(admin.body.entityRef).toBeUndefined();
+    });
+
+    it('answers 404 for unknown subjects and 400 for bad names', async () => {
+      for (const url of [
+        path('dev', 'nope-value'),
+        path('dev', 'nope-value', '/versions'),
+        path('staging', 'orders.created-value'),
+      ]) {
+        const res = await request(app).get(url).set('Authorization', as(ADMIN));
+        expect(res.status).toBe(404);
+        expect(res.body.error.message).toMatch(/^No schema subject "/);
+      }
+      const bad = await request(app)
+        .get(path('d.e.v', 'orders.created-value'))
+        .set('Authorization', as(ADMIN));
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('environment "d.e.v"');
+      const long = await request(app)
+        .get(path('dev', 'x'.repeat(513)))
+        .set('Authorization', as(ADMIN));
+      expect(long.status).toBe(400);
+      expect(long.body.error.message).toBe(
+        'subject must be at most 512 characters',
+      );
+    });
+  });
+
+  describe('POST /schemas/:environment/:subject/compatibility', () => {
+    const check = (user: string, body: unknown, env = 'dev', name = checked) =>
+      request(app)
+        .post(`/schemas/${env}/${encodeURIComponent(name)}/compatibility`)
+        .set('Authorization', as(user))
+        .send(body as object);
+
+    it('returns the verdict of the real registry against all versions', async () => {
+      const compatible = await check(ALICE, {
+        schema: avroRecord(['id']),
+      });
+      expect(compatible.status).toBe(200);
+      expect(compatible.body).toEqual({ compatible: true, messages: [] });
+      const incompatible = await check(ALICE, {
+        schema: avroRecord(['id', 'required']),
+        schemaType: 'avro',
+      });
+      expect(incompatible.status).toBe(200);
+      expect(incompatible.body.compatible).toBe(false);
+      expect(incompatible.body.messages).toEqual(expect.any(Array));
+    });
+
+    it('answers 400 for a bad body or a schema the registry rejects', async () => {
+      for (const [body, message] of [
+        [{}, 'schema must be a non-empty string'],
+        [{ schema: '  ' }, 'schema must be a non-empty string'],
+        [{ schema: '"x"', schemaType: 'XML' }, 'schemaType must be one of'],
+        [
+          { schema: '"x"', references: [{ name: 'a' }] },
+          'references must be an array',
+        ],
+        [['not', 'an', 'object'], 'The body must be a JSON object'],
+        [{ schema: '{not avro' }, 'The registry rejected the schema: '],
+      ] as const) {
+        const res = await check(ALICE, body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(message);
+      }
+    });
+
+    it('needs read on the linked entity', async () => {
+      expect((await check(BOB, { schema: '"x"' })).status).toBe(403);
+      expect(
+        (
+          await check(
+            ALICE,
+            { schema: '"x"' },
+            'dev',
+            'payments.captured-value',
+          )
+        ).status,
+      ).toBe(403);
+    });
+
+    it('answers 404 without a registry or subject, 503 when the registry is down', async () => {
+      const noRegistry = await check(
+        ADMIN,
+        { schema: '"x"' },
+        'prod',
+        'orders.created-value',
+      );
+      expect(noRegistry.status).toBe(404);
+      expect(noRegistry.body.error.message).toBe(
+        'No Schema Registry is configured for environment "prod"',
+      );
+      // Stored, but no longer in the registry.
+      const gone = await check(
+        ADMIN,
+        { schema: '"x"' },
+        'dev',
+        'orders.created-key',
+      );
+      expect(gone.status).toBe(404);
+      expect(gone.body.error.message).toContain(
+        'The registry of "dev" has no subject "orders.created-key"',
+      );
+      const down = await check(
+        ADMIN,
+        { schema: '"x"' },
+        'down',
+        'orders.down-value',
+      );
+      expect(down.status).toBe(503);
+      expect(down.body.error.message).toMatch(
+        /^The Schema Registry of "down" could not check the schema: \/compatibility\/subjects\/orders\.down-value\/versions\?verbose=true: fetch failed: .*ECONNREFUSED/,
+      );
+    });
+  });
+});

@@ -1,0 +1,380 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
+import {
+  ENVIRONMENT_NAME_PATTERN,
+  SCHEMA_FORMATS,
+  SCHEMA_STATUSES,
+  SchemaCompatibilityResult,
+  SchemaFormat,
+  SchemaReference,
+  SchemaStatus,
+  SchemaSubjectDetail,
+  SchemaSubjectList,
+  SchemaSummary,
+  SchemaVersionList,
+} from '@internal/plugin-kafka-hub-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import { EnvironmentConfig } from '../config/types';
+import { SchemaStore } from '../database/schemas/SchemaStore';
+import { SchemaFilter } from '../database/schemas/types';
+import { EntityAccess } from '../permissions/EntityAccess';
+import {
+  registryErrorText,
+  SchemaRegistryClient,
+  SchemaRegistryError,
+} from '../schemaRegistry';
+
+export interface SchemaRoutesOptions {
+  httpAuth: HttpAuthService;
+  entityAccess: EntityAccess;
+  store: SchemaStore;
+  /** Environments whose registries answer compatibility checks. */
+  environments: EnvironmentConfig[];
+  /** Extra attempts of a compatibility check after a 429 or 5xx. Default: 1. */
+  retries?: number;
+  /** For tests: the fetch the registry clients use. */
+  fetch?: typeof fetch;
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+const MAX_SEARCH = 200;
+const MAX_SUBJECT = 512;
+
+/**
+ * The synced schemas: lists, summary, detail, versions and a compatibility
+ * check through the registry. Subjects linked to an entity are visible to
+ * callers who may read that entity's Kafka data; unlinked subjects only to
+ * callers with `kafka-hub.admin.read`, who see everything.
+ */
+export function schemaRoutes(options: SchemaRoutesOptions) {
+  const { httpAuth, entityAccess, store } = options;
+  const registries = new Map<string, SchemaRegistryClient>();
+  for (const env of options.environments) {
+    if (env.schemaRegistry) {
+      registries.set(
+        env.name,
+        new SchemaRegistryClient(env.schemaRegistry, {
+          retries: options.retries ?? 1,
+          fetch: options.fetch,
+        }),
+      );
+    }
+  }
+  const router = Router();
+
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /**
+   * The entity refs a list may cover: undefined (everything, unlinked
+   * subjects included) for admins who asked for no entity, else the asked
+   * or linked entities the caller may read.
+   */
+  async function visibleEntityRefs(
+    credentials: BackstageCredentials,
+    requested: string[] | undefined,
+  ): Promise<string[] | undefined> {
+    if (await entityAccess.isAdmin(credentials)) {
+      return requested;
+    }
+    const candidates = requested ?? (await store.linkedEntityRefs());
+    return [...(await entityAccess.readableEntities(credentials, candidates))];
+  }
+
+  async function listFilter(req: Request): Promise<SchemaFilter> {
+    const credentials = await credentialsOf(req);
+    const query = readListQuery(req);
+    return {
+      ...query,
+      entityRefs: await visibleEntityRefs(credentials, query.entityRefs),
+    };
+  }
+
+  /** The subject named in the path, if it exists and the caller may read it. */
+  async function readableSubject(req: Request): Promise<SchemaSubjectDetail> {
+    const credentials = await credentialsOf(req);
+    const { environment, subject } = readSubjectParams(req);
+    const detail = await store.getSubject(environment, subject);
+    if (!detail) {
+      throw new NotFoundError(
+        `No schema subject "${subject}" in environment "${environment}"`,
+      );
+    }
+    const readable =
+      detail.entityRef !== undefined &&
+      (await entityAccess.readableEntities(credentials, [detail.entityRef]))
+        .size > 0;
+    if (!readable && !(await entityAccess.isAdmin(credentials))) {
+      throw new NotAllowedError(
+        detail.entityRef === undefined
+          ? `Subject "${subject}" is linked to no entity; only admins may read it`
+          : `Missing permission to read the Kafka data of ${detail.entityRef}`,
+      );
+    }
+    return detail;
+  }
+
+  router.get('/schemas', async (req, res) => {
+    const { limit, offset } = readPage(req);
+    const filter = await listFilter(req);
+    const { items, total } = await store.listSubjects(filter, {
+      limit,
+      offset,
+    });
+    const body: SchemaSubjectList = { items, total, limit, offset };
+    res.json(body);
+  });
+
+  router.get('/schemas/summary', async (req, res) => {
+    const body: SchemaSummary = await store.summarize(await listFilter(req));
+    res.json(body);
+  });
+
+  router.get('/schemas/:environment/:subject', async (req, res) => {
+    const body: SchemaSubjectDetail = await readableSubject(req);
+    res.json(body);
+  });
+
+  router.get('/schemas/:environment/:subject/versions', async (req, res) => {
+    const detail = await readableSubject(req);
+    const body: SchemaVersionList = {
+      items: await store.listVersions(detail.environment, detail.subject),
+    };
+    res.json(body);
+  });
+
+  router.post(
+    '/schemas/:environment/:subject/compatibility',
+    async (req, res) => {
+      const detail = await readableSubject(req);
+      const proposal = readCompatibilityBody(req.body, detail.format);
+      const registry = registries.get(detail.environment);
+      if (!registry) {
+        throw new NotFoundError(
+          `No Schema Registry is configured for environment "${detail.environment}"`,
+        );
+      }
+      let result: SchemaCompatibilityResult;
+      try {
+        result = await registry.checkCompatibility(detail.subject, proposal);
+      } catch (error) {
+        throw registryFailure(error, detail);
+      }
+      res.json(result);
+    },
+  );
+
+  return router;
+}
+
+/** Maps a failed check to the caller's error: 404, 400 or 503. */
+function registryFailure(error: unknown, detail: SchemaSubjectDetail): Error {
+  if (error instanceof SchemaRegistryError && error.status !== undefined) {
+    if (error.status === 404) {
+      return new NotFoundError(
+        `The registry of "${detail.environment}" has no subject "${
+          detail.subject
+        }": ${error.registryMessage ?? error.message}`,
+      );
+    }
+    if (error.status === 400 || error.status === 422) {
+      return new InputError(
+        `The registry rejected the schema: ${
+          error.registryMessage ?? error.message
+        }`,
+      );
+    }
+  }
+  return new ServiceUnavailableError(
+    `The Schema Registry of "${
+      detail.environment
+    }" could not check the schema: ${registryErrorText(error)}`,
+  );
+}
+
+type Query = Request['query'][string];
+
+/** One optional string parameter; repeated or nested ones are errors. */
+function single(name: string, value: Query): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`${name} must be given at most once, as text`);
+  }
+  return value;
+}
+
+/** A list parameter: repeated, comma-separated, or both. */
+function list(name: string, value: Query): string[] | undefined {
+  if (value === undefined) return undefined;
+  const values = Array.isArray(value) ? value : [value];
+  if (values.some(v => typeof v !== 'string')) {
+    throw new InputError(`${name} must be text`);
+  }
+  const items = (values as string[])
+    .flatMap(v => v.split(','))
+    .map(v => v.trim())
+    .filter(v => v !== '');
+  if (items.length === 0) {
+    throw new InputError(`${name} must not be empty`);
+  }
+  return items;
+}
+
+function wholeNumber(
+  name: string,
+  value: Query,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const text = single(name, value);
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new InputError(
+      `${name} must be a whole number from ${min} to ${max}, got "${text}"`,
+    );
+  }
+  return Number(text);
+}
+
+function readEnvironment(name: string, value: string): string {
+  if (!ENVIRONMENT_NAME_PATTERN.test(value)) {
+    throw new InputError(
+      `${name} "${value}" is not a valid environment name (letters, digits, '-' and '_')`,
+    );
+  }
+  return value;
+}
+
+function readPage(req: Request): { limit: number; offset: number } {
+  return {
+    limit: wholeNumber('limit', req.query.limit, DEFAULT_LIMIT, 1, MAX_LIMIT),
+    offset: wholeNumber(
+      'offset',
+      req.query.offset,
+      0,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+  };
+}
+
+function readListQuery(req: Request): Omit<SchemaFilter, 'entityRefs'> & {
+  entityRefs?: string[];
+} {
+  const entityRefs = list('entityRef', req.query.entityRef)?.map(ref => {
+    try {
+      return stringifyEntityRef(parseEntityRef(ref));
+    } catch (error) {
+      throw new InputError(
+        `entityRef "${ref}" is not an entity ref: ${(error as Error).message}`,
+      );
+    }
+  });
+  const environment = single('environment', req.query.environment);
+  const formats = list('format', req.query.format)?.map(f => {
+    const format = f.toUpperCase() as SchemaFormat;
+    if (!SCHEMA_FORMATS.includes(format)) {
+      throw new InputError(
+        `format must be one of ${SCHEMA_FORMATS.join(', ')}, got "${f}"`,
+      );
+    }
+    return format;
+  });
+  const statuses = list('status', req.query.status)?.map(s => {
+    if (!SCHEMA_STATUSES.includes(s as SchemaStatus)) {
+      throw new InputError(
+        `status must be one of ${SCHEMA_STATUSES.join(', ')}, got "${s}"`,
+      );
+    }
+    return s as SchemaStatus;
+  });
+  const search = single('search', req.query.search);
+  if (search !== undefined && search.length > MAX_SEARCH) {
+    throw new InputError(`search must be at most ${MAX_SEARCH} characters`);
+  }
+  return {
+    entityRefs,
+    environment:
+      environment === undefined
+        ? undefined
+        : readEnvironment('environment', environment),
+    formats,
+    statuses,
+    search: search?.trim() || undefined,
+  };
+}
+
+function readSubjectParams(req: Request): {
+  environment: string;
+  subject: string;
+} {
+  const { environment, subject } = req.params;
+  if (subject.length > MAX_SUBJECT) {
+    throw new InputError(`subject must be at most ${MAX_SUBJECT} characters`);
+  }
+  return { environment: readEnvironment('environment', environment), subject };
+}
+
+function readCompatibilityBody(
+  body: unknown,
+  subjectFormat: SchemaFormat,
+): { schema: string; format: SchemaFormat; references: SchemaReference[] } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new InputError(
+      'The body must be a JSON object: { schema, schemaType?, references? }',
+    );
+  }
+  const { schema, schemaType, references } = body as Record<string, unknown>;
+  if (typeof schema !== 'string' || schema.trim() === '') {
+    throw new InputError('schema must be a non-empty string');
+  }
+  let format = subjectFormat;
+  if (schemaType !== undefined) {
+    if (
+      typeof schemaType !== 'string' ||
+      !SCHEMA_FORMATS.includes(schemaType.toUpperCase() as SchemaFormat)
+    ) {
+      throw new InputError(
+        `schemaType must be one of ${SCHEMA_FORMATS.join(', ')}`,
+      );
+    }
+    format = schemaType.toUpperCase() as SchemaFormat;
+  }
+  const refs = references ?? [];
+  if (
+    !Array.isArray(refs) ||
+    !refs.every(
+      r =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof r.name === 'string' &&
+        typeof r.subject === 'string' &&
+        Number.isSafeInteger(r.version),
+    )
+  ) {
+    throw new InputError(
+      'references must be an array of { name, subject, version }',
+    );
+  }
+  return {
+    schema,
+    format,
+    references: (refs as SchemaReference[]).map(r => ({
+      name: r.name,
+      subject: r.subject,
+      version: r.version,
+    })),
+  };
+}

@@ -1,0 +1,140 @@
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { Entity } from '@backstage/catalog-model';
+import { GroupKafkaContent } from './GroupKafkaContent';
+import {
+  APPLICATIONS_URL,
+  catalogRoutes,
+  completedApplication,
+  errorBody,
+  kafkaHubTestApi,
+  list,
+  makeApplication,
+} from '../ProvisioningCommon/__testUtils__';
+
+const group: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-orders' },
+  spec: { type: 'team', children: [] },
+};
+
+const render = () =>
+  renderInTestApp(
+    <EntityProvider entity={group}>
+      <GroupKafkaContent />
+    </EntityProvider>,
+    {
+      mountedRoutes: catalogRoutes,
+      apis: [kafkaHubTestApi(), mockApis.alert(), mockApis.permission()],
+    },
+  );
+
+describe('GroupKafkaContent', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  it("lists the team's applications with their status, prefix and entity link, under the banner", async () => {
+    const requests: URL[] = [];
+    server.use(
+      http.get(APPLICATIONS_URL, ({ request }) => {
+        requests.push(new URL(request.url));
+        return HttpResponse.json(
+          list([
+            makeApplication(),
+            completedApplication({
+              entityRef: 'component:default/billing-service',
+              application: 'billing',
+              prefix: 'billing.',
+              desiredEnvironments: ['dev'],
+            }),
+          ]),
+        );
+      }),
+    );
+    await render();
+
+    expect(
+      await screen.findByText('1 application has provisioning issues'),
+    ).toBeInTheDocument();
+    expect(requests[0].searchParams.get('owner')).toBe(
+      'group:default/team-orders',
+    );
+    const table = screen.getByRole('table', {
+      name: 'Kafka applications of the team',
+    });
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(rows).toHaveLength(2);
+
+    expect(rows[0]).toHaveTextContent('billing');
+    expect(rows[0]).toHaveTextContent('billing.');
+    expect(
+      within(rows[0]).getByLabelText('Provisioning status: Completed'),
+    ).toBeInTheDocument();
+    expect(
+      within(rows[0]).getByRole('link', { name: /billing-service/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/billing-service');
+
+    expect(rows[1]).toHaveTextContent('orders.');
+    expect(rows[1]).toHaveTextContent('dev, stage, prod');
+    expect(
+      within(rows[1]).getByLabelText('Provisioning status: Partial'),
+    ).toBeInTheDocument();
+    expect(rows[1]).toHaveTextContent(
+      'prod: Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+    );
+    expect(
+      within(rows[1]).getByRole('link', { name: /orders-service/ }),
+    ).toHaveAttribute('href', '/catalog/default/component/orders-service');
+    expect(
+      screen.getByText('2 applications owned by this team'),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'View details' }));
+    expect(
+      await screen.findByRole('dialog', { name: 'Provisioning issues' }),
+    ).toBeInTheDocument();
+  });
+
+  it('says so when the team has no Kafka application', async () => {
+    server.use(http.get(APPLICATIONS_URL, () => HttpResponse.json(list([]))));
+    await render();
+    expect(
+      await screen.findByText('No Kafka applications'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/provisioning issues/)).not.toBeInTheDocument();
+  });
+
+  it('shows progress while loading, then the error', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>(r => {
+      release = r;
+    });
+    server.use(
+      http.get(APPLICATIONS_URL, async () => {
+        await released;
+        return HttpResponse.json(
+          errorBody(400, 'InputError', 'Invalid owner entity ref'),
+          { status: 400 },
+        );
+      }),
+    );
+    await render();
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    release();
+    expect(
+      await screen.findByText(/Could not load the team's Kafka applications/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/Invalid owner entity ref/).length,
+    ).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,1 @@
+export { GroupKafkaContent } from './GroupKafkaContent';

@@ -1,0 +1,65 @@
+import {
+  Content,
+  EmptyState,
+  Header,
+  Page,
+  Progress,
+  TabbedLayout,
+} from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+import { HealthOverview } from '../HealthOverview';
+import { ProvisioningTab } from './ProvisioningTab';
+
+/**
+ * The admin page's content, without its header: the Provisioning and
+ * Clusters tabs, for callers with `kafka-hub.admin.read`, and a clear
+ * "not allowed" state for everyone else.
+ *
+ * @public
+ */
+export const KafkaHubAdminContent = () => {
+  const { loading, allowed } = usePermission({
+    permission: kafkaHubAdminReadPermission,
+  });
+  if (loading) {
+    return <Progress />;
+  }
+  if (!allowed) {
+    return (
+      <Content>
+        <EmptyState
+          missing="info"
+          title="You are not allowed to use the Kafka Hub admin page"
+          description="It needs the kafka-hub.admin.read permission. The provisioning status of your own applications is on the Kafka tab of their catalog entities."
+        />
+      </Content>
+    );
+  }
+  return (
+    <TabbedLayout>
+      <TabbedLayout.Route path="/" title="Provisioning">
+        <ProvisioningTab />
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/clusters" title="Clusters">
+        <HealthOverview />
+      </TabbedLayout.Route>
+    </TabbedLayout>
+  );
+};
+
+/**
+ * The `/kafka-hub/admin` page with its own header, for apps on the legacy
+ * frontend system.
+ *
+ * @public
+ */
+export const KafkaHubAdminPage = () => (
+  <Page themeId="tool">
+    <Header
+      title="Kafka Hub admin"
+      subtitle="Provisioning of every application, and the health of each environment"
+    />
+    <KafkaHubAdminContent />
+  </Page>
+);

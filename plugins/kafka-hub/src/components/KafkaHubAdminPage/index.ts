@@ -1,0 +1,1 @@
+export { KafkaHubAdminContent, KafkaHubAdminPage } from './KafkaHubAdminPage';

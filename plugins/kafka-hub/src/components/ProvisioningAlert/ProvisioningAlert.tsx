@@ -1,0 +1,96 @@
+import { useEffect, useMemo, useState } from 'react';
+import { KafkaApplication } from '@internal/plugin-kafka-hub-common';
+import Button from '@material-ui/core/Button';
+import Alert from '@material-ui/lab/Alert';
+import { ProvisioningErrorModal } from '../ProvisioningErrorModal';
+import {
+  hasProvisioningIssue,
+  useApplicationList,
+} from '../ProvisioningCommon';
+
+/** @public */
+export interface ProvisioningAlertProps {
+  /** The banner of one entity's application... */
+  entityRef?: string;
+  /** ...or of every application of this owner (a Group's entity ref). */
+  ownerRef?: string;
+  /**
+   * Applications the caller already loaded; the banner then loads nothing
+   * itself. Without it, the banner loads `entityRef`'s or `ownerRef`'s.
+   */
+  applications?: KafkaApplication[];
+  /** Called when the dialog closes, so the caller can reload. */
+  onChange?: () => void;
+}
+
+/**
+ * "N applications have provisioning issues" (failed or partial) with a
+ * "View details" button that opens the {@link ProvisioningErrorModal}.
+ * Renders nothing while loading, when all is well, or when loading failed
+ * (logged to the console: the banner never breaks the page).
+ *
+ * @public
+ */
+export const ProvisioningAlert = (props: ProvisioningAlertProps) => {
+  const { entityRef, ownerRef, applications, onChange } = props;
+  const [open, setOpen] = useState(false);
+  const controlled = applications !== undefined;
+  const request = useMemo(
+    () =>
+      controlled || (!entityRef && !ownerRef)
+        ? undefined
+        : { entityRef, owner: ownerRef },
+    [controlled, entityRef, ownerRef],
+  );
+  const { value, error, refresh } = useApplicationList(request);
+
+  useEffect(() => {
+    if (error) {
+      // eslint-disable-next-line no-console
+      console.error(
+        `Kafka Hub: could not load the provisioning status of ${
+          entityRef ?? ownerRef
+        }`,
+        error,
+      );
+    }
+  }, [error, entityRef, ownerRef]);
+
+  const items = applications ?? value?.items ?? [];
+  const issues = items.filter(hasProvisioningIssue);
+  const count = issues.length;
+
+  const onClose = () => {
+    setOpen(false);
+    if (!controlled) {
+      refresh();
+    }
+    onChange?.();
+  };
+
+  return (
+    <>
+      {count > 0 && (
+        <Alert
+          severity="warning"
+          action={
+            <Button color="inherit" size="small" onClick={() => setOpen(true)}>
+              View details
+            </Button>
+          }
+        >
+          {count === 1
+            ? '1 application has provisioning issues'
+            : `${count} applications have provisioning issues`}
+        </Alert>
+      )}
+      <ProvisioningErrorModal
+        open={open}
+        onClose={onClose}
+        entityRef={entityRef}
+        ownerRef={ownerRef}
+        applications={items}
+      />
+    </>
+  );
+};

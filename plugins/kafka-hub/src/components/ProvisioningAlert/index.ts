@@ -1,0 +1,2 @@
+export { ProvisioningAlert } from './ProvisioningAlert';
+export type { ProvisioningAlertProps } from './ProvisioningAlert';

@@ -1,0 +1,2 @@
+export { ProvisioningErrorModal } from './ProvisioningErrorModal';
+export type { ProvisioningErrorModalProps } from './ProvisioningErrorModal';

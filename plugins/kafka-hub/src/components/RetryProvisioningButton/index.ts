@@ -1,0 +1,2 @@
+export { RetryProvisioningButton } from './RetryProvisioningButton';
+export type { RetryProvisioningButtonProps } from './RetryProvisioningButton';
