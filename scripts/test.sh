@@ -15,15 +15,18 @@ export CI="${CI:-true}"
 RESULTS="$(mktemp -d)"
 STARTED_AT=$(date +%s)
 DEMO_PID=""
+APP_PID=""
 
 phase() { echo; echo "=== [$(($(date +%s) - STARTED_AT))s] $*"; }
 
 cleanup() {
   local code=$?
-  if [ -n "$DEMO_PID" ]; then
-    kill -- -"$DEMO_PID" 2>/dev/null || true
-    wait "$DEMO_PID" 2>/dev/null || true
-  fi
+  for pid in "$DEMO_PID" "$APP_PID"; do
+    if [ -n "$pid" ]; then
+      kill -- -"$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   bash scripts/services/all.sh stop >/dev/null 2>&1 || true
   exit "$code"
 }
@@ -59,13 +62,39 @@ phase "Fault tests: the broker stopped and restarted under a running backend"
 phase "End-to-end tests: the demo in Debian's Chromium"
 KAFKA_HUB_DEMO_SEED_ONLY=true node scripts/demo/seed.mjs
 set -m
-yarn start >"$RESULTS/demo.log" 2>&1 &
-DEMO_PID=$!
+yarn workspace app start >"$RESULTS/demo-app.log" 2>&1 &
+APP_PID=$!
 set +m
-node scripts/wait-for-http.mjs http://127.0.0.1:7007/.backstage/health/v1/readiness 300 "$RESULTS/demo.log"
-node scripts/wait-for-http.mjs http://localhost:3000 300 "$RESULTS/demo.log"
-PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e.json" \
-  yarn playwright test --reporter=list,json
 
-node scripts/test-summary.mjs "$RESULTS/e2e.json" "$RESULTS/jest.json" "$RESULTS/fault.json"
+# The backend runs twice: with the guest as a team member, then with the
+# guest's team among the admin groups, for the admin page's tests.
+start_backend() {
+  local log="$RESULTS/demo-backend-$1.log"
+  set -m
+  KAFKA_HUB_DEMO_ADMIN_GROUP="$2" yarn workspace backend start >"$log" 2>&1 &
+  DEMO_PID=$!
+  set +m
+  node scripts/wait-for-http.mjs http://127.0.0.1:7007/.backstage/health/v1/readiness 300 "$log"
+}
+stop_backend() {
+  kill -- -"$DEMO_PID" 2>/dev/null || true
+  wait "$DEMO_PID" 2>/dev/null || true
+  DEMO_PID=""
+}
+
+start_backend member group:default/kafka-platform
+node scripts/wait-for-http.mjs http://localhost:3000 300 "$RESULTS/demo-app.log"
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-member.json" \
+  yarn playwright test --grep-invert @admin --reporter=list,json
+stop_backend
+
+start_backend admin group:default/team-orders
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin.json" \
+  yarn playwright test --grep @admin --reporter=list,json
+stop_backend
+kill -- -"$APP_PID" 2>/dev/null || true
+wait "$APP_PID" 2>/dev/null || true
+APP_PID=""
+
+node scripts/test-summary.mjs "$RESULTS"/e2e-*.json "$RESULTS/jest.json" "$RESULTS/fault.json"
 phase "All tests passed"

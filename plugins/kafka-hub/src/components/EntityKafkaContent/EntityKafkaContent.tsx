@@ -91,7 +91,8 @@ export const EntityKafkaContent = () => {
           </WarningPanel>
         </Grid>
       )}
-      <Grid item xs={12} lg={8}>
+      {/* Side by side only on wide screens: both hold long texts. */}
+      <Grid item xs={12} xl={8}>
         <EntityProvisioningCard
           app={app}
           loading={provisioning.loading}
@@ -99,7 +100,7 @@ export const EntityKafkaContent = () => {
           onChange={provisioning.refresh}
         />
       </Grid>
-      <Grid item xs={12} lg={4}>
+      <Grid item xs={12} xl={4}>
         <InfoCard title="Kafka application">
           <StructuredMetadataTable metadata={metadata} />
         </InfoCard>

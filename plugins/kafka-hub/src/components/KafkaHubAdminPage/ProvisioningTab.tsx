@@ -80,10 +80,16 @@ const useStyles = makeStyles(theme => ({
       borderBottom: 'unset',
     },
   },
+  // max-width 0 lets the error column take the room left and ellipsize,
+  // instead of pushing the other columns into one letter per line.
   lastError: {
-    maxWidth: 420,
+    width: '100%',
+    maxWidth: 0,
     overflow: 'hidden',
     textOverflow: 'ellipsis',
+    whiteSpace: 'nowrap',
+  },
+  nowrap: {
     whiteSpace: 'nowrap',
   },
   detailCell: {
@@ -117,13 +123,13 @@ const ApplicationRow = ({
             {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
           </IconButton>
         </TableCell>
-        <TableCell>
+        <TableCell className={classes.nowrap}>
           <Typography variant="body2">
             <strong>{app.application}</strong>
           </Typography>
           <EntityRefLink entityRef={app.entityRef} />
         </TableCell>
-        <TableCell>
+        <TableCell className={classes.nowrap}>
           {app.ownerRef ? <EntityRefLink entityRef={app.ownerRef} /> : '—'}
         </TableCell>
         <TableCell>
@@ -132,11 +138,11 @@ const ApplicationRow = ({
         <TableCell className={classes.lastError} title={error}>
           {error || '—'}
         </TableCell>
-        <TableCell>
+        <TableCell className={classes.nowrap}>
           <RelativeTime iso={app.lastAttemptAt} />
         </TableCell>
         <TableCell align="right">{app.attemptCount}</TableCell>
-        <TableCell>
+        <TableCell className={classes.nowrap}>
           <RetryProvisioningButton
             entityRef={app.entityRef}
             status={app.status}
@@ -285,8 +291,10 @@ export const ProvisioningTab = () => {
               <TableCell>Owner</TableCell>
               <TableCell>Status</TableCell>
               <TableCell>Last error</TableCell>
-              <TableCell>Last attempt</TableCell>
-              <TableCell align="right">Attempts</TableCell>
+              <TableCell className={classes.nowrap}>Last attempt</TableCell>
+              <TableCell align="right" className={classes.nowrap}>
+                Attempts
+              </TableCell>
               <TableCell />
             </TableRow>
           </TableHead>

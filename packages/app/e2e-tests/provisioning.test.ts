@@ -1,0 +1,153 @@
+import { expect, Page, test } from '@playwright/test';
+
+// Relative to the repository root, where Playwright runs.
+const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Kafka Hub' }).first(),
+  ).toBeVisible();
+}
+
+/**
+ * Opens `url` until `ready` shows: the backend's first reconcile and
+ * provisioning runs take a few seconds after it starts.
+ */
+async function openWhenProvisioned(page: Page, url: string, ready: string) {
+  await expect(async () => {
+    await page.goto(url);
+    await expect(page.getByText(ready).first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 120_000, intervals: [2_000] });
+}
+
+test('the bad-prod application shows the banner, the dialog lists prod, and retry spins and toasts', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await openWhenProvisioned(
+    page,
+    '/catalog/default/component/checkout-service/kafka',
+    '1 application has provisioning issues',
+  );
+  await page.screenshot({
+    path: `${screenshots}/provisioning-entity-tab.png`,
+    fullPage: true,
+  });
+
+  await page.getByRole('button', { name: 'View details' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText('Provisioning issues')).toBeVisible();
+  await expect(dialog.getByText('prod', { exact: true })).toBeVisible();
+  await expect(
+    dialog.getByText(/ECONNREFUSED 127\.0\.0\.1:19092/),
+  ).toBeVisible();
+  await expect(dialog.getByText('dev', { exact: true })).toBeVisible();
+  await expect(
+    dialog.getByRole('link', { name: /Contact support/ }),
+  ).toHaveAttribute('href', 'https://backstage.io/docs/overview/support');
+
+  // Hold the request a moment, so the spinner can be seen.
+  await page.route('**/api/kafka-hub/applications/*/retry*', async route => {
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await dialog.getByRole('button', { name: 'Retry provisioning' }).click();
+  await expect(
+    dialog.getByRole('progressbar', { name: 'Starting provisioning' }),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${screenshots}/provisioning-dialog-retrying.png`,
+  });
+  await expect(page.getByText('Provisioning retry started')).toBeVisible();
+  // The dialog stays open through the retry and shows the new outcome.
+  await expect(
+    dialog.getByText(/ECONNREFUSED 127\.0\.0\.1:19092/),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${screenshots}/provisioning-dialog-retried.png`,
+  });
+});
+
+test("a team's Kafka tab lists its applications with their status", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await openWhenProvisioned(
+    page,
+    '/catalog/default/group/team-orders/kafka',
+    '2 applications have provisioning issues',
+  );
+  const table = page.locator('table').filter({ hasText: 'Prefix' });
+  const row = (app: string) =>
+    table.locator('tr', { has: page.getByText(app, { exact: true }) });
+  await expect(row('checkout')).toContainText('Partial');
+  await expect(row('fraud-detector')).toContainText('Failed');
+  await expect(row('fraud-detector')).toContainText('kafka-hub.io/topics');
+  await expect(row('orders')).toContainText('Completed');
+  // team-payments' applications are not the guest's to see.
+  await expect(page.getByText('payments-service')).toHaveCount(0);
+  await page.screenshot({
+    path: `${screenshots}/provisioning-group-tab.png`,
+    fullPage: true,
+  });
+});
+
+test('the admin page tells a non-admin what it needs', async ({ page }) => {
+  await signInAsGuest(page);
+  await page.goto('/kafka-hub/admin');
+  await expect(
+    page.getByText('You are not allowed to use the Kafka Hub admin page'),
+  ).toBeVisible();
+  await expect(page.getByText(/kafka-hub\.admin\.read/)).toBeVisible();
+});
+
+test('@admin the admin Provisioning tab filters, expands and retries all failed', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await openWhenProvisioned(page, '/kafka-hub/admin', 'payments');
+  const table = page.getByRole('table', { name: 'Applications not completed' });
+  const row = (app: string) =>
+    table.locator('tr', { has: page.getByText(app, { exact: true }) });
+  await expect(row('checkout')).toContainText('Partial');
+  await expect(row('payments')).toContainText('Partial');
+  await expect(row('fraud-detector')).toContainText('Failed');
+
+  const filter = page.getByLabel('Status', { exact: true });
+  await filter.selectOption({ label: 'Failed' });
+  await expect(row('fraud-detector')).toBeVisible();
+  await expect(row('checkout')).toHaveCount(0);
+  await filter.selectOption({ label: 'Partial' });
+  await expect(row('checkout')).toBeVisible();
+  await expect(row('fraud-detector')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Show details of payments' }).click();
+  const details = page.getByLabel('Details of payments');
+  // Admins get the whole error text, pre-formatted.
+  await expect(details.locator('pre').first()).toContainText(
+    'KafkaJSConnectionError',
+  );
+  await expect(
+    details.getByRole('button', { name: /Copy run ID/ }).first(),
+  ).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Run history' })).toBeVisible();
+  await page.screenshot({
+    path: `${screenshots}/provisioning-admin-expanded.png`,
+    fullPage: true,
+  });
+
+  await page.getByRole('button', { name: 'Retry all failed' }).click();
+  await expect(
+    page.getByText(
+      /Retry started for \d+ of \d+ failed or partial applications/,
+    ),
+  ).toBeVisible();
+  await page.screenshot({
+    path: `${screenshots}/provisioning-admin-retry-all.png`,
+    fullPage: true,
+  });
+});
