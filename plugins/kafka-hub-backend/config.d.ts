@@ -85,6 +85,38 @@ export interface Config {
       subjectListingLimit?: number;
     };
 
+    /** Consumer-group discovery, lag sampling and lag history. */
+    consumerGroups?: {
+      /** How often groups are listed and described, per environment. Default: every minute. */
+      syncSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** How often lag is sampled, per environment. Default: every 30 seconds. */
+      lagSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** How often history is rolled up and pruned. Default: every hour. */
+      retentionSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      retention?: {
+        /** Raw samples are kept this long, then hourly rollups. Default: 7 days. */
+        raw?: HumanDuration | string;
+        /** Hourly rollups are kept this long, then daily ones. Default: 30 days. */
+        hourly?: HumanDuration | string;
+        /** Daily rollups are kept this long. Default: 365 days. */
+        daily?: HumanDuration | string;
+        /** Per-partition history; 0 keeps none. Default: 1 hour. */
+        partitionHistory?: HumanDuration | string;
+      };
+      /** A group Empty this long becomes inactive and is no longer sampled. Default: 24 hours. */
+      inactiveAfter?: HumanDuration | string;
+      /** A group the cluster has not listed for this long becomes archived. Default: 7 days. */
+      archiveAfter?: HumanDuration | string;
+      /** Kafka requests in flight at once per environment while sampling. Default: 32. */
+      concurrency?: number;
+      /** Groups per DescribeGroups request. Default: 100. */
+      describeBatchSize?: number;
+      /** Samples the status (OK, WARN, STALL, STOP, REWIND) looks back on. Default: 10. */
+      statusWindow?: number;
+      /** End-offset points kept per partition for the time-lag estimate. Default: 60. */
+      timeLagPoints?: number;
+    };
+
     /** Health checks of `GET /health`. */
     health?: {
       /** Upper bound of one check, in milliseconds. Default: 5000. */

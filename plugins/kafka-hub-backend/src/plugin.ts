@@ -11,6 +11,12 @@ import { applyDatabaseMigrations } from './database/migrations';
 import { HealthChecker } from './health/HealthChecker';
 import { ProvisioningStore } from './database/provisioning/ProvisioningStore';
 import { SchemaStore } from './database/schemas';
+import {
+  ConsumerGroupStore,
+  LagHistoryStore,
+  TaskRunStore,
+} from './database/consumerGroups';
+import { scheduleConsumerGroupTasks } from './consumerGroups';
 import { scheduleSchemaSync } from './schemas';
 import { EntityAccess } from './permissions/EntityAccess';
 import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
@@ -121,6 +127,17 @@ export const kafkaHubPlugin = createBackendPlugin({
           ...kafkaHubConfig.schemas,
         });
 
+        const { consumerGroups } = kafkaHubConfig;
+        await scheduleConsumerGroupTasks({
+          scheduler,
+          logger: logger.child({ task: 'consumer-groups' }),
+          lifecycle,
+          database: db,
+          environments: kafkaHubConfig.environments,
+          entities: () => entities.listCached(),
+          config: consumerGroups,
+        });
+
         const access = new EntityAccess(permissions);
         httpRouter.use(
           await createRouter({
@@ -128,6 +145,12 @@ export const kafkaHubPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             healthChecker,
+            consumerGroups: {
+              groups: new ConsumerGroupStore(db),
+              history: new LagHistoryStore(db),
+              taskRuns: new TaskRunStore(db),
+              retention: consumerGroups.retention,
+            },
             schemas: {
               store: schemaStore,
               environments: kafkaHubConfig.environments,

@@ -37,6 +37,63 @@ describe('readKafkaHubConfig', () => {
     });
   });
 
+  it('reads schema and consumer-group settings with defaults, naming bad ones', () => {
+    const read = (section: object) =>
+      readKafkaHubConfig(new ConfigReader({ kafkaHub: section }));
+    expect(read({}).schemas).toEqual({
+      schedule: {
+        frequency: { minutes: 5 },
+        timeout: { minutes: 10 },
+        initialDelay: { seconds: 30 },
+      },
+      concurrency: 8,
+      retries: 2,
+      subjectListingLimit: 1000,
+    });
+    expect(read({ schemas: { retries: 0 } }).schemas.retries).toBe(0);
+    expect(() => read({ schemas: { retries: -1 } })).toThrow(
+      'kafkaHub.schemas.retries must be a whole number of 0 or more, got -1',
+    );
+
+    const groups = read({}).consumerGroups;
+    expect(groups).toMatchObject({
+      lagSchedule: { frequency: { seconds: 30 } },
+      retention: {
+        rawMs: 7 * 86_400_000,
+        hourlyMs: 30 * 86_400_000,
+        dailyMs: 365 * 86_400_000,
+        partitionHistoryMs: 3_600_000,
+      },
+      inactiveAfterMs: 86_400_000,
+      archiveAfterMs: 7 * 86_400_000,
+      concurrency: 32,
+      statusWindow: 10,
+      timeLagPoints: 60,
+    });
+    expect(
+      read({
+        consumerGroups: {
+          retention: { raw: '2d', partitionHistory: { minutes: 0 } },
+          lagSchedule: { frequency: { seconds: 10 }, timeout: { minutes: 1 } },
+        },
+      }).consumerGroups,
+    ).toMatchObject({
+      retention: { rawMs: 2 * 86_400_000, partitionHistoryMs: 0 },
+      lagSchedule: { frequency: { seconds: 10 } },
+    });
+    expect(() =>
+      read({ consumerGroups: { retention: { raw: '40d' } } }),
+    ).toThrow(
+      'kafkaHub.consumerGroups.retention must keep raw <= hourly <= daily',
+    );
+    expect(() => read({ consumerGroups: { timeLagPoints: 1 } })).toThrow(
+      'kafkaHub.consumerGroups.timeLagPoints must be at least 2',
+    );
+    expect(() => read({ consumerGroups: { archiveAfter: 'later' } })).toThrow(
+      'kafkaHub.consumerGroups.archiveAfter is not a valid duration',
+    );
+  });
+
   it('reads provisioning settings and names each bad one', () => {
     const config = (provisioning: object, extra: object = {}) =>
       readKafkaHubConfig(

@@ -1,62 +1,31 @@
-import {
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerServiceTaskScheduleDefinition,
-} from '@backstage/backend-plugin-api';
-import { Config, readDurationFromConfig } from '@backstage/config';
+import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
   DEFAULT_NAMESPACE_PATTERN,
   ENVIRONMENT_NAME_PATTERN,
 } from '@internal/plugin-kafka-hub-common';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import {
+  readDurationMs,
+  readPattern,
+  readPositiveInt,
+  readSchedule,
+  readWholeNumber,
+} from './configReaders';
 import {
   EnvironmentConfig,
   KafkaHubConfig,
   KafkaSaslConfig,
+  ConsumerGroupsConfig,
   ProvisioningConfig,
   SchemaRegistryConfig,
   SchemasConfig,
 } from './types';
-
-const APPLICATION_PLACEHOLDER = '{application}';
 
 const SASL_MECHANISMS: ReadonlyArray<KafkaSaslConfig['mechanism']> = [
   'plain',
   'scram-sha-256',
   'scram-sha-512',
 ];
-
-function readPositiveInt(
-  config: Config,
-  key: string,
-  path: string,
-  fallback: number,
-): number {
-  const value = config.getOptionalNumber(key);
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new InputError(
-      `${path}.${key} must be a positive whole number, got ${value}`,
-    );
-  }
-  return value;
-}
-
-function readWholeNumber(
-  config: Config | undefined,
-  key: string,
-  path: string,
-  fallback: number,
-): number {
-  const value = config?.getOptionalNumber(key);
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 0) {
-    throw new InputError(
-      `${path}.${key} must be a whole number of 0 or more, got ${value}`,
-    );
-  }
-  return value;
-}
 
 function readSchemaRegistry(
   config: Config | undefined,
@@ -150,61 +119,10 @@ function readEnvironment(name: string, config: Config): EnvironmentConfig {
   };
 }
 
-/** A pattern that must contain `{application}`, so every application gets its own. */
-function readPattern(
-  config: Config | undefined,
-  key: string,
-  path: string,
-  fallback: string,
-): string {
-  const value = config?.getOptionalString(key);
-  if (value === undefined) return fallback;
-  if (!value.includes(APPLICATION_PLACEHOLDER)) {
-    throw new InputError(
-      `${path}.${key} must contain ${APPLICATION_PLACEHOLDER}, got "${value}"`,
-    );
-  }
-  return value;
-}
-
-function readDurationMs(
-  config: Config | undefined,
-  key: string,
-  path: string,
-  fallback: HumanDuration,
-): number {
-  if (!config?.has(key)) return durationToMilliseconds(fallback);
-  try {
-    return durationToMilliseconds(readDurationFromConfig(config, { key }));
-  } catch (error) {
-    throw new InputError(
-      `${path}.${key} is not a valid duration: ${(error as Error).message}`,
-    );
-  }
-}
-
-function readSchedule(
-  config: Config | undefined,
-  key: string,
-  path: string,
-  fallback: SchedulerServiceTaskScheduleDefinition,
-): SchedulerServiceTaskScheduleDefinition {
-  if (!config?.has(key)) return fallback;
-  try {
-    return readSchedulerServiceTaskScheduleDefinitionFromConfig(
-      config.getConfig(key),
-    );
-  } catch (error) {
-    throw new InputError(
-      `${path}.${key} is not a valid schedule: ${(error as Error).message}`,
-    );
-  }
-}
-
 function readProvisioning(config: Config | undefined): ProvisioningConfig {
   const path = 'kafkaHub.provisioning';
   const int = (key: string, fallback: number) =>
-    config ? readPositiveInt(config, key, path, fallback) : fallback;
+    readPositiveInt(config, key, path, fallback);
   const initialBackoffMs = readDurationMs(config, 'initialBackoff', path, {
     minutes: 1,
   });
@@ -251,7 +169,7 @@ function readSchemas(config: Config | undefined): SchemasConfig {
       timeout: { minutes: 10 },
       initialDelay: { seconds: 30 },
     }),
-    concurrency: config ? readPositiveInt(config, 'concurrency', path, 8) : 8,
+    concurrency: readPositiveInt(config, 'concurrency', path, 8),
     retries: readWholeNumber(config, 'retries', path, 2),
     subjectListingLimit: readWholeNumber(
       config,
@@ -260,6 +178,61 @@ function readSchemas(config: Config | undefined): SchemasConfig {
       1000,
     ),
   };
+}
+
+function readConsumerGroups(config: Config | undefined): ConsumerGroupsConfig {
+  const path = 'kafkaHub.consumerGroups';
+  const int = (key: string, fallback: number) =>
+    readPositiveInt(config, key, path, fallback);
+  const retention = config?.getOptionalConfig('retention');
+  const retentionPath = `${path}.retention`;
+  const result: ConsumerGroupsConfig = {
+    syncSchedule: readSchedule(config, 'syncSchedule', path, {
+      frequency: { minutes: 1 },
+      timeout: { minutes: 5 },
+    }),
+    lagSchedule: readSchedule(config, 'lagSchedule', path, {
+      frequency: { seconds: 30 },
+      timeout: { minutes: 2 },
+    }),
+    retentionSchedule: readSchedule(config, 'retentionSchedule', path, {
+      frequency: { hours: 1 },
+      timeout: { minutes: 15 },
+    }),
+    retention: {
+      rawMs: readDurationMs(retention, 'raw', retentionPath, { days: 7 }),
+      hourlyMs: readDurationMs(retention, 'hourly', retentionPath, {
+        days: 30,
+      }),
+      dailyMs: readDurationMs(retention, 'daily', retentionPath, {
+        days: 365,
+      }),
+      partitionHistoryMs: readDurationMs(
+        retention,
+        'partitionHistory',
+        retentionPath,
+        { hours: 1 },
+      ),
+    },
+    inactiveAfterMs: readDurationMs(config, 'inactiveAfter', path, {
+      hours: 24,
+    }),
+    archiveAfterMs: readDurationMs(config, 'archiveAfter', path, { days: 7 }),
+    concurrency: int('concurrency', 32),
+    describeBatchSize: int('describeBatchSize', 100),
+    statusWindow: int('statusWindow', 10),
+    timeLagPoints: int('timeLagPoints', 60),
+  };
+  const { rawMs, hourlyMs, dailyMs } = result.retention;
+  if (!(rawMs <= hourlyMs && hourlyMs <= dailyMs)) {
+    throw new InputError(`${retentionPath} must keep raw <= hourly <= daily`);
+  }
+  if (result.timeLagPoints < 2) {
+    throw new InputError(
+      `${path}.timeLagPoints must be at least 2 to interpolate`,
+    );
+  }
+  return result;
 }
 
 /**
@@ -283,10 +256,11 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
     ),
     provisioning: readProvisioning(config?.getOptionalConfig('provisioning')),
     schemas: readSchemas(config?.getOptionalConfig('schemas')),
+    consumerGroups: readConsumerGroups(
+      config?.getOptionalConfig('consumerGroups'),
+    ),
     health: {
-      timeoutMs: health
-        ? readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000)
-        : 5_000,
+      timeoutMs: readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000),
     },
   };
 }

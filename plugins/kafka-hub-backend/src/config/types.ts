@@ -62,6 +62,36 @@ export interface SchemasConfig {
   subjectListingLimit: number;
 }
 
+/** `kafkaHub.consumerGroups`, with defaults applied. */
+export interface ConsumerGroupsConfig {
+  /** How often groups are listed and described, per environment. */
+  syncSchedule: SchedulerServiceTaskScheduleDefinition;
+  /** How often lag is sampled, per environment. */
+  lagSchedule: SchedulerServiceTaskScheduleDefinition;
+  /** How often history is rolled up and pruned, per environment. */
+  retentionSchedule: SchedulerServiceTaskScheduleDefinition;
+  retention: {
+    /** Raw samples are kept this long, then only rollups. */
+    rawMs: number;
+    hourlyMs: number;
+    dailyMs: number;
+    /** Per-partition samples; 0 keeps none. */
+    partitionHistoryMs: number;
+  };
+  /** A group Empty this long becomes inactive (no longer sampled). */
+  inactiveAfterMs: number;
+  /** A group the cluster has not listed for this long becomes archived. */
+  archiveAfterMs: number;
+  /** Kafka requests in flight at once per environment while sampling. */
+  concurrency: number;
+  /** Groups per DescribeGroups request. */
+  describeBatchSize: number;
+  /** Samples the status evaluation looks back on. */
+  statusWindow: number;
+  /** End-offset points kept per partition for the time-lag estimate. */
+  timeLagPoints: number;
+}
+
 /** The validated `kafkaHub` section, with defaults applied. */
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
@@ -70,4 +100,5 @@ export interface KafkaHubConfig {
   health: { timeoutMs: number };
   provisioning: ProvisioningConfig;
   schemas: SchemasConfig;
+  consumerGroups: ConsumerGroupsConfig;
 }

@@ -11,6 +11,10 @@ import {
 } from './applicationRoutes';
 import { healthRoutes } from './healthRoutes';
 import { schemaRoutes, SchemaRoutesOptions } from './schemaRoutes';
+import {
+  consumerGroupRoutes,
+  ConsumerGroupRoutesOptions,
+} from './consumerGroupRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
 
 export interface RouterOptions {
@@ -20,6 +24,7 @@ export interface RouterOptions {
   access: EntityAccess;
   applications: Omit<ApplicationRoutesOptions, 'httpAuth' | 'access'>;
   schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess'>;
+  consumerGroups: Omit<ConsumerGroupRoutesOptions, 'httpAuth' | 'access'>;
 }
 
 /** The plugin's HTTP API, mounted at `/api/kafka-hub`. */
@@ -34,6 +39,9 @@ export async function createRouter(
   router.use(applicationRoutes({ httpAuth, access, ...options.applications }));
   router.use(
     schemaRoutes({ httpAuth, entityAccess: access, ...options.schemas }),
+  );
+  router.use(
+    consumerGroupRoutes({ httpAuth, access, ...options.consumerGroups }),
   );
   return router;
 }

@@ -1,0 +1,230 @@
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Admin, Kafka } from 'kafkajs';
+import {
+  ConsumerGroupStore,
+  LagHistoryStore,
+  TaskRunStore,
+} from '../database/consumerGroups';
+import { migrationsDir } from '../database/migrations';
+import { testDatabaseIds, unusedPort } from '../testUtils/testServices';
+import { GroupSync } from './GroupSync';
+import { LagSampler } from './LagSampler';
+import {
+  committedOffsets,
+  createProducer,
+  entity,
+  liveEnvironment,
+  startConsumer,
+  testKafka,
+  uniqueSuffix,
+  waitFor,
+} from './testKafka';
+
+jest.setTimeout(120_000);
+
+const logger = mockServices.logger.mock();
+
+/** How far the time-lag estimate may be from the truth, in seconds. */
+const TIME_LAG_TOLERANCE_SECONDS = 1;
+
+describe('LagSampler against the real broker', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+  let kafka: Kafka;
+  let admin: Admin;
+  const topics: string[] = [];
+  const groupIds: string[] = [];
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+  });
+
+  afterAll(async () => {
+    await admin.deleteGroups(groupIds).catch(() => undefined);
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  async function stores(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    return {
+      knex,
+      groups: new ConsumerGroupStore(knex),
+      history: new LagHistoryStore(knex),
+      taskRuns: new TaskRunStore(knex),
+    };
+  }
+
+  const samplerFor = (
+    s: Awaited<ReturnType<typeof stores>>,
+    environment = liveEnvironment(),
+  ) =>
+    new LagSampler({
+      environment,
+      logger,
+      groups: s.groups,
+      history: s.history,
+      taskRuns: s.taskRuns,
+      concurrency: 4,
+      statusWindow: 3,
+      timeLagPoints: 60,
+      keepPartitionHistory: false,
+    });
+
+  const syncFor = (s: Awaited<ReturnType<typeof stores>>, prefix: string) =>
+    new GroupSync({
+      environment: liveEnvironment(),
+      logger,
+      groups: s.groups,
+      taskRuns: s.taskRuns,
+      entities: async () => [entity('component:default/app', prefix)],
+      describeBatchSize: 100,
+      inactiveAfterMs: 86_400_000,
+      archiveAfterMs: 7 * 86_400_000,
+    });
+
+  it('estimates how many seconds a consumer that stopped is behind a steady producer', async () => {
+    const s = await stores('SQLITE_3');
+    const prefix = `khtl-${uniqueSuffix()}.`;
+    const topic = `${prefix}events`;
+    const groupId = `${prefix}reader`;
+    topics.push(topic);
+    groupIds.push(groupId);
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 1 }],
+      waitForLeaders: true,
+    });
+    const producer = createProducer(kafka);
+    await producer.connect();
+
+    // 20 messages a second; the time each offset was written.
+    const writtenAt = new Map<number, number>();
+    let producing = true;
+    const production = (async () => {
+      while (producing) {
+        const before = Date.now();
+        const [record] = await producer.send({
+          topic,
+          messages: [{ value: String(before) }],
+        });
+        writtenAt.set(Number(record.baseOffset), (before + Date.now()) / 2);
+        await new Promise(resolve =>
+          setTimeout(resolve, 50 - (Date.now() - before)),
+        );
+      }
+    })();
+
+    const consumer = await startConsumer(kafka, groupId, topic);
+    await waitFor('the reader to commit', async () => {
+      const committed = await committedOffsets(admin, groupId, topic);
+      return committed[0] > 0;
+    });
+    expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
+
+    const sampler = samplerFor(s);
+    const sampleEverySecond = async (seconds: number) => {
+      for (let i = 0; i < seconds; i++) {
+        expect(await sampler.sample()).toMatchObject({ ok: true });
+        await new Promise(resolve => setTimeout(resolve, 1000));
+      }
+    };
+    await sampleEverySecond(3);
+    await consumer.disconnect();
+    const [stoppedAt] = [(await committedOffsets(admin, groupId, topic))[0]];
+    await sampleEverySecond(6);
+    const last = await sampler.sample();
+    producing = false;
+    await production;
+    await producer.disconnect();
+    await sampler.close();
+
+    expect(last.ok).toBe(true);
+    const truthSeconds = (last.sampledAtMs! - writtenAt.get(stoppedAt)!) / 1000;
+    const estimate = (await s.groups.get('dev', groupId))?.lag?.timeLagSeconds;
+    expect(truthSeconds).toBeGreaterThan(5);
+    expect(estimate).toBeDefined();
+    const error = Math.abs(estimate! - truthSeconds);
+    process.stdout.write(
+      `time lag: estimated ${estimate!.toFixed(
+        2,
+      )}s, true ${truthSeconds.toFixed(2)}s, error ${error.toFixed(
+        2,
+      )}s (tolerance ${TIME_LAG_TOLERANCE_SECONDS}s)\n`,
+    );
+    expect(error).toBeLessThanOrEqual(TIME_LAG_TOLERANCE_SECONDS);
+  });
+
+  it.each(databases.eachSupportedId())(
+    'records a dead broker as an error, keeps the history and resumes on a live broker on %p',
+    async databaseId => {
+      const s = await stores(databaseId);
+      const prefix = `khft-${uniqueSuffix()}.`;
+      const topic = `${prefix}orders`;
+      const groupId = `${prefix}reader`;
+      topics.push(topic);
+      groupIds.push(groupId);
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 2 }],
+        waitForLeaders: true,
+      });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: [{ partition: 0, offset: '0' }],
+      });
+      expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
+      const earlier = await samplerFor(s).sample();
+      // The shared broker's other groups are sampled too.
+      expect(earlier).toMatchObject({ ok: true });
+      const before = await s.groups.get('dev', groupId);
+
+      // Same environment, its brokers gone; a second environment stays live.
+      const environment = liveEnvironment('dev');
+      const liveBrokers = environment.kafka.brokers;
+      environment.kafka.brokers = [`127.0.0.1:${await unusedPort()}`];
+      environment.kafka.connectionTimeoutMs = 500;
+      const sampler = samplerFor(s, environment);
+      const other = samplerFor(s, liveEnvironment('other'));
+      const [failed, otherResult] = await Promise.all([
+        sampler.sample(),
+        other.sample(),
+      ]);
+      await other.close();
+      expect(failed).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/ECONNREFUSED|Connection error/),
+      });
+      expect(otherResult).toMatchObject({ ok: true });
+      expect(await s.taskRuns.get('dev', 'lag')).toMatchObject({
+        lastError: failed.error,
+      });
+      expect(await s.groups.get('dev', groupId)).toEqual(before);
+      const historyRows = async () => {
+        const [{ n }] = await s
+          .knex('kafka_hub_consumer_group_lag_history')
+          .where({ environment: 'dev', group_id: groupId })
+          .count({ n: '*' });
+        return Number(n);
+      };
+      expect(await historyRows()).toBe(1);
+
+      // The broker is back: the same sampler reconnects and carries on.
+      environment.kafka.brokers = liveBrokers;
+      const resumed = await sampler.sample();
+      await sampler.close();
+      expect(resumed).toMatchObject({ ok: true });
+      const after = await s.groups.get('dev', groupId);
+      expect(after?.lag?.trend).toEqual([0, 0]);
+      expect(await s.taskRuns.get('dev', 'lag')).toMatchObject({
+        lastError: undefined,
+      });
+      expect(await historyRows()).toBe(2);
+    },
+  );
+});

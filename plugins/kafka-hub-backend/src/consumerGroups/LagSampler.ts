@@ -1,0 +1,412 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { Admin } from 'kafkajs';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+import { EnvironmentConfig } from '../config/types';
+import {
+  ConsumerGroupStore,
+  EndOffsetPointWrite,
+  EndOffsetPrune,
+  GroupSample,
+  LagHistoryStore,
+  PartitionOffsets,
+  StoredConsumerGroup,
+  TaskRunStore,
+} from '../database/consumerGroups';
+import { createKafkaClient, describeKafkaError } from '../kafka';
+import { EndOffsetTimelines } from './EndOffsetTimelines';
+import { evaluateGroupStatus, StatusSample } from './evaluateGroupStatus';
+
+export interface LagSamplerOptions {
+  environment: EnvironmentConfig;
+  logger: LoggerService;
+  groups: ConsumerGroupStore;
+  history: LagHistoryStore;
+  taskRuns: TaskRunStore;
+  /** Kafka requests in flight at once. */
+  concurrency: number;
+  /** Samples the status looks back on. */
+  statusWindow: number;
+  /** End-offset points kept per partition. */
+  timeLagPoints: number;
+  /** Whether per-partition history is kept (its retention is above zero). */
+  keepPartitionHistory: boolean;
+  /** Total-lag values kept for a group's sparkline. */
+  trendLength?: number;
+  now?: () => number;
+}
+
+export interface LagSampleResult {
+  ok: boolean;
+  /** The environment-level failure: nothing was written. */
+  error?: string;
+  sampledAtMs?: number;
+  groups: number;
+  /** Groups whose offsets could not be fetched, with why. */
+  groupErrors: Array<{ groupId: string; error: string }>;
+  topics: number;
+  partitions: number;
+  /** Kafka requests this sample sent. */
+  kafkaRequests: number;
+  kafkaMs: number;
+  databaseWriteMs: number;
+}
+
+/** A loaded sample window reaches back at most this far. */
+const WINDOW_LOOKBACK_MS = 6 * 3_600_000;
+
+const partitionKey = (groupId: string, topic: string, partition: number) =>
+  `${groupId}\u0000${topic}\u0000${partition}`;
+
+/**
+ * The lag sampler of one environment. It keeps one admin connection open
+ * across samples (dropped and reopened after a failure), fetches committed
+ * offsets per active group with bounded concurrency and each distinct
+ * topic's end offsets once per sample, and writes the sample in one
+ * transaction.
+ *
+ * Between samples it keeps the status windows, the previous committed
+ * offsets (to notice rewinds) and the end-offset timelines in memory; they
+ * are reloaded from the database whenever someone else (another replica)
+ * wrote the environment's latest sample.
+ */
+export class LagSampler {
+  private admin?: Admin;
+  private requests = 0;
+  private lastWrittenMs?: number;
+  private readonly timelines: EndOffsetTimelines;
+  private windows = new Map<string, StatusSample[]>();
+  private committed = new Map<string, number>();
+  private readonly trendLength: number;
+
+  constructor(private readonly options: LagSamplerOptions) {
+    this.timelines = new EndOffsetTimelines(options.timeLagPoints);
+    this.trendLength = options.trendLength ?? 30;
+  }
+
+  /** One sample. Never throws: failures are recorded and returned. */
+  async sample(): Promise<LagSampleResult> {
+    const { environment, taskRuns } = this.options;
+    const now = this.options.now ?? Date.now;
+    const startedAt = now();
+    const requestsBefore = this.requests;
+    const result: LagSampleResult = {
+      ok: false,
+      groups: 0,
+      groupErrors: [],
+      topics: 0,
+      partitions: 0,
+      kafkaRequests: 0,
+      kafkaMs: 0,
+      databaseWriteMs: 0,
+    };
+    try {
+      const groups = await this.options.groups.listByLifecycle(
+        environment.name,
+        'active',
+      );
+      await this.resumeFromDatabase(startedAt);
+      const kafkaStart = now();
+      const fetched = await this.fetchOffsets(groups);
+      result.kafkaMs = now() - kafkaStart;
+      result.groupErrors = fetched.groupErrors;
+      result.kafkaRequests = this.requests - requestsBefore;
+
+      const sample = this.buildSample(fetched);
+      result.groups = sample.groups.length;
+      result.topics = fetched.endOffsets.size;
+      result.partitions = sample.groups.reduce(
+        (n, g) => n + g.partitions.length,
+        0,
+      );
+
+      const writeStart = now();
+      await this.options.history.writeSample({
+        environment: environment.name,
+        sampledAtMs: fetched.sampledAtMs,
+        groups: sample.groups,
+        endOffsetPoints: sample.points,
+        endOffsetPrunes: sample.prunes,
+        keepPartitionHistory: this.options.keepPartitionHistory,
+      });
+      result.databaseWriteMs = now() - writeStart;
+      this.lastWrittenMs = fetched.sampledAtMs;
+      result.sampledAtMs = fetched.sampledAtMs;
+      result.ok = true;
+      await taskRuns.record({
+        environment: environment.name,
+        task: 'lag',
+        startedAt: new Date(startedAt),
+        finishedAt: new Date(now()),
+        error: fetched.groupErrors.length
+          ? `${fetched.groupErrors.length} of ${groups.length} groups could not be sampled, e.g. ${fetched.groupErrors[0].groupId}: ${fetched.groupErrors[0].error}`
+          : undefined,
+      });
+    } catch (error) {
+      result.error = describeKafkaError(error);
+      result.kafkaRequests = this.requests - requestsBefore;
+      // The in-memory state may be ahead of the database now.
+      this.lastWrittenMs = undefined;
+      await this.dropConnection();
+      await taskRuns
+        .record({
+          environment: environment.name,
+          task: 'lag',
+          startedAt: new Date(startedAt),
+          finishedAt: new Date(now()),
+          error: result.error,
+        })
+        .catch(recordError =>
+          this.options.logger.warn(
+            `Could not record the failed lag sample of ${
+              environment.name
+            }: ${describeKafkaError(recordError)}`,
+          ),
+        );
+    }
+    return result;
+  }
+
+  /** Closes the admin connection; the next sample opens a new one. */
+  async close(): Promise<void> {
+    await this.dropConnection();
+  }
+
+  private async connection(): Promise<Admin> {
+    if (this.admin) return this.admin;
+    const { environment, logger } = this.options;
+    const admin = createKafkaClient(environment.kafka, logger, {
+      retries: 2,
+    }).admin();
+    admin.on(admin.events.REQUEST, () => {
+      this.requests++;
+    });
+    try {
+      await admin.connect();
+    } catch (error) {
+      await admin.disconnect().catch(() => {});
+      throw error;
+    }
+    this.admin = admin;
+    return admin;
+  }
+
+  private async dropConnection(): Promise<void> {
+    const admin = this.admin;
+    this.admin = undefined;
+    await admin?.disconnect().catch(() => {});
+  }
+
+  /** Reloads the in-memory state unless this sampler wrote the latest sample. */
+  private async resumeFromDatabase(nowMs: number): Promise<void> {
+    const { history, environment, statusWindow } = this.options;
+    const latest = await history.latestSampleMs(environment.name);
+    if (latest === this.lastWrittenMs && this.lastWrittenMs !== undefined) {
+      return;
+    }
+    const keep = Math.max(statusWindow, this.trendLength);
+    const windows = new Map<string, StatusSample[]>();
+    const since = Math.min(latest ?? nowMs, nowMs) - WINDOW_LOOKBACK_MS;
+    for (const s of await history.samplesSince(environment.name, since)) {
+      const window = windows.get(s.groupId) ?? [];
+      window.push(s);
+      if (window.length > keep) window.shift();
+      windows.set(s.groupId, window);
+    }
+    this.windows = windows;
+    this.committed = new Map(
+      (await history.latestCommitted(environment.name)).map(c => [
+        partitionKey(c.groupId, c.topic, c.partition),
+        c.committed,
+      ]),
+    );
+    this.timelines.load(await history.endOffsetPoints(environment.name));
+    this.lastWrittenMs = latest;
+  }
+
+  private async fetchOffsets(groups: StoredConsumerGroup[]) {
+    const admin = await this.connection();
+    const { concurrency } = this.options;
+    const groupErrors: LagSampleResult['groupErrors'] = [];
+
+    const committed = await mapWithConcurrency(groups, concurrency, async g => {
+      try {
+        const topics = await admin.fetchOffsets({ groupId: g.groupId });
+        return { group: g, topics };
+      } catch (error) {
+        groupErrors.push({
+          groupId: g.groupId,
+          error: describeKafkaError(error),
+        });
+        return undefined;
+      }
+    });
+    if (groups.length > 0 && groupErrors.length === groups.length) {
+      // Nothing answered: the environment is down, not the groups.
+      throw new Error(groupErrors[0].error);
+    }
+
+    // Topics deleted since a group committed on them have no end offsets.
+    const existing = new Set(await admin.listTopics());
+    const topics = new Set<string>();
+    for (const entry of committed) {
+      if (!entry) continue;
+      entry.group.subscribedTopics.forEach(t => topics.add(t));
+      entry.topics.forEach(t => topics.add(t.topic));
+    }
+    const distinct = [...topics].filter(t => existing.has(t)).sort();
+
+    // Once per distinct topic, however many groups read it.
+    const sampledAtMs = (this.options.now ?? Date.now)();
+    const ends = await mapWithConcurrency(distinct, concurrency, topic =>
+      admin.fetchTopicOffsets(topic),
+    );
+    const endOffsets = new Map<string, Map<number, number>>();
+    distinct.forEach((topic, i) =>
+      endOffsets.set(
+        topic,
+        new Map(ends[i].map(p => [p.partition, Number(p.high)])),
+      ),
+    );
+    return {
+      committed: committed.filter(<T>(c: T | undefined): c is T => !!c),
+      endOffsets,
+      groupErrors,
+      sampledAtMs,
+    };
+  }
+
+  private buildSample(
+    fetched: Awaited<ReturnType<LagSampler['fetchOffsets']>>,
+  ): {
+    groups: GroupSample[];
+    points: EndOffsetPointWrite[];
+    prunes: EndOffsetPrune[];
+  } {
+    const { sampledAtMs, endOffsets } = fetched;
+    const points: EndOffsetPointWrite[] = [];
+    const prunes: EndOffsetPrune[] = [];
+    for (const [topic, partitions] of endOffsets) {
+      for (const [partition, end] of partitions) {
+        const recorded = this.timelines.record(
+          topic,
+          partition,
+          end,
+          sampledAtMs,
+        );
+        points.push(recorded.write);
+        if (recorded.prune) prunes.push(recorded.prune);
+      }
+    }
+
+    const nextCommitted = new Map<string, number>();
+    const samples = fetched.committed.map(({ group, topics }) => {
+      const committedByPartition = new Map<string, number>();
+      for (const t of topics) {
+        for (const p of t.partitions) {
+          const offset = Number(p.offset);
+          // -1: the group has no committed offset on this partition.
+          if (offset >= 0)
+            committedByPartition.set(`${t.topic}\u0000${p.partition}`, offset);
+        }
+      }
+      const groupTopics = new Set([
+        ...group.subscribedTopics,
+        ...topics.map(t => t.topic),
+      ]);
+      const partitions: PartitionOffsets[] = [];
+      let rewindDetail: string | undefined;
+      for (const topic of [...groupTopics].sort()) {
+        const ends = endOffsets.get(topic);
+        if (!ends) continue;
+        for (const [partition, endOffset] of [...ends].sort(
+          (a, b) => a[0] - b[0],
+        )) {
+          const committedOffset = committedByPartition.get(
+            `${topic}\u0000${partition}`,
+          );
+          if (committedOffset === undefined) {
+            partitions.push({ topic, partition, endOffset });
+            continue;
+          }
+          const key = partitionKey(group.groupId, topic, partition);
+          const previous = this.committed.get(key);
+          if (previous !== undefined && committedOffset < previous) {
+            rewindDetail ??= `${topic}[${partition}] from ${previous} to ${committedOffset}`;
+          }
+          nextCommitted.set(key, committedOffset);
+          partitions.push({
+            topic,
+            partition,
+            committedOffset,
+            endOffset,
+            lag: Math.max(0, endOffset - committedOffset),
+            timeLagSeconds: this.timelines.estimateSeconds(
+              topic,
+              partition,
+              committedOffset,
+              sampledAtMs,
+            ),
+          });
+        }
+      }
+      return this.groupSample(group, partitions, rewindDetail, sampledAtMs);
+    });
+    // Groups that failed this sample keep their previous offsets.
+    const sampled = new Set(samples.map(s => s.groupId));
+    for (const [key, value] of this.committed) {
+      if (!sampled.has(key.slice(0, key.indexOf('\u0000')))) {
+        nextCommitted.set(key, value);
+      }
+    }
+    this.committed = nextCommitted;
+    return { groups: samples, points, prunes };
+  }
+
+  private groupSample(
+    group: StoredConsumerGroup,
+    partitions: PartitionOffsets[],
+    rewindDetail: string | undefined,
+    sampledAtMs: number,
+  ): GroupSample {
+    const withCommit = partitions.filter(p => p.lag !== undefined);
+    const totalLag = withCommit.reduce((n, p) => n + (p.lag ?? 0), 0);
+    const timeLags = withCommit
+      .map(p => p.timeLagSeconds)
+      .filter((t): t is number => t !== undefined);
+    const current: StatusSample = {
+      sampledAtMs,
+      totalLag,
+      committedSum: withCommit.reduce(
+        (n, p) => n + (p.committedOffset ?? 0),
+        0,
+      ),
+      rewound: rewindDetail !== undefined,
+      state: group.state,
+      memberCount: group.members.length,
+    };
+    const window = [...(this.windows.get(group.groupId) ?? []), current];
+    const keep = Math.max(this.options.statusWindow, this.trendLength);
+    while (window.length > keep) window.shift();
+    this.windows.set(group.groupId, window);
+    const { status, reason } = evaluateGroupStatus(
+      window.slice(-this.options.statusWindow),
+      rewindDetail,
+    );
+    return {
+      groupId: group.groupId,
+      state: group.state,
+      memberCount: group.members.length,
+      partitions,
+      totalLag,
+      maxPartitionLag: withCommit.reduce((m, p) => Math.max(m, p.lag ?? 0), 0),
+      // Like kafka-lag-exporter: the group is as far behind as its worst partition.
+      timeLagSeconds: timeLags.length ? Math.max(...timeLags) : undefined,
+      partitionsWithoutCommit: partitions.length - withCommit.length,
+      committedSum: current.committedSum,
+      rewound: current.rewound,
+      status,
+      statusReason: reason,
+      trend: window.slice(-this.trendLength).map(s => s.totalLag),
+    };
+  }
+}

@@ -1,0 +1,285 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import {
+  ConsumerGroupStore,
+  LagHistoryStore,
+  TaskRunStore,
+} from '../database/consumerGroups';
+import { migrationsDir } from '../database/migrations';
+import { testDatabaseIds } from '../testUtils/testServices';
+import { GroupSync } from './GroupSync';
+import { LagSampler } from './LagSampler';
+import {
+  committedOffsets,
+  createProducer,
+  endOffsets,
+  entity,
+  liveEnvironment,
+  produce,
+  startConsumer,
+  testKafka,
+  uniqueSuffix,
+  waitFor,
+} from './testKafka';
+
+jest.setTimeout(180_000);
+
+const logger = mockServices.logger.mock();
+
+/**
+ * One scenario on the real broker, recorded by a sync and a sampler per
+ * database (SQLite and PostgreSQL) at the same moments: a group that keeps
+ * consuming, one whose consumer stopped, one whose consumer is paused, one
+ * rewound by an offset reset after its consumer stopped, and one with a
+ * committed offset on only one of three partitions.
+ */
+describe('consumer group sync and lag sampling against the real broker', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+  const suffix = uniqueSuffix();
+  const prefix = `khcg-${suffix}.`;
+  const topic = `${prefix}orders`;
+  const g = {
+    running: `${prefix}running`,
+    stopped: `${prefix}stopped`,
+    paused: `${prefix}paused`,
+    rewound: `${prefix}rewound`,
+    // Named by the community annotation only: no prefix.
+    partial: `legacy-${suffix}-partial`,
+  };
+  let kafka: Kafka;
+  let admin: Admin;
+  let producer: Producer;
+  const consumers: Consumer[] = [];
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 3 }],
+      waitForLeaders: true,
+    });
+    producer = createProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(consumers.map(c => c.disconnect()));
+    await producer?.disconnect();
+    await admin?.deleteGroups(Object.values(g)).catch(() => undefined);
+    await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin?.disconnect();
+  });
+
+  it('finds the groups with their state and members, samples exact lag and tells their status', async () => {
+    const ids = databases.eachSupportedId().map(([id]) => id);
+    const recorders = await Promise.all(
+      ids.map(async id => {
+        const knex = await databases.init(id);
+        await knex.migrate.latest({ directory: migrationsDir });
+        const groups = new ConsumerGroupStore(knex);
+        const history = new LagHistoryStore(knex);
+        const taskRuns = new TaskRunStore(knex);
+        const environment = liveEnvironment();
+        return {
+          id,
+          groups,
+          taskRuns,
+          sync: new GroupSync({
+            environment,
+            logger,
+            groups,
+            taskRuns,
+            entities: async () => [
+              entity('component:default/orders', prefix),
+              entity('component:default/legacy', undefined, [
+                {
+                  environment: 'dev',
+                  groupId: g.partial,
+                  source: 'kafka.apache.org/consumer-groups',
+                },
+              ]),
+            ],
+            describeBatchSize: 2,
+            inactiveAfterMs: 86_400_000,
+            archiveAfterMs: 7 * 86_400_000,
+          }),
+          sampler: new LagSampler({
+            environment,
+            logger,
+            groups,
+            history,
+            taskRuns,
+            concurrency: 4,
+            statusWindow: 3,
+            timeLagPoints: 60,
+            keepPartitionHistory: true,
+          }),
+        };
+      }),
+    );
+    const syncAll = async () => {
+      for (const r of recorders) {
+        expect(await r.sync.sync()).toMatchObject({ ok: true });
+      }
+    };
+    const sampleAll = async () => {
+      for (const r of recorders) {
+        const result = await r.sampler.sample();
+        expect(result).toMatchObject({ ok: true, groupErrors: [] });
+      }
+    };
+
+    // Every consumer reads the first 30 messages and commits them.
+    await produce(producer, topic, 3, 10);
+    for (const group of [g.running, g.stopped, g.paused, g.rewound]) {
+      consumers.push(await startConsumer(kafka, group, topic));
+    }
+    const [running, stopped, paused, rewound] = consumers;
+    const committedAll = (group: string, n: number) =>
+      waitFor(`${group} to commit ${n}`, async () => {
+        const offsets = await committedOffsets(admin, group, topic);
+        return [0, 1, 2].every(p => offsets[p] === n);
+      });
+    for (const group of [g.running, g.stopped, g.paused, g.rewound]) {
+      await committedAll(group, 10);
+    }
+    await stopped.disconnect();
+    await rewound.disconnect();
+    paused.pause([{ topic }]);
+    await admin.setOffsets({
+      groupId: g.partial,
+      topic,
+      partitions: [{ partition: 0, offset: '4' }],
+    });
+
+    await syncAll();
+    for (const r of recorders) {
+      const running1 = await r.groups.get('dev', g.running);
+      expect(running1).toMatchObject({
+        state: 'Stable',
+        lifecycle: 'active',
+        entityRef: 'component:default/orders',
+        linkedBy: 'prefix',
+        protocolType: 'consumer',
+        subscribedTopics: [topic],
+        coordinator: expect.stringMatching(/^\d+ \(.+:\d+\)$/),
+      });
+      expect(running1?.members).toEqual([
+        {
+          memberId: expect.any(String),
+          clientId: 'kafka-hub-consumer-groups-test-client',
+          host: expect.any(String),
+          assignments: [{ topic, partitions: [0, 1, 2] }],
+        },
+      ]);
+      expect(await r.groups.get('dev', g.paused)).toMatchObject({
+        state: 'Stable',
+        members: [expect.objectContaining({ clientId: expect.any(String) })],
+      });
+      for (const group of [g.stopped, g.rewound]) {
+        expect(await r.groups.get('dev', group)).toMatchObject({
+          state: 'Empty',
+          members: [],
+          lifecycle: 'active',
+        });
+      }
+      expect(await r.groups.get('dev', g.partial)).toMatchObject({
+        state: 'Empty',
+        entityRef: 'component:default/legacy',
+        linkedBy: 'kafka.apache.org/consumer-groups',
+      });
+    }
+
+    await sampleAll();
+    // Rewind the stopped consumer's group, then produce 15 more messages:
+    // only the running consumer reads them.
+    // What `kafka-consumer-groups --reset-offsets --to-offset 2` does.
+    await admin.setOffsets({
+      groupId: g.rewound,
+      topic,
+      partitions: [0, 1, 2].map(partition => ({ partition, offset: '2' })),
+    });
+    await produce(producer, topic, 3, 5);
+    await committedAll(g.running, 15);
+    await sampleAll();
+    await sampleAll();
+    await sampleAll();
+
+    const ends = await endOffsets(admin, topic);
+    expect(ends).toEqual({ 0: 15, 1: 15, 2: 15 });
+    for (const r of recorders) {
+      for (const group of Object.values(g)) {
+        const committed = await committedOffsets(admin, group, topic);
+        const stored = await r.groups.latestOffsets('dev', group);
+        expect(
+          stored
+            .map(p => ({
+              partition: p.partition,
+              committed: p.committedOffset,
+              lag: p.lag,
+              end: p.endOffset,
+            }))
+            .sort((a, b) => a.partition - b.partition),
+        ).toEqual(
+          [0, 1, 2].map(partition => ({
+            partition,
+            committed:
+              committed[partition] >= 0 ? committed[partition] : undefined,
+            end: ends[partition],
+            lag:
+              committed[partition] >= 0
+                ? ends[partition] - committed[partition]
+                : undefined,
+          })),
+        );
+      }
+
+      const status = async (group: string) =>
+        (await r.groups.get('dev', group))?.lag;
+      expect(await status(g.running)).toMatchObject({
+        status: 'OK',
+        totalLag: 0,
+        timeLagSeconds: 0,
+        partitionsWithoutCommit: 0,
+      });
+      expect(await status(g.stopped)).toMatchObject({
+        status: 'STOP',
+        totalLag: 15,
+        statusReason: expect.stringContaining('No consumer is running'),
+      });
+      expect(await status(g.paused)).toMatchObject({
+        status: 'STALL',
+        totalLag: 15,
+        statusReason: expect.stringContaining('no offset was committed'),
+      });
+      expect(await status(g.rewound)).toMatchObject({
+        status: 'REWIND',
+        totalLag: 39,
+        statusReason: expect.stringContaining('went backwards'),
+      });
+      expect(await status(g.partial)).toMatchObject({
+        totalLag: 11,
+        partitionsWithoutCommit: 2,
+      });
+      expect((await status(g.partial))?.trend).toEqual([6, 11, 11, 11]);
+      expect(await r.taskRuns.get('dev', 'lag')).toMatchObject({
+        lastError: undefined,
+        lastSuccessAt: expect.any(Date),
+      });
+      await r.sampler.close();
+    }
+    // The partition without a commit is "no commit", not zero lag.
+    const partial = await recorders[0].groups.latestOffsets('dev', g.partial);
+    expect(partial.find(p => p.partition === 1)).toEqual({
+      topic,
+      partition: 1,
+      committedOffset: undefined,
+      endOffset: 15,
+      lag: undefined,
+      timeLagSeconds: undefined,
+    });
+    await running.disconnect();
+    await paused.disconnect();
+  });
+});

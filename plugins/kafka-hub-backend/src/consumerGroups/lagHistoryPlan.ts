@@ -1,0 +1,78 @@
+import { LagHistoryRange } from '@internal/plugin-kafka-hub-common';
+import {
+  DAY_MS,
+  HistoryResolution,
+  HOUR_MS,
+  RetentionWindows,
+} from '../database/consumerGroups';
+
+const SECOND_MS = 1000;
+const MINUTE_MS = 60 * SECOND_MS;
+
+export const RANGE_MS: Record<LagHistoryRange, number> = {
+  '1h': HOUR_MS,
+  '6h': 6 * HOUR_MS,
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '30d': 30 * DAY_MS,
+};
+
+/** At most this many points per chart. */
+export const MAX_POINTS = 500;
+
+/** Bucket widths a chart reads well in, smallest first. */
+const BUCKETS_MS = [
+  10 * SECOND_MS,
+  30 * SECOND_MS,
+  MINUTE_MS,
+  2 * MINUTE_MS,
+  5 * MINUTE_MS,
+  10 * MINUTE_MS,
+  15 * MINUTE_MS,
+  30 * MINUTE_MS,
+  HOUR_MS,
+  2 * HOUR_MS,
+  3 * HOUR_MS,
+  6 * HOUR_MS,
+  12 * HOUR_MS,
+  DAY_MS,
+  2 * DAY_MS,
+  7 * DAY_MS,
+];
+
+const RESOLUTION_MS: Record<HistoryResolution, number> = {
+  raw: 0,
+  hour: HOUR_MS,
+  day: DAY_MS,
+};
+
+export interface LagHistoryPlan {
+  fromMs: number;
+  toMs: number;
+  resolution: HistoryResolution;
+  bucketMs: number;
+}
+
+/**
+ * Where a history range is answered from: raw samples while the range fits
+ * their retention, else hourly rollups, else daily ones; and the smallest
+ * readable bucket that keeps the chart at or under {@link MAX_POINTS}.
+ */
+export function lagHistoryPlan(
+  range: LagHistoryRange,
+  nowMs: number,
+  retention: Pick<RetentionWindows, 'rawMs' | 'hourlyMs'>,
+): LagHistoryPlan {
+  const rangeMs = RANGE_MS[range];
+  let resolution: HistoryResolution = 'day';
+  if (rangeMs <= retention.rawMs) resolution = 'raw';
+  else if (rangeMs <= retention.hourlyMs) resolution = 'hour';
+  const minimum = RESOLUTION_MS[resolution];
+  const bucketMs =
+    BUCKETS_MS.find(b => b >= minimum && rangeMs / b <= MAX_POINTS) ??
+    BUCKETS_MS[BUCKETS_MS.length - 1];
+  // Whole buckets, so the first point is not a sliver of one.
+  const toMs = nowMs + 1;
+  const fromMs = Math.floor((toMs - rangeMs) / bucketMs) * bucketMs;
+  return { fromMs, toMs, resolution, bucketMs };
+}

@@ -1,0 +1,123 @@
+import {
+  LifecycleService,
+  LoggerService,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { Knex } from 'knex';
+import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
+import { EnvironmentConfig } from '../config/types';
+import {
+  ConsumerGroupStore,
+  LagHistoryStore,
+  TaskRunStore,
+} from '../database/consumerGroups';
+import { describeKafkaError } from '../kafka';
+import { ConsumerGroupsConfig } from '../config/types';
+import { GroupSync } from './GroupSync';
+import { LagSampler } from './LagSampler';
+import { RetentionTask } from './RetentionTask';
+
+export interface ScheduleConsumerGroupTasksOptions {
+  scheduler: SchedulerService;
+  logger: LoggerService;
+  /** Closes the samplers' Kafka connections on shutdown. */
+  lifecycle?: LifecycleService;
+  database: Knex;
+  environments: EnvironmentConfig[];
+  /** The catalog's Kafka entities, e.g. `() => reader.listCached()`. */
+  entities: () => Promise<KafkaEntity[]>;
+  config: ConsumerGroupsConfig;
+}
+
+/**
+ * Registers three global tasks per environment (the scheduler runs each on
+ * one replica at a time, and environments spread over replicas): the group
+ * sync, the lag sampler and the history retention. A failing environment
+ * only fails its own tasks.
+ */
+export async function scheduleConsumerGroupTasks(
+  options: ScheduleConsumerGroupTasksOptions,
+): Promise<void> {
+  const { scheduler, logger, lifecycle, database, environments, config } =
+    options;
+  const groups = new ConsumerGroupStore(database);
+  const history = new LagHistoryStore(database);
+  const taskRuns = new TaskRunStore(database);
+  const samplers: LagSampler[] = [];
+  lifecycle?.addShutdownHook(async () => {
+    await Promise.all(samplers.map(s => s.close()));
+  });
+
+  for (const environment of environments) {
+    const env = environment.name;
+    const sync = new GroupSync({
+      environment,
+      logger,
+      groups,
+      taskRuns,
+      entities: options.entities,
+      describeBatchSize: config.describeBatchSize,
+      inactiveAfterMs: config.inactiveAfterMs,
+      archiveAfterMs: config.archiveAfterMs,
+    });
+    const sampler = new LagSampler({
+      environment,
+      logger,
+      groups,
+      history,
+      taskRuns,
+      concurrency: config.concurrency,
+      statusWindow: config.statusWindow,
+      timeLagPoints: config.timeLagPoints,
+      keepPartitionHistory: config.retention.partitionHistoryMs > 0,
+    });
+    samplers.push(sampler);
+    const retention = new RetentionTask({
+      environment: env,
+      history,
+      taskRuns,
+      windows: config.retention,
+    });
+
+    await scheduler.scheduleTask({
+      id: `kafka-hub:consumer-groups:sync:${env}`,
+      scope: 'global',
+      ...config.syncSchedule,
+      fn: async () => {
+        const result = await sync.sync();
+        if (!result.ok) {
+          logger.warn(`Consumer group sync of ${env} failed: ${result.error}`);
+        }
+      },
+    });
+
+    await scheduler.scheduleTask({
+      id: `kafka-hub:consumer-groups:lag:${env}`,
+      scope: 'global',
+      ...config.lagSchedule,
+      fn: async () => {
+        const result = await sampler.sample();
+        if (!result.ok) {
+          logger.warn(`Lag sample of ${env} failed: ${result.error}`);
+        }
+      },
+    });
+
+    await scheduler.scheduleTask({
+      id: `kafka-hub:consumer-groups:retention:${env}`,
+      scope: 'global',
+      ...config.retentionSchedule,
+      fn: async () => {
+        try {
+          await retention.run();
+        } catch (error) {
+          logger.warn(
+            `Lag history retention of ${env} failed: ${describeKafkaError(
+              error,
+            )}`,
+          );
+        }
+      },
+    });
+  }
+}

@@ -1,0 +1,326 @@
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { migrationsDir } from '../migrations';
+import { testDatabaseIds } from '../../testUtils/testServices';
+import { ConsumerGroupStore } from './ConsumerGroupStore';
+import { LagHistoryStore } from './LagHistoryStore';
+import { DiscoveredGroup, GroupSample } from './types';
+
+jest.setTimeout(60_000);
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const t0 = new Date(Date.UTC(2026, 10, 22, 12, 0, 0));
+const at = (ms: number) => new Date(t0.getTime() + ms);
+
+const group = (
+  groupId: string,
+  state: DiscoveredGroup['state'] = 'Stable',
+): DiscoveredGroup => ({
+  groupId,
+  state,
+  members:
+    state === 'Empty'
+      ? []
+      : [
+          {
+            memberId: `${groupId}-m1`,
+            clientId: 'app',
+            host: '/127.0.0.1',
+            assignments: [{ topic: 'orders', partitions: [0, 1] }],
+          },
+        ],
+  protocolType: 'consumer',
+  assignmentStrategy: 'RoundRobinAssigner',
+  coordinator: '1 (127.0.0.1:9092)',
+  subscribedTopics: ['orders'],
+});
+
+const sample = (groupId: string, totalLag: number): GroupSample => ({
+  groupId,
+  state: 'Stable',
+  memberCount: 1,
+  partitions: [
+    {
+      topic: 'orders',
+      partition: 0,
+      committedOffset: 10,
+      endOffset: 10 + totalLag,
+      lag: totalLag,
+    },
+    { topic: 'orders', partition: 1, endOffset: 7 },
+  ],
+  totalLag,
+  maxPartitionLag: totalLag,
+  timeLagSeconds: totalLag > 0 ? 12.5 : 0,
+  partitionsWithoutCommit: 1,
+  committedSum: 10,
+  rewound: false,
+  status: 'OK',
+  statusReason: 'fine',
+  trend: [totalLag],
+});
+
+describe('ConsumerGroupStore', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+
+  async function setup(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    return {
+      knex,
+      store: new ConsumerGroupStore(knex),
+      history: new LagHistoryStore(knex),
+    };
+  }
+
+  const sync = (
+    store: ConsumerGroupStore,
+    groups: DiscoveredGroup[],
+    now: Date,
+    linkOf?: (id: string) => any,
+  ) =>
+    store.recordSync({
+      environment: 'dev',
+      groups,
+      linkOf,
+      now,
+      inactiveAfterMs: DAY,
+      archiveAfterMs: 7 * DAY,
+    });
+
+  it.each(databases.eachSupportedId())(
+    'migrates the consumer group tables up and down on %p',
+    async databaseId => {
+      const { knex } = await setup(databaseId);
+      const tables = [
+        'kafka_hub_consumer_groups',
+        'kafka_hub_consumer_group_lag',
+        'kafka_hub_consumer_group_offsets',
+        'kafka_hub_consumer_group_lag_history',
+        'kafka_hub_consumer_group_lag_rollups',
+        'kafka_hub_consumer_group_partition_history',
+        'kafka_hub_partition_end_offsets',
+        'kafka_hub_consumer_group_task_runs',
+      ];
+      for (const table of tables) {
+        expect(await knex.schema.hasTable(table)).toBe(true);
+      }
+      await knex.migrate.rollback({ directory: migrationsDir }, true);
+      for (const table of tables) {
+        expect(await knex.schema.hasTable(table)).toBe(false);
+      }
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await knex.schema.hasTable(tables[0])).toBe(true);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'moves groups through active, inactive and archived on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+
+      expect(
+        await sync(store, [group('a.one'), group('a.idle', 'Empty')], t0),
+      ).toMatchObject({ listed: 2, created: 2, inactive: 0 });
+      expect((await store.get('dev', 'a.one'))?.entityRef).toBeUndefined();
+      let stored = await store.get('dev', 'a.idle');
+      expect(stored).toMatchObject({ state: 'Empty', lifecycle: 'active' });
+      expect(stored?.emptySince).toEqual(t0);
+
+      // Empty for a day: inactive. a.one is no longer listed: Dead at once.
+      const result = await sync(store, [group('a.idle', 'Empty')], at(DAY));
+      expect(result).toMatchObject({
+        listed: 1,
+        created: 0,
+        inactive: 1,
+        gone: 1,
+      });
+      stored = await store.get('dev', 'a.idle');
+      expect(stored).toMatchObject({ lifecycle: 'inactive' });
+      expect(stored?.firstSeenAt).toEqual(t0);
+      expect(stored?.lastSeenAt).toEqual(at(DAY));
+      expect(await store.get('dev', 'a.one')).toMatchObject({
+        state: 'Dead',
+        lifecycle: 'inactive',
+        members: [],
+        lastSeenAt: t0,
+      });
+
+      // Unseen for seven days: archived.
+      await sync(store, [group('a.idle', 'Empty')], at(7 * DAY));
+      expect(await store.get('dev', 'a.one')).toMatchObject({
+        lifecycle: 'archived',
+      });
+
+      // Back with members: active again, Empty clock reset.
+      await sync(store, [group('a.idle'), group('a.one')], at(8 * DAY));
+      expect(await store.get('dev', 'a.idle')).toMatchObject({
+        state: 'Stable',
+        lifecycle: 'active',
+        emptySince: undefined,
+      });
+      expect(await store.get('dev', 'a.one')).toMatchObject({
+        lifecycle: 'active',
+        firstSeenAt: t0,
+      });
+      expect(
+        (await store.listByLifecycle('dev', 'active')).map(g => g.groupId),
+      ).toEqual(['a.idle', 'a.one']);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'links groups and keeps links when the catalog is unavailable on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const link = (id: string) =>
+        id.startsWith('orders.')
+          ? {
+              entityRef: 'component:default/orders',
+              linkedBy: 'prefix' as const,
+            }
+          : undefined;
+      await sync(store, [group('orders.reader'), group('other')], t0, link);
+      expect(await store.get('dev', 'orders.reader')).toMatchObject({
+        entityRef: 'component:default/orders',
+        linkedBy: 'prefix',
+      });
+      expect((await store.get('dev', 'other'))?.entityRef).toBeUndefined();
+
+      await sync(store, [group('orders.reader')], at(HOUR), undefined);
+      expect(await store.get('dev', 'orders.reader')).toMatchObject({
+        entityRef: 'component:default/orders',
+      });
+      expect(await store.linkedEntityRefs()).toEqual([
+        'component:default/orders',
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'lists, filters, sorts and pages groups with their latest lag on %p',
+    async databaseId => {
+      const { store, history } = await setup(databaseId);
+      const link = (id: string) => {
+        const app = id.match(/^([ab])\./)?.[1];
+        return app
+          ? {
+              entityRef: `component:default/${app}`,
+              linkedBy: 'prefix' as const,
+            }
+          : undefined;
+      };
+      await sync(
+        store,
+        [
+          group('a.low'),
+          group('a.high'),
+          group('b_x.none'),
+          group('b.mid'),
+          group('a.none', 'Empty'),
+        ],
+        t0,
+        link,
+      );
+      await history.writeSample({
+        environment: 'dev',
+        sampledAtMs: t0.getTime(),
+        groups: [
+          sample('a.low', 5),
+          sample('a.high', 500),
+          sample('b.mid', 50),
+        ],
+        endOffsetPoints: [],
+        endOffsetPrunes: [],
+        keepPartitionHistory: true,
+      });
+
+      const page = await store.list({
+        includeUnlinked: true,
+        sort: 'lag',
+        limit: 2,
+        offset: 0,
+      });
+      expect(page.total).toBe(5);
+      expect(page.items.map(g => g.groupId)).toEqual(['a.high', 'b.mid']);
+      expect(page.items[0].lag).toMatchObject({
+        totalLag: 500,
+        timeLagSeconds: 12.5,
+        partitionsWithoutCommit: 1,
+        trend: [500],
+      });
+
+      const onlyA = await store.list({
+        entityRefs: ['component:default/a'],
+        includeUnlinked: false,
+        sort: 'name',
+        limit: 10,
+        offset: 0,
+      });
+      expect(onlyA.items.map(g => g.groupId)).toEqual([
+        'a.high',
+        'a.low',
+        'a.none',
+      ]);
+
+      const lagging = await store.list({
+        includeUnlinked: false,
+        hasLag: true,
+        sort: 'lag',
+        limit: 10,
+        offset: 1,
+      });
+      expect(lagging).toMatchObject({ total: 3 });
+      expect(lagging.items.map(g => g.groupId)).toEqual(['b.mid', 'a.low']);
+
+      // '_' is a literal, not a LIKE wildcard.
+      const search = await store.list({
+        includeUnlinked: true,
+        search: 'B_X',
+        sort: 'name',
+        limit: 10,
+        offset: 0,
+      });
+      expect(search.items.map(g => g.groupId)).toEqual(['b_x.none']);
+
+      const empty = await store.list({
+        includeUnlinked: true,
+        state: 'Empty',
+        hasLag: false,
+        sort: 'name',
+        limit: 10,
+        offset: 0,
+      });
+      expect(empty.items.map(g => g.groupId)).toEqual(['a.none']);
+
+      expect(
+        await store.list({
+          entityRefs: [],
+          includeUnlinked: false,
+          sort: 'name',
+          limit: 10,
+          offset: 0,
+        }),
+      ).toEqual({ items: [], total: 0 });
+
+      expect(await store.latestOffsets('dev', 'a.high')).toEqual([
+        {
+          topic: 'orders',
+          partition: 0,
+          committedOffset: 10,
+          endOffset: 510,
+          lag: 500,
+          timeLagSeconds: undefined,
+        },
+        {
+          topic: 'orders',
+          partition: 1,
+          committedOffset: undefined,
+          endOffset: 7,
+          lag: undefined,
+          timeLagSeconds: undefined,
+        },
+      ]);
+    },
+  );
+});

@@ -1,0 +1,453 @@
+import { Knex } from 'knex';
+import {
+  ConsumerGroupLifecycle,
+  ConsumerGroupMember,
+  ConsumerGroupState,
+  ConsumerGroupStatus,
+} from '@internal/plugin-kafka-hub-common';
+import { readTimestamp, StoredTimestamp } from '../timestamps';
+import { chunks, toNumber, toOptionalNumber } from './chunks';
+import {
+  ConsumerGroupLinkSource,
+  DiscoveredGroup,
+  LatestGroupLag,
+  ListConsumerGroupsQuery,
+  PartitionOffsets,
+  StoredConsumerGroup,
+  StoredConsumerGroupWithLag,
+} from './types';
+
+const GROUPS = 'kafka_hub_consumer_groups';
+const LAG = 'kafka_hub_consumer_group_lag';
+const OFFSETS = 'kafka_hub_consumer_group_offsets';
+
+interface GroupRow {
+  environment: string;
+  group_id: string;
+  entity_ref: string | null;
+  linked_by: ConsumerGroupLinkSource | null;
+  state: ConsumerGroupState;
+  member_count: number | string;
+  members: string;
+  protocol_type: string | null;
+  assignment_strategy: string | null;
+  coordinator: string | null;
+  subscribed_topics: string;
+  lifecycle: ConsumerGroupLifecycle;
+  empty_since: StoredTimestamp | null;
+  first_seen_at: StoredTimestamp;
+  last_seen_at: StoredTimestamp;
+  updated_at: StoredTimestamp;
+}
+
+interface LagRow {
+  sampled_at_ms: number | string | null;
+  total_lag: number | string | null;
+  max_partition_lag: number | string | null;
+  time_lag_seconds: number | string | null;
+  partitions_without_commit: number | string | null;
+  status: ConsumerGroupStatus | null;
+  status_reason: string | null;
+  trend: string | null;
+}
+
+interface OffsetRow {
+  topic: string;
+  partition: number | string;
+  committed_offset: number | string | null;
+  end_offset: number | string;
+  lag: number | string | null;
+  time_lag_seconds: number | string | null;
+}
+
+export interface GroupLink {
+  entityRef: string;
+  linkedBy: ConsumerGroupLinkSource;
+}
+
+export interface RecordSyncOptions {
+  environment: string;
+  /** Every group the cluster listed, described. */
+  groups: DiscoveredGroup[];
+  /**
+   * Link of any group id, also of stored groups the cluster no longer
+   * lists. Without it (the catalog could not be read) links stay as stored.
+   */
+  linkOf?: (groupId: string) => GroupLink | undefined;
+  now: Date;
+  /** Empty for this long makes a group inactive. */
+  inactiveAfterMs: number;
+  /** Not listed for this long makes a group archived. */
+  archiveAfterMs: number;
+}
+
+export interface RecordSyncResult {
+  listed: number;
+  created: number;
+  inactive: number;
+  archived: number;
+  /** Stored groups the cluster no longer lists. */
+  gone: number;
+}
+
+/** The latest-sample columns of a group, for the summary. */
+export interface GroupCounts {
+  state: ConsumerGroupState;
+  lifecycle: ConsumerGroupLifecycle;
+  status?: ConsumerGroupStatus;
+  totalLag?: number;
+}
+
+/**
+ * Consumer groups found on each environment (written by the group sync) and
+ * the reads of the routes: lists joined with each group's latest lag, one
+ * group's latest per-partition offsets.
+ */
+export class ConsumerGroupStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Records one sync of an environment. Listed groups are upserted: a group
+   * Empty for `inactiveAfterMs` becomes inactive, any other listed group is
+   * active. Stored groups the cluster no longer lists no longer exist there:
+   * they become Dead and inactive at once (there is nothing to sample), and
+   * archived once unseen for `archiveAfterMs`.
+   */
+  async recordSync(options: RecordSyncOptions): Promise<RecordSyncResult> {
+    const { environment, groups, linkOf, now } = options;
+    const existing: Array<
+      Pick<
+        GroupRow,
+        | 'group_id'
+        | 'empty_since'
+        | 'lifecycle'
+        | 'last_seen_at'
+        | 'entity_ref'
+        | 'linked_by'
+        | 'state'
+      >
+    > = await this.db(GROUPS)
+      .where({ environment })
+      .select([
+        'group_id',
+        'empty_since',
+        'lifecycle',
+        'last_seen_at',
+        'entity_ref',
+        'linked_by',
+        'state',
+      ]);
+    const byId = new Map(existing.map(row => [row.group_id, row]));
+
+    let created = 0;
+    const rows = groups.map(group => {
+      const before = byId.get(group.groupId);
+      if (!before) created++;
+      // Empty since the first sync that saw it Empty, while it stays Empty.
+      let emptySince: Date | null = null;
+      if (group.state === 'Empty') {
+        emptySince =
+          before?.empty_since && before.state === 'Empty'
+            ? readTimestamp(before.empty_since)
+            : now;
+      }
+      const lifecycle: ConsumerGroupLifecycle =
+        emptySince &&
+        now.getTime() - emptySince.getTime() >= options.inactiveAfterMs
+          ? 'inactive'
+          : 'active';
+      const link = linkOf?.(group.groupId);
+      return {
+        environment,
+        group_id: group.groupId,
+        entity_ref: link?.entityRef ?? null,
+        linked_by: link?.linkedBy ?? null,
+        state: group.state,
+        member_count: group.members.length,
+        members: JSON.stringify(group.members),
+        protocol_type: group.protocolType ?? null,
+        assignment_strategy: group.assignmentStrategy ?? null,
+        coordinator: group.coordinator ?? null,
+        subscribed_topics: JSON.stringify(group.subscribedTopics),
+        lifecycle,
+        empty_since: emptySince,
+        first_seen_at: now,
+        last_seen_at: now,
+        updated_at: now,
+      };
+    });
+
+    const listed = new Set(groups.map(g => g.groupId));
+    const gone = existing.filter(row => !listed.has(row.group_id));
+    let archived = 0;
+
+    // Columns an update leaves as they are.
+    const keep = new Set(['first_seen_at']);
+    if (!linkOf) {
+      keep.add('entity_ref');
+      keep.add('linked_by');
+    }
+    await this.db.transaction(async tx => {
+      for (const chunk of chunks(rows)) {
+        await tx(GROUPS)
+          .insert(chunk)
+          .onConflict(['environment', 'group_id'])
+          .merge(Object.keys(chunk[0]).filter(c => !keep.has(c)));
+      }
+      for (const row of gone) {
+        const unseenMs =
+          now.getTime() - readTimestamp(row.last_seen_at).getTime();
+        const lifecycle: ConsumerGroupLifecycle =
+          unseenMs >= options.archiveAfterMs ? 'archived' : 'inactive';
+        if (lifecycle === 'archived') archived++;
+        const link = linkOf
+          ? linkOf(row.group_id)
+          : { entityRef: row.entity_ref, linkedBy: row.linked_by };
+        const update = {
+          state: 'Dead' as ConsumerGroupState,
+          member_count: 0,
+          members: '[]',
+          lifecycle,
+          empty_since: null,
+          entity_ref: link?.entityRef ?? null,
+          linked_by: link?.linkedBy ?? null,
+        };
+        const unchanged =
+          row.state === 'Dead' &&
+          row.lifecycle === lifecycle &&
+          row.entity_ref === update.entity_ref &&
+          row.linked_by === update.linked_by;
+        if (!unchanged) {
+          await tx(GROUPS)
+            .where({ environment, group_id: row.group_id })
+            .update({ ...update, updated_at: now });
+        }
+      }
+    });
+
+    return {
+      listed: groups.length,
+      created,
+      inactive: rows.filter(r => r.lifecycle === 'inactive').length,
+      archived,
+      gone: gone.length,
+    };
+  }
+
+  /** Groups of an environment in a lifecycle, e.g. the active ones to sample. */
+  async listByLifecycle(
+    environment: string,
+    lifecycle: ConsumerGroupLifecycle,
+  ): Promise<StoredConsumerGroup[]> {
+    const rows: GroupRow[] = await this.db(GROUPS)
+      .where({ environment, lifecycle })
+      .orderBy('group_id');
+    return rows.map(toGroup);
+  }
+
+  async get(
+    environment: string,
+    groupId: string,
+  ): Promise<StoredConsumerGroupWithLag | undefined> {
+    const row = await this.joined()
+      .where({ 'g.environment': environment, 'g.group_id': groupId })
+      .first();
+    return row ? toGroupWithLag(row) : undefined;
+  }
+
+  /** Latest offsets of a group, the most lagging partitions first. */
+  async latestOffsets(
+    environment: string,
+    groupId: string,
+  ): Promise<PartitionOffsets[]> {
+    const rows: OffsetRow[] = await this.db(OFFSETS)
+      .where({ environment, group_id: groupId })
+      .select([
+        'topic',
+        'partition',
+        'committed_offset',
+        'end_offset',
+        'lag',
+        'time_lag_seconds',
+      ]);
+    return rows
+      .map(row => ({
+        topic: row.topic,
+        partition: toNumber(row.partition),
+        committedOffset: toOptionalNumber(row.committed_offset),
+        endOffset: toNumber(row.end_offset),
+        lag: toOptionalNumber(row.lag),
+        timeLagSeconds: toOptionalNumber(row.time_lag_seconds),
+      }))
+      .sort(
+        (a, b) =>
+          (b.lag ?? -1) - (a.lag ?? -1) ||
+          a.topic.localeCompare(b.topic) ||
+          a.partition - b.partition,
+      );
+  }
+
+  /** Entity refs that have groups linked to them. */
+  async linkedEntityRefs(): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.db(GROUPS)
+      .whereNotNull('entity_ref')
+      .distinct('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
+  /** One page of groups with their latest lag, and the number matching. */
+  async list(
+    query: ListConsumerGroupsQuery,
+  ): Promise<{ items: StoredConsumerGroupWithLag[]; total: number }> {
+    if (query.entityRefs?.length === 0 && !query.includeUnlinked) {
+      return { items: [], total: 0 };
+    }
+    const filtered = () => this.filtered(query);
+    const [{ n }] = await filtered().count({ n: '*' });
+    const order: Array<{ column: any; order: 'asc' | 'desc' }> = [];
+    if (query.sort === 'lag') {
+      order.push({
+        column: this.db.raw('COALESCE(l.total_lag, -1)'),
+        order: 'desc',
+      });
+    } else if (query.sort === 'timeLag') {
+      order.push({
+        column: this.db.raw('COALESCE(l.time_lag_seconds, -1)'),
+        order: 'desc',
+      });
+    }
+    order.push(
+      { column: 'g.group_id', order: 'asc' },
+      { column: 'g.environment', order: 'asc' },
+    );
+    let page = filtered();
+    for (const { column, order: direction } of order) {
+      page = page.orderBy(column, direction);
+    }
+    const rows = await page
+      .select(this.joinedColumns())
+      .limit(query.limit)
+      .offset(query.offset);
+    return { items: rows.map(toGroupWithLag), total: toNumber(n) };
+  }
+
+  /** State, lifecycle, status and lag of every matching group. */
+  async counts(
+    query: Omit<ListConsumerGroupsQuery, 'sort' | 'limit' | 'offset'>,
+  ): Promise<GroupCounts[]> {
+    if (query.entityRefs?.length === 0 && !query.includeUnlinked) {
+      return [];
+    }
+    const rows: Array<{
+      state: ConsumerGroupState;
+      lifecycle: ConsumerGroupLifecycle;
+      status: ConsumerGroupStatus | null;
+      total_lag: number | string | null;
+    }> = await this.filtered({
+      ...query,
+      sort: 'name',
+      limit: 0,
+      offset: 0,
+    }).select(['g.state', 'g.lifecycle', 'l.status', 'l.total_lag']);
+    return rows.map(row => ({
+      state: row.state,
+      lifecycle: row.lifecycle,
+      status: row.status ?? undefined,
+      totalLag: toOptionalNumber(row.total_lag),
+    }));
+  }
+
+  private joined() {
+    return this.db(`${GROUPS} as g`)
+      .leftJoin(`${LAG} as l`, join =>
+        join
+          .on('l.environment', '=', 'g.environment')
+          .andOn('l.group_id', '=', 'g.group_id'),
+      )
+      .select(this.joinedColumns());
+  }
+
+  private joinedColumns() {
+    return [
+      'g.*',
+      'l.sampled_at_ms',
+      'l.total_lag',
+      'l.max_partition_lag',
+      'l.time_lag_seconds',
+      'l.partitions_without_commit',
+      'l.status',
+      'l.status_reason',
+      'l.trend',
+    ];
+  }
+
+  private filtered(query: ListConsumerGroupsQuery) {
+    const q = this.db(`${GROUPS} as g`).leftJoin(`${LAG} as l`, join =>
+      join
+        .on('l.environment', '=', 'g.environment')
+        .andOn('l.group_id', '=', 'g.group_id'),
+    );
+    const { entityRefs, includeUnlinked } = query;
+    if (entityRefs !== undefined) {
+      q.where(inner => {
+        if (entityRefs.length > 0) inner.whereIn('g.entity_ref', entityRefs);
+        if (includeUnlinked) inner.orWhereNull('g.entity_ref');
+      });
+    } else if (!includeUnlinked) {
+      q.whereNotNull('g.entity_ref');
+    }
+    if (query.environment) q.where('g.environment', query.environment);
+    if (query.state) q.where('g.state', query.state);
+    if (query.lifecycle) q.where('g.lifecycle', query.lifecycle);
+    if (query.hasLag === true) q.where('l.total_lag', '>', 0);
+    if (query.hasLag === false) {
+      q.where(inner =>
+        inner.whereNull('l.total_lag').orWhere('l.total_lag', 0),
+      );
+    }
+    if (query.search) {
+      const pattern = `%${query.search
+        .toLowerCase()
+        .replace(/[\\%_]/g, c => `\\${c}`)}%`;
+      q.whereRaw(`LOWER(g.group_id) LIKE ? ESCAPE '\\'`, [pattern]);
+    }
+    return q;
+  }
+}
+
+function toGroup(row: GroupRow): StoredConsumerGroup {
+  return {
+    environment: row.environment,
+    groupId: row.group_id,
+    entityRef: row.entity_ref ?? undefined,
+    linkedBy: row.linked_by ?? undefined,
+    state: row.state,
+    members: JSON.parse(row.members) as ConsumerGroupMember[],
+    protocolType: row.protocol_type ?? undefined,
+    assignmentStrategy: row.assignment_strategy ?? undefined,
+    coordinator: row.coordinator ?? undefined,
+    subscribedTopics: JSON.parse(row.subscribed_topics) as string[],
+    lifecycle: row.lifecycle,
+    emptySince: row.empty_since ? readTimestamp(row.empty_since) : undefined,
+    firstSeenAt: readTimestamp(row.first_seen_at),
+    lastSeenAt: readTimestamp(row.last_seen_at),
+  };
+}
+
+function toGroupWithLag(row: GroupRow & LagRow): StoredConsumerGroupWithLag {
+  const group = toGroup(row);
+  if (row.sampled_at_ms === null || row.sampled_at_ms === undefined) {
+    return group;
+  }
+  const lag: LatestGroupLag = {
+    sampledAtMs: toNumber(row.sampled_at_ms),
+    totalLag: toNumber(row.total_lag),
+    maxPartitionLag: toNumber(row.max_partition_lag),
+    timeLagSeconds: toOptionalNumber(row.time_lag_seconds),
+    partitionsWithoutCommit: toNumber(row.partitions_without_commit),
+    status: row.status ?? 'OK',
+    statusReason: row.status_reason ?? '',
+    trend: row.trend ? (JSON.parse(row.trend) as number[]) : [],
+  };
+  return { ...group, lag };
+}

@@ -1,0 +1,596 @@
+import { Knex } from 'knex';
+import { ConsumerGroupState } from '@internal/plugin-kafka-hub-common';
+import { bulkInsert, ColumnType } from './bulkInsert';
+import { chunks, toNumber, toOptionalNumber } from './chunks';
+import {
+  EndOffsetPointWrite,
+  GroupHistorySample,
+  HistoryBucket,
+  HistoryResolution,
+  LagSampleWrite,
+} from './types';
+
+const LAG = 'kafka_hub_consumer_group_lag';
+const OFFSETS = 'kafka_hub_consumer_group_offsets';
+const HISTORY = 'kafka_hub_consumer_group_lag_history';
+const ROLLUPS = 'kafka_hub_consumer_group_lag_rollups';
+const PARTITION_HISTORY = 'kafka_hub_consumer_group_partition_history';
+const END_OFFSETS = 'kafka_hub_partition_end_offsets';
+
+const LAG_COLUMNS: Record<string, ColumnType> = {
+  environment: 'text',
+  group_id: 'text',
+  sampled_at_ms: 'bigint',
+  total_lag: 'bigint',
+  max_partition_lag: 'bigint',
+  time_lag_seconds: 'double precision',
+  partitions_without_commit: 'integer',
+  status: 'text',
+  status_reason: 'text',
+  trend: 'text',
+};
+
+const OFFSET_COLUMNS: Record<string, ColumnType> = {
+  environment: 'text',
+  group_id: 'text',
+  topic: 'text',
+  partition: 'integer',
+  committed_offset: 'bigint',
+  end_offset: 'bigint',
+  lag: 'bigint',
+  time_lag_seconds: 'double precision',
+  sampled_at_ms: 'bigint',
+};
+
+const HISTORY_COLUMNS: Record<string, ColumnType> = {
+  environment: 'text',
+  group_id: 'text',
+  sampled_at_ms: 'bigint',
+  total_lag: 'bigint',
+  max_partition_lag: 'bigint',
+  time_lag_seconds: 'double precision',
+  committed_sum: 'bigint',
+  rewound: 'boolean',
+  state: 'text',
+  member_count: 'integer',
+  status: 'text',
+};
+
+const PARTITION_HISTORY_COLUMNS: Record<string, ColumnType> = {
+  environment: 'text',
+  group_id: 'text',
+  sampled_at_ms: 'bigint',
+  topic: 'text',
+  partition: 'integer',
+  committed_offset: 'bigint',
+  end_offset: 'bigint',
+  lag: 'bigint',
+};
+
+const END_OFFSET_COLUMNS: Record<string, ColumnType> = {
+  environment: 'text',
+  topic: 'text',
+  partition: 'integer',
+  end_offset: 'bigint',
+  first_seen_ms: 'bigint',
+  last_seen_ms: 'bigint',
+};
+
+const ROLLUP_COLUMNS: Record<string, ColumnType> = {
+  environment: 'text',
+  group_id: 'text',
+  resolution: 'text',
+  bucket_start_ms: 'bigint',
+  samples: 'integer',
+  sum_total_lag: 'bigint',
+  max_total_lag: 'bigint',
+  max_partition_lag: 'bigint',
+  time_lag_samples: 'integer',
+  sum_time_lag_seconds: 'double precision',
+  max_time_lag_seconds: 'double precision',
+};
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+
+const ROLLUP_MS: Record<'hour' | 'day', number> = {
+  hour: HOUR_MS,
+  day: DAY_MS,
+};
+
+/** Raw history older than the retention window, rolled up, then removed. */
+export interface RetentionWindows {
+  rawMs: number;
+  hourlyMs: number;
+  dailyMs: number;
+  partitionHistoryMs: number;
+}
+
+export interface RetentionResult {
+  hourlyRollups: number;
+  dailyRollups: number;
+  deleted: {
+    raw: number;
+    hourly: number;
+    daily: number;
+    partitionHistory: number;
+    endOffsetPoints: number;
+  };
+}
+
+type Aggregate = Record<
+  | 'bucket'
+  | 'samples'
+  | 'sum_total_lag'
+  | 'max_total_lag'
+  | 'max_partition_lag'
+  | 'time_lag_samples'
+  | 'sum_time_lag_seconds'
+  | 'max_time_lag_seconds',
+  number | string | null
+>;
+
+/** Raw samples as one rollup bucket would store them, grouped by an SQL expression. */
+const RAW_AGGREGATES = [
+  'COUNT(*) AS samples',
+  'SUM(total_lag) AS sum_total_lag',
+  'MAX(total_lag) AS max_total_lag',
+  'MAX(max_partition_lag) AS max_partition_lag',
+  'COUNT(time_lag_seconds) AS time_lag_samples',
+  'COALESCE(SUM(time_lag_seconds), 0) AS sum_time_lag_seconds',
+  'MAX(time_lag_seconds) AS max_time_lag_seconds',
+];
+
+/** Rollups re-aggregated into coarser buckets. */
+const ROLLUP_AGGREGATES = [
+  'SUM(samples) AS samples',
+  'SUM(sum_total_lag) AS sum_total_lag',
+  'MAX(max_total_lag) AS max_total_lag',
+  'MAX(max_partition_lag) AS max_partition_lag',
+  'SUM(time_lag_samples) AS time_lag_samples',
+  'SUM(sum_time_lag_seconds) AS sum_time_lag_seconds',
+  'MAX(max_time_lag_seconds) AS max_time_lag_seconds',
+];
+
+/**
+ * Lag samples and their history: writes one sample of an environment in one
+ * transaction, reads the windows the sampler resumes from, answers history
+ * ranges from raw samples or rollups, and rolls up and prunes.
+ */
+export class LagHistoryStore {
+  constructor(private readonly db: Knex) {}
+
+  /**
+   * Writes everything one sample learned, atomically: a failed write leaves
+   * the previous sample as the latest one. Rows go in multi-row statements.
+   */
+  async writeSample(sample: LagSampleWrite): Promise<void> {
+    const { environment, sampledAtMs, groups } = sample;
+    await this.db.transaction(async tx => {
+      const latest = groups.map(g => ({
+        environment,
+        group_id: g.groupId,
+        sampled_at_ms: sampledAtMs,
+        total_lag: g.totalLag,
+        max_partition_lag: g.maxPartitionLag,
+        time_lag_seconds: g.timeLagSeconds ?? null,
+        partitions_without_commit: g.partitionsWithoutCommit,
+        status: g.status,
+        status_reason: g.statusReason,
+        trend: JSON.stringify(g.trend),
+      }));
+      await bulkInsert(tx, LAG, latest, {
+        columns: LAG_COLUMNS,
+        onConflict: {
+          target: ['environment', 'group_id'],
+          merge: Object.keys(LAG_COLUMNS).slice(2),
+        },
+      });
+
+      const offsets = groups.flatMap(g =>
+        g.partitions.map(p => ({
+          environment,
+          group_id: g.groupId,
+          topic: p.topic,
+          partition: p.partition,
+          committed_offset: p.committedOffset ?? null,
+          end_offset: p.endOffset,
+          lag: p.lag ?? null,
+          time_lag_seconds: p.timeLagSeconds ?? null,
+          sampled_at_ms: sampledAtMs,
+        })),
+      );
+      await bulkInsert(tx, OFFSETS, offsets, {
+        columns: OFFSET_COLUMNS,
+        onConflict: {
+          target: ['environment', 'group_id', 'topic', 'partition'],
+          merge: Object.keys(OFFSET_COLUMNS).slice(4),
+        },
+      });
+      // Partitions a group no longer has (a topic deleted, unsubscribed).
+      for (const chunk of chunks(groups.map(g => g.groupId))) {
+        await tx(OFFSETS)
+          .where({ environment })
+          .whereIn('group_id', chunk)
+          .where('sampled_at_ms', '<', sampledAtMs)
+          .delete();
+      }
+
+      const history = groups.map(g => ({
+        environment,
+        group_id: g.groupId,
+        sampled_at_ms: sampledAtMs,
+        total_lag: g.totalLag,
+        max_partition_lag: g.maxPartitionLag,
+        time_lag_seconds: g.timeLagSeconds ?? null,
+        committed_sum: g.committedSum,
+        rewound: g.rewound,
+        state: g.state,
+        member_count: g.memberCount,
+        status: g.status,
+      }));
+      await bulkInsert(tx, HISTORY, history, { columns: HISTORY_COLUMNS });
+
+      if (sample.keepPartitionHistory) {
+        const partitionRows = groups.flatMap(g =>
+          g.partitions.map(p => ({
+            environment,
+            group_id: g.groupId,
+            sampled_at_ms: sampledAtMs,
+            topic: p.topic,
+            partition: p.partition,
+            committed_offset: p.committedOffset ?? null,
+            end_offset: p.endOffset,
+            lag: p.lag ?? null,
+          })),
+        );
+        await bulkInsert(tx, PARTITION_HISTORY, partitionRows, {
+          columns: PARTITION_HISTORY_COLUMNS,
+        });
+      }
+
+      const points = sample.endOffsetPoints.map(p => ({
+        environment,
+        topic: p.topic,
+        partition: p.partition,
+        end_offset: p.endOffset,
+        first_seen_ms: p.firstSeenMs,
+        last_seen_ms: p.lastSeenMs,
+      }));
+      await bulkInsert(tx, END_OFFSETS, points, {
+        columns: END_OFFSET_COLUMNS,
+        onConflict: {
+          target: ['environment', 'topic', 'partition', 'end_offset'],
+          merge: ['last_seen_ms'],
+        },
+      });
+      for (const chunk of chunks(sample.endOffsetPrunes, 200)) {
+        await tx(END_OFFSETS)
+          .where({ environment })
+          .where(q => {
+            for (const prune of chunk) {
+              q.orWhere(inner =>
+                inner
+                  .where({ topic: prune.topic, partition: prune.partition })
+                  .where('end_offset', '<', prune.belowOffset),
+              );
+            }
+          })
+          .delete();
+      }
+    });
+  }
+
+  /** Raw samples of an environment since a time, oldest first: the status windows. */
+  async samplesSince(
+    environment: string,
+    sinceMs: number,
+  ): Promise<GroupHistorySample[]> {
+    const rows: Array<{
+      group_id: string;
+      sampled_at_ms: number | string;
+      total_lag: number | string;
+      committed_sum: number | string;
+      rewound: boolean | number;
+      state: ConsumerGroupState;
+      member_count: number | string;
+    }> = await this.db(HISTORY)
+      .where({ environment })
+      .where('sampled_at_ms', '>=', sinceMs)
+      .orderBy('sampled_at_ms', 'asc')
+      .select([
+        'group_id',
+        'sampled_at_ms',
+        'total_lag',
+        'committed_sum',
+        'rewound',
+        'state',
+        'member_count',
+      ]);
+    return rows.map(row => ({
+      groupId: row.group_id,
+      sampledAtMs: toNumber(row.sampled_at_ms),
+      totalLag: toNumber(row.total_lag),
+      committedSum: toNumber(row.committed_sum),
+      rewound: Boolean(row.rewound),
+      state: row.state,
+      memberCount: toNumber(row.member_count),
+    }));
+  }
+
+  /** Time of the newest sample of an environment, to notice another writer. */
+  async latestSampleMs(environment: string): Promise<number | undefined> {
+    const row = await this.db(LAG)
+      .where({ environment })
+      .max({ latest: 'sampled_at_ms' })
+      .first();
+    return toOptionalNumber(row?.latest);
+  }
+
+  /** Committed offsets of the latest sample, by group, topic and partition. */
+  async latestCommitted(environment: string): Promise<
+    Array<{
+      groupId: string;
+      topic: string;
+      partition: number;
+      committed: number;
+    }>
+  > {
+    const rows: Array<{
+      group_id: string;
+      topic: string;
+      partition: number | string;
+      committed_offset: number | string;
+    }> = await this.db(OFFSETS)
+      .where({ environment })
+      .whereNotNull('committed_offset')
+      .select(['group_id', 'topic', 'partition', 'committed_offset']);
+    return rows.map(row => ({
+      groupId: row.group_id,
+      topic: row.topic,
+      partition: toNumber(row.partition),
+      committed: toNumber(row.committed_offset),
+    }));
+  }
+
+  /** Every stored end-offset point of an environment. */
+  async endOffsetPoints(environment: string): Promise<EndOffsetPointWrite[]> {
+    const rows: Array<{
+      topic: string;
+      partition: number | string;
+      end_offset: number | string;
+      first_seen_ms: number | string;
+      last_seen_ms: number | string;
+    }> = await this.db(END_OFFSETS)
+      .where({ environment })
+      .orderBy([
+        { column: 'topic' },
+        { column: 'partition' },
+        { column: 'end_offset' },
+      ]);
+    return rows.map(row => ({
+      topic: row.topic,
+      partition: toNumber(row.partition),
+      endOffset: toNumber(row.end_offset),
+      firstSeenMs: toNumber(row.first_seen_ms),
+      lastSeenMs: toNumber(row.last_seen_ms),
+    }));
+  }
+
+  /**
+   * History of one group in `[fromMs, toMs)`, aggregated on the database
+   * into buckets of `bucketMs`. Rollup resolutions add the raw samples newer
+   * than the last rollup, so the latest hours are never missing.
+   */
+  async history(options: {
+    environment: string;
+    groupId: string;
+    fromMs: number;
+    toMs: number;
+    resolution: HistoryResolution;
+    bucketMs: number;
+  }): Promise<HistoryBucket[]> {
+    const { environment, groupId, fromMs, toMs, resolution, bucketMs } =
+      options;
+    if (resolution === 'raw') {
+      return toBuckets(
+        await this.rawBuckets(environment, groupId, fromMs, toMs, bucketMs),
+      );
+    }
+    const rollups: Aggregate[] = await this.db(ROLLUPS)
+      .where({ environment, group_id: groupId, resolution })
+      .where('bucket_start_ms', '>=', fromMs)
+      .where('bucket_start_ms', '<', toMs)
+      .select(this.bucket('bucket_start_ms', bucketMs))
+      .select(ROLLUP_AGGREGATES.map(a => this.db.raw(a)))
+      .groupByRaw('1')
+      .orderByRaw('1');
+    const [{ latest }] = await this.db(ROLLUPS)
+      .where({ environment, group_id: groupId, resolution })
+      .max({ latest: 'bucket_start_ms' });
+    const rolledUpTo =
+      latest === null || latest === undefined
+        ? fromMs
+        : Math.max(fromMs, toNumber(latest) + ROLLUP_MS[resolution]);
+    const tail =
+      rolledUpTo < toMs
+        ? await this.rawBuckets(
+            environment,
+            groupId,
+            rolledUpTo,
+            toMs,
+            bucketMs,
+          )
+        : [];
+    return mergeBuckets(toBuckets(rollups), toBuckets(tail));
+  }
+
+  /**
+   * The start of the bucket of a BIGINT time column. The casts make it
+   * integer division on SQLite too, where numbers may be bound as REAL.
+   */
+  private bucket(column: string, bucketMs: number) {
+    return this.db.raw(
+      '(?? / CAST(? AS BIGINT)) * CAST(? AS BIGINT) AS bucket',
+      [column, bucketMs, bucketMs],
+    );
+  }
+
+  private rawBuckets(
+    environment: string,
+    groupId: string,
+    fromMs: number,
+    toMs: number,
+    bucketMs: number,
+  ): Promise<Aggregate[]> {
+    return this.db(HISTORY)
+      .where({ environment, group_id: groupId })
+      .where('sampled_at_ms', '>=', fromMs)
+      .where('sampled_at_ms', '<', toMs)
+      .select(this.bucket('sampled_at_ms', bucketMs))
+      .select(RAW_AGGREGATES.map(a => this.db.raw(a)))
+      .groupByRaw('1')
+      .orderByRaw('1');
+  }
+
+  /**
+   * Rolls complete hours of raw samples into hourly rollups and complete
+   * days of hourly rollups into daily ones, then deletes what is older than
+   * each window. Re-running is harmless: rollups are upserted from their
+   * source, which is still there for the periods rolled up last time.
+   */
+  async applyRetention(
+    environment: string,
+    nowMs: number,
+    windows: RetentionWindows,
+  ): Promise<RetentionResult> {
+    const hourlyRollups = await this.rollUp(environment, 'hour', nowMs);
+    const dailyRollups = await this.rollUp(environment, 'day', nowMs);
+    const olderThan = (table: string, column: string, ms: number) =>
+      this.db(table)
+        .where({ environment })
+        .where(column, '<', nowMs - ms);
+    const deleted = {
+      raw: await olderThan(HISTORY, 'sampled_at_ms', windows.rawMs).delete(),
+      hourly: await olderThan(ROLLUPS, 'bucket_start_ms', windows.hourlyMs)
+        .where({ resolution: 'hour' })
+        .delete(),
+      daily: await olderThan(ROLLUPS, 'bucket_start_ms', windows.dailyMs)
+        .where({ resolution: 'day' })
+        .delete(),
+      partitionHistory: await olderThan(
+        PARTITION_HISTORY,
+        'sampled_at_ms',
+        windows.partitionHistoryMs,
+      ).delete(),
+      // Timelines of partitions nobody has sampled for as long as raw
+      // history is kept (deleted topics, groups gone).
+      endOffsetPoints: await olderThan(
+        END_OFFSETS,
+        'last_seen_ms',
+        windows.rawMs,
+      ).delete(),
+    };
+    return { hourlyRollups, dailyRollups, deleted };
+  }
+
+  private async rollUp(
+    environment: string,
+    resolution: 'hour' | 'day',
+    nowMs: number,
+  ): Promise<number> {
+    const size = ROLLUP_MS[resolution];
+    const untilMs = Math.floor(nowMs / size) * size; // complete periods only
+    const [{ latest }] = await this.db(ROLLUPS)
+      .where({ environment, resolution })
+      .max({ latest: 'bucket_start_ms' });
+    // The last period rolled up is redone: samples may have landed in it
+    // after the previous run.
+    const fromMs =
+      latest === null || latest === undefined ? 0 : toNumber(latest);
+    if (fromMs >= untilMs) return 0;
+
+    const source =
+      resolution === 'hour'
+        ? this.db(HISTORY)
+            .where({ environment })
+            .where('sampled_at_ms', '>=', fromMs)
+            .where('sampled_at_ms', '<', untilMs)
+            .select(
+              'group_id',
+              this.bucket('sampled_at_ms', size),
+              ...RAW_AGGREGATES.map(a => this.db.raw(a)),
+            )
+        : this.db(ROLLUPS)
+            .where({ environment, resolution: 'hour' })
+            .where('bucket_start_ms', '>=', fromMs)
+            .where('bucket_start_ms', '<', untilMs)
+            .select(
+              'group_id',
+              this.bucket('bucket_start_ms', size),
+              ...ROLLUP_AGGREGATES.map(a => this.db.raw(a)),
+            );
+    const rows: Array<Aggregate & { group_id: string }> = await source
+      .groupBy('group_id')
+      .groupByRaw('2');
+    const rollups = rows.map(row => ({
+      environment,
+      group_id: row.group_id,
+      resolution,
+      bucket_start_ms: toNumber(row.bucket),
+      samples: toNumber(row.samples),
+      sum_total_lag: toNumber(row.sum_total_lag),
+      max_total_lag: toNumber(row.max_total_lag),
+      max_partition_lag: toNumber(row.max_partition_lag),
+      time_lag_samples: toNumber(row.time_lag_samples),
+      sum_time_lag_seconds: toNumber(row.sum_time_lag_seconds),
+      max_time_lag_seconds: toOptionalNumber(row.max_time_lag_seconds) ?? null,
+    }));
+    await bulkInsert(this.db, ROLLUPS, rollups, {
+      columns: ROLLUP_COLUMNS,
+      onConflict: {
+        target: ['environment', 'group_id', 'resolution', 'bucket_start_ms'],
+        merge: Object.keys(ROLLUP_COLUMNS).slice(4),
+      },
+    });
+    return rollups.length;
+  }
+}
+
+function toBuckets(rows: Aggregate[]): HistoryBucket[] {
+  return rows.map(row => ({
+    bucketStartMs: toNumber(row.bucket),
+    samples: toNumber(row.samples),
+    sumTotalLag: toNumber(row.sum_total_lag),
+    maxTotalLag: toNumber(row.max_total_lag),
+    timeLagSamples: toNumber(row.time_lag_samples),
+    sumTimeLagSeconds: toNumber(row.sum_time_lag_seconds),
+    maxTimeLagSeconds: toOptionalNumber(row.max_time_lag_seconds),
+  }));
+}
+
+/** Adds buckets with the same start together (rollups and the raw tail). */
+function mergeBuckets(...lists: HistoryBucket[][]): HistoryBucket[] {
+  const byStart = new Map<number, HistoryBucket>();
+  for (const bucket of lists.flat()) {
+    const prior = byStart.get(bucket.bucketStartMs);
+    if (!prior) {
+      byStart.set(bucket.bucketStartMs, { ...bucket });
+      continue;
+    }
+    prior.samples += bucket.samples;
+    prior.sumTotalLag += bucket.sumTotalLag;
+    prior.maxTotalLag = Math.max(prior.maxTotalLag, bucket.maxTotalLag);
+    prior.timeLagSamples += bucket.timeLagSamples;
+    prior.sumTimeLagSeconds += bucket.sumTimeLagSeconds;
+    if (bucket.maxTimeLagSeconds !== undefined) {
+      prior.maxTimeLagSeconds = Math.max(
+        prior.maxTimeLagSeconds ?? 0,
+        bucket.maxTimeLagSeconds,
+      );
+    }
+  }
+  return [...byStart.values()].sort(
+    (a, b) => a.bucketStartMs - b.bucketStartMs,
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * Rows per multi-row statement: knex writes SQLite's as a compound SELECT,
+ * limited to 500 terms, and with up to 12 columns a chunk stays far under
+ * both databases' bound-variable limits.
+ */
+export const ROWS_PER_STATEMENT = 450;
+
+export function chunks<T>(
+  items: readonly T[],
+  size = ROWS_PER_STATEMENT,
+): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+/** BIGINT and aggregate columns come back as strings from PostgreSQL. */
+export function toNumber(value: number | string | null | undefined): number {
+  return value === null || value === undefined ? 0 : Number(value);
+}
+
+export function toOptionalNumber(
+  value: number | string | null | undefined,
+): number | undefined {
+  return value === null || value === undefined ? undefined : Number(value);
+}

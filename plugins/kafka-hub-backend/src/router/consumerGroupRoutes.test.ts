@@ -1,0 +1,312 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  DefinitivePolicyDecision,
+} from '@backstage/plugin-permission-common';
+import express from 'express';
+import request from 'supertest';
+import {
+  ConsumerGroupStore,
+  DiscoveredGroup,
+  LagHistoryStore,
+  TaskRunStore,
+} from '../database/consumerGroups';
+import { migrationsDir } from '../database/migrations';
+import { EntityAccess } from '../permissions/EntityAccess';
+import { testDatabaseIds } from '../testUtils/testServices';
+import { consumerGroupRoutes } from './consumerGroupRoutes';
+
+jest.setTimeout(60_000);
+
+const ADMIN = 'user:default/pat';
+const ALICE = 'user:default/alice';
+const ORDERS = 'component:default/orders';
+const PAYMENTS = 'component:default/payments';
+const owners: Record<string, string> = { [ORDERS]: ALICE };
+const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
+
+/** Admins may do everything; users read the entities they own. */
+const permissions = mockServices.permissions.mock({
+  authorize: async (requests, options) => {
+    const principal = (options.credentials as any).principal;
+    const user = principal.userEntityRef;
+    return requests.map((req): DefinitivePolicyDecision => {
+      const resourceRef = (req as { resourceRef?: string }).resourceRef;
+      const allowed =
+        user === ADMIN ||
+        (resourceRef !== undefined && owners[resourceRef] === user);
+      return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    });
+  },
+});
+
+const group = (groupId: string): DiscoveredGroup => ({
+  groupId,
+  state: 'Stable',
+  members: [
+    {
+      memberId: `${groupId}-1`,
+      clientId: 'svc',
+      host: '/10.0.0.1',
+      assignments: [{ topic: 'orders.created', partitions: [0] }],
+    },
+  ],
+  subscribedTopics: ['orders.created'],
+});
+
+describe('consumer group routes', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+
+  async function setup(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const groups = new ConsumerGroupStore(knex);
+    const history = new LagHistoryStore(knex);
+    const taskRuns = new TaskRunStore(knex);
+    const links: Record<string, string> = {
+      'orders.reader': ORDERS,
+      'orders.audit': ORDERS,
+      'payments.reader': PAYMENTS,
+    };
+    await groups.recordSync({
+      environment: 'dev',
+      groups: [
+        'orders.reader',
+        'orders.audit',
+        'payments.reader',
+        'unlinked',
+      ].map(group),
+      linkOf: id =>
+        links[id] ? { entityRef: links[id], linkedBy: 'prefix' } : undefined,
+      now: new Date(NOW - 60_000),
+      inactiveAfterMs: 86_400_000,
+      archiveAfterMs: 7 * 86_400_000,
+    });
+    for (const [i, ms] of [NOW - 120_000, NOW - 60_000].entries()) {
+      await history.writeSample({
+        environment: 'dev',
+        sampledAtMs: ms,
+        groups: [
+          {
+            groupId: 'orders.reader',
+            state: 'Stable',
+            memberCount: 1,
+            partitions: [
+              {
+                topic: 'orders.created',
+                partition: 0,
+                committedOffset: 5,
+                endOffset: 25 + i,
+                lag: 20 + i,
+                timeLagSeconds: 3,
+              },
+              { topic: 'orders.created', partition: 1, endOffset: 4 },
+            ],
+            totalLag: 20 + i,
+            maxPartitionLag: 20 + i,
+            timeLagSeconds: 3,
+            partitionsWithoutCommit: 1,
+            committedSum: 5,
+            rewound: false,
+            status: 'WARN',
+            statusReason: 'Lag grew',
+            trend: [20, 20 + i],
+          },
+        ],
+        endOffsetPoints: [],
+        endOffsetPrunes: [],
+        keepPartitionHistory: false,
+      });
+    }
+    await taskRuns.record({
+      environment: 'dev',
+      task: 'lag',
+      startedAt: new Date(NOW),
+      finishedAt: new Date(NOW),
+      error: 'Connection error\n  at Socket.connect',
+    });
+    const app = express();
+    app.use(
+      consumerGroupRoutes({
+        httpAuth: mockServices.httpAuth(),
+        access: new EntityAccess(permissions),
+        groups,
+        history,
+        taskRuns,
+        retention: { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 },
+        now: () => NOW,
+      }),
+    );
+    app.use(mockErrorHandler());
+    return app;
+  }
+
+  const as = (user: string) => ({
+    Authorization: mockCredentials.user.header(user),
+  });
+
+  it.each(databases.eachSupportedId())(
+    'lists only what the caller may read; unlinked groups for admins on %p',
+    async databaseId => {
+      const app = await setup(databaseId);
+      const alice = await request(app).get('/consumer-groups').set(as(ALICE));
+      expect(alice.status).toBe(200);
+      expect(alice.body.total).toBe(2);
+      expect(alice.body.items.map((g: any) => g.groupId)).toEqual([
+        'orders.reader',
+        'orders.audit',
+      ]);
+      expect(alice.body.items[0]).toMatchObject({
+        environment: 'dev',
+        entityRef: ORDERS,
+        memberCount: 1,
+        trend: [20, 21],
+        lag: { totalLag: 21, status: 'WARN', partitionsWithoutCommit: 1 },
+      });
+
+      const admin = await request(app)
+        .get('/consumer-groups?sort=name&limit=2&offset=2')
+        .set(as(ADMIN));
+      expect(admin.body).toMatchObject({ total: 4, limit: 2, offset: 2 });
+      expect(admin.body.items.map((g: any) => g.groupId)).toEqual([
+        'payments.reader',
+        'unlinked',
+      ]);
+
+      const notHers = await request(app)
+        .get(`/consumer-groups?entityRef=${encodeURIComponent(PAYMENTS)}`)
+        .set(as(ALICE));
+      expect(notHers.body).toMatchObject({ items: [], total: 0 });
+
+      const service = await request(app)
+        .get('/consumer-groups?hasLag=true')
+        .set({ Authorization: mockCredentials.service.header() });
+      expect(service.status).toBe(200);
+
+      const summary = await request(app)
+        .get('/consumer-groups/summary')
+        .set(as(ALICE));
+      expect(summary.body).toMatchObject({
+        total: 2,
+        totalLag: 21,
+        groupsWithLag: 1,
+        byState: { Stable: 2, Empty: 0 },
+        byStatus: { WARN: 1, OK: 0 },
+        byLifecycle: { active: 2 },
+      });
+
+      const anonymous = await request(app)
+        .get('/consumer-groups')
+        .set({ Authorization: mockCredentials.none.header() });
+      expect(anonymous.status).toBe(401);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers 400 naming the bad parameter on %p',
+    async databaseId => {
+      const app = await setup(databaseId);
+      for (const [query, name] of [
+        ['sort=size', 'sort'],
+        ['limit=0', 'limit'],
+        ['limit=abc', 'limit'],
+        ['offset=-1', 'offset'],
+        ['hasLag=yes', 'hasLag'],
+        ['state=Running', 'state'],
+        ['lifecycle=gone', 'lifecycle'],
+        ['search=a&search=b', 'search'],
+      ]) {
+        const res = await request(app)
+          .get(`/consumer-groups?${query}`)
+          .set(as(ADMIN));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(name);
+      }
+      const range = await request(app)
+        .get('/consumer-groups/dev/orders.reader/lag?range=2d')
+        .set(as(ADMIN));
+      expect(range.status).toBe(400);
+      expect(range.body.error.message).toContain(
+        'range must be one of 1h, 6h, 24h, 7d, 30d',
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'shows a readable group with partitions and history, and 404s the rest on %p',
+    async databaseId => {
+      const app = await setup(databaseId);
+      const detail = await request(app)
+        .get('/consumer-groups/dev/orders.reader')
+        .set(as(ALICE));
+      expect(detail.status).toBe(200);
+      expect(detail.body).toMatchObject({
+        groupId: 'orders.reader',
+        members: [{ memberId: 'orders.reader-1', clientId: 'svc' }],
+        samplingError: 'Connection error',
+        partitions: [
+          {
+            topic: 'orders.created',
+            partition: 0,
+            committedOffset: 5,
+            endOffset: 26,
+            lag: 21,
+            memberId: 'orders.reader-1',
+          },
+          { topic: 'orders.created', partition: 1, endOffset: 4 },
+        ],
+      });
+      expect(detail.body.partitions[1]).not.toHaveProperty('lag');
+      expect(detail.body.partitions[1]).not.toHaveProperty('committedOffset');
+
+      const full = await request(app)
+        .get('/consumer-groups/dev/orders.reader')
+        .set(as(ADMIN));
+      expect(full.body.samplingError).toBe(
+        'Connection error\n  at Socket.connect',
+      );
+
+      const lag = await request(app)
+        .get('/consumer-groups/dev/orders.reader/lag?range=1h')
+        .set(as(ALICE));
+      expect(lag.status).toBe(200);
+      expect(lag.body).toMatchObject({
+        range: '1h',
+        resolution: 'raw',
+        bucketSeconds: 10,
+        points: [
+          { totalLag: 20, maxTotalLag: 20, timeLagSeconds: 3, samples: 1 },
+          { totalLag: 21, maxTotalLag: 21, samples: 1 },
+        ],
+      });
+      const month = await request(app)
+        .get('/consumer-groups/dev/orders.reader/lag?range=30d')
+        .set(as(ALICE));
+      expect(month.body).toMatchObject({
+        resolution: 'hour',
+        bucketSeconds: 7200,
+      });
+
+      for (const [path, user] of [
+        ['/consumer-groups/dev/payments.reader', ALICE],
+        ['/consumer-groups/dev/unlinked', ALICE],
+        ['/consumer-groups/dev/payments.reader/lag', ALICE],
+        ['/consumer-groups/dev/nope', ADMIN],
+        ['/consumer-groups/prod/orders.reader', ADMIN],
+      ]) {
+        const res = await request(app).get(path).set(as(user));
+        expect(res.status).toBe(404);
+      }
+      const unlinked = await request(app)
+        .get('/consumer-groups/dev/unlinked')
+        .set(as(ADMIN));
+      expect(unlinked.status).toBe(200);
+    },
+  );
+});

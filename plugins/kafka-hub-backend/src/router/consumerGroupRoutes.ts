@@ -1,0 +1,326 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  CONSUMER_GROUP_LIFECYCLES,
+  CONSUMER_GROUP_STATES,
+  CONSUMER_GROUP_STATUSES,
+  ConsumerGroup,
+  ConsumerGroupDetail,
+  ConsumerGroupLifecycle,
+  ConsumerGroupList,
+  ConsumerGroupsSummary,
+  ConsumerGroupState,
+  ConsumerGroupStatus,
+  LAG_HISTORY_RANGES,
+  LagHistory,
+  LagHistoryRange,
+  PartitionLag,
+} from '@internal/plugin-kafka-hub-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import { lagHistoryPlan } from '../consumerGroups/lagHistoryPlan';
+import {
+  ConsumerGroupSort,
+  ConsumerGroupStore,
+  LagHistoryStore,
+  RetentionWindows,
+  StoredConsumerGroupWithLag,
+  TaskRunStore,
+} from '../database/consumerGroups';
+import { EntityAccess } from '../permissions/EntityAccess';
+import { briefError } from './errorDetail';
+
+export interface ConsumerGroupRoutesOptions {
+  httpAuth: HttpAuthService;
+  access: EntityAccess;
+  groups: ConsumerGroupStore;
+  history: LagHistoryStore;
+  taskRuns: TaskRunStore;
+  /** Decides which stored resolution answers a history range. */
+  retention: Pick<RetentionWindows, 'rawMs' | 'hourlyMs'>;
+  now?: () => number;
+}
+
+const SORTS: readonly ConsumerGroupSort[] = ['lag', 'timeLag', 'name'];
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+/** One query parameter as a single string, or undefined; 400 when repeated. */
+function param(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new InputError(`Query parameter ${name} must be given once`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  req: Request,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = param(req, name);
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new InputError(
+      `Query parameter ${name} must be one of ${allowed.join(
+        ', ',
+      )}; got "${value}"`,
+    );
+  }
+  return value as T;
+}
+
+function wholeNumber(
+  req: Request,
+  name: string,
+  fallback: number,
+  { min, max }: { min: number; max: number },
+): number {
+  const value = param(req, name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new InputError(
+      `Query parameter ${name} must be a whole number from ${min} to ${max}; got "${value}"`,
+    );
+  }
+  return n;
+}
+
+function bool(req: Request, name: string): boolean | undefined {
+  const value = param(req, name);
+  if (value === undefined) return undefined;
+  if (value !== 'true' && value !== 'false') {
+    throw new InputError(
+      `Query parameter ${name} must be true or false; got "${value}"`,
+    );
+  }
+  return value === 'true';
+}
+
+function toConsumerGroup(group: StoredConsumerGroupWithLag): ConsumerGroup {
+  const { lag } = group;
+  return {
+    environment: group.environment,
+    groupId: group.groupId,
+    entityRef: group.entityRef,
+    linkedBy: group.linkedBy,
+    state: group.state,
+    lifecycle: group.lifecycle,
+    memberCount: group.members.length,
+    topics: group.subscribedTopics,
+    firstSeenAt: group.firstSeenAt.toISOString(),
+    lastSeenAt: group.lastSeenAt.toISOString(),
+    lag: lag && {
+      sampledAt: new Date(lag.sampledAtMs).toISOString(),
+      totalLag: lag.totalLag,
+      maxPartitionLag: lag.maxPartitionLag,
+      timeLagSeconds: lag.timeLagSeconds,
+      partitionsWithoutCommit: lag.partitionsWithoutCommit,
+      status: lag.status,
+      statusReason: lag.statusReason,
+    },
+    trend: lag?.trend ?? [],
+  };
+}
+
+function zeroCounts<T extends string>(keys: readonly T[]): Record<T, number> {
+  return Object.fromEntries(keys.map(k => [k, 0])) as Record<T, number>;
+}
+
+/**
+ * `/consumer-groups` routes. Every route needs a signed-in user or a
+ * service. Callers see the groups linked to entities they may read
+ * (`kafka-hub.entity.read`); unlinked groups only with `kafka-hub.admin.read`.
+ * A group the caller may not see answers 404 like one that does not exist.
+ */
+export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
+  const { httpAuth, access, groups, history, taskRuns, retention } = options;
+  const now = options.now ?? Date.now;
+  const router = Router();
+
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  /** What the caller may see: every group, or those of readable entities. */
+  async function scope(
+    credentials: BackstageCredentials,
+    entityRef: string | undefined,
+  ): Promise<{ entityRefs?: string[]; includeUnlinked: boolean }> {
+    const admin = await access.isAdmin(credentials);
+    if (entityRef !== undefined) {
+      const readable =
+        admin ||
+        (await access.readableEntities(credentials, [entityRef])).has(
+          entityRef,
+        );
+      return {
+        entityRefs: readable ? [entityRef] : [],
+        includeUnlinked: false,
+      };
+    }
+    if (admin) return { includeUnlinked: true };
+    const readable = await access.readableEntities(
+      credentials,
+      await groups.linkedEntityRefs(),
+    );
+    return { entityRefs: [...readable], includeUnlinked: false };
+  }
+
+  async function visibleGroup(req: Request) {
+    const credentials = await credentialsOf(req);
+    const { environment, groupId } = req.params;
+    const group = await groups.get(environment, groupId);
+    const visible =
+      group &&
+      ((await access.isAdmin(credentials)) ||
+        (group.entityRef !== undefined &&
+          (await access.readableEntities(credentials, [group.entityRef])).has(
+            group.entityRef,
+          )));
+    if (!group || !visible) {
+      throw new NotFoundError(
+        `No consumer group ${groupId} in environment ${environment}`,
+      );
+    }
+    return { group, credentials };
+  }
+
+  router.get('/consumer-groups', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const filters = {
+      environment: param(req, 'environment'),
+      state: oneOf<ConsumerGroupState>(req, 'state', CONSUMER_GROUP_STATES),
+      lifecycle: oneOf<ConsumerGroupLifecycle>(
+        req,
+        'lifecycle',
+        CONSUMER_GROUP_LIFECYCLES,
+      ),
+      hasLag: bool(req, 'hasLag'),
+      search: param(req, 'search'),
+      sort: oneOf(req, 'sort', SORTS) ?? 'lag',
+      limit: wholeNumber(req, 'limit', DEFAULT_LIMIT, {
+        min: 1,
+        max: MAX_LIMIT,
+      }),
+      offset: wholeNumber(req, 'offset', 0, {
+        min: 0,
+        max: Number.MAX_SAFE_INTEGER,
+      }),
+    };
+    const entityRef = param(req, 'entityRef');
+    const { items, total } = await groups.list({
+      ...filters,
+      ...(await scope(credentials, entityRef)),
+    });
+    const body: ConsumerGroupList = {
+      items: items.map(toConsumerGroup),
+      total,
+      limit: filters.limit,
+      offset: filters.offset,
+    };
+    res.json(body);
+  });
+
+  router.get('/consumer-groups/summary', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = param(req, 'entityRef');
+    const environment = param(req, 'environment');
+    const rows = await groups.counts({
+      environment,
+      ...(await scope(credentials, entityRef)),
+    });
+    const body: ConsumerGroupsSummary = {
+      total: rows.length,
+      byState: zeroCounts(CONSUMER_GROUP_STATES),
+      byStatus: zeroCounts(CONSUMER_GROUP_STATUSES),
+      byLifecycle: zeroCounts(CONSUMER_GROUP_LIFECYCLES),
+      totalLag: 0,
+      groupsWithLag: 0,
+    };
+    for (const row of rows) {
+      body.byState[row.state] += 1;
+      body.byLifecycle[row.lifecycle] += 1;
+      if (row.status) body.byStatus[row.status as ConsumerGroupStatus] += 1;
+      body.totalLag += row.totalLag ?? 0;
+      if ((row.totalLag ?? 0) > 0) body.groupsWithLag += 1;
+    }
+    res.json(body);
+  });
+
+  router.get('/consumer-groups/:environment/:groupId', async (req, res) => {
+    const { group, credentials } = await visibleGroup(req);
+    const [offsets, lagRun, admin] = await Promise.all([
+      groups.latestOffsets(group.environment, group.groupId),
+      taskRuns.get(group.environment, 'lag'),
+      access.isAdmin(credentials),
+    ]);
+    const owners = new Map<string, { memberId: string; clientId: string }>();
+    for (const member of group.members) {
+      for (const { topic, partitions } of member.assignments) {
+        for (const partition of partitions) {
+          owners.set(`${topic}\u0000${partition}`, member);
+        }
+      }
+    }
+    const partitions: PartitionLag[] = offsets.map(p => {
+      const owner = owners.get(`${p.topic}\u0000${p.partition}`);
+      return {
+        ...p,
+        memberId: owner?.memberId,
+        clientId: owner?.clientId,
+      };
+    });
+    const samplingError = lagRun?.lastError;
+    const body: ConsumerGroupDetail = {
+      ...toConsumerGroup(group),
+      protocolType: group.protocolType,
+      assignmentStrategy: group.assignmentStrategy,
+      coordinator: group.coordinator,
+      members: group.members,
+      partitions,
+      samplingError: admin ? samplingError : briefError(samplingError),
+    };
+    res.json(body);
+  });
+
+  router.get('/consumer-groups/:environment/:groupId/lag', async (req, res) => {
+    const range =
+      oneOf<LagHistoryRange>(req, 'range', LAG_HISTORY_RANGES) ?? '24h';
+    const { group } = await visibleGroup(req);
+    const plan = lagHistoryPlan(range, now(), retention);
+    const buckets = await history.history({
+      environment: group.environment,
+      groupId: group.groupId,
+      ...plan,
+    });
+    const body: LagHistory = {
+      environment: group.environment,
+      groupId: group.groupId,
+      range,
+      resolution: plan.resolution,
+      bucketSeconds: plan.bucketMs / 1000,
+      from: new Date(plan.fromMs).toISOString(),
+      to: new Date(plan.toMs).toISOString(),
+      points: buckets.map(b => ({
+        time: new Date(b.bucketStartMs).toISOString(),
+        totalLag: Math.round(b.sumTotalLag / Math.max(1, b.samples)),
+        maxTotalLag: b.maxTotalLag,
+        timeLagSeconds:
+          b.timeLagSamples > 0
+            ? b.sumTimeLagSeconds / b.timeLagSamples
+            : undefined,
+        maxTimeLagSeconds: b.maxTimeLagSeconds,
+        samples: b.samples,
+      })),
+    };
+    res.json(body);
+  });
+
+  return router;
+}

@@ -1,0 +1,409 @@
+/* eslint-disable no-console */
+// Benchmark of the consumer-group lag sampler on the local broker and
+// PostgreSQL (see issue 5). Run from the repository root:
+//
+//   source scripts/toolchain.sh && node --expose-gc \
+//     --require @backstage/cli/config/nodeTransform.cjs scripts/bench/consumer-lag.ts
+//
+// It creates BENCH_GROUPS topics of BENCH_PARTITIONS partitions (default
+// 1,000 x 10 = 10,000 partitions), one committed group per topic, and a
+// scratch PostgreSQL database; it prints:
+//   - one sample (after the first, which warms the long-lived connection):
+//     wall time, Kafka requests, database write time;
+//   - the naive baseline of the community Kafka plugin in the same run: per
+//     group a new admin connection for the committed offsets, then a new one
+//     per topic for its end offsets;
+//   - 7d and 30d history queries of one group among 5,000,000 history rows;
+//   - heap and RSS across BENCH_SAMPLES (default 100) consecutive samples.
+// Everything it creates (topics, groups, database) is deleted at the end.
+//
+// Env: BENCH_GROUPS, BENCH_PARTITIONS, BENCH_SAMPLES, BENCH_HISTORY_ROWS,
+// BENCH_BROKERS (default 127.0.0.1:9092), BENCH_POSTGRES (default: the URL
+// from scripts/services/postgres.sh).
+
+import { execSync } from 'child_process';
+import { randomBytes } from 'crypto';
+import knexFactory, { Knex } from 'knex';
+import { Admin, Kafka, logLevel } from 'kafkajs';
+import { mapWithConcurrency } from '../../plugins/kafka-hub-backend/src/concurrency/mapWithConcurrency';
+import { EnvironmentConfig } from '../../plugins/kafka-hub-backend/src/config/types';
+import { GroupSync } from '../../plugins/kafka-hub-backend/src/consumerGroups/GroupSync';
+import { LagSampler } from '../../plugins/kafka-hub-backend/src/consumerGroups/LagSampler';
+import { lagHistoryPlan } from '../../plugins/kafka-hub-backend/src/consumerGroups/lagHistoryPlan';
+import {
+  ConsumerGroupStore,
+  LagHistoryStore,
+  TaskRunStore,
+} from '../../plugins/kafka-hub-backend/src/database/consumerGroups';
+
+const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
+const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 10);
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
+const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 5_000_000);
+const BROKERS = (process.env.BENCH_BROKERS ?? '127.0.0.1:9092').split(',');
+const POSTGRES =
+  process.env.BENCH_POSTGRES ??
+  execSync('bash scripts/services/postgres.sh url').toString().trim();
+
+const suffix = randomBytes(3).toString('hex');
+const prefix = `khbench-${suffix}.`;
+const topicOf = (i: number) => `${prefix}t${String(i).padStart(4, '0')}`;
+const groupOf = (i: number) => `${prefix}g${String(i).padStart(4, '0')}`;
+
+const silentLogger: any = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+const environment: EnvironmentConfig = {
+  name: 'bench',
+  kafka: {
+    brokers: BROKERS,
+    clientId: 'kafka-hub-bench',
+    ssl: false,
+    connectionTimeoutMs: 5000,
+    requestTimeoutMs: 30_000,
+  },
+};
+
+const kafka = new Kafka({
+  clientId: 'kafka-hub-bench-setup',
+  brokers: BROKERS,
+  logLevel: logLevel.NOTHING,
+  retry: { retries: 8 },
+});
+
+const ms = (t0: number) => Date.now() - t0;
+const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function setUpKafka(admin: Admin) {
+  const t0 = Date.now();
+  const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i));
+  for (let i = 0; i < topics.length; i += 100) {
+    await admin.createTopics({
+      topics: topics
+        .slice(i, i + 100)
+        .map(topic => ({ topic, numPartitions: PARTITIONS })),
+      waitForLeaders: false,
+      timeout: 120_000,
+    });
+  }
+  // kafkajs's waitForLeaders gives up on a topic the metadata does not show
+  // yet; wait for every partition's leader here instead.
+  const until = Date.now() + 300_000;
+  for (;;) {
+    const ready = await admin
+      .fetchTopicMetadata({ topics })
+      .then(m =>
+        m.topics.every(
+          t =>
+            t.partitions.length === PARTITIONS &&
+            t.partitions.every(p => p.leader >= 0),
+        ),
+      )
+      .catch(() => false);
+    if (ready) break;
+    if (Date.now() > until)
+      throw new Error('topics have no leaders after 300 s');
+    await new Promise(resolve => setTimeout(resolve, 500));
+  }
+  const producer = kafka.producer();
+  await producer.connect();
+  await mapWithConcurrency(topics, 16, topic =>
+    producer.send({
+      topic,
+      messages: Array.from({ length: PARTITIONS * 3 }, (_, i) => ({
+        partition: i % PARTITIONS,
+        value: 'x',
+      })),
+    }),
+  );
+  await producer.disconnect();
+  // Each group committed offset 1 on every partition of its topic: lag 2.
+  await mapWithConcurrency(topics, 64, (topic, i) =>
+    admin.setOffsets({
+      groupId: groupOf(i),
+      topic,
+      partitions: Array.from({ length: PARTITIONS }, (_, p) => ({
+        partition: p,
+        offset: '1',
+      })),
+    }),
+  );
+  log(
+    `set up ${GROUPS} topics x ${PARTITIONS} partitions and ${GROUPS} committed groups in ${seconds(
+      ms(t0),
+    )}`,
+  );
+}
+
+/** What the community plugin does for each group it shows. */
+async function naiveBaseline(): Promise<{ wallMs: number; requests: number }> {
+  let requests = 0;
+  const admin = () => {
+    const a = kafka.admin();
+    a.on(a.events.REQUEST, () => {
+      requests++;
+    });
+    return a;
+  };
+  const t0 = Date.now();
+  for (let i = 0; i < GROUPS; i++) {
+    const groupAdmin = admin();
+    await groupAdmin.connect();
+    const offsets = await groupAdmin.fetchOffsets({ groupId: groupOf(i) });
+    await groupAdmin.disconnect();
+    await Promise.all(
+      offsets.map(async ({ topic }) => {
+        const topicAdmin = admin();
+        await topicAdmin.connect();
+        await topicAdmin.fetchTopicOffsets(topic);
+        await topicAdmin.disconnect();
+      }),
+    );
+  }
+  return { wallMs: ms(t0), requests };
+}
+
+async function createScratchDatabase(): Promise<{
+  knex: Knex;
+  drop: () => Promise<void>;
+}> {
+  const database = `kafka_hub_bench_${suffix}`;
+  const root = knexFactory({ client: 'pg', connection: POSTGRES });
+  await root.raw(`CREATE DATABASE ${database}`);
+  const url = new URL(POSTGRES);
+  url.pathname = `/${database}`;
+  const knex = knexFactory({
+    client: 'pg',
+    connection: url.toString(),
+    pool: { min: 1, max: 4 },
+  });
+  await knex.migrate.latest({
+    directory: 'plugins/kafka-hub-backend/migrations',
+  });
+  return {
+    knex,
+    drop: async () => {
+      await knex.destroy();
+      await root.raw(`DROP DATABASE IF EXISTS ${database}`);
+      await root.destroy();
+    },
+  };
+}
+
+async function historyQueries(knex: Knex) {
+  const history = new LagHistoryStore(knex);
+  const groups = 250;
+  const perGroup = Math.ceil(HISTORY_ROWS / groups);
+  const now = Date.now();
+  const step = 30_000;
+  const t0 = Date.now();
+  // perGroup samples every 30 s up to now, for `groups` groups.
+  await knex.raw(
+    `INSERT INTO kafka_hub_consumer_group_lag_history
+       (environment, group_id, sampled_at_ms, total_lag, max_partition_lag,
+        time_lag_seconds, committed_sum, rewound, state, member_count, status)
+     SELECT 'hist', 'hist-group-' || g, ?::bigint - s * ?::bigint, (s * 7 + g) % 5000,
+            (s * 3 + g) % 900, ((s + g) % 120)::double precision, 1000000 - s, false,
+            'Stable', 3, 'OK'
+     FROM generate_series(0, ? - 1) AS g, generate_series(0, ? - 1) AS s`,
+    [now, step, groups, perGroup],
+  );
+  // Hourly rollups of the 30 days, as the retention task leaves them.
+  const hourMs = 3_600_000;
+  await knex.raw(
+    `INSERT INTO kafka_hub_consumer_group_lag_rollups
+       (environment, group_id, resolution, bucket_start_ms, samples, sum_total_lag,
+        max_total_lag, max_partition_lag, time_lag_samples, sum_time_lag_seconds,
+        max_time_lag_seconds)
+     SELECT 'hist', 'hist-group-' || g, 'hour', (?::bigint / ?::bigint - h) * ?::bigint, 120,
+            120 * ((h * 11 + g) % 5000), (h * 11 + g) % 5000 + 50, 900, 120, 600.0, 60.0
+     FROM generate_series(0, ? - 1) AS g, generate_series(1, 720) AS h`,
+    [now, hourMs, hourMs, groups],
+  );
+  await knex.raw('ANALYZE kafka_hub_consumer_group_lag_history');
+  await knex.raw('ANALYZE kafka_hub_consumer_group_lag_rollups');
+  const [{ n }] = await knex('kafka_hub_consumer_group_lag_history').count({
+    n: '*',
+  });
+  log(
+    `history: ${Number(n).toLocaleString('en-US')} raw rows and ${(
+      groups * 720
+    ).toLocaleString('en-US')} hourly rollups written in ${seconds(ms(t0))}`,
+  );
+
+  const retention = { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 };
+  for (const range of ['7d', '30d'] as const) {
+    const times: number[] = [];
+    let points = 0;
+    let resolution = '';
+    for (let i = 0; i < 21; i++) {
+      const plan = lagHistoryPlan(range, Date.now(), retention);
+      const start = process.hrtime.bigint();
+      const buckets = await history.history({
+        environment: 'hist',
+        groupId: `hist-group-${i % groups}`,
+        ...plan,
+      });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      points = buckets.length;
+      resolution = plan.resolution;
+    }
+    log(
+      `history query ${range}: median ${median(times).toFixed(
+        1,
+      )} ms, max ${Math.max(...times).toFixed(1)} ms over ${
+        times.length
+      } queries (${resolution}, ${points} points)`,
+    );
+  }
+}
+
+async function main() {
+  const admin = kafka.admin();
+  await admin.connect();
+  const { knex, drop } = await createScratchDatabase();
+  let sampler: LagSampler | undefined;
+  try {
+    await setUpKafka(admin);
+
+    const groups = new ConsumerGroupStore(knex);
+    const history = new LagHistoryStore(knex);
+    const taskRuns = new TaskRunStore(knex);
+    const syncStart = Date.now();
+    const synced = await new GroupSync({
+      environment,
+      logger: silentLogger,
+      groups,
+      taskRuns,
+      entities: async () => [],
+      describeBatchSize: 100,
+      inactiveAfterMs: 86_400_000,
+      archiveAfterMs: 7 * 86_400_000,
+    }).sync();
+    if (!synced.ok) throw new Error(synced.error);
+    // The shared broker may hold other groups: only the bench's are sampled.
+    await knex('kafka_hub_consumer_groups')
+      .whereNot('group_id', 'like', `${prefix}%`)
+      .update({ lifecycle: 'inactive' });
+    log(
+      `group sync: ${synced.listed} groups listed and described in ${seconds(
+        ms(syncStart),
+      )}`,
+    );
+
+    sampler = new LagSampler({
+      environment,
+      logger: silentLogger,
+      groups,
+      history,
+      taskRuns,
+      concurrency: 32,
+      statusWindow: 10,
+      timeLagPoints: 60,
+      keepPartitionHistory: true,
+    });
+    const timed = async () => {
+      const t0 = Date.now();
+      const result = await sampler!.sample();
+      if (!result.ok) throw new Error(result.error);
+      return { ...result, wallMs: ms(t0) };
+    };
+    const cold = await timed();
+    log(
+      `first sample (opens the connection, loads topic metadata): ${seconds(
+        cold.wallMs,
+      )}, ${cold.kafkaRequests} Kafka requests`,
+    );
+    const warm = await timed();
+    log(
+      `ONE SAMPLE: ${warm.groups} groups, ${warm.partitions} partitions, ${
+        warm.topics
+      } topics: wall ${seconds(warm.wallMs)}, Kafka ${seconds(
+        warm.kafkaMs,
+      )} with ${warm.kafkaRequests} requests, database write ${
+        warm.databaseWriteMs
+      } ms`,
+    );
+
+    const baseline = await naiveBaseline();
+    log(
+      `NAIVE BASELINE (community plugin): wall ${seconds(baseline.wallMs)}, ${
+        baseline.requests
+      } Kafka requests; Kafka Hub is ${(baseline.wallMs / warm.wallMs).toFixed(
+        1,
+      )}x faster`,
+    );
+
+    const walls: number[] = [];
+    const writes: number[] = [];
+    const memory: Array<{ sample: number; heap: number; rss: number }> = [];
+    for (let i = 1; i <= SAMPLES; i++) {
+      const r = await timed();
+      walls.push(r.wallMs);
+      writes.push(r.databaseWriteMs);
+      if (i === 1 || i % 25 === 0) {
+        (global as any).gc?.();
+        const { heapUsed, rss } = process.memoryUsage();
+        memory.push({ sample: i, heap: heapUsed, rss });
+      }
+    }
+    log(
+      `${SAMPLES} consecutive samples: wall median ${seconds(
+        median(walls),
+      )}, max ${seconds(Math.max(...walls))}; database write median ${median(
+        writes,
+      )} ms, max ${Math.max(...writes)} ms`,
+    );
+    log(
+      `memory after GC: ${memory
+        .map(m => `#${m.sample} heap ${mb(m.heap)} rss ${mb(m.rss)}`)
+        .join('; ')}`,
+    );
+
+    await historyQueries(knex);
+  } catch (error) {
+    log(`failed: ${(error as Error).stack ?? error}`);
+    process.exitCode = 1;
+  } finally {
+    await sampler?.close();
+    const t0 = Date.now();
+    const ids = Array.from({ length: GROUPS }, (_, i) => groupOf(i));
+    for (let i = 0; i < ids.length; i += 100) {
+      await admin.deleteGroups(ids.slice(i, i + 100)).catch(() => undefined);
+    }
+    const existing = new Set(await admin.listTopics());
+    const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i)).filter(
+      t => existing.has(t),
+    );
+    for (let i = 0; i < topics.length; i += 100) {
+      await admin
+        .deleteTopics({ topics: topics.slice(i, i + 100), timeout: 30_000 })
+        .catch(error => log(`could not delete topics: ${error.message}`));
+    }
+    await admin.disconnect();
+    await drop();
+    log(
+      `cleaned up topics, groups and the scratch database in ${seconds(
+        ms(t0),
+      )}`,
+    );
+  }
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
