@@ -134,42 +134,20 @@ export class ProvisioningStore {
       };
     }
 
-    const inserted = await this.db(APPLICATIONS)
-      .insert({
-        entity_ref: entityRef,
-        application,
-        owner_ref: ownerRef,
+    return this.insertOrTouch({
+      entityRef,
+      application,
+      ownerRef,
+      now,
+      fields: {
         status: 'pending',
         error: null,
-        environments: JSON.stringify({}),
         desired_state_hash: desiredStateHash,
         desired_state: JSON.stringify(desiredState),
-        current_run_id: null,
-        attempt_count: 0,
-        last_attempt_at: null,
         next_attempt_at: now,
-        lease_expires_at: null,
         annotation_errors: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict('entity_ref')
-      .ignore()
-      .returning('entity_ref');
-    if (inserted.length > 0) {
-      return { outcome: 'created', deferred: false };
-    }
-
-    // Same desired state; the owner or slug may still have changed.
-    await this.db(APPLICATIONS)
-      .where({ entity_ref: entityRef })
-      .andWhere(q =>
-        q
-          .whereNot({ application })
-          .orWhereRaw('owner_ref IS DISTINCT FROM ?', [ownerRef]),
-      )
-      .update({ application, owner_ref: ownerRef, updated_at: now });
-    return { outcome: 'unchanged', deferred: false };
+      },
+    });
   }
 
   /**
@@ -218,24 +196,54 @@ export class ProvisioningStore {
         deferred: changed[0].status === 'in_progress',
       };
     }
+    return this.insertOrTouch({
+      entityRef,
+      application,
+      ownerRef,
+      now,
+      fields: {
+        status: 'failed',
+        error,
+        desired_state_hash: hash,
+        desired_state: empty,
+        next_attempt_at: null,
+        annotation_errors: JSON.stringify(errors),
+      },
+    });
+  }
+
+  /**
+   * Inserts a new application; when the entity already has one with the
+   * same desired state, only its slug and owner are brought up to date.
+   */
+  private async insertOrTouch(options: {
+    entityRef: string;
+    application: string;
+    ownerRef: string | null;
+    now: Date;
+    fields: Pick<
+      ApplicationRow,
+      | 'status'
+      | 'error'
+      | 'desired_state_hash'
+      | 'desired_state'
+      | 'annotation_errors'
+    > & { next_attempt_at: Date | null };
+  }): Promise<UpsertDesiredResult> {
+    const { entityRef, application, ownerRef, now, fields } = options;
     const inserted = await this.db(APPLICATIONS)
       .insert({
         entity_ref: entityRef,
         application,
         owner_ref: ownerRef,
-        status: 'failed',
-        error,
         environments: JSON.stringify({}),
-        desired_state_hash: hash,
-        desired_state: empty,
         current_run_id: null,
         attempt_count: 0,
         last_attempt_at: null,
-        next_attempt_at: null,
         lease_expires_at: null,
-        annotation_errors: JSON.stringify(errors),
         created_at: now,
         updated_at: now,
+        ...fields,
       })
       .onConflict('entity_ref')
       .ignore()
