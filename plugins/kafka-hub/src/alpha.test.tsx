@@ -13,6 +13,7 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import kafkaHubPlugin, {
   entityGroupKafkaContent,
   entityKafkaContent,
+  entitySchemasContent,
   kafkaHubAdminPage,
 } from './alpha';
 import {
@@ -23,6 +24,13 @@ import {
   list,
   makeApplication,
 } from './components/ProvisioningCommon/__testUtils__';
+import {
+  makeSubject,
+  makeSummary,
+  SCHEMA_SUMMARY_URL,
+  SCHEMAS_URL,
+  subjectList,
+} from './components/SchemaTable/__testUtils__';
 
 const entity = (
   annotations: Record<string, string>,
@@ -43,6 +51,20 @@ describe('entity Kafka tab', () => {
     ).toBe(false);
     expect(filter(entity({}))).toBe(false);
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Kafka');
+  });
+});
+
+describe('entity Schemas tab', () => {
+  it('is shown at /schemas only on entities with the application annotation', () => {
+    const tester = createExtensionTester(entitySchemasContent);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(entity({ 'kafka-hub.io/application': 'orders' }))).toBe(true);
+    expect(
+      filter(entity({ 'kafka.apache.org/consumer-groups': 'dev/g' })),
+    ).toBe(false);
+    expect(filter(entity({}))).toBe(false);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Schemas');
+    expect(tester.get(coreExtensionData.routePath)).toBe('/schemas');
   });
 });
 
@@ -132,5 +154,31 @@ describe('admin page', () => {
     ).toBeInTheDocument();
     expect(screen.queryByRole('tab', { name: 'Provisioning' })).toBeNull();
     expect(listCalls).toBe(0);
+  });
+
+  it('opens the Schemas tab of /kafka-hub at /kafka-hub/schemas', async () => {
+    server.use(
+      http.get(`${BASE_URL}/health`, () =>
+        HttpResponse.json({ configured: true, environments: [] }),
+      ),
+      http.get(SCHEMA_SUMMARY_URL, () => HttpResponse.json(makeSummary())),
+      http.get(SCHEMAS_URL, () =>
+        HttpResponse.json(subjectList([makeSubject()])),
+      ),
+    );
+    await renderTestApp({
+      features: [kafkaHubPlugin],
+      initialRouteEntries: ['/kafka-hub/schemas'],
+      mountedRoutes: catalogRoutes,
+      apis: [kafkaHubTestApi(), mockApis.permission()],
+    });
+    expect(
+      await screen.findByRole('link', { name: 'orders.created-value' }),
+    ).toHaveAttribute('href', '/kafka-hub/schemas/dev/orders.created-value');
+    expect(screen.getByRole('tab', { name: 'Schemas' })).toHaveAttribute(
+      'aria-selected',
+      'true',
+    );
+    expect(screen.getByRole('tab', { name: 'Overview' })).toBeInTheDocument();
   });
 });

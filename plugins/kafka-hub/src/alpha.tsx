@@ -34,7 +34,7 @@ export const kafkaHubPage = PageBlueprint.make({
     icon: <KafkaHubIcon />,
     routeRef: routes.root,
     loader: () =>
-      import('./components/KafkaHubPage').then(m => <m.KafkaHubPage />),
+      import('./components/KafkaHubPage').then(m => <m.KafkaHubPageContent />),
   },
 });
 
@@ -69,7 +69,24 @@ export const entityKafkaContent = EntityContentBlueprint.make({
   },
 });
 
-/** The Group entity `Kafka` tab: the team's applications. */
+/**
+ * The entity `Schemas` tab, only on entities that declare a Kafka
+ * application; a subject's detail opens at `schemas/<environment>/<subject>`.
+ */
+export const entitySchemasContent = EntityContentBlueprint.make({
+  name: 'schemas',
+  params: {
+    path: '/schemas',
+    title: 'Schemas',
+    filter: entity => isKafkaApplication(entity),
+    loader: () =>
+      import('./components/EntitySchemasContent').then(m => (
+        <m.EntitySchemasContent />
+      )),
+  },
+});
+
+/** The Group entity `Kafka` tab: the team's applications and their schemas. */
 export const entityGroupKafkaContent = EntityContentBlueprint.make({
   name: 'group-kafka',
   params: {
@@ -96,6 +113,7 @@ export default createFrontendPlugin({
     kafkaHubPage,
     kafkaHubAdminPage,
     entityKafkaContent,
+    entitySchemasContent,
     entityGroupKafkaContent,
   ],
   routes,

@@ -10,6 +10,7 @@ export {
   KafkaHubPage,
   KafkaHubAdminPage,
   EntityKafkaContent,
+  EntitySchemasContent,
   EntityGroupKafkaContent,
   isKafkaHubApplication,
 } from './plugin';

@@ -79,6 +79,25 @@ export const EntityKafkaContent = kafkaHubPlugin.provide(
 );
 
 /**
+ * The entity `Schemas` tab content, for `EntityPage.tsx`, e.g.
+ * `<EntityLayout.Route path="/schemas" title="Schemas" if={isKafkaHubApplication}>`.
+ * A subject's detail opens below the tab's path.
+ *
+ * @public
+ */
+export const EntitySchemasContent = kafkaHubPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySchemasContent',
+    component: {
+      lazy: () =>
+        import('./components/EntitySchemasContent').then(
+          m => m.EntitySchemasContent,
+        ),
+    },
+  }),
+);
+
+/**
  * The Group entity `Kafka` tab content (the team's applications), for the
  * group page of `EntityPage.tsx`.
  *

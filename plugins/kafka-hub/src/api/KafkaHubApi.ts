@@ -6,7 +6,62 @@ import {
   ProvisioningStatus,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
+  SchemaCompatibilityRequest,
+  SchemaCompatibilityResult,
+  SchemaFormat,
+  SchemaStatus,
+  SchemaSubjectDetail,
+  SchemaSubjectList,
+  SchemaSummary,
+  SchemaVersionList,
 } from '@internal/plugin-kafka-hub-common';
+import type {
+  ConsumerGroupDetail,
+  ConsumerGroupLifecycle,
+  ConsumerGroupList,
+  ConsumerGroupsSummary,
+  ConsumerGroupState,
+  LagHistory,
+  LagHistoryRange,
+} from '@internal/plugin-kafka-hub-common';
+
+/**
+ * Filters, order and page of `listConsumerGroups`; each filter narrows the list.
+ *
+ * @public
+ */
+export interface ListConsumerGroupsRequest {
+  /**
+   * Only groups linked to these entities. Undefined: every group the caller
+   * may read. An empty array matches nothing (no request is made). The
+   * backend filters by one entity per request, so several entities cost one
+   * request each, merged and paged in the client.
+   */
+  entityRefs?: string[];
+  environment?: string;
+  state?: ConsumerGroupState;
+  lifecycle?: ConsumerGroupLifecycle;
+  /** true: only groups with lag; false: only groups without. */
+  hasLag?: boolean;
+  /** Text searched in group ids, case-insensitively. */
+  search?: string;
+  /** `lag` (the backend's default) and `timeLag` are descending, `name` ascending. */
+  sort?: 'lag' | 'timeLag' | 'name';
+  /** Page size, 1 to 500; the backend's default is 50. */
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Scope of `getConsumerGroupSummary`.
+ *
+ * @public
+ */
+export interface ConsumerGroupSummaryRequest {
+  /** Only groups of these entities (an empty array counts nothing). */
+  entityRefs?: string[];
+  environment?: string;
+}
 
 /**
  * Filters of `listApplications`; each one narrows the list.
@@ -18,6 +73,27 @@ export interface ListApplicationsRequest {
   /** Owner entity ref, e.g. `group:default/team-orders`. */
   owner?: string;
   status?: ProvisioningStatus[];
+}
+
+/**
+ * Filters and page of `listSchemas`; each filter narrows the list.
+ *
+ * @public
+ */
+export interface ListSchemasRequest {
+  /**
+   * Only subjects linked to these entities. Undefined: every subject the
+   * caller may read. An empty array matches nothing (no request is made).
+   */
+  entityRefs?: string[];
+  environment?: string;
+  formats?: SchemaFormat[];
+  statuses?: SchemaStatus[];
+  /** Text searched in subject names, case-insensitively (at most 200 characters). */
+  search?: string;
+  /** Page size, 1 to 500; the backend's default is 50. */
+  limit?: number;
+  offset?: number;
 }
 
 /**
@@ -43,6 +119,54 @@ export interface KafkaHubApi {
   ): Promise<RetryProvisioningResponse>;
   /** Starts a run of every failed or partial application (admins). */
   retryAllFailed(): Promise<RetryAllFailedResponse>;
+
+  // Schemas
+
+  /** One page of the schema subjects the caller may read. */
+  listSchemas(request?: ListSchemasRequest): Promise<SchemaSubjectList>;
+  /**
+   * Totals by format and status of the subjects the caller may read,
+   * optionally of these entities only (an empty array counts nothing).
+   */
+  getSchemaSummary(request?: { entityRefs?: string[] }): Promise<SchemaSummary>;
+  /** One subject with its compatibility level and references. */
+  getSchemaSubject(
+    environment: string,
+    subject: string,
+  ): Promise<SchemaSubjectDetail>;
+  /** Every stored version of a subject, deleted ones included, newest first. */
+  listSchemaVersions(
+    environment: string,
+    subject: string,
+  ): Promise<SchemaVersionList>;
+  /** Checks a proposed schema against all versions of the subject, in its registry. */
+  checkSchemaCompatibility(
+    environment: string,
+    subject: string,
+    request: SchemaCompatibilityRequest,
+  ): Promise<SchemaCompatibilityResult>;
+
+  // Consumer groups
+
+  /** One page of the consumer groups the caller may read, with their latest lag. */
+  listConsumerGroups(
+    request?: ListConsumerGroupsRequest,
+  ): Promise<ConsumerGroupList>;
+  /** Counts by state, status and lifecycle, total lag and groups with lag. */
+  getConsumerGroupSummary(
+    request?: ConsumerGroupSummaryRequest,
+  ): Promise<ConsumerGroupsSummary>;
+  /** One group with its members and the latest offsets of every partition. */
+  getConsumerGroup(
+    environment: string,
+    groupId: string,
+  ): Promise<ConsumerGroupDetail>;
+  /** Lag history of a group over a range, bucketed on the server. */
+  getConsumerGroupLag(
+    environment: string,
+    groupId: string,
+    range: LagHistoryRange,
+  ): Promise<LagHistory>;
 }
 
 /** @public */

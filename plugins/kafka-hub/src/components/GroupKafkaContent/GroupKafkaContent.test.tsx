@@ -9,6 +9,7 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
+import { useLocation } from 'react-router-dom';
 import { GroupKafkaContent } from './GroupKafkaContent';
 import {
   APPLICATIONS_URL,
@@ -19,6 +20,14 @@ import {
   list,
   makeApplication,
 } from '../ProvisioningCommon/__testUtils__';
+import {
+  avroVersions,
+  makeDetail,
+  makeSubject,
+  SCHEMAS_URL,
+  subjectList,
+  subjectUrl,
+} from '../SchemaTable/__testUtils__';
 
 const group: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -27,16 +36,30 @@ const group: Entity = {
   spec: { type: 'team', children: [] },
 };
 
-const render = () =>
+const TAB = '/catalog/default/group/team-orders/kafka';
+
+const Probe = () => {
+  const location = useLocation();
+  return (
+    <div data-testid="location">{`${location.pathname}${location.search}`}</div>
+  );
+};
+
+const render = (path = TAB) =>
   renderInTestApp(
     <EntityProvider entity={group}>
       <GroupKafkaContent />
+      <Probe />
     </EntityProvider>,
     {
+      mountPath: TAB,
+      initialRouteEntries: [path],
       mountedRoutes: catalogRoutes,
       apis: [kafkaHubTestApi(), mockApis.alert(), mockApis.permission()],
     },
   );
+
+jest.setTimeout(30_000);
 
 describe('GroupKafkaContent', () => {
   const server = setupServer();
@@ -45,6 +68,7 @@ describe('GroupKafkaContent', () => {
   it("lists the team's applications with their status, prefix and entity link, under the banner", async () => {
     const requests: URL[] = [];
     server.use(
+      http.get(SCHEMAS_URL, () => HttpResponse.json(subjectList([]))),
       http.get(APPLICATIONS_URL, ({ request }) => {
         requests.push(new URL(request.url));
         return HttpResponse.json(
@@ -136,5 +160,102 @@ describe('GroupKafkaContent', () => {
     expect(
       screen.getAllByText(/Invalid owner entity ref/).length,
     ).toBeGreaterThan(0);
+  });
+
+  it("lists the schemas of the team's applications, each opening below the tab", async () => {
+    const schemaRequests: URL[] = [];
+    server.use(
+      http.get(APPLICATIONS_URL, () =>
+        HttpResponse.json(
+          list([
+            completedApplication({ desiredEnvironments: ['dev', 'prod'] }),
+            completedApplication({
+              entityRef: 'component:default/billing-service',
+              application: 'billing',
+              prefix: 'billing.',
+              desiredEnvironments: ['dev', 'stage'],
+            }),
+          ]),
+        ),
+      ),
+      http.get(SCHEMAS_URL, ({ request }) => {
+        schemaRequests.push(new URL(request.url));
+        return HttpResponse.json(
+          subjectList([
+            makeSubject(),
+            makeSubject({
+              subject: 'billing.invoices-value',
+              topic: 'billing.invoices',
+              entityRef: 'component:default/billing-service',
+            }),
+          ]),
+        );
+      }),
+      http.get(subjectUrl('dev', 'billing.invoices-value'), () =>
+        HttpResponse.json(
+          makeDetail({
+            subject: 'billing.invoices-value',
+            topic: 'billing.invoices',
+            entityRef: 'component:default/billing-service',
+          }),
+        ),
+      ),
+      http.get(`${subjectUrl('dev', 'billing.invoices-value')}/versions`, () =>
+        HttpResponse.json({ items: avroVersions() }),
+      ),
+    );
+    await render();
+
+    const table = await screen.findByRole('table', { name: 'Schema subjects' });
+    expect(schemaRequests[0].searchParams.getAll('entityRef')).toEqual([
+      'component:default/orders-service',
+      'component:default/billing-service',
+    ]);
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(
+      within(rows[1]).getByRole('link', { name: 'billing-service' }),
+    ).toHaveAttribute('href', '/catalog/default/component/billing-service');
+    expect(
+      screen.getByText("Schema Registry subjects of the team's applications"),
+    ).toBeInTheDocument();
+
+    await userEvent.click(
+      within(rows[1]).getByRole('link', { name: 'billing.invoices-value' }),
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'billing.invoices-value' }),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      `${TAB}/schemas/dev/billing.invoices-value`,
+    );
+    expect(
+      screen.queryByRole('table', { name: 'Kafka applications of the team' }),
+    ).not.toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('link', { name: 'Back to schemas' }),
+    );
+    expect(
+      await screen.findByRole('table', {
+        name: 'Kafka applications of the team',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('asks for no schemas when the team has no application', async () => {
+    let schemaCalls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, () => HttpResponse.json(list([]))),
+      http.get(SCHEMAS_URL, () => {
+        schemaCalls += 1;
+        return HttpResponse.json(subjectList([]));
+      }),
+    );
+    await render();
+    expect(
+      await screen.findByText('No Kafka applications'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('Schemas')).not.toBeInTheDocument();
+    expect(schemaCalls).toBe(0);
   });
 });

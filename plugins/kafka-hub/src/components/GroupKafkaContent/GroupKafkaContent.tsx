@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
+import { KafkaApplication } from '@internal/plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -22,6 +23,11 @@ import {
   RelativeTime,
   useApplicationList,
 } from '../ProvisioningCommon';
+import { SchemaRoutes } from '../SchemaDetail';
+import { schemaDetailPath, SchemaTable } from '../SchemaTable';
+
+/** Where the team's subjects open, below the tab's own path. */
+const SCHEMA_PREFIX = 'schemas';
 
 const useStyles = makeStyles({
   issue: {
@@ -32,13 +38,43 @@ const useStyles = makeStyles({
 });
 
 /**
- * The Group entity `Kafka` tab: every Kafka application the team owns, with
- * its provisioning status, namespace prefix and a link to its entity, under
- * the provisioning banner.
- *
- * @public
+ * The schemas of the team's applications, or nothing while the team has
+ * none.
  */
-export const GroupKafkaContent = () => {
+const TeamSchemas = ({
+  applications,
+}: {
+  applications: KafkaApplication[];
+}) => {
+  const key = applications.map(a => a.entityRef).join('\n');
+  const entityRefs = useMemo(() => (key ? key.split('\n') : []), [key]);
+  const environmentKey = [
+    ...new Set(applications.flatMap(a => a.desiredEnvironments)),
+  ].join('\n');
+  const environments = useMemo(
+    () => (environmentKey ? environmentKey.split('\n') : []),
+    [environmentKey],
+  );
+  if (entityRefs.length === 0) {
+    return null;
+  }
+  return (
+    <SchemaTable
+      title="Schemas"
+      subheader="Schema Registry subjects of the team's applications"
+      entityRefs={entityRefs}
+      environments={environments}
+      showEntity
+      detailLink={s =>
+        schemaDetailPath(s.environment, s.subject, SCHEMA_PREFIX)
+      }
+      emptyDescription="No Schema Registry subject is linked to the team's applications yet. Kafka Hub syncs each environment's registry on a schedule and links subjects named <topic>-key or <topic>-value whose topic is under an application's prefix, and those listed in the kafka-hub.io/schema-subjects annotation."
+    />
+  );
+};
+
+/** The tab's own view: banner, applications and their schemas. */
+const GroupKafkaOverview = () => {
   const classes = useStyles();
   const { entity } = useEntity();
   const ownerRef = stringifyEntityRef(entity);
@@ -136,6 +172,25 @@ export const GroupKafkaContent = () => {
       <Grid item xs={12}>
         {content}
       </Grid>
+      {!!value?.items.length && (
+        <Grid item xs={12}>
+          <TeamSchemas applications={value.items} />
+        </Grid>
+      )}
     </Grid>
   );
 };
+
+/**
+ * The Group entity `Kafka` tab: every Kafka application the team owns, with
+ * its provisioning status, namespace prefix and a link to its entity, under
+ * the provisioning banner; then the schemas of those applications, each
+ * opening at `<tab>/schemas/<environment>/<subject>`.
+ *
+ * @public
+ */
+export const GroupKafkaContent = () => (
+  <SchemaRoutes prefix={SCHEMA_PREFIX}>
+    <GroupKafkaOverview />
+  </SchemaRoutes>
+);

@@ -1,8 +1,28 @@
-import { Content, Header, Page } from '@backstage/core-components';
+import { Header, Page, TabbedLayout } from '@backstage/core-components';
 import { HealthOverview } from '../HealthOverview';
+import { SchemasTab } from './SchemasTab';
 
 /**
- * The `/kafka-hub` page.
+ * The `/kafka-hub` page's content, without its header: one routed tab per
+ * view across everything the caller may read (`/kafka-hub` overview,
+ * `/kafka-hub/schemas`). Add a view as another `TabbedLayout.Route`.
+ *
+ * @public
+ */
+export const KafkaHubPageContent = () => (
+  <TabbedLayout>
+    <TabbedLayout.Route path="/" title="Overview">
+      <HealthOverview />
+    </TabbedLayout.Route>
+    <TabbedLayout.Route path="/schemas" title="Schemas">
+      <SchemasTab />
+    </TabbedLayout.Route>
+  </TabbedLayout>
+);
+
+/**
+ * The `/kafka-hub` page with its own header, for apps on the legacy
+ * frontend system.
  *
  * @public
  */
@@ -12,8 +32,6 @@ export const KafkaHubPage = () => (
       title="Kafka Hub"
       subtitle="Self-service Kafka: provisioning, schemas and consumer groups"
     />
-    <Content>
-      <HealthOverview />
-    </Content>
+    <KafkaHubPageContent />
   </Page>
 );

@@ -1,1 +1,1 @@
-export { KafkaHubPage } from './KafkaHubPage';
+export { KafkaHubPage, KafkaHubPageContent } from './KafkaHubPage';

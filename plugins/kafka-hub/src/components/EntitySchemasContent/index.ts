@@ -1,0 +1,1 @@
+export { EntitySchemasContent } from './EntitySchemasContent';

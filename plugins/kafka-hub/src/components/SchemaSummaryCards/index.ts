@@ -1,0 +1,2 @@
+export { SchemaSummaryCards } from './SchemaSummaryCards';
+export type { SchemaSummaryCardsProps } from './SchemaSummaryCards';
