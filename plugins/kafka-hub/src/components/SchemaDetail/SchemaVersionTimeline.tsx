@@ -53,10 +53,9 @@ export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
   const { versions, selected, onSelect, onCompare } = props;
   const classes = useStyles();
   const latestLive = versions.find(v => !v.deleted)?.version;
-  const dotColor = (v: SchemaVersion) => {
-    if (v.deleted) return 'grey';
-    return v.version === latestLive ? 'primary' : 'secondary';
-  };
+  // Filled for the latest live version, outlined for older ones, grey for
+  // deleted ones (the theme's secondary colour reads as an error).
+  const dotColor = (v: SchemaVersion) => (v.deleted ? 'grey' : 'primary');
 
   return (
     <>
@@ -92,7 +91,7 @@ export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
                 <TimelineSeparator>
                   <TimelineDot
                     color={dotColor(v)}
-                    variant={v.deleted ? 'outlined' : 'default'}
+                    variant={v.version === latestLive ? 'default' : 'outlined'}
                   />
                   {index < versions.length - 1 && <TimelineConnector />}
                 </TimelineSeparator>
