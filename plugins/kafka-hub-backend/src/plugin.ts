@@ -138,6 +138,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           config: consumerGroups,
         });
 
+        const consumerGroupTaskRuns = new TaskRunStore(db);
         const access = new EntityAccess(permissions);
         httpRouter.use(
           await createRouter({
@@ -148,9 +149,10 @@ export const kafkaHubPlugin = createBackendPlugin({
             consumerGroups: {
               groups: new ConsumerGroupStore(db),
               history: new LagHistoryStore(db),
-              taskRuns: new TaskRunStore(db),
+              taskRuns: consumerGroupTaskRuns,
               retention: consumerGroups.retention,
             },
+            tasks: { schemaStore, consumerGroupTaskRuns },
             schemas: {
               store: schemaStore,
               environments: kafkaHubConfig.environments,

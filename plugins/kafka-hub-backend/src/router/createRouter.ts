@@ -10,6 +10,7 @@ import {
   ApplicationRoutesOptions,
 } from './applicationRoutes';
 import { healthRoutes } from './healthRoutes';
+import { adminTaskRoutes, AdminTaskRoutesOptions } from './adminTaskRoutes';
 import { schemaRoutes, SchemaRoutesOptions } from './schemaRoutes';
 import {
   consumerGroupRoutes,
@@ -25,6 +26,7 @@ export interface RouterOptions {
   applications: Omit<ApplicationRoutesOptions, 'httpAuth' | 'access'>;
   schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess'>;
   consumerGroups: Omit<ConsumerGroupRoutesOptions, 'httpAuth' | 'access'>;
+  tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
 }
 
 /** The plugin's HTTP API, mounted at `/api/kafka-hub`. */
@@ -43,5 +45,6 @@ export async function createRouter(
   router.use(
     consumerGroupRoutes({ httpAuth, access, ...options.consumerGroups }),
   );
+  router.use(adminTaskRoutes({ httpAuth, access, ...options.tasks }));
   return router;
 }

@@ -2,3 +2,4 @@ export * from './health';
 export * from './provisioning';
 export * from './schemas';
 export * from './consumerGroups';
+export * from './tasks';

@@ -10,6 +10,8 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
 import { HealthOverview } from '../HealthOverview';
 import { ProvisioningTab } from './ProvisioningTab';
+import { TaskRunsCard } from './TaskRunsCard';
+import Grid from '@material-ui/core/Grid';
 
 /**
  * The admin page's content, without its header: the Provisioning and
@@ -42,7 +44,14 @@ export const KafkaHubAdminContent = () => {
         <ProvisioningTab />
       </TabbedLayout.Route>
       <TabbedLayout.Route path="/clusters" title="Clusters">
-        <HealthOverview />
+        <Grid container spacing={3}>
+          <Grid item xs={12}>
+            <HealthOverview />
+          </Grid>
+          <Grid item xs={12}>
+            <TaskRunsCard />
+          </Grid>
+        </Grid>
       </TabbedLayout.Route>
     </TabbedLayout>
   );

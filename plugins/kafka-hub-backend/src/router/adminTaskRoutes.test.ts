@@ -1,0 +1,120 @@
+import {
+  mockCredentials,
+  mockErrorHandler,
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  AuthorizeResult,
+  DefinitivePolicyDecision,
+} from '@backstage/plugin-permission-common';
+import express from 'express';
+import request from 'supertest';
+import { TaskRunStore } from '../database/consumerGroups';
+import { migrationsDir } from '../database/migrations';
+import { SchemaStore } from '../database/schemas';
+import { EntityAccess } from '../permissions/EntityAccess';
+import { testDatabaseIds } from '../testUtils/testServices';
+import { adminTaskRoutes } from './adminTaskRoutes';
+
+const ADMIN = 'user:default/pat';
+const at = (s: number) => new Date(Date.UTC(2026, 10, 22, 12, 0, s));
+
+const permissions = mockServices.permissions.mock({
+  authorize: async (requests, options) =>
+    requests.map(
+      (): DefinitivePolicyDecision => ({
+        result:
+          (options.credentials.principal as { userEntityRef?: string })
+            .userEntityRef === ADMIN
+            ? AuthorizeResult.ALLOW
+            : AuthorizeResult.DENY,
+      }),
+    ),
+});
+
+describe('GET /admin/tasks', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+
+  async function setup(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const schemaStore = new SchemaStore(knex);
+    const taskRuns = new TaskRunStore(knex);
+    await schemaStore.recordSyncRun({
+      environment: 'dev',
+      status: 'succeeded',
+      startedAt: at(0),
+      finishedAt: at(2),
+      durationMs: 2000,
+      subjects: 11,
+      fetchedVersions: 17,
+      staleMarked: 0,
+      failedSubjects: 0,
+      httpCalls: 40,
+    });
+    await taskRuns.record({
+      environment: 'prod',
+      task: 'lag',
+      startedAt: at(10),
+      finishedAt: at(11),
+      error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+    });
+    const app = express();
+    app.use(
+      adminTaskRoutes({
+        httpAuth: mockServices.httpAuth(),
+        access: new EntityAccess(permissions),
+        schemaStore,
+        consumerGroupTaskRuns: taskRuns,
+      }),
+    );
+    app.use(mockErrorHandler());
+    return app;
+  }
+
+  it.each(databases.eachSupportedId())(
+    'lists the last run of every sync task for admins, %p',
+    async databaseId => {
+      const app = await setup(databaseId);
+      const res = await request(app)
+        .get('/admin/tasks')
+        .set('Authorization', mockCredentials.user.header(ADMIN));
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([
+        {
+          environment: 'dev',
+          task: 'schema-sync',
+          lastRunAt: at(0).toISOString(),
+          // The registry's state as of the start of the last good run.
+          lastSuccessAt: at(0).toISOString(),
+          durationMs: 2000,
+          summary:
+            'succeeded: 11 subjects, 17 versions fetched, 0 marked stale, 40 HTTP calls',
+        },
+        {
+          environment: 'prod',
+          task: 'lag-sampler',
+          lastRunAt: at(10).toISOString(),
+          durationMs: 1000,
+          error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+        },
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses everyone else with 403, %p',
+    async databaseId => {
+      const app = await setup(databaseId);
+      const res = await request(app)
+        .get('/admin/tasks')
+        .set('Authorization', mockCredentials.user.header('user:default/bob'));
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'Missing permission kafka-hub.admin.read',
+      );
+    },
+  );
+});

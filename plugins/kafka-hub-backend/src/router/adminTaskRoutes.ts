@@ -1,0 +1,76 @@
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import {
+  kafkaHubAdminReadPermission,
+  KafkaHubTaskName,
+  KafkaHubTaskRun,
+  KafkaHubTaskRunList,
+} from '@internal/plugin-kafka-hub-common';
+import Router from 'express-promise-router';
+import { TaskRunStore } from '../database/consumerGroups';
+import { ConsumerGroupTask } from '../database/consumerGroups/types';
+import { SchemaStore } from '../database/schemas';
+import { EntityAccess } from '../permissions/EntityAccess';
+
+export interface AdminTaskRoutesOptions {
+  httpAuth: HttpAuthService;
+  access: EntityAccess;
+  schemaStore: SchemaStore;
+  consumerGroupTaskRuns: TaskRunStore;
+}
+
+const CONSUMER_GROUP_TASKS: Record<ConsumerGroupTask, KafkaHubTaskName> = {
+  sync: 'consumer-group-sync',
+  lag: 'lag-sampler',
+  retention: 'lag-retention',
+};
+
+/**
+ * `GET /admin/tasks`: the latest run of each scheduled sync task per
+ * environment, for the admin page's Clusters tab. Admins only.
+ */
+export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
+  const { httpAuth, access, schemaStore, consumerGroupTaskRuns } = options;
+  const router = Router();
+
+  router.get('/admin/tasks', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    await access.require(credentials, kafkaHubAdminReadPermission);
+    const [schemaRuns, groupRuns] = await Promise.all([
+      schemaStore.getSyncRuns(),
+      consumerGroupTaskRuns.list(),
+    ]);
+    const items: KafkaHubTaskRun[] = [
+      ...schemaRuns.map(
+        (run): KafkaHubTaskRun => ({
+          environment: run.environment,
+          task: 'schema-sync',
+          lastRunAt: run.startedAt,
+          lastSuccessAt: run.lastSuccessAt,
+          durationMs: run.durationMs,
+          error: run.error,
+          summary: `${run.status}: ${run.subjects} subjects, ${run.fetchedVersions} versions fetched, ${run.staleMarked} marked stale, ${run.httpCalls} HTTP calls`,
+        }),
+      ),
+      ...groupRuns.map(
+        (run): KafkaHubTaskRun => ({
+          environment: run.environment,
+          task: CONSUMER_GROUP_TASKS[run.task],
+          lastRunAt: run.lastRunAt.toISOString(),
+          lastSuccessAt: run.lastSuccessAt?.toISOString(),
+          durationMs: run.durationMs,
+          error: run.lastError,
+        }),
+      ),
+    ].sort(
+      (a, b) =>
+        a.environment.localeCompare(b.environment) ||
+        a.task.localeCompare(b.task),
+    );
+    const body: KafkaHubTaskRunList = { items };
+    res.json(body);
+  });
+
+  return router;
+}
