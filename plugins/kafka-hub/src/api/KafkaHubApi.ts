@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   HealthResponse,
+  KafkaHubTaskRunList,
   KafkaApplicationDetail,
   KafkaApplicationList,
   ProvisioningStatus,
@@ -119,6 +120,8 @@ export interface KafkaHubApi {
   ): Promise<RetryProvisioningResponse>;
   /** Starts a run of every failed or partial application (admins). */
   retryAllFailed(): Promise<RetryAllFailedResponse>;
+  /** The last run of every scheduled sync task per environment (admins). */
+  listTaskRuns(): Promise<KafkaHubTaskRunList>;
 
   // Schemas
 

@@ -2,6 +2,7 @@ import { FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   HealthResponse,
+  KafkaHubTaskRunList,
   KafkaApplicationDetail,
   KafkaApplicationList,
   RetryAllFailedResponse,
@@ -30,6 +31,10 @@ import type {
   ConsumerGroupSummaryRequest,
   ListConsumerGroupsRequest,
 } from './KafkaHubApi';
+
+/** The backend's default and largest page of `GET /consumer-groups`. */
+const DEFAULT_CONSUMER_GROUP_PAGE = 50;
+const MAX_CONSUMER_GROUP_PAGE = 500;
 
 /**
  * Talks to the Kafka Hub backend through the app's fetchApi, which adds the
@@ -94,6 +99,10 @@ export class KafkaHubClient implements KafkaHubApi {
     return this.request<RetryAllFailedResponse>('/admin/retry-failed', {
       method: 'POST',
     });
+  }
+
+  listTaskRuns(): Promise<KafkaHubTaskRunList> {
+    return this.request<KafkaHubTaskRunList>('/admin/tasks');
   }
 
   // Schemas
@@ -318,9 +327,6 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 }
-
-const DEFAULT_CONSUMER_GROUP_PAGE = 50;
-const MAX_CONSUMER_GROUP_PAGE = 500;
 
 /** The backend's order of `GET /consumer-groups`, for merging lists. */
 function consumerGroupOrder(
