@@ -11,6 +11,7 @@ import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import kafkaHubPlugin, {
+  entityConsumerGroupsContent,
   entityGroupKafkaContent,
   entityKafkaContent,
   entitySchemasContent,
@@ -65,6 +66,29 @@ describe('entity Schemas tab', () => {
     expect(filter(entity({}))).toBe(false);
     expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Schemas');
     expect(tester.get(coreExtensionData.routePath)).toBe('/schemas');
+  });
+});
+
+describe('entity Consumer groups tab', () => {
+  it('is shown at /consumer-groups only on entities with the application annotation', () => {
+    const tester = createExtensionTester(entityConsumerGroupsContent);
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
+    expect(filter(entity({ 'kafka-hub.io/application': 'orders' }))).toBe(true);
+    expect(
+      filter(entity({ 'kafka.apache.org/consumer-groups': 'dev/g' })),
+    ).toBe(false);
+    expect(filter(entity({}))).toBe(false);
+    expect(filter(entity({}, 'Group'))).toBe(false);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe(
+      'Consumer groups',
+    );
+    expect(tester.get(coreExtensionData.routePath)).toBe('/consumer-groups');
+  });
+
+  it('is part of the plugin', () => {
+    expect(
+      kafkaHubPlugin.getExtension('entity-content:kafka-hub/consumer-groups'),
+    ).toBeDefined();
   });
 });
 

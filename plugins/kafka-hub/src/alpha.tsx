@@ -86,6 +86,23 @@ export const entitySchemasContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * The entity `Consumer groups` tab, only on entities that declare a Kafka
+ * application; a group's detail opens at `consumer-groups/<environment>/<groupId>`.
+ */
+export const entityConsumerGroupsContent = EntityContentBlueprint.make({
+  name: 'consumer-groups',
+  params: {
+    path: '/consumer-groups',
+    title: 'Consumer groups',
+    filter: entity => isKafkaApplication(entity),
+    loader: () =>
+      import('./components/EntityConsumerGroupsContent').then(m => (
+        <m.EntityConsumerGroupsContent />
+      )),
+  },
+});
+
 /** The Group entity `Kafka` tab: the team's applications and their schemas. */
 export const entityGroupKafkaContent = EntityContentBlueprint.make({
   name: 'group-kafka',
@@ -114,6 +131,7 @@ export default createFrontendPlugin({
     kafkaHubAdminPage,
     entityKafkaContent,
     entitySchemasContent,
+    entityConsumerGroupsContent,
     entityGroupKafkaContent,
   ],
   routes,

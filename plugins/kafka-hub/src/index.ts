@@ -11,6 +11,7 @@ export {
   KafkaHubAdminPage,
   EntityKafkaContent,
   EntitySchemasContent,
+  EntityConsumerGroupsContent,
   EntityGroupKafkaContent,
   isKafkaHubApplication,
 } from './plugin';

@@ -98,6 +98,26 @@ export const EntitySchemasContent = kafkaHubPlugin.provide(
 );
 
 /**
+ * The entity `Consumer groups` tab content, for `EntityPage.tsx`, e.g.
+ * `<EntityLayout.Route path="/consumer-groups" title="Consumer groups" if={isKafkaHubApplication}>`.
+ * A group's detail opens below the tab's path; the environment filter is
+ * kept in the URL (`?environment=dev`).
+ *
+ * @public
+ */
+export const EntityConsumerGroupsContent = kafkaHubPlugin.provide(
+  createComponentExtension({
+    name: 'EntityConsumerGroupsContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityConsumerGroupsContent').then(
+          m => m.EntityConsumerGroupsContent,
+        ),
+    },
+  }),
+);
+
+/**
  * The Group entity `Kafka` tab content (the team's applications), for the
  * group page of `EntityPage.tsx`.
  *

@@ -28,6 +28,12 @@ import {
   subjectList,
   subjectUrl,
 } from '../SchemaTable/__testUtils__';
+import {
+  CONSUMER_GROUP_SUMMARY_URL,
+  CONSUMER_GROUPS_URL,
+  groupList,
+  makeSummary as makeConsumerGroupSummary,
+} from '../ConsumerGroupTable/__testUtils__';
 
 const group: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -64,6 +70,15 @@ jest.setTimeout(30_000);
 describe('GroupKafkaContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The tab's consumer groups section; TeamConsumerGroups.test.tsx tests it.
+  beforeEach(() =>
+    server.use(
+      http.get(CONSUMER_GROUPS_URL, () => HttpResponse.json(groupList([]))),
+      http.get(CONSUMER_GROUP_SUMMARY_URL, () =>
+        HttpResponse.json(makeConsumerGroupSummary()),
+      ),
+    ),
+  );
 
   it("lists the team's applications with their status, prefix and entity link, under the banner", async () => {
     const requests: URL[] = [];

@@ -25,6 +25,11 @@ import {
 } from '../ProvisioningCommon';
 import { SchemaRoutes } from '../SchemaDetail';
 import { schemaDetailPath, SchemaTable } from '../SchemaTable';
+import { ConsumerGroupRoutes } from '../ConsumerGroupDetail';
+import {
+  CONSUMER_GROUP_PREFIX,
+  TeamConsumerGroups,
+} from './TeamConsumerGroups';
 
 /** Where the team's subjects open, below the tab's own path. */
 const SCHEMA_PREFIX = 'schemas';
@@ -177,6 +182,11 @@ const GroupKafkaOverview = () => {
           <TeamSchemas applications={value.items} />
         </Grid>
       )}
+      {!!value?.items.length && (
+        <Grid item xs={12}>
+          <TeamConsumerGroups applications={value.items} />
+        </Grid>
+      )}
     </Grid>
   );
 };
@@ -185,12 +195,15 @@ const GroupKafkaOverview = () => {
  * The Group entity `Kafka` tab: every Kafka application the team owns, with
  * its provisioning status, namespace prefix and a link to its entity, under
  * the provisioning banner; then the schemas of those applications, each
- * opening at `<tab>/schemas/<environment>/<subject>`.
+ * opening at `<tab>/schemas/<environment>/<subject>`, and their consumer
+ * groups, each opening at `<tab>/consumer-groups/<environment>/<groupId>`.
  *
  * @public
  */
 export const GroupKafkaContent = () => (
-  <SchemaRoutes prefix={SCHEMA_PREFIX}>
-    <GroupKafkaOverview />
-  </SchemaRoutes>
+  <ConsumerGroupRoutes prefix={CONSUMER_GROUP_PREFIX}>
+    <SchemaRoutes prefix={SCHEMA_PREFIX}>
+      <GroupKafkaOverview />
+    </SchemaRoutes>
+  </ConsumerGroupRoutes>
 );

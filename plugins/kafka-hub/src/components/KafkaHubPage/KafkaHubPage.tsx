@@ -1,11 +1,13 @@
 import { Header, Page, TabbedLayout } from '@backstage/core-components';
 import { HealthOverview } from '../HealthOverview';
 import { SchemasTab } from './SchemasTab';
+import { ConsumerGroupsTab } from './ConsumerGroupsTab';
 
 /**
  * The `/kafka-hub` page's content, without its header: one routed tab per
  * view across everything the caller may read (`/kafka-hub` overview,
- * `/kafka-hub/schemas`). Add a view as another `TabbedLayout.Route`.
+ * `/kafka-hub/schemas`, `/kafka-hub/consumer-groups`). Add a view as
+ * another `TabbedLayout.Route`.
  *
  * @public
  */
@@ -16,6 +18,9 @@ export const KafkaHubPageContent = () => (
     </TabbedLayout.Route>
     <TabbedLayout.Route path="/schemas" title="Schemas">
       <SchemasTab />
+    </TabbedLayout.Route>
+    <TabbedLayout.Route path="/consumer-groups" title="Consumer groups">
+      <ConsumerGroupsTab />
     </TabbedLayout.Route>
   </TabbedLayout>
 );

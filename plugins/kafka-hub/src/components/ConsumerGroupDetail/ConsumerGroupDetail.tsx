@@ -1,0 +1,319 @@
+import { ReactNode } from 'react';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  ConsumerGroupDetail as ConsumerGroupDetailType,
+  LAG_HISTORY_RANGES,
+  LagHistoryRange,
+} from '@internal/plugin-kafka-hub-common';
+import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
+import Grid from '@material-ui/core/Grid';
+import IconButton from '@material-ui/core/IconButton';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import { makeStyles } from '@material-ui/core/styles';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import ArrowBackIcon from '@material-ui/icons/ArrowBack';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import Alert from '@material-ui/lab/Alert';
+import { useSearchParams } from 'react-router-dom';
+import { kafkaHubApiRef } from '../../api';
+import {
+  CONSUMER_GROUP_REFRESH_MS,
+  ConsumerGroupStatusChip,
+  formatCount,
+  LIFECYCLE_DESCRIPTIONS,
+  LIFECYCLE_LABELS,
+  STATE_LABELS,
+  STATUS_DESCRIPTIONS,
+  TimeLagText,
+  usePolledAsync,
+} from '../ConsumerGroupTable';
+import { errorMessage, RelativeTime } from '../ProvisioningCommon';
+import { ConsumerGroupLagChart, DEFAULT_RANGE } from './ConsumerGroupLagChart';
+import { ConsumerGroupMembersTable } from './ConsumerGroupMembersTable';
+import { PartitionLagTable } from './PartitionLagTable';
+
+/** @public */
+export interface ConsumerGroupDetailProps {
+  environment: string;
+  groupId: string;
+  /** Where "Back to consumer groups" goes; no back link when undefined. */
+  backLink?: string;
+  /** Reload interval while the page is visible; false: only on demand. */
+  refreshIntervalMs?: number | false;
+}
+
+const useStyles = makeStyles(theme => ({
+  header: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  },
+  title: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  facts: {
+    display: 'grid',
+    gridTemplateColumns: 'max-content 1fr',
+    columnGap: theme.spacing(3),
+    rowGap: theme.spacing(1),
+    margin: 0,
+    '& dt': { color: theme.palette.text.secondary },
+    '& dd': { margin: 0, wordBreak: 'break-word' },
+  },
+  reason: { marginTop: theme.spacing(1) },
+}));
+
+const Fact = ({ label, children }: { label: string; children: ReactNode }) => (
+  <>
+    <Typography component="dt" variant="body2">
+      {label}
+    </Typography>
+    <Typography component="dd" variant="body2">
+      {children}
+    </Typography>
+  </>
+);
+
+const Facts = ({ group }: { group: ConsumerGroupDetailType }) => {
+  const classes = useStyles();
+  const { lag } = group;
+  return (
+    <dl className={classes.facts} aria-label="Group facts">
+      <Fact label="State">
+        {STATE_LABELS[group.state] ?? group.state}
+        {group.lifecycle !== 'active' &&
+          ` · ${LIFECYCLE_LABELS[group.lifecycle]}`}
+      </Fact>
+      <Fact label="Members">{group.memberCount}</Fact>
+      <Fact label="Total lag">
+        {lag
+          ? `${formatCount(
+              lag.totalLag,
+            )} messages (largest partition: ${formatCount(
+              lag.maxPartitionLag,
+            )})`
+          : 'Not sampled yet'}
+      </Fact>
+      <Fact label="Time lag">
+        <TimeLagText seconds={lag?.timeLagSeconds} />
+        {lag?.timeLagSeconds !== undefined && ' (estimate)'}
+      </Fact>
+      {!!lag?.partitionsWithoutCommit && (
+        <Fact label="Without commit">
+          {`${formatCount(lag.partitionsWithoutCommit)} partition${
+            lag.partitionsWithoutCommit === 1 ? '' : 's'
+          } (not counted in the lag)`}
+        </Fact>
+      )}
+      <Fact label="Coordinator">{group.coordinator || 'Unknown'}</Fact>
+      <Fact label="Protocol">
+        {[group.protocolType, group.assignmentStrategy]
+          .filter(Boolean)
+          .join(' · ') || 'Unknown'}
+      </Fact>
+      <Fact label="Topics">
+        {group.topics.length ? group.topics.join(', ') : 'None'}
+      </Fact>
+      <Fact label="Entity">
+        {group.entityRef ? (
+          <EntityRefLink entityRef={group.entityRef} />
+        ) : (
+          'Not linked'
+        )}
+      </Fact>
+      <Fact label="Last sample">
+        <RelativeTime iso={lag?.sampledAt} />
+      </Fact>
+      <Fact label="First seen">
+        <RelativeTime iso={group.firstSeenAt} />
+      </Fact>
+      <Fact label="Last seen">
+        <RelativeTime iso={group.lastSeenAt} />
+      </Fact>
+    </dl>
+  );
+};
+
+/**
+ * One consumer group: its state, status with the reason in words,
+ * coordinator and protocol; the lag chart over a range kept in the URL
+ * (`?range=7d`); the latest lag of every partition; its members. Reloads
+ * every 30 s while the page is visible.
+ *
+ * @public
+ */
+export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
+  const {
+    environment,
+    groupId,
+    backLink,
+    refreshIntervalMs = CONSUMER_GROUP_REFRESH_MS,
+  } = props;
+  const classes = useStyles();
+  const api = useApi(kafkaHubApiRef);
+  const [params, setParams] = useSearchParams();
+  const rangeParam = params.get('range');
+  const range = (LAG_HISTORY_RANGES as readonly string[]).includes(
+    rangeParam ?? '',
+  )
+    ? (rangeParam as LagHistoryRange)
+    : DEFAULT_RANGE;
+
+  const key = JSON.stringify([environment, groupId]);
+  const { value, error, loading, refresh } = usePolledAsync(
+    () => api.getConsumerGroup(environment, groupId),
+    key,
+    refreshIntervalMs,
+  );
+
+  const back = backLink !== undefined && (
+    <Box mb={2}>
+      <Link to={backLink}>
+        <Box component="span" display="inline-flex" alignItems="center">
+          <ArrowBackIcon fontSize="small" />
+          &nbsp;Back to consumer groups
+        </Box>
+      </Link>
+    </Box>
+  );
+
+  if (error && !value) {
+    return (
+      <>
+        {back}
+        <ResponseErrorPanel
+          error={error}
+          title={`Could not load consumer group ${groupId} in ${environment}`}
+        />
+      </>
+    );
+  }
+  if (!value) {
+    return (
+      <>
+        {back}
+        <Progress />
+      </>
+    );
+  }
+
+  const { lag } = value;
+  return (
+    <>
+      {back}
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          <Box className={classes.header}>
+            <Typography variant="h4" component="h2" className={classes.title}>
+              {value.groupId}
+            </Typography>
+            <Chip size="small" label={value.environment} variant="outlined" />
+            <ConsumerGroupStatusChip lag={lag} size="medium" />
+            <Tooltip title="Refresh">
+              <span>
+                <IconButton
+                  aria-label="Refresh consumer group"
+                  onClick={() => refresh()}
+                  disabled={loading}
+                >
+                  <RefreshIcon />
+                </IconButton>
+              </span>
+            </Tooltip>
+          </Box>
+          {loading && <LinearProgress aria-label="Reloading consumer group" />}
+          {error && (
+            <Alert severity="warning">
+              Could not refresh the group: {errorMessage(error)}. Showing the
+              last answer.
+            </Alert>
+          )}
+        </Grid>
+        {value.samplingError && (
+          <Grid item xs={12}>
+            <Alert severity="warning">
+              {`The last lag sample of ${value.environment} failed: ${value.samplingError}. The lag shown is from the last successful sample.`}
+            </Alert>
+          </Grid>
+        )}
+        {value.lifecycle !== 'active' && (
+          <Grid item xs={12}>
+            <Alert severity="info">
+              {`This group is ${LIFECYCLE_LABELS[
+                value.lifecycle
+              ].toLocaleLowerCase('en-US')}: ${
+                LIFECYCLE_DESCRIPTIONS[value.lifecycle]
+              }`}
+            </Alert>
+          </Grid>
+        )}
+        <Grid item xs={12} md={5}>
+          <InfoCard title="Status">
+            <Typography variant="h6" component="p">
+              {lag ? lag.status : 'Not sampled yet'}
+            </Typography>
+            <Typography
+              variant="body1"
+              className={classes.reason}
+              aria-label="Status reason"
+            >
+              {lag
+                ? lag.statusReason || STATUS_DESCRIPTIONS[lag.status]
+                : 'The lag sampler has not sampled this group yet.'}
+            </Typography>
+            <Box mt={2}>
+              <Facts group={value} />
+            </Box>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={7}>
+          <InfoCard title="Lag history">
+            <ConsumerGroupLagChart
+              environment={value.environment}
+              groupId={value.groupId}
+              range={range}
+              onRangeChange={next =>
+                setParams(
+                  prev => {
+                    const p = new URLSearchParams(prev);
+                    if (next === DEFAULT_RANGE) p.delete('range');
+                    else p.set('range', next);
+                    return p;
+                  },
+                  { replace: true },
+                )
+              }
+              refreshIntervalMs={refreshIntervalMs}
+            />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard
+            title="Partitions"
+            subheader="Latest offsets from the last sample; the most lagging first"
+          >
+            <PartitionLagTable partitions={value.partitions} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard
+            title="Members"
+            subheader={`${value.members.length} member${
+              value.members.length === 1 ? '' : 's'
+            }`}
+          >
+            <ConsumerGroupMembersTable members={value.members} />
+          </InfoCard>
+        </Grid>
+      </Grid>
+    </>
+  );
+};

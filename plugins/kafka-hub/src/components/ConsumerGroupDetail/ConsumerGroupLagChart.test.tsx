@@ -1,0 +1,284 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import {
+  mockApis,
+  registerMswTestHooks,
+  renderInTestApp,
+} from '@backstage/frontend-test-utils';
+import {
+  ConsumerGroupLagChart,
+  ConsumerGroupLagChartProps,
+  LagChartTooltip,
+} from './ConsumerGroupLagChart';
+import {
+  errorBody,
+  formatExactForTest,
+  kafkaHubTestApi,
+} from '../ProvisioningCommon/__testUtils__';
+import {
+  consumerGroupUrl,
+  makeHistory,
+} from '../ConsumerGroupTable/__testUtils__';
+
+const LAG_URL = `${consumerGroupUrl('dev', 'orders/fulfilment')}/lag`;
+
+const renderChart = (props: Partial<ConsumerGroupLagChartProps> = {}) =>
+  renderInTestApp(
+    <ConsumerGroupLagChart
+      environment="dev"
+      groupId="orders/fulfilment"
+      refreshIntervalMs={false}
+      {...props}
+    />,
+    { apis: [kafkaHubTestApi(), mockApis.permission()] },
+  );
+
+const figure = () =>
+  screen.getByRole('figure', {
+    name: 'Lag history of orders/fulfilment in dev',
+  });
+
+jest.setTimeout(30_000);
+
+describe('ConsumerGroupLagChart', () => {
+  const server = setupServer();
+  registerMswTestHooks(server);
+
+  const recordHistory = (answer: (url: URL) => unknown) => {
+    const requests: URL[] = [];
+    server.use(
+      http.get(LAG_URL, ({ request }) => {
+        const url = new URL(request.url);
+        requests.push(url);
+        return HttpResponse.json(answer(url) as Record<string, unknown>);
+      }),
+    );
+    return requests;
+  };
+
+  it('plots total lag and time lag on two axes, with a legend and the resolution used', async () => {
+    const requests = recordHistory(() => makeHistory());
+    const { container } = await renderChart();
+    expect(await screen.findByText('Total lag (messages)')).toBeInTheDocument();
+    expect(screen.getByText('Time lag (estimated)')).toBeInTheDocument();
+    expect(requests[0].searchParams.get('range')).toBe('24h');
+    // The group id is one encoded path segment.
+    expect(requests[0].pathname).toBe(
+      '/api/kafka-hub/consumer-groups/dev/orders%2Ffulfilment/lag',
+    );
+
+    // Two lines, each through the six points.
+    const lines = container.querySelectorAll('path.recharts-line-curve');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+/);
+    }
+    expect(container.querySelectorAll('.recharts-line-dots')).toHaveLength(2);
+    expect(container.querySelectorAll('circle.recharts-line-dot')).toHaveLength(
+      12,
+    );
+    // Left axis in messages, right axis in seconds.
+    expect(container.querySelectorAll('.recharts-yAxis.yAxis').length).toBe(2);
+    expect(within(figure()).getByText('Messages')).toBeInTheDocument();
+    expect(
+      within(figure()).getByText('Seconds behind (est.)'),
+    ).toBeInTheDocument();
+    expect(within(figure()).getByText('600')).toBeInTheDocument();
+
+    expect(
+      screen.getByText(
+        /^Resolution: raw samples, one point per 1 min · 6 points/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/^Time lag is an estimate\./)).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Show the last 24 hours' }),
+    ).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('switches the range, asking the server again and showing its resolution', async () => {
+    const requests = recordHistory(url => {
+      const range = url.searchParams.get('range');
+      return range === '30d'
+        ? makeHistory({
+            range: '30d',
+            resolution: 'day',
+            bucketSeconds: 86400,
+          })
+        : makeHistory({
+            range: range as '7d',
+            resolution: range === '7d' ? 'hour' : 'raw',
+            bucketSeconds: range === '7d' ? 3600 : 60,
+          });
+    });
+    const onRangeChange = jest.fn();
+    await renderChart({ onRangeChange });
+    await screen.findByText(/^Resolution: raw samples/);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show the last 7 days' }),
+    );
+    expect(
+      await screen.findByText(/^Resolution: hourly rollups, one point per 1 h/),
+    ).toBeInTheDocument();
+    expect(requests.at(-1)?.searchParams.get('range')).toBe('7d');
+    expect(onRangeChange).toHaveBeenLastCalledWith('7d');
+    expect(screen.getByText('Lag over the last 7 days')).toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show the last 30 days' }),
+    );
+    expect(
+      await screen.findByText(/^Resolution: daily rollups, one point per 1 d/),
+    ).toBeInTheDocument();
+    expect(requests.at(-1)?.searchParams.get('range')).toBe('30d');
+    expect(requests.map(r => r.searchParams.get('range'))).toEqual([
+      '24h',
+      '7d',
+      '30d',
+    ]);
+  });
+
+  it('follows a controlled range', async () => {
+    const requests = recordHistory(() => makeHistory({ range: '6h' }));
+    await renderChart({ range: '6h' });
+    await screen.findByText('Total lag (messages)');
+    expect(requests[0].searchParams.get('range')).toBe('6h');
+  });
+
+  it('shows progress, then an empty range', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>(r => {
+      release = r;
+    });
+    server.use(
+      http.get(LAG_URL, async () => {
+        await released;
+        return HttpResponse.json(makeHistory({}, []));
+      }),
+    );
+    await renderChart({ range: '1h' });
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+    release();
+    expect(
+      await screen.findByText(/^No lag history in the last hour/),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves out the time lag line when nothing could be estimated', async () => {
+    recordHistory(() =>
+      makeHistory({}, [
+        {
+          time: '2026-11-21T11:00:00.000Z',
+          totalLag: 5,
+          maxTotalLag: 5,
+          samples: 1,
+        },
+        {
+          time: '2026-11-21T11:10:00.000Z',
+          totalLag: 7,
+          maxTotalLag: 7,
+          samples: 1,
+        },
+      ]),
+    );
+    const { container } = await renderChart();
+    expect(await screen.findByText('Total lag (messages)')).toBeInTheDocument();
+    expect(screen.queryByText('Time lag (estimated)')).toBeNull();
+    expect(container.querySelectorAll('path.recharts-line-curve')).toHaveLength(
+      1,
+    );
+    expect(
+      screen.getByText(/No estimate in this range yet\./),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the server error', async () => {
+    server.use(
+      http.get(LAG_URL, () =>
+        HttpResponse.json(
+          errorBody(
+            404,
+            'NotFoundError',
+            'No consumer group orders/fulfilment',
+          ),
+          { status: 404 },
+        ),
+      ),
+    );
+    await renderChart();
+    expect(
+      await screen.findByText(/Could not load the lag history/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByText(/No consumer group orders\/fulfilment/).length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('reloads while visible', async () => {
+    let calls = 0;
+    server.use(
+      http.get(LAG_URL, () => {
+        calls += 1;
+        return HttpResponse.json(makeHistory());
+      }),
+    );
+    await renderChart({ refreshIntervalMs: 200 });
+    await screen.findByText('Total lag (messages)');
+    await waitFor(() => expect(calls).toBeGreaterThanOrEqual(3));
+  });
+});
+
+describe('LagChartTooltip', () => {
+  it('shows the exact time and values of a bucket', () => {
+    const t = Date.parse('2026-11-21T11:00:00.000Z');
+    render(
+      <LagChartTooltip
+        active
+        bucketSeconds={3600}
+        payload={[
+          {
+            payload: {
+              t,
+              totalLag: 1234,
+              maxTotalLag: 2000,
+              timeLag: 12.4,
+              maxTimeLag: 95,
+              samples: 120,
+            },
+          },
+        ]}
+      />,
+    );
+    expect(
+      screen.getByText(formatExactForTest('2026-11-21T11:00:00.000Z')),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1 h bucket, 120 samples')).toBeInTheDocument();
+    expect(
+      screen.getByText('Total lag: 1,234 messages (average; max 2,000)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Time lag: ~12 s (estimate); max ~1 min 35 s'),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the time lag was not estimated, and shows nothing when inactive', () => {
+    const point = {
+      t: 0,
+      totalLag: 3,
+      maxTotalLag: 3,
+      timeLag: null,
+      maxTimeLag: null,
+      samples: 1,
+    };
+    const { rerender } = render(
+      <LagChartTooltip active payload={[{ payload: point }]} />,
+    );
+    expect(screen.getByText('Total lag: 3 messages')).toBeInTheDocument();
+    expect(screen.getByText('Time lag: not estimated')).toBeInTheDocument();
+    rerender(<LagChartTooltip active={false} payload={[{ payload: point }]} />);
+    expect(screen.queryByText('Total lag: 3 messages')).toBeNull();
+  });
+});

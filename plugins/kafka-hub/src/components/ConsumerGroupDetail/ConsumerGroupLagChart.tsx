@@ -1,0 +1,369 @@
+import { useEffect, useState } from 'react';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  LAG_HISTORY_RANGES,
+  LagHistory,
+  LagHistoryRange,
+} from '@internal/plugin-kafka-hub-common';
+import Box from '@material-ui/core/Box';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Paper from '@material-ui/core/Paper';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import ToggleButton from '@material-ui/lab/ToggleButton';
+import ToggleButtonGroup from '@material-ui/lab/ToggleButtonGroup';
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { kafkaHubApiRef } from '../../api';
+import {
+  CONSUMER_GROUP_REFRESH_MS,
+  formatCompact,
+  formatCount,
+  formatDuration,
+  formatTimeLag,
+  resolutionText,
+  TIME_LAG_EXPLANATION,
+  usePolledAsync,
+} from '../ConsumerGroupTable';
+import { errorMessage, formatExact } from '../ProvisioningCommon';
+
+export const RANGE_LABELS: Record<LagHistoryRange, string> = {
+  '1h': 'last hour',
+  '6h': 'last 6 hours',
+  '24h': 'last 24 hours',
+  '7d': 'last 7 days',
+  '30d': 'last 30 days',
+};
+
+export const DEFAULT_RANGE: LagHistoryRange = '24h';
+export const TOTAL_LAG_NAME = 'Total lag (messages)';
+export const TIME_LAG_NAME = 'Time lag (estimated)';
+
+/** @public */
+export interface ConsumerGroupLagChartProps {
+  environment: string;
+  groupId: string;
+  /** The range shown; uncontrolled (starting at 24h) when undefined. */
+  range?: LagHistoryRange;
+  onRangeChange?: (range: LagHistoryRange) => void;
+  /** Reload interval while the page is visible; false: only on range change. */
+  refreshIntervalMs?: number | false;
+  /** Height of the plot in pixels. */
+  height?: number;
+}
+
+const useStyles = makeStyles(theme => ({
+  toolbar: {
+    display: 'flex',
+    flexWrap: 'wrap',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(1),
+  },
+  tooltip: { padding: theme.spacing(1, 1.5) },
+  plot: { width: '100%', overflow: 'hidden' },
+}));
+
+/** One plotted point: a bucket of the server's history. */
+interface ChartPoint {
+  t: number;
+  totalLag: number;
+  maxTotalLag: number;
+  timeLag: number | null;
+  maxTimeLag: number | null;
+  samples: number;
+}
+
+function toPoints(history: LagHistory): ChartPoint[] {
+  return history.points.map(p => ({
+    t: Date.parse(p.time),
+    totalLag: p.totalLag,
+    maxTotalLag: p.maxTotalLag,
+    timeLag: p.timeLagSeconds ?? null,
+    maxTimeLag: p.maxTimeLagSeconds ?? null,
+    samples: p.samples,
+  }));
+}
+
+function tickFormatter(range: LagHistoryRange) {
+  const short = range === '1h' || range === '6h' || range === '24h';
+  const format = new Intl.DateTimeFormat(
+    undefined,
+    short
+      ? { hour: '2-digit', minute: '2-digit' }
+      : { month: 'short', day: 'numeric' },
+  );
+  return (t: number) => format.format(new Date(t));
+}
+
+/** Short durations for the time axis: `45s`, `12m`, `3h`, `2d`. */
+function shortDuration(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)}s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 86400) return `${Math.round(seconds / 360) / 10}h`;
+  return `${Math.round(seconds / 8640) / 10}d`;
+}
+
+/**
+ * The chart's tooltip: a bucket's exact time, its lag and estimated time lag
+ * (average and maximum) and how many samples it aggregates.
+ */
+export const LagChartTooltip = (props: {
+  active?: boolean;
+  payload?: Array<{ payload?: ChartPoint }>;
+  bucketSeconds?: number;
+}) => {
+  const classes = useStyles();
+  const point = props.payload?.[0]?.payload;
+  if (!props.active || !point) {
+    return null;
+  }
+  const bucket = props.bucketSeconds ?? 0;
+  const start = new Date(point.t).toISOString();
+  const several = point.samples > 1;
+  return (
+    <Paper className={classes.tooltip} elevation={3} role="status">
+      <Typography variant="subtitle2">{formatExact(start)}</Typography>
+      {several && bucket > 0 && (
+        <Typography variant="caption" color="textSecondary" display="block">
+          {`${formatDuration(bucket)} bucket, ${point.samples} samples`}
+        </Typography>
+      )}
+      <Typography variant="body2">
+        {`Total lag: ${formatCount(point.totalLag)} messages`}
+        {several && point.maxTotalLag !== point.totalLag
+          ? ` (average; max ${formatCount(point.maxTotalLag)})`
+          : ''}
+      </Typography>
+      <Typography variant="body2">
+        {point.timeLag === null
+          ? 'Time lag: not estimated'
+          : `Time lag: ${formatTimeLag(point.timeLag)} (estimate)${
+              several && point.maxTimeLag !== null
+                ? `; max ${formatTimeLag(point.maxTimeLag)}`
+                : ''
+            }`}
+      </Typography>
+    </Paper>
+  );
+};
+
+/** The width of an element, following resizes; `fallback` until measured. */
+function useElementWidth(fallback: number) {
+  const [element, setElement] = useState<HTMLElement | null>(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    if (!element) {
+      return undefined;
+    }
+    const measure = () => {
+      const w = element.clientWidth;
+      if (w > 0) setWidth(w);
+    };
+    measure();
+    if (typeof ResizeObserver === 'undefined') {
+      window.addEventListener('resize', measure);
+      return () => window.removeEventListener('resize', measure);
+    }
+    const observer = new ResizeObserver(measure);
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, [element]);
+  return [setElement, width] as const;
+}
+
+/**
+ * Total lag and estimated time lag of a group over a chosen range (1h, 6h,
+ * 24h, 7d, 30d) on two axes, from the history the server buckets into at
+ * most ~500 points; says which stored resolution answered (raw samples,
+ * hourly or daily rollups). Reloads every 30 s while the page is visible.
+ *
+ * @public
+ */
+export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
+  const {
+    environment,
+    groupId,
+    onRangeChange,
+    refreshIntervalMs = CONSUMER_GROUP_REFRESH_MS,
+    height = 300,
+  } = props;
+  const classes = useStyles();
+  const theme = useTheme();
+  const api = useApi(kafkaHubApiRef);
+  const [ownRange, setOwnRange] = useState<LagHistoryRange>(DEFAULT_RANGE);
+  const range = props.range ?? ownRange;
+  const [plotRef, width] = useElementWidth(800);
+
+  const key = JSON.stringify([environment, groupId, range]);
+  const { value, error, loading } = usePolledAsync(
+    () => api.getConsumerGroupLag(environment, groupId, range),
+    key,
+    refreshIntervalMs,
+    { keepPrevious: true },
+  );
+
+  const chooseRange = (next: LagHistoryRange | null) => {
+    if (!next || next === range) return;
+    if (props.range === undefined) setOwnRange(next);
+    onRangeChange?.(next);
+  };
+
+  let body;
+  if (error && !value) {
+    body = (
+      <ResponseErrorPanel
+        error={error}
+        title="Could not load the lag history"
+      />
+    );
+  } else if (!value) {
+    body = <Progress />;
+  } else if (value.points.length === 0) {
+    body = (
+      <Typography variant="body2" color="textSecondary">
+        {`No lag history in the ${RANGE_LABELS[range]}. The sampler records the lag of active groups on a schedule; inactive and archived groups are not sampled.`}
+      </Typography>
+    );
+  } else {
+    const points = toPoints(value);
+    const from = Date.parse(value.from);
+    const to = Date.parse(value.to);
+    const hasTimeLag = points.some(p => p.timeLag !== null);
+    body = (
+      <>
+        {error && (
+          <Alert severity="warning">
+            Could not refresh the lag history: {errorMessage(error)}. Showing
+            the last answer.
+          </Alert>
+        )}
+        <LineChart
+          width={width}
+          height={height}
+          data={points}
+          margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+          accessibilityLayer
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[
+              Number.isFinite(from) ? from : 'dataMin',
+              Number.isFinite(to) ? to : 'dataMax',
+            ]}
+            tickFormatter={tickFormatter(range)}
+            minTickGap={24}
+          />
+          <YAxis
+            yAxisId="lag"
+            tickFormatter={formatCompact}
+            allowDecimals={false}
+            label={{
+              value: 'Messages',
+              angle: -90,
+              position: 'insideLeft',
+            }}
+          />
+          <YAxis
+            yAxisId="time"
+            orientation="right"
+            tickFormatter={shortDuration}
+            label={{
+              value: 'Seconds behind (est.)',
+              angle: 90,
+              position: 'insideRight',
+            }}
+          />
+          <Tooltip
+            content={<LagChartTooltip bucketSeconds={value.bucketSeconds} />}
+          />
+          <Legend />
+          <Line
+            yAxisId="lag"
+            type="monotone"
+            dataKey="totalLag"
+            name={TOTAL_LAG_NAME}
+            stroke={theme.palette.primary.main}
+            strokeWidth={2}
+            dot={points.length <= 60}
+            isAnimationActive={false}
+          />
+          {hasTimeLag && (
+            <Line
+              yAxisId="time"
+              type="monotone"
+              dataKey="timeLag"
+              name={TIME_LAG_NAME}
+              stroke={theme.palette.secondary.main}
+              strokeDasharray="6 3"
+              strokeWidth={2}
+              dot={points.length <= 60}
+              connectNulls={false}
+              isAnimationActive={false}
+            />
+          )}
+        </LineChart>
+        <Typography variant="caption" color="textSecondary" display="block">
+          {`Resolution: ${resolutionText(value)} · ${points.length} point${
+            points.length === 1 ? '' : 's'
+          } from ${formatExact(value.from)} to ${formatExact(value.to)}.`}
+        </Typography>
+        <Typography variant="caption" color="textSecondary" display="block">
+          {`Time lag is an estimate. ${TIME_LAG_EXPLANATION}`}
+          {hasTimeLag ? '' : ' No estimate in this range yet.'}
+        </Typography>
+      </>
+    );
+  }
+
+  return (
+    <Box>
+      <Box className={classes.toolbar}>
+        <Typography variant="body2" color="textSecondary">
+          {`Lag over the ${RANGE_LABELS[range]}`}
+        </Typography>
+        <ToggleButtonGroup
+          size="small"
+          exclusive
+          value={range}
+          onChange={(_e, next) => chooseRange(next as LagHistoryRange | null)}
+          aria-label="History range"
+        >
+          {LAG_HISTORY_RANGES.map(r => (
+            <ToggleButton
+              key={r}
+              value={r}
+              aria-label={`Show the ${RANGE_LABELS[r]}`}
+            >
+              {r}
+            </ToggleButton>
+          ))}
+        </ToggleButtonGroup>
+      </Box>
+      {loading && value && (
+        <LinearProgress aria-label="Reloading the lag history" />
+      )}
+      <div
+        ref={plotRef}
+        className={classes.plot}
+        role="figure"
+        aria-label={`Lag history of ${groupId} in ${environment}`}
+      >
+        {body}
+      </div>
+    </Box>
+  );
+};

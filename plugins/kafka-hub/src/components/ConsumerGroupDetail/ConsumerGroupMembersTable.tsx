@@ -1,0 +1,141 @@
+import { ChangeEvent, useMemo, useState } from 'react';
+import { ConsumerGroupMember } from '@internal/plugin-kafka-hub-common';
+import { makeStyles } from '@material-ui/core/styles';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableContainer from '@material-ui/core/TableContainer';
+import TableHead from '@material-ui/core/TableHead';
+import TablePagination from '@material-ui/core/TablePagination';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+
+/** @public */
+export interface ConsumerGroupMembersTableProps {
+  members: ConsumerGroupMember[];
+  pageSize?: number;
+}
+
+const useStyles = makeStyles({
+  mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  topic: { fontFamily: 'monospace' },
+});
+
+/** Partition numbers as ranges: `0–3, 5, 7–8`. */
+export function partitionRanges(partitions: number[]): string {
+  const sorted = [...new Set(partitions)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  let start = sorted[0];
+  let prev = sorted[0];
+  for (let i = 1; i <= sorted.length; i++) {
+    const n = sorted[i];
+    if (n !== prev + 1) {
+      parts.push(start === prev ? `${start}` : `${start}–${prev}`);
+      start = n;
+    }
+    prev = n;
+  }
+  return sorted.length ? parts.join(', ') : '';
+}
+
+/**
+ * The members of a group: member id, client id, host and the partitions
+ * assigned to each, by topic. Paged when the group has many members.
+ *
+ * @public
+ */
+export const ConsumerGroupMembersTable = ({
+  members,
+  pageSize: initialPageSize = 25,
+}: ConsumerGroupMembersTableProps) => {
+  const classes = useStyles();
+  const [page, setPage] = useState(0);
+  const [pageSize, setPageSize] = useState(initialPageSize);
+  const sorted = useMemo(
+    () =>
+      [...members].sort(
+        (a, b) =>
+          a.clientId.localeCompare(b.clientId) ||
+          a.memberId.localeCompare(b.memberId),
+      ),
+    [members],
+  );
+  if (members.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        No members: no consumer of this group is connected.
+      </Typography>
+    );
+  }
+  const lastPage = Math.max(0, Math.ceil(sorted.length / pageSize) - 1);
+  const shownPage = Math.min(page, lastPage);
+  const rows = sorted.slice(shownPage * pageSize, (shownPage + 1) * pageSize);
+  return (
+    <>
+      <TableContainer>
+        <Table size="small" aria-label="Group members">
+          <TableHead>
+            <TableRow>
+              <TableCell>Member id</TableCell>
+              <TableCell>Client id</TableCell>
+              <TableCell>Host</TableCell>
+              <TableCell align="right">Partitions</TableCell>
+              <TableCell>Assigned partitions</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {rows.map(m => {
+              const count = m.assignments.reduce(
+                (sum, a) => sum + a.partitions.length,
+                0,
+              );
+              return (
+                <TableRow key={m.memberId}>
+                  <TableCell className={classes.mono}>{m.memberId}</TableCell>
+                  <TableCell className={classes.mono}>{m.clientId}</TableCell>
+                  <TableCell className={classes.mono}>{m.host}</TableCell>
+                  <TableCell align="right">{count}</TableCell>
+                  <TableCell>
+                    {m.assignments.length === 0 ? (
+                      <Typography variant="body2" color="textSecondary">
+                        None
+                      </Typography>
+                    ) : (
+                      [...m.assignments]
+                        .sort((a, b) => a.topic.localeCompare(b.topic))
+                        .map(a => (
+                          <Typography
+                            key={a.topic}
+                            variant="body2"
+                            display="block"
+                            component="span"
+                          >
+                            <span className={classes.topic}>{a.topic}</span>
+                            {`: ${partitionRanges(a.partitions)}`}
+                          </Typography>
+                        ))
+                    )}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      </TableContainer>
+      {sorted.length > pageSize && (
+        <TablePagination
+          component="div"
+          count={sorted.length}
+          page={shownPage}
+          rowsPerPage={pageSize}
+          rowsPerPageOptions={[10, 25, 50, 100]}
+          onPageChange={(_e, next) => setPage(next)}
+          onRowsPerPageChange={(e: ChangeEvent<HTMLInputElement>) => {
+            setPageSize(Number(e.target.value));
+            setPage(0);
+          }}
+        />
+      )}
+    </>
+  );
+};

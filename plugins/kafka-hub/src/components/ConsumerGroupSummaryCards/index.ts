@@ -1,0 +1,2 @@
+export { ConsumerGroupSummaryCards } from './ConsumerGroupSummaryCards';
+export type { ConsumerGroupSummaryCardsProps } from './ConsumerGroupSummaryCards';

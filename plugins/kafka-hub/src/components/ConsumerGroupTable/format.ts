@@ -1,0 +1,109 @@
+import {
+  ConsumerGroupLifecycle,
+  ConsumerGroupState,
+  ConsumerGroupStatus,
+  LagHistory,
+} from '@internal/plugin-kafka-hub-common';
+
+/** A count with thousands separators: `12,345`. */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A count for chart axes: `950`, `12K`, `3.4M`. */
+export function formatCompact(n: number): string {
+  return new Intl.NumberFormat('en-US', {
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(n);
+}
+
+/**
+ * A duration in seconds, in its two largest units: `< 1 s`, `12 s`,
+ * `4 min 5 s`, `2 h 5 min`, `3 d 4 h`.
+ */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) {
+    return '—';
+  }
+  if (seconds < 1) {
+    return '< 1 s';
+  }
+  const units: Array<[string, number]> = [
+    ['d', 86400],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ];
+  let rest = Math.round(seconds);
+  const parts: string[] = [];
+  for (const [unit, size] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (parts.length === 0) {
+      if (n > 0) parts.push(`${n} ${unit}`);
+    } else {
+      if (n > 0) parts.push(`${n} ${unit}`);
+      break;
+    }
+  }
+  return parts.join(' ');
+}
+
+/** An estimated time lag: `~12 s`; undefined when it could not be estimated. */
+export function formatTimeLag(seconds: number | undefined): string | undefined {
+  if (seconds === undefined || seconds === null) {
+    return undefined;
+  }
+  return seconds < 1 ? '< 1 s' : `~${formatDuration(seconds)}`;
+}
+
+/** What the time lag is, for tooltips and captions. */
+export const TIME_LAG_EXPLANATION =
+  'An estimate: how long ago the newest message the group has committed was ' +
+  "written, interpolated from the history of each partition's end offset " +
+  'kept by the lag sampler. The largest over the partitions.';
+
+export const STATE_LABELS: Record<ConsumerGroupState, string> = {
+  Stable: 'Stable',
+  PreparingRebalance: 'Preparing rebalance',
+  CompletingRebalance: 'Completing rebalance',
+  Empty: 'Empty',
+  Dead: 'Dead',
+  Unknown: 'Unknown',
+};
+
+export const LIFECYCLE_LABELS: Record<ConsumerGroupLifecycle, string> = {
+  active: 'Active',
+  inactive: 'Inactive',
+  archived: 'Archived',
+};
+
+export const LIFECYCLE_DESCRIPTIONS: Record<ConsumerGroupLifecycle, string> = {
+  active: 'Followed: its lag is sampled.',
+  inactive: 'Empty for longer than the threshold: no longer sampled.',
+  archived: 'Not listed by the cluster for longer than the threshold.',
+};
+
+export const STATUS_DESCRIPTIONS: Record<ConsumerGroupStatus, string> = {
+  OK: 'Consuming; lag is not growing.',
+  WARN: 'Lag grew over the whole window while the group kept committing.',
+  STALL:
+    'Members are connected but commit the same offsets while lag stays above zero.',
+  STOP: 'No members (or the group is Empty) while messages wait.',
+  REWIND: 'A committed offset went backwards within the window.',
+};
+
+const RESOLUTION_LABELS: Record<LagHistory['resolution'], string> = {
+  raw: 'raw samples',
+  hour: 'hourly rollups',
+  day: 'daily rollups',
+};
+
+/** "raw samples, one point per 2 min" */
+export function resolutionText(history: LagHistory): string {
+  const label = RESOLUTION_LABELS[history.resolution] ?? history.resolution;
+  return history.bucketSeconds > 0
+    ? `${label}, one point per ${formatDuration(history.bucketSeconds)}`
+    : label;
+}

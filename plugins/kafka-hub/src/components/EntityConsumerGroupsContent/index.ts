@@ -1,0 +1,2 @@
+export { EntityConsumerGroupsContent } from './EntityConsumerGroupsContent';
+export type { EntityConsumerGroupsContentProps } from './EntityConsumerGroupsContent';
