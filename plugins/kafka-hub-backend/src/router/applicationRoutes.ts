@@ -3,7 +3,6 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   applicationPrefix,
@@ -29,6 +28,7 @@ import {
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ProvisioningService } from '../provisioning/ProvisioningService';
 import { briefError, ErrorDetail } from './errorDetail';
+import { requiredEntityRef } from './entityRefParams';
 
 export interface ApplicationRoutesOptions {
   httpAuth: HttpAuthService;
@@ -254,17 +254,6 @@ function requesterOf(credentials: BackstageCredentials): string | undefined {
   return principal.type === 'user'
     ? principal.userEntityRef
     : principal.subject;
-}
-
-/** A full entity ref (`kind:namespace/name`), normalised. */
-function requiredEntityRef(value: string, name = 'entityRef'): string {
-  try {
-    return stringifyEntityRef(parseEntityRef(value));
-  } catch (error) {
-    throw new InputError(
-      `${name} must be an entity ref like component:default/my-service, got "${value}"`,
-    );
-  }
 }
 
 function optionalEntityRef(value: unknown, name: string): string | undefined {

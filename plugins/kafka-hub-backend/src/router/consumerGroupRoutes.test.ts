@@ -184,6 +184,23 @@ describe('consumer group routes', () => {
         .set(as(ALICE));
       expect(notHers.body).toMatchObject({ items: [], total: 0 });
 
+      // Several entities at once (a team's applications): only the readable.
+      const both = await request(app)
+        .get(
+          `/consumer-groups?entityRef=${encodeURIComponent(
+            ORDERS,
+          )}&entityRef=${encodeURIComponent(PAYMENTS)}`,
+        )
+        .set(as(ALICE));
+      expect(both.body.items.map((g: any) => g.groupId).sort()).toEqual([
+        'orders.audit',
+        'orders.reader',
+      ]);
+      const bothForAdmin = await request(app)
+        .get(`/consumer-groups/summary?entityRef=${ORDERS},${PAYMENTS}`)
+        .set(as(ADMIN));
+      expect(bothForAdmin.body.total).toBe(3);
+
       const service = await request(app)
         .get('/consumer-groups?hasLag=true')
         .set({ Authorization: mockCredentials.service.header() });
@@ -221,6 +238,8 @@ describe('consumer group routes', () => {
         ['state=Running', 'state'],
         ['lifecycle=gone', 'lifecycle'],
         ['search=a&search=b', 'search'],
+        ['entityRef=orders', 'entityRef must be an entity ref'],
+        ['entityRef=', 'entityRef must be one or more entity refs'],
       ]) {
         const res = await request(app)
           .get(`/consumer-groups?${query}`)

@@ -32,6 +32,7 @@ import {
 } from '../database/consumerGroups';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { briefError } from './errorDetail';
+import { entityRefsParam } from './entityRefParams';
 
 export interface ConsumerGroupRoutesOptions {
   httpAuth: HttpAuthService;
@@ -150,17 +151,14 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   /** What the caller may see: every group, or those of readable entities. */
   async function scope(
     credentials: BackstageCredentials,
-    entityRef: string | undefined,
+    requested: string[] | undefined,
   ): Promise<{ entityRefs?: string[]; includeUnlinked: boolean }> {
     const admin = await access.isAdmin(credentials);
-    if (entityRef !== undefined) {
-      const readable =
-        admin ||
-        (await access.readableEntities(credentials, [entityRef])).has(
-          entityRef,
-        );
+    if (requested !== undefined) {
       return {
-        entityRefs: readable ? [entityRef] : [],
+        entityRefs: admin
+          ? requested
+          : [...(await access.readableEntities(credentials, requested))],
         includeUnlinked: false,
       };
     }
@@ -213,10 +211,10 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
         max: Number.MAX_SAFE_INTEGER,
       }),
     };
-    const entityRef = param(req, 'entityRef');
+    const entityRefs = entityRefsParam(req);
     const { items, total } = await groups.list({
       ...filters,
-      ...(await scope(credentials, entityRef)),
+      ...(await scope(credentials, entityRefs)),
     });
     const body: ConsumerGroupList = {
       items: items.map(toConsumerGroup),
@@ -229,11 +227,11 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
 
   router.get('/consumer-groups/summary', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const entityRef = param(req, 'entityRef');
+    const entityRefs = entityRefsParam(req);
     const environment = param(req, 'environment');
     const rows = await groups.counts({
       environment,
-      ...(await scope(credentials, entityRef)),
+      ...(await scope(credentials, entityRefs)),
     });
     const body: ConsumerGroupsSummary = {
       total: rows.length,

@@ -107,6 +107,7 @@ describe('schemaRoutes', () => {
   const checked = fixtures.name('routes-{suffix}.orders-value');
   const odd = 'orders.sp/é c:ial-value';
   let app: express.Express;
+  let store: SchemaStore;
   let permissionChecks: AuthorizePermissionRequest[][];
 
   beforeAll(async () => {
@@ -115,7 +116,7 @@ describe('schemaRoutes', () => {
 
     const knex = await databases.init('SQLITE_3');
     await knex.migrate.latest({ directory: migrationsDir });
-    const store = new SchemaStore(knex);
+    store = new SchemaStore(knex);
     const now = new Date(Date.UTC(2026, 10, 22, 9));
     await store.saveSubjects(
       'dev',
@@ -302,8 +303,11 @@ describe('schemaRoutes', () => {
           '?environment=no%20such',
           'environment "no such" is not a valid environment name',
         ],
-        ['?entityRef=orders', 'entityRef "orders" is not an entity ref'],
-        ['?entityRef=', 'entityRef must not be empty'],
+        [
+          '?entityRef=orders',
+          'entityRef must be an entity ref like component:default/my-service, got "orders"',
+        ],
+        ['?entityRef=', 'entityRef must be one or more entity refs'],
         [`?search=${'x'.repeat(201)}`, 'search must be at most 200 characters'],
       ].map(([query, message]) => [query.slice(0, 30), query, message]),
     )('answers 400 to %s', async (_label, query, message) => {
@@ -513,16 +517,15 @@ describe('schemaRoutes', () => {
       expect(noRegistry.body.error.message).toBe(
         'No Schema Registry is configured for environment "prod"',
       );
-      // Stored, but no longer in the registry.
-      const gone = await check(
-        ADMIN,
-        { schema: '"x"' },
-        'dev',
-        'orders.created-key',
-      );
-      expect(gone.status).toBe(404);
-      expect(gone.body.error.message).toContain(
-        'The registry of "dev" has no subject "orders.created-key"',
+      // Stored, but not in the registry (a unique name, so that a registry
+      // seeded with demo data cannot have it; the last test of the file, as
+      // it adds a subject).
+      const gone = fixtures.name('routes-{suffix}.gone-value');
+      await store.saveSubjects('dev', [subject(gone, ORDERS)], new Date());
+      const unregistered = await check(ADMIN, { schema: '"x"' }, 'dev', gone);
+      expect(unregistered.status).toBe(404);
+      expect(unregistered.body.error.message).toContain(
+        `The registry of "dev" has no subject "${gone}"`,
       );
       const down = await check(
         ADMIN,

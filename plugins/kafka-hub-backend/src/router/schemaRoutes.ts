@@ -2,7 +2,6 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
   NotAllowedError,
@@ -24,6 +23,7 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
+import { entityRefsParam } from './entityRefParams';
 import { EnvironmentConfig } from '../config/types';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaFilter } from '../database/schemas/types';
@@ -273,15 +273,7 @@ function readPage(req: Request): { limit: number; offset: number } {
 function readListQuery(req: Request): Omit<SchemaFilter, 'entityRefs'> & {
   entityRefs?: string[];
 } {
-  const entityRefs = list('entityRef', req.query.entityRef)?.map(ref => {
-    try {
-      return stringifyEntityRef(parseEntityRef(ref));
-    } catch (error) {
-      throw new InputError(
-        `entityRef "${ref}" is not an entity ref: ${(error as Error).message}`,
-      );
-    }
-  });
+  const entityRefs = entityRefsParam(req);
   const environment = single('environment', req.query.environment);
   const formats = list('format', req.query.format)?.map(f => {
     const format = f.toUpperCase() as SchemaFormat;

@@ -1,6 +1,9 @@
 import { FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
+  CONSUMER_GROUP_LIFECYCLES,
+  CONSUMER_GROUP_STATES,
+  CONSUMER_GROUP_STATUSES,
   HealthResponse,
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
@@ -20,7 +23,6 @@ import {
   ListSchemasRequest,
 } from './KafkaHubApi';
 import type {
-  ConsumerGroup,
   ConsumerGroupDetail,
   ConsumerGroupList,
   ConsumerGroupsSummary,
@@ -32,9 +34,8 @@ import type {
   ListConsumerGroupsRequest,
 } from './KafkaHubApi';
 
-/** The backend's default and largest page of `GET /consumer-groups`. */
+/** The backend's default page of `GET /consumer-groups`. */
 const DEFAULT_CONSUMER_GROUP_PAGE = 50;
-const MAX_CONSUMER_GROUP_PAGE = 500;
 
 /**
  * Talks to the Kafka Hub backend through the app's fetchApi, which adds the
@@ -197,14 +198,21 @@ export class KafkaHubClient implements KafkaHubApi {
     )}/${encodeURIComponent(groupId)}`;
   }
 
-  private listConsumerGroupsPage(
-    request: ListConsumerGroupsRequest,
-    entityRef: string | undefined,
-    limit: number | undefined,
-    offset: number | undefined,
+  listConsumerGroups(
+    request: ListConsumerGroupsRequest = {},
   ): Promise<ConsumerGroupList> {
+    if (request.entityRefs && request.entityRefs.length === 0) {
+      return Promise.resolve({
+        items: [],
+        total: 0,
+        limit: request.limit ?? DEFAULT_CONSUMER_GROUP_PAGE,
+        offset: request.offset ?? 0,
+      });
+    }
     const query = new URLSearchParams();
-    if (entityRef) query.set('entityRef', entityRef);
+    for (const ref of new Set(request.entityRefs ?? [])) {
+      query.append('entityRef', ref);
+    }
     if (request.environment) query.set('environment', request.environment);
     if (request.state) query.set('state', request.state);
     if (request.lifecycle) query.set('lifecycle', request.lifecycle);
@@ -213,96 +221,29 @@ export class KafkaHubClient implements KafkaHubApi {
     }
     if (request.search?.trim()) query.set('search', request.search.trim());
     if (request.sort) query.set('sort', request.sort);
-    if (limit !== undefined) query.set('limit', String(limit));
-    if (offset) query.set('offset', String(offset));
+    if (request.limit !== undefined) query.set('limit', String(request.limit));
+    if (request.offset) query.set('offset', String(request.offset));
     const search = query.toString();
     return this.request<ConsumerGroupList>(
       `/consumer-groups${search ? `?${search}` : ''}`,
     );
   }
 
-  /** The first `count` groups of one entity, in the backend's order. */
-  private async firstConsumerGroups(
-    request: ListConsumerGroupsRequest,
-    entityRef: string,
-    count: number,
-  ): Promise<{ items: ConsumerGroup[]; total: number }> {
-    const items: ConsumerGroup[] = [];
-    let total = 0;
-    for (;;) {
-      const limit = Math.min(MAX_CONSUMER_GROUP_PAGE, count - items.length);
-      const page = await this.listConsumerGroupsPage(
-        request,
-        entityRef,
-        limit,
-        items.length,
-      );
-      total = page.total;
-      items.push(...page.items);
-      if (
-        page.items.length < limit ||
-        items.length >= count ||
-        items.length >= total
-      ) {
-        return { items, total };
-      }
-    }
-  }
-
-  async listConsumerGroups(
-    request: ListConsumerGroupsRequest = {},
-  ): Promise<ConsumerGroupList> {
-    const limit = request.limit ?? DEFAULT_CONSUMER_GROUP_PAGE;
-    const offset = request.offset ?? 0;
-    const entityRefs = request.entityRefs && [...new Set(request.entityRefs)];
-    if (entityRefs && entityRefs.length === 0) {
-      return { items: [], total: 0, limit, offset };
-    }
-    if (!entityRefs || entityRefs.length === 1) {
-      return this.listConsumerGroupsPage(
-        request,
-        entityRefs?.[0],
-        request.limit,
-        request.offset,
-      );
-    }
-    // The backend filters by one entity at a time: each entity's first
-    // offset + limit groups, in the backend's order, hold the merged page.
-    const lists = await Promise.all(
-      entityRefs.map(ref =>
-        this.firstConsumerGroups(request, ref, offset + limit),
-      ),
-    );
-    const items = lists
-      .flatMap(l => l.items)
-      .sort(consumerGroupOrder(request.sort ?? 'lag'));
-    return {
-      items: items.slice(offset, offset + limit),
-      total: lists.reduce((sum, l) => sum + l.total, 0),
-      limit,
-      offset,
-    };
-  }
-
-  async getConsumerGroupSummary(
+  getConsumerGroupSummary(
     request: ConsumerGroupSummaryRequest = {},
   ): Promise<ConsumerGroupsSummary> {
-    const summaryOf = (entityRef?: string) => {
-      const query = new URLSearchParams();
-      if (entityRef) query.set('entityRef', entityRef);
-      if (request.environment) query.set('environment', request.environment);
-      const search = query.toString();
-      return this.request<ConsumerGroupsSummary>(
-        `/consumer-groups/summary${search ? `?${search}` : ''}`,
-      );
-    };
-    const entityRefs = request.entityRefs && [...new Set(request.entityRefs)];
-    if (!entityRefs || entityRefs.length === 1) {
-      return summaryOf(entityRefs?.[0]);
+    if (request.entityRefs && request.entityRefs.length === 0) {
+      return Promise.resolve(emptyConsumerGroupsSummary());
     }
-    // One request per entity, added up (a group belongs to one entity).
-    const summaries = await Promise.all(entityRefs.map(ref => summaryOf(ref)));
-    return summaries.reduce(addSummaries, emptyConsumerGroupsSummary());
+    const query = new URLSearchParams();
+    for (const ref of new Set(request.entityRefs ?? [])) {
+      query.append('entityRef', ref);
+    }
+    if (request.environment) query.set('environment', request.environment);
+    const search = query.toString();
+    return this.request<ConsumerGroupsSummary>(
+      `/consumer-groups/summary${search ? `?${search}` : ''}`,
+    );
   }
 
   getConsumerGroup(
@@ -329,63 +270,18 @@ export class KafkaHubClient implements KafkaHubApi {
 }
 
 /** The backend's order of `GET /consumer-groups`, for merging lists. */
-function consumerGroupOrder(
-  sort: NonNullable<ListConsumerGroupsRequest['sort']>,
-): (a: ConsumerGroup, b: ConsumerGroup) => number {
-  const byText = (x: string, y: string) => {
-    if (x === y) return 0;
-    return x < y ? -1 : 1;
-  };
-  const key = (g: ConsumerGroup) => {
-    if (sort === 'lag') return g.lag?.totalLag ?? -1;
-    if (sort === 'timeLag') return g.lag?.timeLagSeconds ?? -1;
-    return 0;
-  };
-  return (a, b) =>
-    key(b) - key(a) ||
-    byText(a.groupId, b.groupId) ||
-    byText(a.environment, b.environment);
+
+function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map(key => [key, 0])) as Record<K, number>;
 }
 
 function emptyConsumerGroupsSummary(): ConsumerGroupsSummary {
   return {
     total: 0,
-    byState: {
-      Stable: 0,
-      PreparingRebalance: 0,
-      CompletingRebalance: 0,
-      Empty: 0,
-      Dead: 0,
-      Unknown: 0,
-    },
-    byStatus: { OK: 0, WARN: 0, STALL: 0, STOP: 0, REWIND: 0 },
-    byLifecycle: { active: 0, inactive: 0, archived: 0 },
+    byState: zeroCounts(CONSUMER_GROUP_STATES),
+    byStatus: zeroCounts(CONSUMER_GROUP_STATUSES),
+    byLifecycle: zeroCounts(CONSUMER_GROUP_LIFECYCLES),
     totalLag: 0,
     groupsWithLag: 0,
-  };
-}
-
-function addCounts<K extends string>(
-  a: Record<K, number>,
-  b: Record<K, number>,
-): Record<K, number> {
-  const sum = { ...a };
-  for (const key of Object.keys(b) as K[]) {
-    sum[key] = (sum[key] ?? 0) + (b[key] ?? 0);
-  }
-  return sum;
-}
-
-function addSummaries(
-  a: ConsumerGroupsSummary,
-  b: ConsumerGroupsSummary,
-): ConsumerGroupsSummary {
-  return {
-    total: a.total + b.total,
-    byState: addCounts(a.byState, b.byState),
-    byStatus: addCounts(a.byStatus, b.byStatus),
-    byLifecycle: addCounts(a.byLifecycle, b.byLifecycle),
-    totalLag: a.totalLag + b.totalLag,
-    groupsWithLag: a.groupsWithLag + b.groupsWithLag,
   };
 }
