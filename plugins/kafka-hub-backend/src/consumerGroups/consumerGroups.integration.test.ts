@@ -55,10 +55,20 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 3 }],
-      waitForLeaders: true,
-    });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    // kafkajs's own wait for leaders fails with UNKNOWN_TOPIC_OR_PARTITION
+    // on a freshly started broker: poll the metadata instead.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+        if (topics[0]?.partitions.filter(p => p.leader >= 0).length === 3) {
+          break;
+        }
+      } catch (error) {
+        if (attempt >= 30) throw error;
+      }
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
     producer = createProducer(kafka);
     await producer.connect();
   });
