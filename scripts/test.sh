@@ -16,12 +16,13 @@ RESULTS="$(mktemp -d)"
 STARTED_AT=$(date +%s)
 DEMO_PID=""
 APP_PID=""
+SEED_PID=""
 
 phase() { echo; echo "=== [$(($(date +%s) - STARTED_AT))s] $*"; }
 
 cleanup() {
   local code=$?
-  for pid in "$DEMO_PID" "$APP_PID"; do
+  for pid in "$DEMO_PID" "$APP_PID" "$SEED_PID"; do
     if [ -n "$pid" ]; then
       kill -- -"$pid" 2>/dev/null || true
       wait "$pid" 2>/dev/null || true
@@ -60,7 +61,26 @@ phase "Fault tests: the broker stopped and restarted under a running backend"
   --json --outputFile="$RESULTS/fault.json")
 
 phase "End-to-end tests: the demo in Debian's Chromium"
-KAFKA_HUB_DEMO_SEED_ONLY=true node scripts/demo/seed.mjs
+# Seeded like the demo, with live traffic: consumer groups need members,
+# commits and a producer for their lag to move.
+set -m
+node scripts/demo/seed.mjs >"$RESULTS/demo-seed.log" 2>&1 &
+SEED_PID=$!
+set +m
+for _ in $(seq 1 300); do
+  grep -q '] running:' "$RESULTS/demo-seed.log" && break
+  if ! kill -0 "$SEED_PID" 2>/dev/null; then
+    cat "$RESULTS/demo-seed.log"
+    echo "the demo seed stopped before its traffic started" >&2
+    exit 1
+  fi
+  sleep 1
+done
+grep -q '] running:' "$RESULTS/demo-seed.log" || {
+  cat "$RESULTS/demo-seed.log"
+  echo "the demo seed did not start its traffic within 300s" >&2
+  exit 1
+}
 set -m
 yarn workspace app start >"$RESULTS/demo-app.log" 2>&1 &
 APP_PID=$!
