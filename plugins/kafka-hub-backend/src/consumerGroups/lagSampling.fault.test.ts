@@ -1,0 +1,190 @@
+/*
+ * Stops and restarts the real broker under a backend whose lag sampler runs
+ * every second, so it runs on its own after every other test
+ * (scripts/test.sh; excluded from the regular run in package.json).
+ */
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { execFileSync } from 'child_process';
+import { Admin } from 'kafkajs';
+import request from 'supertest';
+import type {
+  ConsumerGroupDetail,
+  KafkaHubTaskRun,
+  LagHistory,
+} from '@internal/plugin-kafka-hub-common';
+import { kafkaHubPlugin } from '../plugin';
+import { testServices } from '../testUtils/testServices';
+import { testKafka, uniqueSuffix, waitFor } from './testKafka';
+
+jest.setTimeout(240_000);
+
+const kafkaScript = require.resolve('../../../../scripts/services/kafka.sh');
+const kafka = (...args: string[]) =>
+  execFileSync('bash', [kafkaScript, ...args], { stdio: 'inherit' });
+
+const everySecond = { frequency: { seconds: 1 }, timeout: { seconds: 30 } };
+
+describe('lag sampling while the broker stops and comes back', () => {
+  const prefix = `khfault-${uniqueSuffix()}.`;
+  const topic = `${prefix}orders`;
+  const groupId = `${prefix}reader`;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    admin = testKafka().admin();
+    await admin.connect();
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 2 }],
+      waitForLeaders: true,
+    });
+    const producer = testKafka().producer();
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        partition: i % 2,
+        value: String(i),
+      })),
+    });
+    await producer.disconnect();
+    // An Empty group 3 behind on partition 0 and 5 on partition 1.
+    await admin.setOffsets({
+      groupId,
+      topic,
+      partitions: [
+        { partition: 0, offset: '2' },
+        { partition: 1, offset: '0' },
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    // Leave the broker running for whatever comes next, whatever happened.
+    kafka('start', '--keep-data');
+    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
+  });
+
+  it('records the error, keeps serving and the earlier history, then samples again', async () => {
+    const { server } = await startTestBackend({
+      features: [
+        kafkaHubPlugin,
+        catalogServiceMock.factory({ entities: [] }),
+        mockServices.rootConfig.factory({
+          data: {
+            kafkaHub: {
+              environments: {
+                dev: {
+                  kafka: {
+                    brokers: testServices.kafkaPlaintextBrokers,
+                    connectionTimeoutMs: 1000,
+                    requestTimeoutMs: 5000,
+                  },
+                },
+              },
+              consumerGroups: {
+                syncSchedule: everySecond,
+                lagSchedule: everySecond,
+              },
+            },
+          },
+        }),
+      ],
+    });
+    const api = (path: string) => request(server).get(`/api/kafka-hub${path}`);
+    const groupPath = `/consumer-groups/dev/${encodeURIComponent(groupId)}`;
+    const detail = async (): Promise<ConsumerGroupDetail | undefined> => {
+      const res = await api(groupPath);
+      return res.status === 200 ? res.body : undefined;
+    };
+    const history = async (): Promise<LagHistory> => {
+      const res = await api(`${groupPath}/lag?range=1h`);
+      expect(res.status).toBe(200);
+      return res.body;
+    };
+    const lagRun = async (): Promise<KafkaHubTaskRun | undefined> => {
+      const res = await api('/admin/tasks');
+      expect(res.status).toBe(200);
+      return (res.body.items as KafkaHubTaskRun[]).find(
+        r => r.environment === 'dev' && r.task === 'lag-sampler',
+      );
+    };
+
+    await waitFor(
+      'the sampler to record the group twice',
+      async () => {
+        const points = (await history()).points;
+        return points.length > 0 && (await detail())?.lag?.totalLag === 8;
+      },
+      60_000,
+    );
+    const sampledBeforeStop = (await detail())!.lag!.sampledAt;
+
+    kafka('stop');
+    const stoppedAt = new Date();
+    await waitFor(
+      'a failed lag sample',
+      async () => {
+        const run = await lagRun();
+        return (
+          run?.error !== undefined &&
+          new Date(run.lastRunAt).getTime() > stoppedAt.getTime()
+        );
+      },
+      60_000,
+    );
+    const failed = (await lagRun())!;
+    expect(failed.error).toMatch(/ECONNREFUSED|Connection error|connect/i);
+    expect(new Date(failed.lastSuccessAt!).getTime()).toBeLessThan(
+      stoppedAt.getTime(),
+    );
+
+    // The backend keeps answering from what it stored before the stop.
+    const health = await api('/health');
+    expect(health.status).toBe(200);
+    expect(health.body.environments[0].kafka.status).toBe('down');
+    const whileDown = await detail();
+    expect(whileDown?.lag?.totalLag).toBe(8);
+    expect(whileDown?.lag?.sampledAt).toBeDefined();
+    const historyWhileDown = await history();
+    expect(historyWhileDown.points.length).toBeGreaterThan(0);
+    expect(
+      historyWhileDown.points.every(p => p.totalLag === 8 && p.maxTotalLag === 8),
+    ).toBe(true);
+
+    kafka('start', '--keep-data');
+    const restartedAt = new Date();
+    await waitFor(
+      'a lag sample after the restart',
+      async () => {
+        const run = await lagRun();
+        const latest = await detail();
+        return (
+          run?.error === undefined &&
+          latest?.lag !== undefined &&
+          new Date(latest.lag.sampledAt).getTime() > restartedAt.getTime()
+        );
+      },
+      90_000,
+    );
+    expect(
+      new Date((await detail())!.lag!.sampledAt).getTime(),
+    ).toBeGreaterThan(new Date(sampledBeforeStop).getTime());
+
+    // Every point from before the restart is still there, unchanged.
+    const after = await history();
+    const afterByTime = new Map(after.points.map(p => [p.time, p]));
+    for (const point of historyWhileDown.points) {
+      const bucketEnd =
+        new Date(point.time).getTime() + after.bucketSeconds * 1000;
+      if (bucketEnd <= restartedAt.getTime()) {
+        expect(afterByTime.get(point.time)).toEqual(point);
+      }
+    }
+    expect(after.points.length).toBeGreaterThanOrEqual(
+      historyWhileDown.points.length,
+    );
+  });
+});
