@@ -1,0 +1,84 @@
+import { expect, Page, test } from '@playwright/test';
+
+// Relative to the repository root, where Playwright runs.
+const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
+
+async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(
+    page.getByRole('link', { name: 'Kafka Hub' }).first(),
+  ).toBeVisible();
+}
+
+/** Opens `url` until `ready` shows: groups are discovered on a schedule. */
+async function openWhenDiscovered(page: Page, url: string, ready: string) {
+  await expect(async () => {
+    await page.goto(url);
+    await expect(page.getByText(ready).first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 150_000, intervals: [3_000] });
+}
+
+test("an application's Consumer groups tab lists its groups; the detail charts lag and sorts partitions", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await openWhenDiscovered(
+    page,
+    '/catalog/default/component/orders-service/consumer-groups',
+    'orders.analytics',
+  );
+  const table = page.getByRole('table', { name: 'Consumer groups' });
+  await expect(table.getByText('orders.fulfilment')).toBeVisible();
+  await expect(table.getByText('payments.settlement')).toHaveCount(0);
+  await page.screenshot({
+    path: `${screenshots}/consumer-groups-entity-tab.png`,
+    fullPage: true,
+  });
+
+  await table.getByRole('link', { name: 'orders.analytics' }).click();
+  await expect(page).toHaveURL(/consumer-groups\/dev\/orders\.analytics/);
+
+  // The sampler runs every 10 s in the demo: wait for two samples, a line.
+  const chart = page.getByRole('figure', {
+    name: 'Lag history of orders.analytics in dev',
+  });
+  await expect(async () => {
+    await page.getByRole('button', { name: 'Refresh consumer group' }).click();
+    await expect(chart.locator('path.recharts-curve').first()).toBeVisible({
+      timeout: 5_000,
+    });
+  }).toPass({ timeout: 90_000, intervals: [5_000] });
+
+  const partitions = page.getByRole('table', { name: 'Partition lag' });
+  const firstPartition = () =>
+    partitions.locator('tbody tr').first().locator('td').nth(1);
+  await partitions.getByRole('button', { name: 'Partition' }).click();
+  await expect(firstPartition()).toHaveText('0');
+  await partitions.getByRole('button', { name: 'Partition' }).click();
+  await expect(firstPartition()).not.toHaveText('0');
+  await page.screenshot({
+    path: `${screenshots}/consumer-group-detail.png`,
+    fullPage: true,
+  });
+});
+
+test('the unified consumer groups view shows summary cards and only readable groups', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await openWhenDiscovered(
+    page,
+    '/kafka-hub/consumer-groups',
+    'orders.fulfilment',
+  );
+  await expect(page.getByText('checkout.session-tracker')).toBeVisible();
+  await expect(page.getByText('payments.reconciler')).toHaveCount(0);
+  await expect(page.getByText('Total lag').first()).toBeVisible();
+  await page.screenshot({
+    path: `${screenshots}/consumer-groups-unified.png`,
+    fullPage: true,
+  });
+});
