@@ -13,13 +13,20 @@
 //   - the naive baseline of the community Kafka plugin in the same run: per
 //     group a new admin connection for the committed offsets, then a new one
 //     per topic for its end offsets;
-//   - 7d and 30d history queries of one group among 5,000,000 history rows;
-//   - heap and RSS across BENCH_SAMPLES (default 100) consecutive samples.
+//   - wall and write times, heap, external memory and RSS across
+//     BENCH_SAMPLES (default 100) consecutive samples;
+//   - BENCH_BUSY_SAMPLES (default 3) samples after one message was produced
+//     to every partition, so every end offset and the lag of every
+//     partition moved (the samples above see idle topics);
+//   - 7d and 30d history queries of one group among 5,000,000 history rows
+//     (250 groups, written in sampling order like the sampler does, then one
+//     run of the retention task), right after the bulk load and again after
+//     VACUUM ANALYZE (what autovacuum leaves an append-only table in).
 // Everything it creates (topics, groups, database) is deleted at the end.
 //
-// Env: BENCH_GROUPS, BENCH_PARTITIONS, BENCH_SAMPLES, BENCH_HISTORY_ROWS,
-// BENCH_BROKERS (default 127.0.0.1:9092), BENCH_POSTGRES (default: the URL
-// from scripts/services/postgres.sh).
+// Env: BENCH_GROUPS, BENCH_PARTITIONS, BENCH_SAMPLES, BENCH_BUSY_SAMPLES,
+// BENCH_HISTORY_ROWS, BENCH_BROKERS (default 127.0.0.1:9092),
+// BENCH_POSTGRES (default: the URL from scripts/services/postgres.sh).
 
 import { execSync } from 'child_process';
 import { randomBytes } from 'crypto';
@@ -39,6 +46,7 @@ import {
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
+const BUSY_SAMPLES = Number(process.env.BENCH_BUSY_SAMPLES ?? 3);
 const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 5_000_000);
 const BROKERS = (process.env.BENCH_BROKERS ?? '127.0.0.1:9092').split(',');
 const POSTGRES =
@@ -118,18 +126,7 @@ async function setUpKafka(admin: Admin) {
       throw new Error('topics have no leaders after 300 s');
     await new Promise(resolve => setTimeout(resolve, 500));
   }
-  const producer = kafka.producer();
-  await producer.connect();
-  await mapWithConcurrency(topics, 16, topic =>
-    producer.send({
-      topic,
-      messages: Array.from({ length: PARTITIONS * 3 }, (_, i) => ({
-        partition: i % PARTITIONS,
-        value: 'x',
-      })),
-    }),
-  );
-  await producer.disconnect();
+  await produceToEveryPartition(3);
   // Each group committed offset 1 on every partition of its topic: lag 2.
   await mapWithConcurrency(topics, 64, (topic, i) =>
     admin.setOffsets({
@@ -146,6 +143,23 @@ async function setUpKafka(admin: Admin) {
       ms(t0),
     )}`,
   );
+}
+
+/** `perPartition` one-byte messages to every partition of every bench topic. */
+async function produceToEveryPartition(perPartition: number) {
+  const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i));
+  const producer = kafka.producer();
+  await producer.connect();
+  await mapWithConcurrency(topics, 16, topic =>
+    producer.send({
+      topic,
+      messages: Array.from({ length: PARTITIONS * perPartition }, (_, i) => ({
+        partition: i % PARTITIONS,
+        value: 'x',
+      })),
+    }),
+  );
+  await producer.disconnect();
 }
 
 /** What the community plugin does for each group it shows. */
@@ -210,7 +224,9 @@ async function historyQueries(knex: Knex) {
   const now = Date.now();
   const step = 30_000;
   const t0 = Date.now();
-  // perGroup samples every 30 s up to now, for `groups` groups.
+  // perGroup samples every 30 s up to now, for `groups` groups, in the
+  // order the sampler writes them: one row per group per sample time, so a
+  // group's rows are spread over the table as in production.
   await knex.raw(
     `INSERT INTO kafka_hub_consumer_group_lag_history
        (environment, group_id, sampled_at_ms, total_lag, max_partition_lag,
@@ -218,8 +234,9 @@ async function historyQueries(knex: Knex) {
      SELECT 'hist', 'hist-group-' || g, ?::bigint - s * ?::bigint, (s * 7 + g) % 5000,
             (s * 3 + g) % 900, ((s + g) % 120)::double precision, 1000000 - s, false,
             'Stable', 3, 'OK'
-     FROM generate_series(0, ? - 1) AS g, generate_series(0, ? - 1) AS s`,
-    [now, step, groups, perGroup],
+     FROM generate_series(0, ?::bigint * ? - 1) AS i,
+          LATERAL (SELECT ? - 1 - i / ? AS s, i % ? AS g) AS sample`,
+    [now, step, groups, perGroup, perGroup, groups, groups],
   );
   // Hourly rollups of the 30 days, as the retention task leaves them.
   const hourMs = 3_600_000;
@@ -244,6 +261,38 @@ async function historyQueries(knex: Knex) {
     ).toLocaleString('en-US')} hourly rollups written in ${seconds(ms(t0))}`,
   );
 
+  // The scheduled retention task: half-hourly rollups of the raw samples.
+  const retentionStart = Date.now();
+  const retained = await history.applyRetention('hist', now, {
+    rawMs: 7 * 86_400_000,
+    hourlyMs: 30 * 86_400_000,
+    dailyMs: 365 * 86_400_000,
+    partitionHistoryMs: 3_600_000,
+  });
+  log(
+    `retention task: ${retained.halfHourlyRollups.toLocaleString(
+      'en-US',
+    )} half-hourly, ${retained.hourlyRollups} hourly and ${
+      retained.dailyRollups
+    } daily rollups in ${seconds(ms(retentionStart))}`,
+  );
+  await timeQueries(
+    history,
+    groups,
+    'right after the bulk load and a retention run',
+  );
+  const vacuumStart = Date.now();
+  await knex.raw('VACUUM ANALYZE kafka_hub_consumer_group_lag_history');
+  await knex.raw('VACUUM ANALYZE kafka_hub_consumer_group_lag_rollups');
+  log(`VACUUM ANALYZE of both tables in ${seconds(ms(vacuumStart))}`);
+  await timeQueries(history, groups, 'after VACUUM ANALYZE');
+}
+
+async function timeQueries(
+  history: LagHistoryStore,
+  groups: number,
+  when: string,
+) {
   const retention = { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 };
   for (const range of ['7d', '30d'] as const) {
     const times: number[] = [];
@@ -262,7 +311,7 @@ async function historyQueries(knex: Knex) {
       resolution = plan.resolution;
     }
     log(
-      `history query ${range}: median ${median(times).toFixed(
+      `history query ${range} ${when}: median ${median(times).toFixed(
         1,
       )} ms, max ${Math.max(...times).toFixed(1)} ms over ${
         times.length
@@ -349,15 +398,20 @@ async function main() {
 
     const walls: number[] = [];
     const writes: number[] = [];
-    const memory: Array<{ sample: number; heap: number; rss: number }> = [];
+    const memory: Array<{
+      sample: number;
+      heap: number;
+      external: number;
+      rss: number;
+    }> = [];
     for (let i = 1; i <= SAMPLES; i++) {
       const r = await timed();
       walls.push(r.wallMs);
       writes.push(r.databaseWriteMs);
       if (i === 1 || i % 25 === 0) {
         (global as any).gc?.();
-        const { heapUsed, rss } = process.memoryUsage();
-        memory.push({ sample: i, heap: heapUsed, rss });
+        const { heapUsed, external, rss } = process.memoryUsage();
+        memory.push({ sample: i, heap: heapUsed, external, rss });
       }
     }
     log(
@@ -369,9 +423,32 @@ async function main() {
     );
     log(
       `memory after GC: ${memory
-        .map(m => `#${m.sample} heap ${mb(m.heap)} rss ${mb(m.rss)}`)
+        .map(
+          m =>
+            `#${m.sample} heap ${mb(m.heap)} external ${mb(
+              m.external,
+            )} rss ${mb(m.rss)}`,
+        )
         .join('; ')}`,
     );
+
+    const busy: Array<Awaited<ReturnType<typeof timed>>> = [];
+    for (let i = 0; i < BUSY_SAMPLES; i++) {
+      await produceToEveryPartition(1);
+      busy.push(await timed());
+    }
+    if (busy.length > 0) {
+      const mid = busy.reduce((a, b) => (a.wallMs <= b.wallMs ? a : b));
+      log(
+        `${busy.length} samples after a message to every partition: wall ${busy
+          .map(b => seconds(b.wallMs))
+          .join(', ')}; database write ${busy
+          .map(b => `${b.databaseWriteMs} ms`)
+          .join(', ')}; fastest: Kafka ${seconds(mid.kafkaMs)} with ${
+          mid.kafkaRequests
+        } requests`,
+      );
+    }
 
     await historyQueries(knex);
   } catch (error) {

@@ -53,4 +53,58 @@ describe('EndOffsetTimelines', () => {
     });
     expect(t.estimateSeconds('o', 0, 0, 3000)).toBeUndefined();
   });
+
+  it('writes an idle partition only when its stored last sighting is due, and settles the point a new one follows', () => {
+    const t = new EndOffsetTimelines(10, 60_000);
+    expect(t.record('o', 0, 100, 0).write).toEqual({
+      topic: 'o',
+      partition: 0,
+      endOffset: 100,
+      firstSeenMs: 0,
+      lastSeenMs: 0,
+    });
+    expect(t.record('o', 0, 100, 10_000)).toEqual({});
+    expect(t.record('o', 0, 100, 20_000)).toEqual({});
+
+    const moved = t.record('o', 0, 110, 30_000);
+    expect(moved.settle).toEqual({
+      topic: 'o',
+      partition: 0,
+      endOffset: 100,
+      firstSeenMs: 0,
+      lastSeenMs: 20_000,
+    });
+    expect(moved.write).toMatchObject({ endOffset: 110, firstSeenMs: 30_000 });
+    // Seen once only: nothing to settle when it is followed.
+    expect(t.record('o', 0, 120, 40_000).settle).toBeUndefined();
+
+    // Idle again: one refresh within 30 to 60 s (a per-partition jitter).
+    const refreshed: number[] = [];
+    for (let ms = 50_000; ms <= 100_000; ms += 10_000) {
+      if (t.record('o', 0, 120, ms).write) refreshed.push(ms);
+    }
+    expect(refreshed).toHaveLength(1);
+    expect(refreshed[0]).toBeGreaterThanOrEqual(70_000);
+    expect(refreshed[0]).toBeLessThanOrEqual(100_000);
+  });
+
+  it('takes the last sighting of the newest point from the latest stored sample', () => {
+    const t = new EndOffsetTimelines(10, 60_000);
+    t.load([
+      {
+        topic: 'o',
+        partition: 0,
+        endOffset: 100,
+        firstSeenMs: 0,
+        lastSeenMs: 0,
+      },
+    ]);
+    t.seen('o', 0, 100, 20_000);
+    t.seen('o', 0, 90, 25_000); // another end offset: not this point
+    t.seen('x', 0, 100, 25_000); // no timeline
+    const moved = t.record('o', 0, 110, 30_000);
+    expect(moved.settle).toMatchObject({ endOffset: 100, lastSeenMs: 20_000 });
+    // Offset 100 was written between 20 s and 30 s, not during the pause.
+    expect(t.estimateSeconds('o', 0, 100, 40_000)).toBeCloseTo(19, 5);
+  });
 });

@@ -227,4 +227,79 @@ describe('LagSampler against the real broker', () => {
       expect(await historyRows()).toBe(2);
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'stores the end offset of an idle partition once, and its last sighting when it moves, across a restart on %p',
+    async databaseId => {
+      const s = await stores(databaseId);
+      const prefix = `khid-${uniqueSuffix()}.`;
+      const topic = `${prefix}events`;
+      const groupId = `${prefix}reader`;
+      topics.push(topic);
+      groupIds.push(groupId);
+      await admin.createTopics({
+        topics: [{ topic, numPartitions: 1 }],
+        waitForLeaders: true,
+      });
+      const producer = createProducer(kafka);
+      await producer.connect();
+      await producer.send({
+        topic,
+        messages: [{ value: 'a' }, { value: 'b' }],
+      });
+      await admin.setOffsets({
+        groupId,
+        topic,
+        partitions: [{ partition: 0, offset: '1' }],
+      });
+      expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
+
+      let clock = Date.now();
+      const sampler = () =>
+        new LagSampler({
+          environment: liveEnvironment(),
+          logger,
+          groups: s.groups,
+          history: s.history,
+          taskRuns: s.taskRuns,
+          concurrency: 4,
+          statusWindow: 3,
+          timeLagPoints: 60,
+          keepPartitionHistory: false,
+          now: () => clock,
+        });
+      const points = async () =>
+        (await s.history.endOffsetPoints('dev')).filter(p => p.topic === topic);
+
+      const first = sampler();
+      const t0 = clock;
+      expect(await first.sample()).toMatchObject({ ok: true });
+      clock += 30_000;
+      const t1 = clock;
+      expect(await first.sample()).toMatchObject({ ok: true });
+      await first.close();
+      // Seen again at t1, but only due for a write after an hour.
+      expect(await points()).toEqual([
+        { topic, partition: 0, endOffset: 2, firstSeenMs: t0, lastSeenMs: t0 },
+      ]);
+
+      // A new sampler (a restart) after a message: the point it follows gets
+      // its last sighting, t1, from the latest stored sample.
+      await producer.send({ topic, messages: [{ value: 'c' }] });
+      await producer.disconnect();
+      clock += 30_000;
+      const t2 = clock;
+      const second = sampler();
+      expect(await second.sample()).toMatchObject({ ok: true });
+      await second.close();
+      expect(await points()).toEqual([
+        { topic, partition: 0, endOffset: 2, firstSeenMs: t0, lastSeenMs: t1 },
+        { topic, partition: 0, endOffset: 3, firstSeenMs: t2, lastSeenMs: t2 },
+      ]);
+      expect((await s.groups.get('dev', groupId))?.lag).toMatchObject({
+        totalLag: 2,
+        trend: [1, 1, 2],
+      });
+    },
+  );
 });

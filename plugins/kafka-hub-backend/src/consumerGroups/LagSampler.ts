@@ -1,6 +1,4 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Admin } from 'kafkajs';
-import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { EnvironmentConfig } from '../config/types';
 import {
   ConsumerGroupStore,
@@ -15,6 +13,7 @@ import {
 import { createKafkaClient, describeKafkaError } from '../kafka';
 import { EndOffsetTimelines } from './EndOffsetTimelines';
 import { evaluateGroupStatus, StatusSample } from './evaluateGroupStatus';
+import { OffsetsClient } from './OffsetsClient';
 
 export interface LagSamplerOptions {
   environment: EnvironmentConfig;
@@ -32,6 +31,18 @@ export interface LagSamplerOptions {
   keepPartitionHistory: boolean;
   /** Total-lag values kept for a group's sparkline. */
   trendLength?: number;
+  /**
+   * How stale the stored last-seen time of an end offset that did not move
+   * may get (default 1 hour); keep it well under the raw retention, which
+   * drops points not seen for that long.
+   */
+  endOffsetRefreshMs?: number;
+  /**
+   * Whether committed and end offsets are fetched in batches through
+   * kafkajs's internal brokers when available (default true); false uses
+   * the public admin calls only.
+   */
+  batchedOffsets?: boolean;
   now?: () => number;
 }
 
@@ -59,10 +70,11 @@ const partitionKey = (groupId: string, topic: string, partition: number) =>
 
 /**
  * The lag sampler of one environment. It keeps one admin connection open
- * across samples (dropped and reopened after a failure), fetches committed
- * offsets per active group with bounded concurrency and each distinct
- * topic's end offsets once per sample, and writes the sample in one
- * transaction.
+ * across samples (dropped and reopened after a failure); each sample sends
+ * one metadata request, one OffsetFetch per coordinator for up to 100
+ * active groups, and the end offsets of every distinct topic in one
+ * ListOffsets per leader broker, with bounded concurrency (see
+ * {@link OffsetsClient}), and writes the sample in one transaction.
  *
  * Between samples it keeps the status windows, the previous committed
  * offsets (to notice rewinds) and the end-offset timelines in memory; they
@@ -70,7 +82,7 @@ const partitionKey = (groupId: string, topic: string, partition: number) =>
  * wrote the environment's latest sample.
  */
 export class LagSampler {
-  private admin?: Admin;
+  private client?: OffsetsClient;
   private requests = 0;
   private lastWrittenMs?: number;
   private readonly timelines: EndOffsetTimelines;
@@ -79,7 +91,10 @@ export class LagSampler {
   private readonly trendLength: number;
 
   constructor(private readonly options: LagSamplerOptions) {
-    this.timelines = new EndOffsetTimelines(options.timeLagPoints);
+    this.timelines = new EndOffsetTimelines(
+      options.timeLagPoints,
+      options.endOffsetRefreshMs ?? 3_600_000,
+    );
     this.trendLength = options.trendLength ?? 30;
   }
 
@@ -171,12 +186,14 @@ export class LagSampler {
     await this.dropConnection();
   }
 
-  private async connection(): Promise<Admin> {
-    if (this.admin) return this.admin;
+  private async connection(): Promise<OffsetsClient> {
+    if (this.client) return this.client;
     const { environment, logger } = this.options;
-    const admin = createKafkaClient(environment.kafka, logger, {
-      retries: 2,
-    }).admin();
+    const client = new OffsetsClient(
+      createKafkaClient(environment.kafka, logger, { retries: 2 }),
+      { batched: this.options.batchedOffsets },
+    );
+    const { admin } = client;
     admin.on(admin.events.REQUEST, () => {
       this.requests++;
     });
@@ -186,14 +203,14 @@ export class LagSampler {
       await admin.disconnect().catch(() => {});
       throw error;
     }
-    this.admin = admin;
-    return admin;
+    this.client = client;
+    return client;
   }
 
   private async dropConnection(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
-    await admin?.disconnect().catch(() => {});
+    const client = this.client;
+    this.client = undefined;
+    await client?.admin.disconnect().catch(() => {});
   }
 
   /** Reloads the in-memory state unless this sampler wrote the latest sample. */
@@ -206,66 +223,78 @@ export class LagSampler {
     const keep = Math.max(statusWindow, this.trendLength);
     const windows = new Map<string, StatusSample[]>();
     const since = Math.min(latest ?? nowMs, nowMs) - WINDOW_LOOKBACK_MS;
-    for (const s of await history.samplesSince(environment.name, since)) {
+    for (const s of await history.samplesSince(environment.name, since, keep)) {
       const window = windows.get(s.groupId) ?? [];
       window.push(s);
       if (window.length > keep) window.shift();
       windows.set(s.groupId, window);
     }
     this.windows = windows;
-    this.committed = new Map(
-      (await history.latestCommitted(environment.name)).map(c => [
-        partitionKey(c.groupId, c.topic, c.partition),
-        c.committed,
-      ]),
-    );
     this.timelines.load(await history.endOffsetPoints(environment.name));
+    // The latest offsets are stored on every sample, the end offsets'
+    // last-seen times only when due: the former bring the latter up to date.
+    const committed = new Map<string, number>();
+    for (const group of await history.latestOffsets(environment.name)) {
+      for (const p of group.partitions) {
+        this.timelines.seen(
+          p.topic,
+          p.partition,
+          p.endOffset,
+          group.sampledAtMs,
+        );
+        if (p.committedOffset !== undefined) {
+          committed.set(
+            partitionKey(group.groupId, p.topic, p.partition),
+            p.committedOffset,
+          );
+        }
+      }
+    }
+    this.committed = committed;
     this.lastWrittenMs = latest;
   }
 
   private async fetchOffsets(groups: StoredConsumerGroup[]) {
-    const admin = await this.connection();
+    const client = await this.connection();
     const { concurrency } = this.options;
     const groupErrors: LagSampleResult['groupErrors'] = [];
 
-    const committed = await mapWithConcurrency(groups, concurrency, async g => {
-      try {
-        const topics = await admin.fetchOffsets({ groupId: g.groupId });
-        return { group: g, topics };
-      } catch (error) {
-        groupErrors.push({
-          groupId: g.groupId,
-          error: describeKafkaError(error),
-        });
-        return undefined;
-      }
+    // Topics, their leaders and the groups' coordinators, in one request;
+    // topics deleted since a group committed on them have no end offsets.
+    const snapshot = await client.snapshot();
+    const answers = await client.committedOffsetsOfGroups(
+      groups.map(g => g.groupId),
+      snapshot,
+      concurrency,
+    );
+    const committed = groups.map((group, i) => {
+      const { offsets, error } = answers[i];
+      if (offsets) return { group, topics: offsets };
+      groupErrors.push({
+        groupId: group.groupId,
+        error: describeKafkaError(error),
+      });
+      return undefined;
     });
     if (groups.length > 0 && groupErrors.length === groups.length) {
       // Nothing answered: the environment is down, not the groups.
       throw new Error(groupErrors[0].error);
     }
 
-    // Topics deleted since a group committed on them have no end offsets.
-    const existing = new Set(await admin.listTopics());
     const topics = new Set<string>();
     for (const entry of committed) {
       if (!entry) continue;
       entry.group.subscribedTopics.forEach(t => topics.add(t));
       entry.topics.forEach(t => topics.add(t.topic));
     }
-    const distinct = [...topics].filter(t => existing.has(t)).sort();
 
-    // Once per distinct topic, however many groups read it.
+    // Once per distinct topic, however many groups read it, after the
+    // committed offsets: an end offset is never older than a commit.
     const sampledAtMs = (this.options.now ?? Date.now)();
-    const ends = await mapWithConcurrency(distinct, concurrency, topic =>
-      admin.fetchTopicOffsets(topic),
-    );
-    const endOffsets = new Map<string, Map<number, number>>();
-    distinct.forEach((topic, i) =>
-      endOffsets.set(
-        topic,
-        new Map(ends[i].map(p => [p.partition, Number(p.high)])),
-      ),
+    const endOffsets = await client.endOffsets(
+      [...topics].sort(),
+      snapshot,
+      concurrency,
     );
     return {
       committed: committed.filter(<T>(c: T | undefined): c is T => !!c),
@@ -293,7 +322,8 @@ export class LagSampler {
           end,
           sampledAtMs,
         );
-        points.push(recorded.write);
+        if (recorded.settle) points.push(recorded.settle);
+        if (recorded.write) points.push(recorded.write);
         if (recorded.prune) prunes.push(recorded.prune);
       }
     }

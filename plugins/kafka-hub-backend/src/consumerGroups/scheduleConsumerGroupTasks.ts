@@ -70,6 +70,11 @@ export async function scheduleConsumerGroupTasks(
       statusWindow: config.statusWindow,
       timeLagPoints: config.timeLagPoints,
       keepPartitionHistory: config.retention.partitionHistoryMs > 0,
+      // Retention drops end-offset points unseen for the raw window.
+      endOffsetRefreshMs: Math.min(
+        3_600_000,
+        Math.floor(config.retention.rawMs / 4),
+      ),
     });
     samplers.push(sampler);
     const retention = new RetentionTask({

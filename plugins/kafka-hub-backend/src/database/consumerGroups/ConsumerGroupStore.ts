@@ -7,6 +7,7 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks, toNumber, toOptionalNumber } from './chunks';
+import { decodePartitions } from './partitionsJson';
 import {
   ConsumerGroupLinkSource,
   DiscoveredGroup,
@@ -49,15 +50,6 @@ interface LagRow {
   status: ConsumerGroupStatus | null;
   status_reason: string | null;
   trend: string | null;
-}
-
-interface OffsetRow {
-  topic: string;
-  partition: number | string;
-  committed_offset: number | string | null;
-  end_offset: number | string;
-  lag: number | string | null;
-  time_lag_seconds: number | string | null;
 }
 
 export interface GroupLink {
@@ -260,31 +252,16 @@ export class ConsumerGroupStore {
     environment: string,
     groupId: string,
   ): Promise<PartitionOffsets[]> {
-    const rows: OffsetRow[] = await this.db(OFFSETS)
+    const row: { partitions: string } | undefined = await this.db(OFFSETS)
       .where({ environment, group_id: groupId })
-      .select([
-        'topic',
-        'partition',
-        'committed_offset',
-        'end_offset',
-        'lag',
-        'time_lag_seconds',
-      ]);
-    return rows
-      .map(row => ({
-        topic: row.topic,
-        partition: toNumber(row.partition),
-        committedOffset: toOptionalNumber(row.committed_offset),
-        endOffset: toNumber(row.end_offset),
-        lag: toOptionalNumber(row.lag),
-        timeLagSeconds: toOptionalNumber(row.time_lag_seconds),
-      }))
-      .sort(
-        (a, b) =>
-          (b.lag ?? -1) - (a.lag ?? -1) ||
-          a.topic.localeCompare(b.topic) ||
-          a.partition - b.partition,
-      );
+      .first('partitions');
+    if (!row) return [];
+    return decodePartitions(row.partitions).sort(
+      (a, b) =>
+        (b.lag ?? -1) - (a.lag ?? -1) ||
+        a.topic.localeCompare(b.topic) ||
+        a.partition - b.partition,
+    );
   }
 
   /** Entity refs that have groups linked to them. */

@@ -83,10 +83,12 @@ describe('LagHistoryStore retention and history', () => {
       const result = await store.applyRetention('dev', NOW, WINDOWS);
 
       // Every complete hour of 40 days, then only the last 30 days of them.
+      expect(result.halfHourlyRollups).toBe(40 * 48 + 48);
       expect(result.hourlyRollups).toBe(40 * 24 + 24);
       expect(result.dailyRollups).toBe(40 + 1);
       expect(result.deleted).toMatchObject({
         raw: (33 * DAY_MS) / STEP,
+        halfHourly: 33 * 48,
         hourly: 10 * 24,
         daily: 0,
         partitionHistory: 1,
@@ -159,6 +161,61 @@ describe('LagHistoryStore retention and history', () => {
           .map(i => lagAt(someBucket.bucketStartMs + i * STEP))
           .reduce((a, b) => a + b, 0),
       );
+
+      // The 7d buckets come from the half-hourly rollups, with exactly the
+      // numbers of the raw samples: they stay when the samples go.
+      const fromRaw = new Map<number, any>();
+      for (const row of rows) {
+        if (
+          row.group_id !== 'orders.reader' ||
+          row.sampled_at_ms < week.fromMs ||
+          row.sampled_at_ms >= week.toMs
+        ) {
+          continue;
+        }
+        const start =
+          Math.floor(row.sampled_at_ms / week.bucketMs) * week.bucketMs;
+        const bucket = fromRaw.get(start) ?? {
+          bucketStartMs: start,
+          samples: 0,
+          sumTotalLag: 0,
+          maxTotalLag: 0,
+          timeLagSamples: 0,
+          sumTimeLagSeconds: 0,
+        };
+        bucket.samples += 1;
+        bucket.sumTotalLag += row.total_lag;
+        bucket.maxTotalLag = Math.max(bucket.maxTotalLag, row.total_lag);
+        if (row.time_lag_seconds !== null) {
+          bucket.timeLagSamples += 1;
+          bucket.sumTimeLagSeconds += row.time_lag_seconds;
+          bucket.maxTimeLagSeconds = Math.max(
+            bucket.maxTimeLagSeconds ?? 0,
+            row.time_lag_seconds,
+          );
+        }
+        fromRaw.set(start, bucket);
+      }
+      expect(weekPoints).toEqual([...fromRaw.values()]);
+      await knex('kafka_hub_consumer_group_lag_history')
+        .where('sampled_at_ms', '<', NOW - HOUR_MS)
+        .delete();
+      expect(
+        await store.history({
+          environment: 'dev',
+          groupId: 'orders.reader',
+          ...week,
+        }),
+      ).toEqual(weekPoints);
+      // Not in whole half hours (24h: 5-minute buckets): from raw samples.
+      const day = lagHistoryPlan('24h', NOW, WINDOWS);
+      expect(day).toMatchObject({ resolution: 'raw', bucketMs: 5 * MINUTE });
+      const dayPoints = await store.history({
+        environment: 'dev',
+        groupId: 'orders.reader',
+        ...day,
+      });
+      expect(dayPoints.reduce((n, b) => n + b.samples, 0)).toBe(HOUR_MS / STEP);
 
       // 30d: hourly rollups in 2-hour buckets, the last hour from raw.
       const month = lagHistoryPlan('30d', NOW + 25 * MINUTE, WINDOWS);
@@ -287,11 +344,11 @@ describe('LagHistoryStore retention and history', () => {
 
       // A write that fails half-way (the latest lag and offsets are
       // written, then the history table is gone) changes nothing.
+      // Matched on the message, not with toThrow: better-sqlite3 builds its
+      // errors with the error class of the first Jest sandbox of the worker
+      // process that loaded it, so in any later test file of that worker
+      // they are not `instanceof Error` and toThrow reports "did not throw".
       await knex.schema.dropTable('kafka_hub_consumer_group_lag_history');
-      // Matched by message: better-sqlite3 creates its errors with the Error
-      // class of the first Jest sandbox of the worker that loaded it, so in
-      // later test files they are not `instanceof Error` and toThrow reports
-      // "did not throw".
       await expect(write(NOW + 2 * MINUTE, 30, [])).rejects.toMatchObject({
         message: expect.stringMatching(/kafka_hub_consumer_group_lag_history/),
       });

@@ -1,13 +1,16 @@
 import { Knex } from 'knex';
 import { ConsumerGroupState } from '@internal/plugin-kafka-hub-common';
-import { bulkInsert, ColumnType } from './bulkInsert';
+import { bulkInsert, ColumnType, isPostgres } from './bulkInsert';
 import { chunks, toNumber, toOptionalNumber } from './chunks';
+import { decodePartitions, encodePartitions } from './partitionsJson';
 import {
   EndOffsetPointWrite,
+  EndOffsetPrune,
   GroupHistorySample,
   HistoryBucket,
   HistoryResolution,
   LagSampleWrite,
+  PartitionOffsets,
 } from './types';
 
 const LAG = 'kafka_hub_consumer_group_lag';
@@ -33,13 +36,8 @@ const LAG_COLUMNS: Record<string, ColumnType> = {
 const OFFSET_COLUMNS: Record<string, ColumnType> = {
   environment: 'text',
   group_id: 'text',
-  topic: 'text',
-  partition: 'integer',
-  committed_offset: 'bigint',
-  end_offset: 'bigint',
-  lag: 'bigint',
-  time_lag_seconds: 'double precision',
   sampled_at_ms: 'bigint',
+  partitions: 'text',
 };
 
 const HISTORY_COLUMNS: Record<string, ColumnType> = {
@@ -92,8 +90,17 @@ const ROLLUP_COLUMNS: Record<string, ColumnType> = {
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+const HALF_HOUR_MS = HOUR_MS / 2;
 
-const ROLLUP_MS: Record<'hour' | 'day', number> = {
+/**
+ * Stored aggregates: half-hourly ones of the raw samples, kept as long as
+ * they are (they answer raw ranges charted in buckets of whole half hours,
+ * e.g. 7d, with the same numbers), hourly and daily ones for longer.
+ */
+type RollupResolution = 'halfhour' | 'hour' | 'day';
+
+const ROLLUP_MS: Record<RollupResolution, number> = {
+  halfhour: HALF_HOUR_MS,
   hour: HOUR_MS,
   day: DAY_MS,
 };
@@ -107,10 +114,12 @@ export interface RetentionWindows {
 }
 
 export interface RetentionResult {
+  halfHourlyRollups: number;
   hourlyRollups: number;
   dailyRollups: number;
   deleted: {
     raw: number;
+    halfHourly: number;
     hourly: number;
     daily: number;
     partitionHistory: number;
@@ -162,77 +171,47 @@ export class LagHistoryStore {
 
   /**
    * Writes everything one sample learned, atomically: a failed write leaves
-   * the previous sample as the latest one. Rows go in multi-row statements.
+   * the previous sample as the latest one. Each table gets one statement on
+   * PostgreSQL (multi-row statements on SQLite): the latest lag and the
+   * latest offsets (one JSON value per group) are upserted, the history
+   * rows inserted, and only the end-offset points the sampler says changed
+   * are written.
    */
   async writeSample(sample: LagSampleWrite): Promise<void> {
     const { environment, sampledAtMs, groups } = sample;
-    await this.db.transaction(async tx => {
-      const latest = groups.map(g => ({
-        environment,
-        group_id: g.groupId,
-        sampled_at_ms: sampledAtMs,
-        total_lag: g.totalLag,
-        max_partition_lag: g.maxPartitionLag,
-        time_lag_seconds: g.timeLagSeconds ?? null,
-        partitions_without_commit: g.partitionsWithoutCommit,
-        status: g.status,
-        status_reason: g.statusReason,
-        trend: JSON.stringify(g.trend),
-      }));
-      await bulkInsert(tx, LAG, latest, {
-        columns: LAG_COLUMNS,
-        onConflict: {
-          target: ['environment', 'group_id'],
-          merge: Object.keys(LAG_COLUMNS).slice(2),
-        },
-      });
-
-      const offsets = groups.flatMap(g =>
-        g.partitions.map(p => ({
-          environment,
-          group_id: g.groupId,
-          topic: p.topic,
-          partition: p.partition,
-          committed_offset: p.committedOffset ?? null,
-          end_offset: p.endOffset,
-          lag: p.lag ?? null,
-          time_lag_seconds: p.timeLagSeconds ?? null,
-          sampled_at_ms: sampledAtMs,
-        })),
-      );
-      await bulkInsert(tx, OFFSETS, offsets, {
-        columns: OFFSET_COLUMNS,
-        onConflict: {
-          target: ['environment', 'group_id', 'topic', 'partition'],
-          merge: Object.keys(OFFSET_COLUMNS).slice(4),
-        },
-      });
-      // Partitions a group no longer has (a topic deleted, unsubscribed).
-      for (const chunk of chunks(groups.map(g => g.groupId))) {
-        await tx(OFFSETS)
-          .where({ environment })
-          .whereIn('group_id', chunk)
-          .where('sampled_at_ms', '<', sampledAtMs)
-          .delete();
-      }
-
-      const history = groups.map(g => ({
-        environment,
-        group_id: g.groupId,
-        sampled_at_ms: sampledAtMs,
-        total_lag: g.totalLag,
-        max_partition_lag: g.maxPartitionLag,
-        time_lag_seconds: g.timeLagSeconds ?? null,
-        committed_sum: g.committedSum,
-        rewound: g.rewound,
-        state: g.state,
-        member_count: g.memberCount,
-        status: g.status,
-      }));
-      await bulkInsert(tx, HISTORY, history, { columns: HISTORY_COLUMNS });
-
-      if (sample.keepPartitionHistory) {
-        const partitionRows = groups.flatMap(g =>
+    const latest = groups.map(g => ({
+      environment,
+      group_id: g.groupId,
+      sampled_at_ms: sampledAtMs,
+      total_lag: g.totalLag,
+      max_partition_lag: g.maxPartitionLag,
+      time_lag_seconds: g.timeLagSeconds ?? null,
+      partitions_without_commit: g.partitionsWithoutCommit,
+      status: g.status,
+      status_reason: g.statusReason,
+      trend: JSON.stringify(g.trend),
+    }));
+    const offsets = groups.map(g => ({
+      environment,
+      group_id: g.groupId,
+      sampled_at_ms: sampledAtMs,
+      partitions: encodePartitions(g.partitions),
+    }));
+    const history = groups.map(g => ({
+      environment,
+      group_id: g.groupId,
+      sampled_at_ms: sampledAtMs,
+      total_lag: g.totalLag,
+      max_partition_lag: g.maxPartitionLag,
+      time_lag_seconds: g.timeLagSeconds ?? null,
+      committed_sum: g.committedSum,
+      rewound: g.rewound,
+      state: g.state,
+      member_count: g.memberCount,
+      status: g.status,
+    }));
+    const partitionRows = sample.keepPartitionHistory
+      ? groups.flatMap(g =>
           g.partitions.map(p => ({
             environment,
             group_id: g.groupId,
@@ -243,20 +222,36 @@ export class LagHistoryStore {
             end_offset: p.endOffset,
             lag: p.lag ?? null,
           })),
-        );
-        await bulkInsert(tx, PARTITION_HISTORY, partitionRows, {
-          columns: PARTITION_HISTORY_COLUMNS,
-        });
-      }
+        )
+      : [];
+    const points = sample.endOffsetPoints.map(p => ({
+      environment,
+      topic: p.topic,
+      partition: p.partition,
+      end_offset: p.endOffset,
+      first_seen_ms: p.firstSeenMs,
+      last_seen_ms: p.lastSeenMs,
+    }));
 
-      const points = sample.endOffsetPoints.map(p => ({
-        environment,
-        topic: p.topic,
-        partition: p.partition,
-        end_offset: p.endOffset,
-        first_seen_ms: p.firstSeenMs,
-        last_seen_ms: p.lastSeenMs,
-      }));
+    await this.db.transaction(async tx => {
+      await bulkInsert(tx, LAG, latest, {
+        columns: LAG_COLUMNS,
+        onConflict: {
+          target: ['environment', 'group_id'],
+          merge: Object.keys(LAG_COLUMNS).slice(2),
+        },
+      });
+      await bulkInsert(tx, OFFSETS, offsets, {
+        columns: OFFSET_COLUMNS,
+        onConflict: {
+          target: ['environment', 'group_id'],
+          merge: Object.keys(OFFSET_COLUMNS).slice(2),
+        },
+      });
+      await bulkInsert(tx, HISTORY, history, { columns: HISTORY_COLUMNS });
+      await bulkInsert(tx, PARTITION_HISTORY, partitionRows, {
+        columns: PARTITION_HISTORY_COLUMNS,
+      });
       await bulkInsert(tx, END_OFFSETS, points, {
         columns: END_OFFSET_COLUMNS,
         onConflict: {
@@ -264,28 +259,75 @@ export class LagHistoryStore {
           merge: ['last_seen_ms'],
         },
       });
-      for (const chunk of chunks(sample.endOffsetPrunes, 200)) {
-        await tx(END_OFFSETS)
-          .where({ environment })
-          .where(q => {
-            for (const prune of chunk) {
-              q.orWhere(inner =>
-                inner
-                  .where({ topic: prune.topic, partition: prune.partition })
-                  .where('end_offset', '<', prune.belowOffset),
-              );
-            }
-          })
-          .delete();
-      }
+      await this.prune(tx, environment, sample.endOffsetPrunes);
     });
+  }
+
+  /** Drops end-offset points that fell out of their bounded timelines. */
+  private async prune(
+    tx: Knex.Transaction,
+    environment: string,
+    prunes: EndOffsetPrune[],
+  ): Promise<void> {
+    if (prunes.length === 0) return;
+    if (isPostgres(tx)) {
+      await tx.raw(
+        `DELETE FROM ?? AS e
+           USING unnest(?::text[], ?::integer[], ?::bigint[]) AS p(topic, partition, below)
+         WHERE e.environment = ? AND e.topic = p.topic
+           AND e.partition = p.partition AND e.end_offset < p.below`,
+        [
+          END_OFFSETS,
+          prunes.map(p => p.topic),
+          prunes.map(p => p.partition),
+          prunes.map(p => p.belowOffset),
+          environment,
+        ],
+      );
+      return;
+    }
+    for (const chunk of chunks(prunes, 200)) {
+      await tx(END_OFFSETS)
+        .where({ environment })
+        .where(q => {
+          for (const prune of chunk) {
+            q.orWhere(inner =>
+              inner
+                .where({ topic: prune.topic, partition: prune.partition })
+                .where('end_offset', '<', prune.belowOffset),
+            );
+          }
+        })
+        .delete();
+    }
   }
 
   /** Raw samples of an environment since a time, oldest first: the status windows. */
   async samplesSince(
     environment: string,
     sinceMs: number,
+    /** At most the environment's last this many samples. */
+    lastSamples?: number,
   ): Promise<GroupHistorySample[]> {
+    let fromMs = sinceMs;
+    if (lastSamples !== undefined) {
+      // Every sample writes a row per group at one time: the times of the
+      // last samples come from the time index, and only their rows are read.
+      const times: Array<{ sampled_at_ms: number | string }> = await this.db(
+        HISTORY,
+      )
+        .where({ environment })
+        .where('sampled_at_ms', '>=', sinceMs)
+        .distinct('sampled_at_ms')
+        .orderBy('sampled_at_ms', 'desc')
+        .limit(lastSamples);
+      if (times.length === lastSamples) {
+        fromMs = Math.max(
+          fromMs,
+          toNumber(times[lastSamples - 1].sampled_at_ms),
+        );
+      }
+    }
     const rows: Array<{
       group_id: string;
       sampled_at_ms: number | string;
@@ -296,7 +338,7 @@ export class LagHistoryStore {
       member_count: number | string;
     }> = await this.db(HISTORY)
       .where({ environment })
-      .where('sampled_at_ms', '>=', sinceMs)
+      .where('sampled_at_ms', '>=', fromMs)
       .orderBy('sampled_at_ms', 'asc')
       .select([
         'group_id',
@@ -327,6 +369,31 @@ export class LagHistoryStore {
     return toOptionalNumber(row?.latest);
   }
 
+  /**
+   * The latest offsets of every group of an environment, with the time of
+   * the sample they are from (its end offsets were seen then).
+   */
+  async latestOffsets(environment: string): Promise<
+    Array<{
+      groupId: string;
+      sampledAtMs: number;
+      partitions: PartitionOffsets[];
+    }>
+  > {
+    const rows: Array<{
+      group_id: string;
+      sampled_at_ms: number | string;
+      partitions: string;
+    }> = await this.db(OFFSETS)
+      .where({ environment })
+      .select(['group_id', 'sampled_at_ms', 'partitions']);
+    return rows.map(row => ({
+      groupId: row.group_id,
+      sampledAtMs: toNumber(row.sampled_at_ms),
+      partitions: decodePartitions(row.partitions),
+    }));
+  }
+
   /** Committed offsets of the latest sample, by group, topic and partition. */
   async latestCommitted(environment: string): Promise<
     Array<{
@@ -336,21 +403,20 @@ export class LagHistoryStore {
       committed: number;
     }>
   > {
-    const rows: Array<{
-      group_id: string;
-      topic: string;
-      partition: number | string;
-      committed_offset: number | string;
-    }> = await this.db(OFFSETS)
-      .where({ environment })
-      .whereNotNull('committed_offset')
-      .select(['group_id', 'topic', 'partition', 'committed_offset']);
-    return rows.map(row => ({
-      groupId: row.group_id,
-      topic: row.topic,
-      partition: toNumber(row.partition),
-      committed: toNumber(row.committed_offset),
-    }));
+    return (await this.latestOffsets(environment)).flatMap(group =>
+      group.partitions.flatMap(p =>
+        p.committedOffset === undefined
+          ? []
+          : [
+              {
+                groupId: group.groupId,
+                topic: p.topic,
+                partition: p.partition,
+                committed: p.committedOffset,
+              },
+            ],
+      ),
+    );
   }
 
   /** Every stored end-offset point of an environment. */
@@ -380,7 +446,10 @@ export class LagHistoryStore {
   /**
    * History of one group in `[fromMs, toMs)`, aggregated on the database
    * into buckets of `bucketMs`. Rollup resolutions add the raw samples newer
-   * than the last rollup, so the latest hours are never missing.
+   * than the last rollup, so the latest hours are never missing. Raw
+   * history in buckets of whole half hours is read from the half-hourly
+   * rollups (and the raw samples after them): the same sums, counts and
+   * maxima from a sixtieth of the rows at a 30 s sampling interval.
    */
   async history(options: {
     environment: string;
@@ -392,26 +461,51 @@ export class LagHistoryStore {
   }): Promise<HistoryBucket[]> {
     const { environment, groupId, fromMs, toMs, resolution, bucketMs } =
       options;
-    if (resolution === 'raw') {
-      return toBuckets(
-        await this.rawBuckets(environment, groupId, fromMs, toMs, bucketMs),
-      );
+    if (resolution !== 'raw') {
+      return this.rolledUpHistory(options, resolution);
     }
-    const rollups: Aggregate[] = await this.db(ROLLUPS)
-      .where({ environment, group_id: groupId, resolution })
-      .where('bucket_start_ms', '>=', fromMs)
-      .where('bucket_start_ms', '<', toMs)
-      .select(this.bucket('bucket_start_ms', bucketMs))
-      .select(ROLLUP_AGGREGATES.map(a => this.db.raw(a)))
-      .groupByRaw('1')
-      .orderByRaw('1');
+    if (bucketMs % HALF_HOUR_MS === 0 && fromMs % HALF_HOUR_MS === 0) {
+      return this.rolledUpHistory(options, 'halfhour');
+    }
+    return toBuckets(
+      await this.rawBuckets(environment, groupId, fromMs, toMs, bucketMs),
+    );
+  }
+
+  private async rolledUpHistory(
+    options: {
+      environment: string;
+      groupId: string;
+      fromMs: number;
+      toMs: number;
+      bucketMs: number;
+    },
+    resolution: RollupResolution,
+  ): Promise<HistoryBucket[]> {
+    const { environment, groupId, fromMs, toMs, bucketMs } = options;
+    const size = ROLLUP_MS[resolution];
     const [{ latest }] = await this.db(ROLLUPS)
       .where({ environment, group_id: groupId, resolution })
       .max({ latest: 'bucket_start_ms' });
+    // Rollups of periods that end by `toMs`, then the raw samples.
     const rolledUpTo =
       latest === null || latest === undefined
         ? fromMs
-        : Math.max(fromMs, toNumber(latest) + ROLLUP_MS[resolution]);
+        : Math.max(
+            fromMs,
+            Math.min(toNumber(latest) + size, Math.floor(toMs / size) * size),
+          );
+    const rollups: Aggregate[] =
+      rolledUpTo > fromMs
+        ? await this.db(ROLLUPS)
+            .where({ environment, group_id: groupId, resolution })
+            .where('bucket_start_ms', '>=', fromMs)
+            .where('bucket_start_ms', '<', rolledUpTo)
+            .select(this.bucket('bucket_start_ms', bucketMs))
+            .select(ROLLUP_AGGREGATES.map(a => this.db.raw(a)))
+            .groupByRaw('1')
+            .orderByRaw('1')
+        : [];
     const tail =
       rolledUpTo < toMs
         ? await this.rawBuckets(
@@ -454,16 +548,19 @@ export class LagHistoryStore {
   }
 
   /**
-   * Rolls complete hours of raw samples into hourly rollups and complete
-   * days of hourly rollups into daily ones, then deletes what is older than
-   * each window. Re-running is harmless: rollups are upserted from their
-   * source, which is still there for the periods rolled up last time.
+   * Rolls complete half hours and hours of raw samples into half-hourly
+   * and hourly rollups and complete days of hourly rollups into daily ones,
+   * then deletes what is older than each window (half-hourly rollups go
+   * with the raw samples). Re-running is harmless: rollups are upserted
+   * from their source, which is still there for the periods rolled up last
+   * time.
    */
   async applyRetention(
     environment: string,
     nowMs: number,
     windows: RetentionWindows,
   ): Promise<RetentionResult> {
+    const halfHourlyRollups = await this.rollUp(environment, 'halfhour', nowMs);
     const hourlyRollups = await this.rollUp(environment, 'hour', nowMs);
     const dailyRollups = await this.rollUp(environment, 'day', nowMs);
     const olderThan = (table: string, column: string, ms: number) =>
@@ -472,6 +569,9 @@ export class LagHistoryStore {
         .where(column, '<', nowMs - ms);
     const deleted = {
       raw: await olderThan(HISTORY, 'sampled_at_ms', windows.rawMs).delete(),
+      halfHourly: await olderThan(ROLLUPS, 'bucket_start_ms', windows.rawMs)
+        .where({ resolution: 'halfhour' })
+        .delete(),
       hourly: await olderThan(ROLLUPS, 'bucket_start_ms', windows.hourlyMs)
         .where({ resolution: 'hour' })
         .delete(),
@@ -491,12 +591,12 @@ export class LagHistoryStore {
         windows.rawMs,
       ).delete(),
     };
-    return { hourlyRollups, dailyRollups, deleted };
+    return { halfHourlyRollups, hourlyRollups, dailyRollups, deleted };
   }
 
   private async rollUp(
     environment: string,
-    resolution: 'hour' | 'day',
+    resolution: RollupResolution,
     nowMs: number,
   ): Promise<number> {
     const size = ROLLUP_MS[resolution];
@@ -511,7 +611,7 @@ export class LagHistoryStore {
     if (fromMs >= untilMs) return 0;
 
     const source =
-      resolution === 'hour'
+      resolution !== 'day'
         ? this.db(HISTORY)
             .where({ environment })
             .where('sampled_at_ms', '>=', fromMs)

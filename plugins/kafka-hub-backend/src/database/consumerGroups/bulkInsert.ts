@@ -15,12 +15,18 @@ export interface BulkInsertOptions {
   onConflict?: { target: string[]; merge: string[] };
 }
 
+/** Whether a connection (or transaction) is PostgreSQL's. */
+export function isPostgres(db: Knex | Knex.Transaction): boolean {
+  return db.client.dialect === 'postgresql';
+}
+
 /**
  * Inserts many rows in as few statements as the database allows. On
- * PostgreSQL that is one statement whatever the count: the rows travel as
- * one JSON parameter and `jsonb_to_recordset` turns them back into rows,
+ * PostgreSQL that is one statement whatever the count: each column travels
+ * as one array parameter and `unnest` turns the arrays back into rows,
  * which is several times faster than multi-row VALUES with a parameter per
- * value. SQLite, in process, gets chunked multi-row inserts.
+ * value, and cheaper to parse than the rows as one JSON document. SQLite,
+ * in process, gets chunked multi-row inserts.
  */
 export async function bulkInsert(
   db: Knex | Knex.Transaction,
@@ -30,16 +36,14 @@ export async function bulkInsert(
 ): Promise<void> {
   if (rows.length === 0) return;
   const names = Object.keys(options.columns);
-  if (db.client.config.client === 'pg') {
+  if (isPostgres(db)) {
     const columns = names.map(() => '??').join(', ');
-    const record = names.map(n => `?? ${options.columns[n]}`).join(', ');
-    let sql = `INSERT INTO ?? (${columns}) SELECT ${columns} FROM jsonb_to_recordset(?::jsonb) AS x(${record})`;
+    const arrays = names.map(n => `?::${options.columns[n]}[]`).join(', ');
+    let sql = `INSERT INTO ?? (${columns}) SELECT * FROM unnest(${arrays})`;
     const bindings: unknown[] = [
       table,
       ...names,
-      ...names,
-      JSON.stringify(rows),
-      ...names,
+      ...names.map(n => rows.map(row => row[n] ?? null)),
     ];
     if (options.onConflict) {
       const { target, merge } = options.onConflict;
