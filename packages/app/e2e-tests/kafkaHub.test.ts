@@ -58,11 +58,14 @@ test('a malformed annotation is named on the entity tab', async ({ page }) => {
   await expect(
     page.getByText(/1 malformed Kafka Hub annotation/),
   ).toBeVisible();
+  // Named in the annotation warning and in the provisioning status.
+  const named = 'Annotation kafka-hub.io/topics: "scores:0,alerts"';
   await expect(
-    page.getByText('Annotation kafka-hub.io/topics: "scores:0,alerts"', {
-      exact: false,
-    }),
+    page.getByRole('paragraph').filter({ hasText: new RegExp(`^${named}`) }),
   ).toBeVisible();
+  await expect(
+    page.getByText('Not provisioned until the annotations are fixed'),
+  ).toContainText(named);
   await page.screenshot({
     path: `${screenshots}/entity-bad-annotation.png`,
     fullPage: true,
