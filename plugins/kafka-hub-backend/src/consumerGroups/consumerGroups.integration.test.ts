@@ -30,8 +30,9 @@ const logger = mockServices.logger.mock();
  * One scenario on the real broker, recorded by a sync and a sampler per
  * database (SQLite and PostgreSQL) at the same moments: a group that keeps
  * consuming, one whose consumer stopped, one whose consumer is paused, one
- * rewound by an offset reset after its consumer stopped, and one with a
- * committed offset on only one of three partitions.
+ * rewound by an offset reset after its consumer stopped, one with a
+ * committed offset on only one of three partitions, and one that commits
+ * more slowly than its topic grows.
  */
 describe('consumer group sync and lag sampling against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
@@ -46,6 +47,9 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     // Named by the community annotation only: no prefix.
     partial: `legacy-${suffix}-partial`,
   };
+  // Its own topic, so the others' exact offsets stay as they are.
+  const slowTopic = `${prefix}slow-events`;
+  const slowGroup = `${prefix}slow`;
   let kafka: Kafka;
   let admin: Admin;
   let producer: Producer;
@@ -55,15 +59,23 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     kafka = testKafka();
     admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }] });
+    await admin.createTopics({
+      topics: [
+        { topic, numPartitions: 3 },
+        { topic: slowTopic, numPartitions: 1 },
+      ],
+    });
     // kafkajs's own wait for leaders fails with UNKNOWN_TOPIC_OR_PARTITION
     // on a freshly started broker: poll the metadata instead.
     for (let attempt = 0; ; attempt++) {
       try {
-        const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-        if (topics[0]?.partitions.filter(p => p.leader >= 0).length === 3) {
-          break;
-        }
+        const { topics } = await admin.fetchTopicMetadata({
+          topics: [topic, slowTopic],
+        });
+        const led = topics.flatMap(t =>
+          t.partitions.filter(p => p.leader >= 0),
+        );
+        if (led.length === 4) break;
       } catch (error) {
         if (attempt >= 30) throw error;
       }
@@ -76,8 +88,12 @@ describe('consumer group sync and lag sampling against the real broker', () => {
   afterAll(async () => {
     await Promise.allSettled(consumers.map(c => c.disconnect()));
     await producer?.disconnect();
-    await admin?.deleteGroups(Object.values(g)).catch(() => undefined);
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin
+      ?.deleteGroups([...Object.values(g), slowGroup])
+      .catch(() => undefined);
+    await admin
+      ?.deleteTopics({ topics: [topic, slowTopic] })
+      .catch(() => undefined);
     await admin?.disconnect();
   });
 
@@ -146,6 +162,23 @@ describe('consumer group sync and lag sampling against the real broker', () => {
       consumers.push(await startConsumer(kafka, group, topic));
     }
     const [running, stopped, paused, rewound] = consumers;
+    // A member that commits by hand: one message per sample while four
+    // arrive, so its lag grows although it commits.
+    const slow = await startConsumer(kafka, slowGroup, slowTopic);
+    consumers.push(slow);
+    await waitFor(`${slowGroup} to be Stable`, async () => {
+      const { groups } = await admin.describeGroups([slowGroup]);
+      return groups[0]?.state === 'Stable' && groups[0].members.length === 1;
+    });
+    slow.pause([{ topic: slowTopic }]);
+    let slowCommitted = 0;
+    const slowStep = async () => {
+      await produce(producer, slowTopic, 1, 4);
+      slowCommitted += 1;
+      await slow.commitOffsets([
+        { topic: slowTopic, partition: 0, offset: String(slowCommitted) },
+      ]);
+    };
     const committedAll = (group: string, n: number) =>
       waitFor(`${group} to commit ${n}`, async () => {
         const offsets = await committedOffsets(admin, group, topic);
@@ -212,9 +245,10 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     });
     await produce(producer, topic, 3, 5);
     await committedAll(g.running, 15);
-    await sampleAll();
-    await sampleAll();
-    await sampleAll();
+    for (let i = 0; i < 3; i++) {
+      await slowStep();
+      await sampleAll();
+    }
 
     const ends = await endOffsets(admin, topic);
     expect(ends).toEqual({ 0: 15, 1: 15, 2: 15 });
@@ -273,6 +307,13 @@ describe('consumer group sync and lag sampling against the real broker', () => {
         partitionsWithoutCommit: 2,
       });
       expect((await status(g.partial))?.trend).toEqual([6, 11, 11, 11]);
+      expect(await status(slowGroup)).toMatchObject({
+        status: 'WARN',
+        totalLag: 9,
+        statusReason: expect.stringMatching(
+          /^Lag grew from 3 to 9 over the last \d+s although the group is committing$/,
+        ),
+      });
       expect(await r.taskRuns.get('dev', 'lag')).toMatchObject({
         lastError: undefined,
         lastSuccessAt: expect.any(Date),
