@@ -150,15 +150,19 @@ async function produceToEveryPartition(perPartition: number) {
   const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i));
   const producer = kafka.producer();
   await producer.connect();
-  await mapWithConcurrency(topics, 16, topic =>
-    producer.send({
-      topic,
-      messages: Array.from({ length: PARTITIONS * perPartition }, (_, i) => ({
-        partition: i % PARTITIONS,
-        value: 'x',
+  // 100 topics per batch: the producer adds each batch's topics to its
+  // metadata at once (one topic per send queues 1,000 metadata refreshes).
+  for (let i = 0; i < topics.length; i += 100) {
+    await producer.sendBatch({
+      topicMessages: topics.slice(i, i + 100).map(topic => ({
+        topic,
+        messages: Array.from({ length: PARTITIONS * perPartition }, (_, m) => ({
+          partition: m % PARTITIONS,
+          value: 'x',
+        })),
       })),
-    }),
-  );
+    });
+  }
   await producer.disconnect();
 }
 
@@ -457,21 +461,33 @@ async function main() {
   } finally {
     await sampler?.close();
     const t0 = Date.now();
-    const ids = Array.from({ length: GROUPS }, (_, i) => groupOf(i));
-    for (let i = 0; i < ids.length; i += 100) {
-      await admin.deleteGroups(ids.slice(i, i + 100)).catch(() => undefined);
+    try {
+      const ids = Array.from({ length: GROUPS }, (_, i) => groupOf(i));
+      for (let i = 0; i < ids.length; i += 100) {
+        await admin.deleteGroups(ids.slice(i, i + 100)).catch(() => undefined);
+      }
+      const existing = new Set(await admin.listTopics());
+      const topics = Array.from({ length: GROUPS }, (_, i) =>
+        topicOf(i),
+      ).filter(t => existing.has(t));
+      for (let i = 0; i < topics.length; i += 100) {
+        await admin
+          .deleteTopics({ topics: topics.slice(i, i + 100), timeout: 30_000 })
+          .catch(error => log(`could not delete topics: ${error.message}`));
+      }
+    } catch (error) {
+      log(
+        `could not clean up Kafka (${
+          (error as Error).message
+        }): delete the topics and groups ${prefix}* by hand`,
+      );
     }
-    const existing = new Set(await admin.listTopics());
-    const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i)).filter(
-      t => existing.has(t),
+    await admin.disconnect().catch(() => undefined);
+    await drop().catch(error =>
+      log(
+        `could not drop the scratch database kafka_hub_bench_${suffix}: ${error.message}`,
+      ),
     );
-    for (let i = 0; i < topics.length; i += 100) {
-      await admin
-        .deleteTopics({ topics: topics.slice(i, i + 100), timeout: 30_000 })
-        .catch(error => log(`could not delete topics: ${error.message}`));
-    }
-    await admin.disconnect();
-    await drop();
     log(
       `cleaned up topics, groups and the scratch database in ${seconds(
         ms(t0),
