@@ -80,7 +80,7 @@ describe('ConsumerGroupDetail', () => {
             makeHistory({
               environment,
               groupId,
-              range: url.searchParams.get('range') as '24h',
+              range: url.searchParams.get('range') as '1h',
               resolution:
                 url.searchParams.get('range') === '30d' ? 'day' : 'raw',
             }),
@@ -150,7 +150,7 @@ describe('ConsumerGroupDetail', () => {
       await screen.findByText(/^Resolution: daily rollups/),
     ).toBeInTheDocument();
     await userEvent.click(
-      screen.getByRole('button', { name: 'Show the last 24 hours' }),
+      screen.getByRole('button', { name: 'Show the last hour' }),
     );
     await waitFor(() => expect(location()).toBe('/dev/orders.fulfilment'));
   });

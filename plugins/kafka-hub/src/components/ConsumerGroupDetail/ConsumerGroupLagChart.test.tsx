@@ -63,7 +63,7 @@ describe('ConsumerGroupLagChart', () => {
     const { container } = await renderChart();
     expect(await screen.findByText('Total lag (messages)')).toBeInTheDocument();
     expect(screen.getByText('Time lag (estimated)')).toBeInTheDocument();
-    expect(requests[0].searchParams.get('range')).toBe('24h');
+    expect(requests[0].searchParams.get('range')).toBe('1h');
     // The group id is one encoded path segment.
     expect(requests[0].pathname).toBe(
       '/api/kafka-hub/consumer-groups/dev/orders%2Ffulfilment/lag',
@@ -83,7 +83,7 @@ describe('ConsumerGroupLagChart', () => {
     expect(container.querySelectorAll('.recharts-yAxis.yAxis').length).toBe(2);
     expect(within(figure()).getByText('Messages')).toBeInTheDocument();
     expect(
-      within(figure()).getByText('Seconds behind (est.)'),
+      within(figure()).getByText('Time lag (est.)'),
     ).toBeInTheDocument();
     expect(within(figure()).getByText('600')).toBeInTheDocument();
 
@@ -92,9 +92,9 @@ describe('ConsumerGroupLagChart', () => {
         /^Resolution: raw samples, one point per 1 min · 6 points/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/^Time lag is an estimate\./)).toBeInTheDocument();
+    expect(screen.getByText(/^Time lag is an estimate: how long ago/)).toBeInTheDocument();
     expect(
-      screen.getByRole('button', { name: 'Show the last 24 hours' }),
+      screen.getByRole('button', { name: 'Show the last hour' }),
     ).toHaveAttribute('aria-pressed', 'true');
   });
 
@@ -135,7 +135,7 @@ describe('ConsumerGroupLagChart', () => {
     ).toBeInTheDocument();
     expect(requests.at(-1)?.searchParams.get('range')).toBe('30d');
     expect(requests.map(r => r.searchParams.get('range'))).toEqual([
-      '24h',
+      '1h',
       '7d',
       '30d',
     ]);

@@ -31,7 +31,7 @@ import {
   formatDuration,
   formatTimeLag,
   resolutionText,
-  TIME_LAG_EXPLANATION,
+  TIME_LAG_METHOD,
   usePolledAsync,
 } from '../ConsumerGroupTable';
 import { errorMessage, formatExact } from '../ProvisioningCommon';
@@ -44,7 +44,8 @@ export const RANGE_LABELS: Record<LagHistoryRange, string> = {
   '30d': 'last 30 days',
 };
 
-export const DEFAULT_RANGE: LagHistoryRange = '24h';
+// Lag is watched live: the last hour, at its finest resolution, first.
+export const DEFAULT_RANGE: LagHistoryRange = '1h';
 export const TOTAL_LAG_NAME = 'Total lag (messages)';
 export const TIME_LAG_NAME = 'Time lag (estimated)';
 
@@ -52,7 +53,7 @@ export const TIME_LAG_NAME = 'Time lag (estimated)';
 export interface ConsumerGroupLagChartProps {
   environment: string;
   groupId: string;
-  /** The range shown; uncontrolled (starting at 24h) when undefined. */
+  /** The range shown; uncontrolled (starting at 1h) when undefined. */
   range?: LagHistoryRange;
   onRangeChange?: (range: LagHistoryRange) => void;
   /** Reload interval while the page is visible; false: only on range change. */
@@ -282,7 +283,7 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
             orientation="right"
             tickFormatter={shortDuration}
             label={{
-              value: 'Seconds behind (est.)',
+              value: 'Time lag (est.)',
               angle: 90,
               position: 'insideRight',
             }}
@@ -322,7 +323,7 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
           } from ${formatExact(value.from)} to ${formatExact(value.to)}.`}
         </Typography>
         <Typography variant="caption" color="textSecondary" display="block">
-          {`Time lag is an estimate. ${TIME_LAG_EXPLANATION}`}
+          {`Time lag is an estimate: ${TIME_LAG_METHOD}`}
           {hasTimeLag ? '' : ' No estimate in this range yet.'}
         </Typography>
       </>

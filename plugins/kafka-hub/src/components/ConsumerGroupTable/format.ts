@@ -59,10 +59,12 @@ export function formatTimeLag(seconds: number | undefined): string | undefined {
 }
 
 /** What the time lag is, for tooltips and captions. */
-export const TIME_LAG_EXPLANATION =
-  'An estimate: how long ago the newest message the group has committed was ' +
+export const TIME_LAG_METHOD =
+  'how long ago the newest message the group has committed was ' +
   "written, interpolated from the history of each partition's end offset " +
   'kept by the lag sampler. The largest over the partitions.';
+
+export const TIME_LAG_EXPLANATION = `An estimate: ${TIME_LAG_METHOD}`;
 
 export const STATE_LABELS: Record<ConsumerGroupState, string> = {
   Stable: 'Stable',
