@@ -82,9 +82,7 @@ describe('ConsumerGroupLagChart', () => {
     // Left axis in messages, right axis in seconds.
     expect(container.querySelectorAll('.recharts-yAxis.yAxis').length).toBe(2);
     expect(within(figure()).getByText('Messages')).toBeInTheDocument();
-    expect(
-      within(figure()).getByText('Time lag (est.)'),
-    ).toBeInTheDocument();
+    expect(within(figure()).getByText('Time lag (est.)')).toBeInTheDocument();
     expect(within(figure()).getByText('600')).toBeInTheDocument();
 
     expect(
@@ -92,7 +90,9 @@ describe('ConsumerGroupLagChart', () => {
         /^Resolution: raw samples, one point per 1 min · 6 points/,
       ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/^Time lag is an estimate: how long ago/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/^Time lag is an estimate: how long ago/),
+    ).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Show the last hour' }),
     ).toHaveAttribute('aria-pressed', 'true');
