@@ -1,37 +1,18 @@
-import { expect, Page, test } from '@playwright/test';
-
-// Relative to the repository root, where Playwright runs.
-const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Kafka Hub' }).first(),
-  ).toBeVisible();
-}
-
-/** Opens `url` until `ready` shows: groups are discovered on a schedule. */
-async function openWhenDiscovered(page: Page, url: string, ready: string) {
-  await expect(async () => {
-    await page.goto(url);
-    await expect(page.getByText(ready).first()).toBeVisible({
-      timeout: 5_000,
-    });
-  }).toPass({ timeout: 150_000, intervals: [3_000] });
-}
+import { expect, test } from '@playwright/test';
+import { openWhenShown, screenshots, signInAsGuest } from './demo';
 
 test("an application's Consumer groups tab lists its groups; the detail charts lag and sorts partitions", async ({
   page,
 }) => {
   test.setTimeout(300_000);
   await signInAsGuest(page);
-  await openWhenDiscovered(
+  await openWhenShown(
     page,
     // The environment filter lives in the URL (dev and stage share the
     // demo's broker, so each group is there twice without it).
     '/catalog/default/component/orders-service/consumer-groups?environment=dev',
     'orders.analytics',
+    150_000,
   );
   const table = page.getByRole('table', { name: 'Consumer groups' });
   await expect(table.getByText('orders.fulfilment')).toBeVisible();
@@ -73,10 +54,11 @@ test('the unified consumer groups view shows summary cards and only readable gro
 }) => {
   test.setTimeout(200_000);
   await signInAsGuest(page);
-  await openWhenDiscovered(
+  await openWhenShown(
     page,
     '/kafka-hub/consumer-groups',
     'orders.fulfilment',
+    150_000,
   );
   // The demo's dev and stage share a broker: each group shows once per environment.
   await expect(

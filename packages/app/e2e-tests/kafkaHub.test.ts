@@ -1,16 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-
-// Relative to the repository root, where Playwright runs.
-const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  // Every test gets a fresh browser context, so the guest sign-in shows.
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Kafka Hub' }).first(),
-  ).toBeVisible();
-}
+import { expect, test } from '@playwright/test';
+import { screenshots, signInAsGuest } from './demo';
 
 test('the Kafka Hub page shows live health of each environment', async ({
   page,

@@ -1,34 +1,11 @@
-import { expect, Page, test } from '@playwright/test';
-
-// Relative to the repository root, where Playwright runs.
-const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Kafka Hub' }).first(),
-  ).toBeVisible();
-}
-
-/**
- * Opens `url` until `ready` shows: the backend's first reconcile and
- * provisioning runs take a few seconds after it starts.
- */
-async function openWhenProvisioned(page: Page, url: string, ready: string) {
-  await expect(async () => {
-    await page.goto(url);
-    await expect(page.getByText(ready).first()).toBeVisible({
-      timeout: 5_000,
-    });
-  }).toPass({ timeout: 120_000, intervals: [2_000] });
-}
+import { expect, test } from '@playwright/test';
+import { openWhenShown, screenshots, signInAsGuest } from './demo';
 
 test('the bad-prod application shows the banner, the dialog lists prod, and retry spins and toasts', async ({
   page,
 }) => {
   await signInAsGuest(page);
-  await openWhenProvisioned(
+  await openWhenShown(
     page,
     '/catalog/default/component/checkout-service/kafka',
     '1 application has provisioning issues',
@@ -76,7 +53,7 @@ test("a team's Kafka tab lists its applications with their status", async ({
   page,
 }) => {
   await signInAsGuest(page);
-  await openWhenProvisioned(
+  await openWhenShown(
     page,
     '/catalog/default/group/team-orders/kafka',
     '2 applications have provisioning issues',
@@ -109,7 +86,7 @@ test('@admin the admin Provisioning tab filters, expands and retries all failed'
   page,
 }) => {
   await signInAsGuest(page);
-  await openWhenProvisioned(page, '/kafka-hub/admin', 'payments');
+  await openWhenShown(page, '/kafka-hub/admin', 'payments');
   const table = page.getByRole('table', { name: 'Applications not completed' });
   const row = (app: string) =>
     table.locator('tr', { has: page.getByText(app, { exact: true }) });

@@ -1,25 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-
-// Relative to the repository root, where Playwright runs.
-const screenshots = process.env.KAFKA_HUB_SCREENSHOTS ?? 'e2e-screenshots';
-
-async function signInAsGuest(page: Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Enter' }).click();
-  await expect(
-    page.getByRole('link', { name: 'Kafka Hub' }).first(),
-  ).toBeVisible();
-}
-
-/** Opens `url` until `ready` shows: the first schema sync runs at start-up. */
-async function openWhenSynced(page: Page, url: string, ready: string) {
-  await expect(async () => {
-    await page.goto(url);
-    await expect(page.getByText(ready).first()).toBeVisible({
-      timeout: 5_000,
-    });
-  }).toPass({ timeout: 120_000, intervals: [2_000] });
-}
+import { openWhenShown, screenshots, signInAsGuest } from './demo';
 
 const row = (page: Page, subject: string) =>
   page.locator('tr', { has: page.getByText(subject, { exact: true }) });
@@ -28,7 +8,7 @@ test("an application's Schemas tab lists its subjects; the detail shows the time
   page,
 }) => {
   await signInAsGuest(page);
-  await openWhenSynced(
+  await openWhenShown(
     page,
     '/catalog/default/component/orders-service/schemas',
     'orders.created-value',
@@ -74,7 +54,7 @@ test('the unified schemas view lists only what the guest may read', async ({
   page,
 }) => {
   await signInAsGuest(page);
-  await openWhenSynced(page, '/kafka-hub/schemas', 'orders.created-value');
+  await openWhenShown(page, '/kafka-hub/schemas', 'orders.created-value');
   await expect(row(page, 'checkout.completed-value')).toBeVisible();
   // team-payments' subjects and unlinked ones are not the guest's.
   await expect(page.getByText('payments.captured-value')).toHaveCount(0);
@@ -94,7 +74,7 @@ test('@admin the unified schemas view shows unlinked subjects to admins', async 
   page,
 }) => {
   await signInAsGuest(page);
-  await openWhenSynced(page, '/kafka-hub/schemas', 'com.acme.Money');
+  await openWhenShown(page, '/kafka-hub/schemas', 'com.acme.Money');
   await expect(row(page, 'com.acme.Money')).toContainText('Not linked');
   await expect(row(page, 'payments.captured-value')).toContainText('Protobuf');
   await page.screenshot({

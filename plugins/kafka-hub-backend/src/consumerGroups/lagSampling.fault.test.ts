@@ -6,7 +6,6 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { execFileSync } from 'child_process';
 import { Admin } from 'kafkajs';
 import request from 'supertest';
 import type {
@@ -15,14 +14,12 @@ import type {
   LagHistory,
 } from '@internal/plugin-kafka-hub-common';
 import { kafkaHubPlugin } from '../plugin';
+import { kafkaService } from '../testUtils/kafkaService';
 import { testServices } from '../testUtils/testServices';
 import { testKafka, uniqueSuffix, waitFor } from './testKafka';
 
 jest.setTimeout(240_000);
 
-const kafkaScript = require.resolve('../../../../scripts/services/kafka.sh');
-const kafka = (...args: string[]) =>
-  execFileSync('bash', [kafkaScript, ...args], { stdio: 'inherit' });
 
 const everySecond = { frequency: { seconds: 1 }, timeout: { seconds: 30 } };
 
@@ -62,7 +59,7 @@ describe('lag sampling while the broker stops and comes back', () => {
 
   afterAll(async () => {
     // Leave the broker running for whatever comes next, whatever happened.
-    kafka('start', '--keep-data');
+    kafkaService('start', '--keep-data');
     await admin.deleteGroups([groupId]).catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
@@ -124,7 +121,7 @@ describe('lag sampling while the broker stops and comes back', () => {
     );
     const sampledBeforeStop = (await detail())!.lag!.sampledAt;
 
-    kafka('stop');
+    kafkaService('stop');
     const stoppedAt = new Date();
     await waitFor(
       'a failed lag sample',
@@ -166,7 +163,7 @@ describe('lag sampling while the broker stops and comes back', () => {
     await new Promise(resolve =>
       setTimeout(resolve, Math.max(0, lastBucketEnd - Date.now())),
     );
-    kafka('start', '--keep-data');
+    kafkaService('start', '--keep-data');
     const restartedAt = new Date();
     await waitFor(
       'a lag sample after the restart',

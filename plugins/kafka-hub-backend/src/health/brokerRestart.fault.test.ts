@@ -3,21 +3,18 @@
  * test (scripts/test.sh; excluded from the regular run in package.json).
  */
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { execFileSync } from 'child_process';
 import request from 'supertest';
 import { kafkaHubPlugin } from '../plugin';
+import { kafkaService } from '../testUtils/kafkaService';
 import { testServices } from '../testUtils/testServices';
 
 jest.setTimeout(240_000);
 
-const kafkaScript = require.resolve('../../../../scripts/services/kafka.sh');
-const kafka = (...args: string[]) =>
-  execFileSync('bash', [kafkaScript, ...args], { stdio: 'inherit' });
 
 describe('a stopped broker', () => {
   afterAll(() => {
     // Leave the broker running for whatever comes next, whatever happened.
-    kafka('start', '--keep-data');
+    kafkaService('start', '--keep-data');
   });
 
   it('shows as unreachable with its error, then healthy again after a restart', async () => {
@@ -49,7 +46,7 @@ describe('a stopped broker', () => {
     const before = await kafkaHealth();
     expect(before.status).toBe('up');
 
-    kafka('stop');
+    kafkaService('stop');
     const down = await kafkaHealth();
     expect(down.status).toBe('down');
     expect(down.error).toMatch(/ECONNREFUSED|Connection error/);
@@ -57,7 +54,7 @@ describe('a stopped broker', () => {
       new Date(before.since).getTime(),
     );
 
-    kafka('start', '--keep-data');
+    kafkaService('start', '--keep-data');
     const up = await kafkaHealth();
     expect(up.status).toBe('up');
     expect(new Date(up.since).getTime()).toBeGreaterThan(
