@@ -18,6 +18,9 @@ export interface ConsumerGroupMembersTableProps {
 
 const useStyles = makeStyles({
   mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  // Hosts and counts are short: kept on one line, the ids wrap instead.
+  host: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
+  nowrap: { whiteSpace: 'nowrap' },
   topic: { fontFamily: 'monospace' },
 });
 
@@ -79,7 +82,9 @@ export const ConsumerGroupMembersTable = ({
               <TableCell>Member id</TableCell>
               <TableCell>Client id</TableCell>
               <TableCell>Host</TableCell>
-              <TableCell align="right">Partitions</TableCell>
+              <TableCell align="right" className={classes.nowrap}>
+                Partitions
+              </TableCell>
               <TableCell>Assigned partitions</TableCell>
             </TableRow>
           </TableHead>
@@ -93,7 +98,7 @@ export const ConsumerGroupMembersTable = ({
                 <TableRow key={m.memberId}>
                   <TableCell className={classes.mono}>{m.memberId}</TableCell>
                   <TableCell className={classes.mono}>{m.clientId}</TableCell>
-                  <TableCell className={classes.mono}>{m.host}</TableCell>
+                  <TableCell className={classes.host}>{m.host}</TableCell>
                   <TableCell align="right">{count}</TableCell>
                   <TableCell>
                     {m.assignments.length === 0 ? (
