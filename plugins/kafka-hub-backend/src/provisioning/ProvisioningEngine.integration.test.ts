@@ -119,6 +119,19 @@ describe('ProvisioningEngine against the real broker', () => {
       .sort();
   }
 
+  /**
+   * The ACLs once the broker describes `count` of them: the KRaft
+   * controller applies new ACLs asynchronously, so a describe right after
+   * a create may not see them all yet.
+   */
+  async function settledAcls(principal: string, prefix: string, count: number) {
+    for (let attempt = 0; ; attempt++) {
+      const acls = await aclsOf(principal, prefix);
+      if (acls.length >= count || attempt >= 50) return acls;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+
   it('creates the topics and the prefixed ACLs, then a second run changes nothing', async () => {
     const application = uniqueApplication('orders');
     const engine = engineFor([environment('dev')]);
@@ -143,7 +156,11 @@ describe('ProvisioningEngine against the real broker', () => {
         `${application}.shipped`,
       ]),
     ).toEqual({ [`${application}.created`]: 3, [`${application}.shipped`]: 2 });
-    const acls = await aclsOf(`User:${application}`, `${application}.`);
+    const acls = await settledAcls(
+      `User:${application}`,
+      `${application}.`,
+      6,
+    );
     expect(acls).toEqual(
       [
         `TOPIC:${application}.:PREFIXED:READ:ALLOW:*`,
@@ -449,6 +466,8 @@ describe('ProvisioningEngine against the real broker', () => {
       desiredState,
     });
     expect(first.status).toBe('partial');
+    // Or the retry could count dev's ACLs as new.
+    await settledAcls(`User:${application}`, `${application}.`, 6);
 
     // prod comes back (here: configured to the live broker) and only it is retried
     const retried = await engineFor([
