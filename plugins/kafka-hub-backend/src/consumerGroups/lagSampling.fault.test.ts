@@ -20,7 +20,6 @@ import { testKafka, uniqueSuffix, waitFor } from './testKafka';
 
 jest.setTimeout(240_000);
 
-
 const everySecond = { frequency: { seconds: 1 }, timeout: { seconds: 30 } };
 
 describe('lag sampling while the broker stops and comes back', () => {

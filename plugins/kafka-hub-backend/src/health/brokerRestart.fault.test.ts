@@ -10,7 +10,6 @@ import { testServices } from '../testUtils/testServices';
 
 jest.setTimeout(240_000);
 
-
 describe('a stopped broker', () => {
   afterAll(() => {
     // Leave the broker running for whatever comes next, whatever happened.

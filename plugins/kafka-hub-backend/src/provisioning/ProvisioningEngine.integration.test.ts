@@ -156,11 +156,7 @@ describe('ProvisioningEngine against the real broker', () => {
         `${application}.shipped`,
       ]),
     ).toEqual({ [`${application}.created`]: 3, [`${application}.shipped`]: 2 });
-    const acls = await settledAcls(
-      `User:${application}`,
-      `${application}.`,
-      6,
-    );
+    const acls = await settledAcls(`User:${application}`, `${application}.`, 6);
     expect(acls).toEqual(
       [
         `TOPIC:${application}.:PREFIXED:READ:ALLOW:*`,
