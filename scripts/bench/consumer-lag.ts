@@ -25,7 +25,9 @@
 // Everything it creates (topics, groups, database) is deleted at the end.
 //
 // Env: BENCH_GROUPS, BENCH_PARTITIONS, BENCH_SAMPLES, BENCH_BUSY_SAMPLES,
-// BENCH_HISTORY_ROWS, BENCH_BROKERS (default 127.0.0.1:9092),
+// BENCH_HISTORY_ROWS (0 skips the history queries), BENCH_BASELINE (false
+// skips the naive baseline, e.g. for a longer memory run), BENCH_BROKERS
+// (default 127.0.0.1:9092),
 // BENCH_POSTGRES (default: the URL from scripts/services/postgres.sh).
 
 import { execSync } from 'child_process';
@@ -48,6 +50,7 @@ const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const BUSY_SAMPLES = Number(process.env.BENCH_BUSY_SAMPLES ?? 3);
 const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 5_000_000);
+const BASELINE = process.env.BENCH_BASELINE !== 'false';
 const BROKERS = (process.env.BENCH_BROKERS ?? '127.0.0.1:9092').split(',');
 const POSTGRES =
   process.env.BENCH_POSTGRES ??
@@ -391,20 +394,23 @@ async function main() {
       } ms`,
     );
 
-    const baseline = await naiveBaseline();
-    log(
-      `NAIVE BASELINE (community plugin): wall ${seconds(baseline.wallMs)}, ${
-        baseline.requests
-      } Kafka requests; Kafka Hub is ${(baseline.wallMs / warm.wallMs).toFixed(
-        1,
-      )}x faster`,
-    );
+    if (BASELINE) {
+      const baseline = await naiveBaseline();
+      log(
+        `NAIVE BASELINE (community plugin): wall ${seconds(baseline.wallMs)}, ${
+          baseline.requests
+        } Kafka requests; Kafka Hub is ${(
+          baseline.wallMs / warm.wallMs
+        ).toFixed(1)}x faster`,
+      );
+    }
 
     const walls: number[] = [];
     const writes: number[] = [];
     const memory: Array<{
       sample: number;
       heap: number;
+      heapTotal: number;
       external: number;
       rss: number;
     }> = [];
@@ -412,10 +418,10 @@ async function main() {
       const r = await timed();
       walls.push(r.wallMs);
       writes.push(r.databaseWriteMs);
-      if (i === 1 || i % 25 === 0) {
+      if (i === 1 || i % Math.max(1, Math.round(SAMPLES / 4)) === 0) {
         (global as any).gc?.();
-        const { heapUsed, external, rss } = process.memoryUsage();
-        memory.push({ sample: i, heap: heapUsed, external, rss });
+        const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
+        memory.push({ sample: i, heap: heapUsed, heapTotal, external, rss });
       }
     }
     log(
@@ -429,9 +435,9 @@ async function main() {
       `memory after GC: ${memory
         .map(
           m =>
-            `#${m.sample} heap ${mb(m.heap)} external ${mb(
-              m.external,
-            )} rss ${mb(m.rss)}`,
+            `#${m.sample} heap ${mb(m.heap)} of ${mb(
+              m.heapTotal,
+            )} external ${mb(m.external)} rss ${mb(m.rss)}`,
         )
         .join('; ')}`,
     );
@@ -454,7 +460,7 @@ async function main() {
       );
     }
 
-    await historyQueries(knex);
+    if (HISTORY_ROWS > 0) await historyQueries(knex);
   } catch (error) {
     log(`failed: ${(error as Error).stack ?? error}`);
     process.exitCode = 1;
