@@ -111,7 +111,7 @@ const useStyles = makeStyles(theme => ({
   search: { minWidth: 240, flexGrow: 1, maxWidth: 420 },
   select: { minWidth: 150 },
   row: { cursor: 'pointer' },
-  mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  mono: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
   number: { whiteSpace: 'nowrap' },
   headerHelp: { textDecoration: 'underline dotted', cursor: 'help' },
 }));
@@ -410,7 +410,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
                       )}
                     </TableCell>
                   )}
-                  <TableCell>
+                  <TableCell className={classes.number}>
                     <ConsumerGroupStateText
                       state={item.state}
                       lifecycle={item.lifecycle}
