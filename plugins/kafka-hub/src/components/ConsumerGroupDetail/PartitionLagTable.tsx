@@ -16,8 +16,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import SearchIcon from '@material-ui/icons/Search';
 import { formatCount, TimeLagText } from '../ConsumerGroupTable';
-
-export const PARTITION_PAGE_SIZES = [10, 25, 50, 100];
+import { PAGE_SIZES, pageSizeOptions } from '../ListControls';
 
 type Column =
   | 'topic'
@@ -297,11 +296,7 @@ export const PartitionLagTable = ({
             count={sorted.length}
             page={shownPage}
             rowsPerPage={pageSize}
-            rowsPerPageOptions={
-              PARTITION_PAGE_SIZES.includes(pageSize)
-                ? PARTITION_PAGE_SIZES
-                : [...PARTITION_PAGE_SIZES, pageSize].sort((a, b) => a - b)
-            }
+            rowsPerPageOptions={pageSizeOptions(PAGE_SIZES, pageSize)}
             onPageChange={(_e, next) => setPage(next)}
             onRowsPerPageChange={(e: ChangeEvent<HTMLInputElement>) => {
               setPageSize(Number(e.target.value));

@@ -1,4 +1,4 @@
-import { ChangeEvent, MouseEvent, useEffect, useMemo, useState } from 'react';
+import { MouseEvent, useMemo } from 'react';
 import {
   EmptyState,
   InfoCard,
@@ -17,31 +17,30 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
 import IconButton from '@material-ui/core/IconButton';
-import InputAdornment from '@material-ui/core/InputAdornment';
-import InputLabel from '@material-ui/core/InputLabel';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
-import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
-import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import SearchIcon from '@material-ui/icons/Search';
 import Alert from '@material-ui/lab/Alert';
-import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
-import useDebounce from 'react-use/esm/useDebounce';
+import { useLocation, useNavigate } from 'react-router-dom';
 import { kafkaHubApiRef } from '../../api';
+import {
+  ALL,
+  FilterSelect,
+  ListPagination,
+  ListSearchField,
+  oneOf,
+  useListQuery,
+} from '../ListControls';
 import { ListConsumerGroupsRequest } from '../../api/KafkaHubApi';
 import { errorMessage } from '../ProvisioningCommon';
 import {
@@ -59,12 +58,6 @@ import {
 import { LagSparkline } from './LagSparkline';
 import { ConsumerGroupListLocationState } from './links';
 import { CONSUMER_GROUP_REFRESH_MS, usePolledAsync } from './usePolledAsync';
-
-/** Debounce of the search field, in milliseconds. */
-export const SEARCH_DEBOUNCE_MS = 300;
-export const PAGE_SIZES = [10, 25, 50, 100];
-const DEFAULT_PAGE_SIZE = 25;
-const ALL = '';
 
 type Sort = NonNullable<ListConsumerGroupsRequest['sort']>;
 const SORTS: Sort[] = ['lag', 'timeLag', 'name'];
@@ -108,66 +101,17 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     marginBottom: theme.spacing(2),
   },
-  search: { minWidth: 240, flexGrow: 1, maxWidth: 420 },
-  select: { minWidth: 150 },
   row: { cursor: 'pointer' },
   mono: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
   number: { whiteSpace: 'nowrap' },
   headerHelp: { textDecoration: 'underline dotted', cursor: 'help' },
 }));
 
-/** Reads a page size or page number from the URL, falling back when invalid. */
-function positive(text: string | null, fallback: number): number {
-  const n = Number(text);
-  return text !== null && Number.isSafeInteger(n) && n > 0 ? n : fallback;
-}
-
-function oneOf<T extends string>(
-  value: string | null,
-  allowed: readonly T[],
-): T | undefined {
-  return (allowed as readonly string[]).includes(value ?? '')
-    ? (value as T)
-    : undefined;
-}
-
 const DEFAULT_EMPTY_DESCRIPTION =
   "Kafka Hub discovers each environment's consumer groups on a schedule and samples their lag. " +
   'A group shows here once it is discovered and linked to an application you may read: ' +
   "by the application's prefix (<application>.<group>) or the kafka-hub.io/consumer-groups " +
   'and kafka.apache.org/consumer-groups annotations.';
-
-const FilterSelect = (props: {
-  id: string;
-  label: string;
-  value: string;
-  allLabel: string;
-  options: Array<[string, string]>;
-  onChange: (value: string) => void;
-}) => {
-  const classes = useStyles();
-  const labelId = `consumer-group-filter-${props.id}-label`;
-  return (
-    <FormControl className={classes.select}>
-      <InputLabel id={labelId} shrink>
-        {props.label}
-      </InputLabel>
-      <Select
-        labelId={labelId}
-        value={props.value}
-        displayEmpty
-        onChange={e => props.onChange(String(e.target.value))}
-      >
-        <MenuItem value={ALL}>{props.allLabel}</MenuItem>
-        {props.options.map(([value, label]) => (
-          <MenuItem key={value} value={value}>
-            {label}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
-  );
-};
 
 /**
  * The consumer groups the caller may read, paged on the server: search
@@ -196,8 +140,8 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
   const api = useApi(kafkaHubApiRef);
   const navigate = useNavigate();
   const location = useLocation();
-  const [params, setParams] = useSearchParams();
-  const get = (name: string) => params.get(`${queryPrefix}${name}`);
+  const query = useListQuery(queryPrefix);
+  const { get, update, search, page, pageSize } = query;
 
   const environment = get('environment') ?? ALL;
   const state = oneOf<ConsumerGroupState>(get('state'), CONSUMER_GROUP_STATES);
@@ -207,41 +151,6 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
   );
   const hasLagParam = oneOf(get('hasLag'), ['true', 'false'] as const);
   const sort = oneOf(get('sort'), SORTS) ?? DEFAULT_SORT;
-  const search = get('search') ?? '';
-  const pageSize = Math.min(positive(get('pageSize'), DEFAULT_PAGE_SIZE), 500);
-  const page = positive(get('page'), 1) - 1;
-
-  /** Sets (or clears, with '') URL parameters; filters go back to page 1. */
-  const update = (changes: Record<string, string>, keepPage = false) => {
-    setParams(
-      prev => {
-        const next = new URLSearchParams(prev);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value) next.set(`${queryPrefix}${key}`, value);
-          else next.delete(`${queryPrefix}${key}`);
-        }
-        if (!keepPage) next.delete(`${queryPrefix}page`);
-        return next;
-      },
-      { replace: true },
-    );
-  };
-
-  // The search field updates the URL once typing pauses.
-  const [searchInput, setSearchInput] = useState(search);
-  useEffect(
-    () => setSearchInput(prev => (prev.trim() === search ? prev : search)),
-    [search],
-  );
-  useDebounce(
-    () => {
-      if (searchInput.trim() !== search) {
-        update({ search: searchInput.trim() });
-      }
-    },
-    SEARCH_DEBOUNCE_MS,
-    [searchInput],
-  );
 
   const request: ListConsumerGroupsRequest = {
     entityRefs,
@@ -327,7 +236,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
             variant="outlined"
             color="primary"
             onClick={() => {
-              setSearchInput('');
+              query.setSearchInput('');
               update({
                 environment: '',
                 state: '',
@@ -434,31 +343,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
             </TableBody>
           </Table>
         </TableContainer>
-        <TablePagination
-          component="div"
-          count={value.total}
-          page={Math.min(
-            page,
-            Math.max(0, Math.ceil(value.total / pageSize) - 1),
-          )}
-          rowsPerPage={pageSize}
-          rowsPerPageOptions={
-            PAGE_SIZES.includes(pageSize)
-              ? PAGE_SIZES
-              : [...PAGE_SIZES, pageSize].sort((a, b) => a - b)
-          }
-          onPageChange={(_e, next) =>
-            update({ page: next > 0 ? String(next + 1) : '' }, true)
-          }
-          onRowsPerPageChange={(e: ChangeEvent<HTMLInputElement>) =>
-            update({
-              pageSize:
-                Number(e.target.value) === DEFAULT_PAGE_SIZE
-                  ? ''
-                  : String(e.target.value),
-            })
-          }
-        />
+        <ListPagination query={query} total={value.total} />
       </>
     );
   }
@@ -492,25 +377,13 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
       }
     >
       <Box className={classes.filters}>
-        <TextField
-          className={classes.search}
-          label="Search"
+        <ListSearchField
+          query={query}
           placeholder="Part of a group id"
-          value={searchInput}
-          onChange={e => setSearchInput(e.target.value)}
-          inputProps={{
-            'aria-label': 'Search consumer groups',
-            maxLength: 200,
-          }}
-          InputProps={{
-            startAdornment: (
-              <InputAdornment position="start">
-                <SearchIcon fontSize="small" />
-              </InputAdornment>
-            ),
-          }}
+          ariaLabel="Search consumer groups"
         />
         <FilterSelect
+          idPrefix="consumer-group-filter"
           id="environment"
           label="Environment"
           value={environment}
@@ -519,6 +392,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
           onChange={v => update({ environment: v })}
         />
         <FilterSelect
+          idPrefix="consumer-group-filter"
           id="state"
           label="State"
           value={state ?? ALL}
@@ -527,6 +401,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
           onChange={v => update({ state: v })}
         />
         <FilterSelect
+          idPrefix="consumer-group-filter"
           id="lifecycle"
           label="Lifecycle"
           value={lifecycle ?? ALL}
@@ -535,6 +410,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
           onChange={v => update({ lifecycle: v })}
         />
         <FilterSelect
+          idPrefix="consumer-group-filter"
           id="lag"
           label="Lag"
           value={hasLagParam ?? ALL}

@@ -1,4 +1,4 @@
-import { ChangeEvent, MouseEvent, useEffect, useMemo, useState } from 'react';
+import { MouseEvent, useMemo } from 'react';
 import {
   EmptyState,
   InfoCard,
@@ -17,30 +17,28 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import FormControl from '@material-ui/core/FormControl';
 import IconButton from '@material-ui/core/IconButton';
-import InputAdornment from '@material-ui/core/InputAdornment';
-import InputLabel from '@material-ui/core/InputLabel';
 import LinearProgress from '@material-ui/core/LinearProgress';
-import MenuItem from '@material-ui/core/MenuItem';
-import Select from '@material-ui/core/Select';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
-import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
-import SearchIcon from '@material-ui/icons/Search';
-import { useLocation, useNavigate, useSearchParams } from 'react-router-dom';
+import { useLocation, useNavigate } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import useDebounce from 'react-use/esm/useDebounce';
 import { kafkaHubApiRef } from '../../api';
+import {
+  ALL,
+  FilterSelect,
+  ListPagination,
+  ListSearchField,
+  useListQuery,
+} from '../ListControls';
 import { ListSchemasRequest } from '../../api/KafkaHubApi';
 import {
   compatibilityText,
@@ -51,12 +49,6 @@ import {
   STATUS_LABELS,
 } from './SchemaBadges';
 import { SchemaListLocationState } from './links';
-
-/** Debounce of the search field, in milliseconds. */
-export const SEARCH_DEBOUNCE_MS = 300;
-export const PAGE_SIZES = [10, 25, 50, 100];
-const DEFAULT_PAGE_SIZE = 25;
-const ALL = '';
 
 /** @public */
 export interface SchemaTableProps {
@@ -88,55 +80,15 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     marginBottom: theme.spacing(2),
   },
-  search: { minWidth: 240, flexGrow: 1, maxWidth: 420 },
-  select: { minWidth: 150 },
   row: { cursor: 'pointer' },
   mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
 }));
-
-/** Reads a page size or page number from the URL, falling back when invalid. */
-function positive(text: string | null, fallback: number): number {
-  const n = Number(text);
-  return text !== null && Number.isSafeInteger(n) && n > 0 ? n : fallback;
-}
 
 const DEFAULT_EMPTY_DESCRIPTION =
   "Kafka Hub syncs subjects from each environment's Schema Registry on a schedule. " +
   'A subject shows here once it is synced and linked to an application you may read: ' +
   'through the topic-name strategy (<application>.<topic>-key or -value) ' +
   'or the kafka-hub.io/schema-subjects annotation.';
-
-const FilterSelect = (props: {
-  id: string;
-  label: string;
-  value: string;
-  allLabel: string;
-  options: Array<[string, string]>;
-  onChange: (value: string) => void;
-}) => {
-  const classes = useStyles();
-  const labelId = `schema-filter-${props.id}-label`;
-  return (
-    <FormControl className={classes.select}>
-      <InputLabel id={labelId} shrink>
-        {props.label}
-      </InputLabel>
-      <Select
-        labelId={labelId}
-        value={props.value}
-        displayEmpty
-        onChange={e => props.onChange(String(e.target.value))}
-      >
-        <MenuItem value={ALL}>{props.allLabel}</MenuItem>
-        {props.options.map(([value, label]) => (
-          <MenuItem key={value} value={value}>
-            {label}
-          </MenuItem>
-        ))}
-      </Select>
-    </FormControl>
-  );
-};
 
 /**
  * The schema subjects the caller may read, paged on the server: search
@@ -160,55 +112,18 @@ export const SchemaTable = (props: SchemaTableProps) => {
   const api = useApi(kafkaHubApiRef);
   const navigate = useNavigate();
   const location = useLocation();
-  const [params, setParams] = useSearchParams();
+  const query = useListQuery();
+  const { get, update, search, page, pageSize } = query;
 
-  const environment = params.get('environment') ?? ALL;
-  const formatParam = (params.get('format') ?? '').toUpperCase();
+  const environment = get('environment') ?? ALL;
+  const formatParam = (get('format') ?? '').toUpperCase();
   const format = SCHEMA_FORMATS.includes(formatParam as SchemaFormat)
     ? (formatParam as SchemaFormat)
     : undefined;
-  const statusParam = params.get('status') ?? '';
+  const statusParam = get('status') ?? '';
   const status = SCHEMA_STATUSES.includes(statusParam as SchemaStatus)
     ? (statusParam as SchemaStatus)
     : undefined;
-  const search = params.get('search') ?? '';
-  const pageSize = Math.min(
-    positive(params.get('pageSize'), DEFAULT_PAGE_SIZE),
-    500,
-  );
-  const page = positive(params.get('page'), 1) - 1;
-
-  /** Sets (or clears, with '') URL parameters; filters go back to page 1. */
-  const update = (changes: Record<string, string>, keepPage = false) => {
-    setParams(
-      prev => {
-        const next = new URLSearchParams(prev);
-        for (const [key, value] of Object.entries(changes)) {
-          if (value) next.set(key, value);
-          else next.delete(key);
-        }
-        if (!keepPage) next.delete('page');
-        return next;
-      },
-      { replace: true },
-    );
-  };
-
-  // The search field updates the URL once typing pauses.
-  const [searchInput, setSearchInput] = useState(search);
-  useEffect(
-    () => setSearchInput(prev => (prev.trim() === search ? prev : search)),
-    [search],
-  );
-  useDebounce(
-    () => {
-      if (searchInput.trim() !== search) {
-        update({ search: searchInput.trim() });
-      }
-    },
-    SEARCH_DEBOUNCE_MS,
-    [searchInput],
-  );
 
   const request: ListSchemasRequest = {
     entityRefs,
@@ -253,7 +168,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
             variant="outlined"
             color="primary"
             onClick={() => {
-              setSearchInput('');
+              query.setSearchInput('');
               update({ environment: '', format: '', status: '', search: '' });
             }}
           >
@@ -349,31 +264,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
             </TableBody>
           </Table>
         </TableContainer>
-        <TablePagination
-          component="div"
-          count={value.total}
-          page={Math.min(
-            page,
-            Math.max(0, Math.ceil(value.total / pageSize) - 1),
-          )}
-          rowsPerPage={pageSize}
-          rowsPerPageOptions={
-            PAGE_SIZES.includes(pageSize)
-              ? PAGE_SIZES
-              : [...PAGE_SIZES, pageSize].sort((a, b) => a - b)
-          }
-          onPageChange={(_e, next) =>
-            update({ page: next > 0 ? String(next + 1) : '' }, true)
-          }
-          onRowsPerPageChange={(e: ChangeEvent<HTMLInputElement>) =>
-            update({
-              pageSize:
-                Number(e.target.value) === DEFAULT_PAGE_SIZE
-                  ? ''
-                  : String(e.target.value),
-            })
-          }
-        />
+        <ListPagination query={query} total={value.total} />
       </>
     );
   }
@@ -402,22 +293,13 @@ export const SchemaTable = (props: SchemaTableProps) => {
       }
     >
       <Box className={classes.filters}>
-        <TextField
-          className={classes.search}
-          label="Search"
+        <ListSearchField
+          query={query}
           placeholder="Part of a subject name"
-          value={searchInput}
-          onChange={e => setSearchInput(e.target.value)}
-          inputProps={{ 'aria-label': 'Search schemas', maxLength: 200 }}
-          InputProps={{
-            startAdornment: (
-              <InputAdornment position="start">
-                <SearchIcon fontSize="small" />
-              </InputAdornment>
-            ),
-          }}
+          ariaLabel="Search schemas"
         />
         <FilterSelect
+          idPrefix="schema-filter"
           id="environment"
           label="Environment"
           value={environment}
@@ -426,6 +308,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
           onChange={v => update({ environment: v })}
         />
         <FilterSelect
+          idPrefix="schema-filter"
           id="format"
           label="Format"
           value={format ?? ALL}
@@ -434,6 +317,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
           onChange={v => update({ format: v })}
         />
         <FilterSelect
+          idPrefix="schema-filter"
           id="status"
           label="Status"
           value={status ?? ALL}
