@@ -13,7 +13,6 @@ import {
   ConsumerGroupList,
   ConsumerGroupsSummary,
   ConsumerGroupState,
-  ConsumerGroupStatus,
   LAG_HISTORY_RANGES,
   LagHistory,
   LagHistoryRange,
@@ -234,7 +233,7 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
       ...(await scope(credentials, entityRefs)),
     });
     const body: ConsumerGroupsSummary = {
-      total: rows.length,
+      total: 0,
       byState: zeroCounts(CONSUMER_GROUP_STATES),
       byStatus: zeroCounts(CONSUMER_GROUP_STATUSES),
       byLifecycle: zeroCounts(CONSUMER_GROUP_LIFECYCLES),
@@ -242,11 +241,12 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
       groupsWithLag: 0,
     };
     for (const row of rows) {
-      body.byState[row.state] += 1;
-      body.byLifecycle[row.lifecycle] += 1;
-      if (row.status) body.byStatus[row.status as ConsumerGroupStatus] += 1;
-      body.totalLag += row.totalLag ?? 0;
-      if ((row.totalLag ?? 0) > 0) body.groupsWithLag += 1;
+      body.total += row.groups;
+      body.byState[row.state] += row.groups;
+      body.byLifecycle[row.lifecycle] += row.groups;
+      if (row.status) body.byStatus[row.status] += row.groups;
+      body.totalLag += row.totalLag;
+      body.groupsWithLag += row.groupsWithLag;
     }
     res.json(body);
   });

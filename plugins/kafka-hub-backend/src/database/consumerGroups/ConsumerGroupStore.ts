@@ -6,7 +6,8 @@ import {
   ConsumerGroupStatus,
 } from '@internal/plugin-kafka-hub-common';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
-import { chunks, toNumber, toOptionalNumber } from './chunks';
+import { chunks } from '../chunks';
+import { toNumber, toOptionalNumber } from '../numbers';
 import { decodePartitions } from './partitionsJson';
 import {
   ConsumerGroupLinkSource,
@@ -82,12 +83,17 @@ export interface RecordSyncResult {
   gone: number;
 }
 
-/** The latest-sample columns of a group, for the summary. */
+/** How many groups share a state, lifecycle and status, for the summary. */
 export interface GroupCounts {
   state: ConsumerGroupState;
   lifecycle: ConsumerGroupLifecycle;
+  /** Undefined for groups not sampled yet. */
   status?: ConsumerGroupStatus;
-  totalLag?: number;
+  groups: number;
+  /** Sum of their latest total lag. */
+  totalLag: number;
+  /** How many of them had lag at their latest sample. */
+  groupsWithLag: number;
 }
 
 /**
@@ -315,22 +321,36 @@ export class ConsumerGroupStore {
     if (query.entityRefs?.length === 0 && !query.includeUnlinked) {
       return [];
     }
+    // Aggregated on the database: one row per combination, not per group.
     const rows: Array<{
       state: ConsumerGroupState;
       lifecycle: ConsumerGroupLifecycle;
       status: ConsumerGroupStatus | null;
+      groups: number | string;
       total_lag: number | string | null;
+      groups_with_lag: number | string | null;
     }> = await this.filtered({
       ...query,
       sort: 'name',
       limit: 0,
       offset: 0,
-    }).select(['g.state', 'g.lifecycle', 'l.status', 'l.total_lag']);
+    })
+      .select(['g.state', 'g.lifecycle', 'l.status'])
+      .count({ groups: '*' })
+      .sum({ total_lag: 'l.total_lag' })
+      .select(
+        this.db.raw(
+          'SUM(CASE WHEN l.total_lag > 0 THEN 1 ELSE 0 END) AS groups_with_lag',
+        ),
+      )
+      .groupBy(['g.state', 'g.lifecycle', 'l.status']);
     return rows.map(row => ({
       state: row.state,
       lifecycle: row.lifecycle,
       status: row.status ?? undefined,
-      totalLag: toOptionalNumber(row.total_lag),
+      groups: toNumber(row.groups),
+      totalLag: toOptionalNumber(row.total_lag) ?? 0,
+      groupsWithLag: toOptionalNumber(row.groups_with_lag) ?? 0,
     }));
   }
 
