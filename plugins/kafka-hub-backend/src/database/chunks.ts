@@ -1,5 +1,5 @@
 /**
- * Rows per multi-row statement: knex writes SQLite's as a compound SELECT,
+ * Rows (or `whereIn` values) per statement: knex writes SQLite's as a compound SELECT,
  * limited to 500 terms, and with up to 12 columns a chunk stays far under
  * both databases' bound-variable limits.
  */
@@ -14,15 +14,4 @@ export function chunks<T>(
     result.push(items.slice(i, i + size));
   }
   return result;
-}
-
-/** BIGINT and aggregate columns come back as strings from PostgreSQL. */
-export function toNumber(value: number | string | null | undefined): number {
-  return value === null || value === undefined ? 0 : Number(value);
-}
-
-export function toOptionalNumber(
-  value: number | string | null | undefined,
-): number | undefined {
-  return value === null || value === undefined ? undefined : Number(value);
 }

@@ -2,7 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { lagHistoryPlan } from '../../consumerGroups/lagHistoryPlan';
 import { migrationsDir } from '../migrations';
 import { testDatabaseIds } from '../../testUtils/testServices';
-import { chunks } from './chunks';
+import { chunks } from '../chunks';
 import { DAY_MS, HOUR_MS, LagHistoryStore } from './LagHistoryStore';
 
 jest.setTimeout(120_000);

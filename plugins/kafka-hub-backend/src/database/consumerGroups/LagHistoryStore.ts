@@ -1,7 +1,8 @@
 import { Knex } from 'knex';
 import { ConsumerGroupState } from '@internal/plugin-kafka-hub-common';
 import { bulkInsert, ColumnType, isPostgres } from './bulkInsert';
-import { chunks, toNumber, toOptionalNumber } from './chunks';
+import { chunks } from '../chunks';
+import { toNumber, toOptionalNumber } from '../numbers';
 import { decodePartitions, encodePartitions } from './partitionsJson';
 import {
   EndOffsetPointWrite,

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { chunks } from './chunks';
+import { chunks } from '../chunks';
 
 export type ColumnType =
   | 'text'

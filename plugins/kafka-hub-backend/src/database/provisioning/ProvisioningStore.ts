@@ -25,6 +25,7 @@ import {
   UpsertDesiredResult,
 } from './types';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
+import { chunks } from '../chunks';
 
 const APPLICATIONS = 'kafka_hub_applications';
 const RUNS = 'kafka_hub_provisioning_runs';
@@ -33,7 +34,6 @@ const RUNS = 'kafka_hub_provisioning_runs';
 const DUE_STATUSES: ProvisioningStatus[] = ['pending', 'failed', 'partial'];
 
 /** Stays well under SQLite's bound-variable limit (999 on old builds). */
-const CHUNK_SIZE = 500;
 
 /** Who `claimDue` records as the requester unless told otherwise. */
 export const PROVISIONING_TASK_REQUESTER = 'kafka-hub:provisioning-task';
@@ -739,14 +739,6 @@ function toIso(value: StoredTimestamp | null): string | undefined {
   return value === null || value === undefined
     ? undefined
     : readTimestamp(value).toISOString();
-}
-
-function chunks<T>(items: T[], size = CHUNK_SIZE): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    result.push(items.slice(i, i + size));
-  }
-  return result;
 }
 
 function compare(a: string, b: string): number {

@@ -20,13 +20,13 @@ import {
   SubjectLinkChange,
   SubjectUpdate,
 } from './types';
+import { chunks } from '../chunks';
 
 const SCHEMAS = 'kafka_hub_schemas';
 const VERSIONS = 'kafka_hub_schema_versions';
 const RUNS = 'kafka_hub_schema_sync_runs';
 
 /** Stays well under SQLite's bound-variable limit (999 on old builds). */
-const CHUNK_SIZE = 500;
 /** Version rows have 11 columns: 50 rows stay under that limit too. */
 const VERSION_INSERT_BATCH = 50;
 
@@ -482,12 +482,4 @@ function parseReferences(text: string): SchemaReference[] {
 
 function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, c => `\\${c}`);
-}
-
-function chunks<T>(items: readonly T[]): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK_SIZE) {
-    result.push(items.slice(i, i + CHUNK_SIZE));
-  }
-  return result;
 }
