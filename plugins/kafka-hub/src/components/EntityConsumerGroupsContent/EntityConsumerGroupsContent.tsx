@@ -1,13 +1,10 @@
-import { useMemo } from 'react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { parseKafkaAnnotations } from '@internal/plugin-kafka-hub-common';
+import { useEntityEnvironments } from '../../hooks/useEntityEnvironments';
 import { ConsumerGroupRoutes } from '../ConsumerGroupDetail';
 import {
   consumerGroupDetailPath,
   ConsumerGroupTable,
 } from '../ConsumerGroupTable';
-import { useApplicationList } from '../ProvisioningCommon';
 
 /** @public */
 export interface EntityConsumerGroupsContentProps {
@@ -28,25 +25,7 @@ export const EntityConsumerGroupsContent = (
 ) => {
   const { refreshIntervalMs } = props;
   const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
-  const entityRefs = useMemo(() => [entityRef], [entityRef]);
-  const request = useMemo(() => ({ entityRef }), [entityRef]);
-  // The application's environments feed the environment filter; a failed
-  // lookup only leaves the filter with the environments of the listed groups.
-  const applications = useApplicationList(request);
-  const annotations = useMemo(
-    () => parseKafkaAnnotations(entity).value,
-    [entity],
-  );
-
-  const environments = useMemo(() => {
-    const names = new Set<string>(annotations.environments ?? []);
-    for (const g of annotations.consumerGroups) names.add(g.environment);
-    for (const app of applications.value?.items ?? []) {
-      for (const env of app.desiredEnvironments) names.add(env);
-    }
-    return [...names];
-  }, [annotations, applications.value]);
+  const { entityRefs, environments } = useEntityEnvironments(entity);
 
   return (
     <ConsumerGroupRoutes refreshIntervalMs={refreshIntervalMs}>

@@ -1,8 +1,5 @@
-import { useMemo } from 'react';
-import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { parseKafkaAnnotations } from '@internal/plugin-kafka-hub-common';
-import { useApplicationList } from '../ProvisioningCommon';
+import { useEntityEnvironments } from '../../hooks/useEntityEnvironments';
 import { SchemaRoutes } from '../SchemaDetail';
 import { schemaDetailPath, SchemaTable } from '../SchemaTable';
 
@@ -15,25 +12,7 @@ import { schemaDetailPath, SchemaTable } from '../SchemaTable';
  */
 export const EntitySchemasContent = () => {
   const { entity } = useEntity();
-  const entityRef = stringifyEntityRef(entity);
-  const entityRefs = useMemo(() => [entityRef], [entityRef]);
-  const request = useMemo(() => ({ entityRef }), [entityRef]);
-  // The application's environments feed the environment filter; a failed
-  // lookup only leaves the filter with the environments of the listed subjects.
-  const applications = useApplicationList(request);
-  const annotations = useMemo(
-    () => parseKafkaAnnotations(entity).value,
-    [entity],
-  );
-
-  const environments = useMemo(() => {
-    const names = new Set<string>(annotations.environments ?? []);
-    for (const s of annotations.schemaSubjects) names.add(s.environment);
-    for (const app of applications.value?.items ?? []) {
-      for (const env of app.desiredEnvironments) names.add(env);
-    }
-    return [...names];
-  }, [annotations, applications.value]);
+  const { entityRefs, environments } = useEntityEnvironments(entity);
 
   return (
     <SchemaRoutes>
