@@ -41,9 +41,21 @@ export interface Config {
 
     /**
      * Namespace prefix of each application's topics, consumer groups and
-     * transactional ids; must contain `{application}`. Default: `{application}.`.
+     * transactional ids; must contain `{application}` once, followed by a
+     * character no slug contains (so no prefix is a prefix of another's).
+     * Default: `{application}.`.
      */
     namespacePattern?: string;
+
+    /** Namespace and link claims: which entity owns each slug and explicitly linked name. */
+    claims?: {
+      /**
+       * How long a claim's holder may be gone from the catalog (or stop
+       * declaring the claimed name) before the claim is released and the
+       * next entity may claim it. Admins can release earlier. Default: 7 days.
+       */
+      releaseAfter?: HumanDuration | string;
+    };
 
     /** Provisioning of each application's namespace in every environment. */
     provisioning?: {

@@ -11,6 +11,7 @@ import {
   readSchedule,
   readWholeNumber,
 } from './configReaders';
+import { assertSafeNamespacePattern } from './namespacePatternSafety';
 import {
   EnvironmentConfig,
   KafkaHubConfig,
@@ -246,14 +247,24 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
     readEnvironment(name, environmentsConfig!.getConfig(name)),
   );
   const health = config?.getOptionalConfig('health');
+  const namespacePattern = readPattern(
+    config,
+    'namespacePattern',
+    'kafkaHub',
+    DEFAULT_NAMESPACE_PATTERN,
+  );
+  assertSafeNamespacePattern(namespacePattern, 'kafkaHub.namespacePattern');
   return {
     environments,
-    namespacePattern: readPattern(
-      config,
-      'namespacePattern',
-      'kafkaHub',
-      DEFAULT_NAMESPACE_PATTERN,
-    ),
+    namespacePattern,
+    claims: {
+      releaseAfterMs: readDurationMs(
+        config?.getOptionalConfig('claims'),
+        'releaseAfter',
+        'kafkaHub.claims',
+        { days: 7 },
+      ),
+    },
     provisioning: readProvisioning(config?.getOptionalConfig('provisioning')),
     schemas: readSchemas(config?.getOptionalConfig('schemas')),
     consumerGroups: readConsumerGroups(

@@ -92,11 +92,21 @@ export interface ConsumerGroupsConfig {
   timeLagPoints: number;
 }
 
+/** `kafkaHub.claims`, with defaults applied. */
+export interface ClaimsConfig {
+  /**
+   * How long a claim's holder may be gone from the catalog (or stop
+   * declaring the claimed name) before the claim is released.
+   */
+  releaseAfterMs: number;
+}
+
 /** The validated `kafkaHub` section, with defaults applied. */
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
   /** Namespace prefix of every application, `{application}` replaced by its slug. */
   namespacePattern: string;
+  claims: ClaimsConfig;
   health: { timeoutMs: number };
   provisioning: ProvisioningConfig;
   schemas: SchemasConfig;
