@@ -79,6 +79,10 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** How often the catalog is read for new, changed and removed applications. Default: every minute. */
       reconcileSchedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Largest share (0 to 1) of all applications one reconcile may mark removed; above it the reconcile removes nothing and the admin page says why (the catalog may be incomplete). Default: 0.5. */
+      maxRemovalShare?: number;
+      /** Removals of up to this many applications at once are allowed whatever their share. Default: 10. */
+      removalsAlwaysAllowed?: number;
     };
 
     /** Sync of subjects and versions from each environment's Schema Registry. */

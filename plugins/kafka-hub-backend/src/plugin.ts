@@ -10,6 +10,7 @@ import { ClusterHealthStore } from './database/ClusterHealthStore';
 import { applyDatabaseMigrations } from './database/migrations';
 import { HealthChecker } from './health/HealthChecker';
 import { ProvisioningStore } from './database/provisioning/ProvisioningStore';
+import { ProvisioningTaskRunStore } from './database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from './database/schemas';
 import {
   ConsumerGroupStore,
@@ -90,6 +91,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           namespacePattern,
         });
         const provisioningStore = new ProvisioningStore(db);
+        const provisioningTaskRuns = new ProvisioningTaskRunStore(db);
         const provisioningService = new ProvisioningService({
           store: provisioningStore,
           engine: new ProvisioningEngine({
@@ -105,6 +107,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           entities,
           environmentNames: kafkaHubConfig.environments.map(e => e.name),
           config: provisioning,
+          taskRuns: provisioningTaskRuns,
           logger,
         });
         if (kafkaHubConfig.environments.length > 0) {
@@ -152,7 +155,11 @@ export const kafkaHubPlugin = createBackendPlugin({
               taskRuns: consumerGroupTaskRuns,
               retention: consumerGroups.retention,
             },
-            tasks: { schemaStore, consumerGroupTaskRuns },
+            tasks: {
+              schemaStore,
+              consumerGroupTaskRuns,
+              provisioningTaskRuns,
+            },
             schemas: {
               store: schemaStore,
               environments: kafkaHubConfig.environments,

@@ -159,7 +159,31 @@ function readProvisioning(config: Config | undefined): ProvisioningConfig {
       frequency: { minutes: 1 },
       timeout: { minutes: 5 },
     }),
+    maxRemovalShare: readShare(config, 'maxRemovalShare', path, 0.5),
+    removalsAlwaysAllowed: readWholeNumber(
+      config,
+      'removalsAlwaysAllowed',
+      path,
+      10,
+    ),
   };
+}
+
+/** A share from 0 to 1, e.g. 0.5 for half. */
+function readShare(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key);
+  if (value === undefined) return fallback;
+  if (!(value >= 0 && value <= 1)) {
+    throw new InputError(
+      `${path}.${key} must be a share from 0 to 1 (e.g. 0.5 for half), got ${value}`,
+    );
+  }
+  return value;
 }
 
 function readSchemas(config: Config | undefined): SchemasConfig {

@@ -48,6 +48,13 @@ export interface ProvisioningConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   /** How often the catalog is read for new, changed and removed applications. */
   reconcileSchedule: SchedulerServiceTaskScheduleDefinition;
+  /**
+   * Largest share (0 to 1) of the applications one reconcile may mark
+   * removed; above it nothing is removed (the catalog may be incomplete).
+   */
+  maxRemovalShare: number;
+  /** Removals of up to this many applications at once skip the share check. */
+  removalsAlwaysAllowed: number;
 }
 
 /** `kafkaHub.schemas`, with defaults applied. */

@@ -12,8 +12,10 @@ import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
 import { EnvironmentConfig } from '../config/types';
 import { migrationsDir } from '../database/migrations';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
+import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import { tcpProxy } from '../testUtils/tcpServers';
 import { testDatabaseIds, testServices } from '../testUtils/testServices';
+import { GatedEngine } from './__testUtils__/GatedEngine';
 import { ProvisioningEngine } from './ProvisioningEngine';
 import { ProvisioningService } from './ProvisioningService';
 
@@ -75,17 +77,24 @@ describe('ProvisioningService', () => {
       now?: () => Date;
       maxAttempts?: number;
       leaseTimeoutMs?: number;
+      /** Runs wait at this engine's gate until the test opens it. */
+      gated?: boolean;
     } = {},
   ) {
     const environments = options.environments ?? [DEV, DEAD];
     const store = new ProvisioningStore(knex);
+    const taskRuns = new ProvisioningTaskRunStore(knex);
+    const engineDeps = {
+      environments,
+      logger,
+      options: { defaultPartitions: 1, replicationFactor: 1, retries: 0 },
+    };
+    const engine = options.gated
+      ? new GatedEngine(engineDeps)
+      : new ProvisioningEngine(engineDeps);
     const service = new ProvisioningService({
       store,
-      engine: new ProvisioningEngine({
-        environments,
-        logger,
-        options: { defaultPartitions: 1, replicationFactor: 1, retries: 0 },
-      }),
+      engine,
       entities: new KafkaEntitiesReader({
         catalog: catalogServiceMock({ entities: options.entities ?? [] }),
         auth: mockServices.auth(),
@@ -98,11 +107,14 @@ describe('ProvisioningService', () => {
         maxBackoffMs: 3000,
         leaseTimeoutMs: options.leaseTimeoutMs ?? 60_000,
         concurrency: 3,
+        maxRemovalShare: 0.5,
+        removalsAlwaysAllowed: 10,
       },
+      taskRuns,
       logger,
       now: options.now,
     });
-    return { store, service };
+    return { store, service, taskRuns, engine };
   }
 
   const countRuns = async (knex: Knex, entityRef: string) => {
@@ -141,6 +153,7 @@ describe('ProvisioningService', () => {
         unchanged: 0,
         invalid: 2,
         removed: 0,
+        restored: 0,
         failed: 0,
       });
       const apps = Object.fromEntries(
@@ -172,7 +185,8 @@ describe('ProvisioningService', () => {
         annotationErrors: [{ annotation: 'kafka-hub.io/application' }],
       });
 
-      // Unchanged on the next pass; an entity gone from the catalog leaves.
+      // Unchanged on the next pass; an entity gone from the catalog is
+      // marked removed: kept, but not listed.
       const { service: later } = serviceFor(knex, {
         entities: [orders, fraud, badSlug],
       });
@@ -182,17 +196,88 @@ describe('ProvisioningService', () => {
         unchanged: 3,
         removed: 1,
       });
-      expect(await store.get(refOf(all))).toBeUndefined();
+      expect(await store.get(refOf(all))).toMatchObject({
+        status: 'pending',
+        removedAt: expect.any(String),
+        removedNote: { application: 'all-envs', environments: [] },
+      });
+      expect((await store.list()).map(app => app.entityRef)).toEqual(
+        [badSlug, fraud, orders].map(refOf),
+      );
 
-      // A changed annotation makes it pending again.
-      const { service: changed } = serviceFor(knex, {
-        entities: [application('orders', 'dev', 'events,audit'), fraud],
+      // A changed annotation makes it pending again; the one that came back
+      // is restored.
+      const { service: changed, taskRuns } = serviceFor(knex, {
+        entities: [application('orders', 'dev', 'events,audit'), fraud, all],
       });
       expect(await changed.reconcile()).toMatchObject({
         changed: 1,
         unchanged: 1,
+        restored: 1,
         removed: 1,
       });
+      expect((await store.get(refOf(all)))!.removedAt).toBeUndefined();
+      expect(await taskRuns.list()).toMatchObject([
+        {
+          task: 'reconcile',
+          summary:
+            '0 new, 1 changed, 1 unchanged, 1 removed, 1 restored, 1 with malformed annotations',
+        },
+      ]);
+      expect((await taskRuns.list())[0].error).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses to mark most applications removed at once and says why, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const entities = Array.from({ length: 30 }, (_, i) =>
+        application(`mass-${String(i).padStart(2, '0')}`, 'dev'),
+      );
+      const reconcileWith = (present: Entity[]) =>
+        serviceFor(knex, { entities: present }).service.reconcile();
+      const { store, taskRuns } = serviceFor(knex);
+      const notRemoved = async () => (await store.list()).length;
+      expect(await reconcileWith(entities)).toMatchObject({ created: 30 });
+      const [firstRun] = await taskRuns.list();
+      logger.warn.mockClear();
+
+      // The catalog comes back with 4 of 30: nothing is removed.
+      const message =
+        'Reconcile skipped removing 26 of 30 applications (87%, limit 50%): the catalog may be incomplete. If the removal is intended, raise kafkaHub.provisioning.maxRemovalShare.';
+      expect(await reconcileWith(entities.slice(0, 4))).toMatchObject({
+        unchanged: 4,
+        removed: 0,
+        removalSkipped: { missing: 26, total: 30, message },
+      });
+      expect(await notRemoved()).toBe(30);
+      expect(logger.warn).toHaveBeenCalledWith(message);
+      // The admin page shows why; the last success is the full reconcile.
+      const [skipped] = await taskRuns.list();
+      expect(skipped).toMatchObject({ task: 'reconcile', error: message });
+      expect(skipped.lastSuccessAt).toEqual(firstRun.lastSuccessAt);
+
+      // 12 of 30 (40%) is within the share: removed.
+      expect(await reconcileWith(entities.slice(0, 18))).toMatchObject({
+        removed: 12,
+      });
+      expect(await notRemoved()).toBe(18);
+      expect((await taskRuns.list())[0].error).toBeUndefined();
+
+      // 11 of the 18 left (61%): refused again.
+      expect(await reconcileWith(entities.slice(0, 7))).toMatchObject({
+        removed: 0,
+        removalSkipped: { missing: 11, total: 18 },
+      });
+      // 10 (56%) is few enough to go whatever the share.
+      expect(await reconcileWith(entities.slice(0, 8))).toMatchObject({
+        removed: 10,
+      });
+      expect(await notRemoved()).toBe(8);
+      expect(
+        (await store.list({ includeRemoved: true })).map(a => a.entityRef),
+      ).toEqual(entities.map(refOf));
     },
   );
 
@@ -346,27 +431,120 @@ describe('ProvisioningService', () => {
     },
   );
 
+  /**
+   * Three applications failed once against the dead broker, served by a
+   * service whose runs wait at a gate the test opens.
+   */
+  async function threeFailed(knex: Knex) {
+    const entities = [1, 2, 3].map(i =>
+      application(uniqueSlug(`fail${i}`), 'dead'),
+    );
+    await serviceFor(knex, { entities }).service.reconcile();
+    const first = serviceFor(knex, { entities });
+    expect(await first.service.provisionDue()).toBe(3);
+    const gated = serviceFor(knex, { entities, gated: true });
+    return { entities, ...gated, engine: gated.engine as GatedEngine };
+  }
+
   it.each(databases.eachSupportedId())(
     'starts each failed application once when retry-all is asked twice at the same time, %p',
     async databaseId => {
       const knex = await setupDb(databaseId);
-      const entities = [1, 2, 3].map(i =>
-        application(uniqueSlug(`fail${i}`), 'dead'),
-      );
-      const { service } = serviceFor(knex, { entities });
-      await service.reconcile();
-      await service.provisionDue();
+      const { entities, service, engine } = await threeFailed(knex);
 
+      // Both requests claim while the first one's runs are held open.
       const results = await Promise.all([
         service.retryAllFailed('user:default/admin'),
         service.retryAllFailed('user:default/admin'),
       ]);
-      expect(results.map(r => r.total)).toEqual([3, 3]);
       expect(results[0].started + results[1].started).toBe(3);
-      expect(results[0].skipped + results[1].skipped).toBe(3);
+      for (const r of results) {
+        expect(r.started + r.skipped).toBe(r.total);
+      }
+      // And a third one, asked while they run, starts nothing.
+      expect(await service.retryAllFailed('user:default/admin')).toEqual({
+        total: 0,
+        started: 0,
+        skipped: 0,
+      });
+
+      engine.open();
       await service.settle();
+      expect(engine.started.sort()).toEqual(
+        entities.map(e => e.metadata.name).sort(),
+      );
       for (const entity of entities) {
-        expect(await countRuns(knex, refOf(entity))).toBe(2);
+        const runs = await knex('kafka_hub_provisioning_runs')
+          .where({ entity_ref: refOf(entity) })
+          .orderBy('started_at');
+        expect(runs.map(r => [r.trigger, r.result])).toEqual([
+          ['schedule', 'failed'],
+          ['retry-all', 'failed'],
+        ]);
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts one run for 20 retries of one application at the same time, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const { entities, service, engine } = await threeFailed(knex);
+      const ref = refOf(entities[0]);
+
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          service.retry(ref, { requestedBy: 'user:default/alice' }),
+        ),
+      );
+      const started = outcomes.flatMap(o => ('started' in o ? [o.runId] : []));
+      expect(started).toHaveLength(1);
+      expect(outcomes.filter(o => !('started' in o))).toEqual(
+        Array(19).fill({
+          claimed: false,
+          reason: 'in-progress',
+          currentRunId: started[0],
+        }),
+      );
+
+      engine.open();
+      await service.settle();
+      expect(engine.started).toEqual([entities[0].metadata.name]);
+      expect(await countRuns(knex, ref)).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'never provisions a removed application, %p',
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const { entities, store } = await threeFailed(knex);
+      const [gone, ...kept] = entities;
+      let clock = Date.now();
+      const { service } = serviceFor(knex, {
+        entities: kept,
+        now: () => new Date(clock),
+      });
+      expect(await service.reconcile()).toMatchObject({ removed: 1 });
+      const removedAt = (await store.get(refOf(gone)))!.removedAt!;
+
+      expect(await service.retry(refOf(gone))).toEqual({
+        claimed: false,
+        reason: 'removed',
+        removedAt,
+      });
+      // Well past every backoff: only the two kept ones are due.
+      clock += 3_600_000;
+      expect(await service.provisionDue()).toBe(2);
+      expect(await service.retryAllFailed()).toEqual({
+        total: 2,
+        started: 2,
+        skipped: 0,
+      });
+      await service.settle();
+      expect(await countRuns(knex, refOf(gone))).toBe(1);
+      for (const entity of kept) {
+        expect(await countRuns(knex, refOf(entity))).toBe(3);
       }
     },
   );

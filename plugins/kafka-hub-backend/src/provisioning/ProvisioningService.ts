@@ -7,6 +7,7 @@ import {
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { ProvisioningConfig } from '../config/types';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
+import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import {
   ClaimRunResult,
   DesiredState,
@@ -33,8 +34,18 @@ export interface ReconcileResult {
   unchanged: number;
   invalid: number;
   removed: number;
+  /** Removed applications whose entity came back. */
+  restored: number;
   /** Entities whose record failed; the others went on. */
   failed: number;
+  /** Set when the removal was refused by the mass-removal guard. */
+  removalSkipped?: {
+    /** Applications whose entity is gone, none of them marked removed. */
+    missing: number;
+    /** Applications not removed before this reconcile. */
+    total: number;
+    message: string;
+  };
 }
 
 export type RetryOutcome =
@@ -60,7 +71,11 @@ export interface ProvisioningServiceDeps {
     | 'maxBackoffMs'
     | 'leaseTimeoutMs'
     | 'concurrency'
+    | 'maxRemovalShare'
+    | 'removalsAlwaysAllowed'
   >;
+  /** Where each reconcile's outcome is recorded for the admin page. */
+  taskRuns: ProvisioningTaskRunStore;
   logger: LoggerService;
   now?: () => Date;
 }
@@ -82,10 +97,30 @@ export class ProvisioningService {
 
   /**
    * Reads the annotated entities from the catalog and records each one's
-   * desired state; removes the applications the catalog no longer has. A
-   * failing catalog read throws before anything is removed.
+   * desired state; marks removed the applications the catalog no longer
+   * has, unless they are too many (see `removalRefusal`). A failing catalog
+   * read throws before anything is removed. The outcome is recorded for the
+   * admin page.
    */
   async reconcile(): Promise<ReconcileResult> {
+    const startedAt = this.now();
+    let result: ReconcileResult;
+    try {
+      result = await this.reconcileCatalog();
+    } catch (error) {
+      await this.recordReconcile(startedAt, {
+        error: `Could not reconcile with the catalog: ${errorMessage(error)}`,
+      });
+      throw error;
+    }
+    await this.recordReconcile(startedAt, {
+      error: result.removalSkipped?.message,
+      summary: reconcileSummary(result),
+    });
+    return result;
+  }
+
+  private async reconcileCatalog(): Promise<ReconcileResult> {
     const { store, logger } = this.deps;
     const entities = (await this.deps.entities.list()).filter(
       entity => entity.rawApplication !== undefined,
@@ -96,6 +131,7 @@ export class ProvisioningService {
       unchanged: 0,
       invalid: 0,
       removed: 0,
+      restored: 0,
       failed: 0,
     };
     for (const entity of entities) {
@@ -136,8 +172,61 @@ export class ProvisioningService {
         );
       }
     }
-    result.removed = await store.removeMissing(entities.map(e => e.entityRef));
+    const { missing, total } = await store.findMissing(
+      entities.map(e => e.entityRef),
+    );
+    const refusal = this.removalRefusal(missing.length, total);
+    if (refusal) {
+      logger.warn(refusal);
+      result.removalSkipped = {
+        missing: missing.length,
+        total,
+        message: refusal,
+      };
+    } else {
+      result.removed = await store.markRemoved(missing, this.now());
+    }
     return result;
+  }
+
+  /**
+   * Why removing `missing` of `total` applications at once is refused: a
+   * catalog read that comes back short (an ingestion hiccup, a failing
+   * provider) must not mark most of the organisation removed. Small
+   * removals always go through.
+   */
+  private removalRefusal(missing: number, total: number): string | undefined {
+    const { maxRemovalShare, removalsAlwaysAllowed } = this.deps.config;
+    if (
+      missing <= removalsAlwaysAllowed ||
+      missing <= maxRemovalShare * total
+    ) {
+      return undefined;
+    }
+    const percent = (share: number) => `${Math.round(share * 100)}%`;
+    return `Reconcile skipped removing ${missing} of ${total} applications (${percent(
+      missing / total,
+    )}, limit ${percent(
+      maxRemovalShare,
+    )}): the catalog may be incomplete. If the removal is intended, raise kafkaHub.provisioning.maxRemovalShare.`;
+  }
+
+  private async recordReconcile(
+    startedAt: Date,
+    outcome: { error?: string; summary?: string },
+  ): Promise<void> {
+    try {
+      await this.deps.taskRuns.record({
+        task: 'reconcile',
+        startedAt,
+        finishedAt: this.now(),
+        ...outcome,
+      });
+    } catch (error) {
+      this.deps.logger.warn(
+        `Could not record the reconcile's outcome: ${errorMessage(error)}`,
+      );
+    }
   }
 
   /**
@@ -192,39 +281,39 @@ export class ProvisioningService {
 
   /**
    * Claims a run of every failed or partial application with valid
-   * annotations, then works through them `concurrency` at a time in the
+   * annotations in one statement (so a concurrent retry-all starts none of
+   * them again), then works through them `concurrency` at a time in the
    * background.
    */
   async retryAllFailed(requestedBy?: string): Promise<RetryAllResult> {
     const { store, config } = this.deps;
-    const failing = (
-      await store.list({ statuses: ['failed', 'partial'] })
-    ).filter(app => !app.annotationErrors);
-    const claimed: Array<{ runId: string; app: ProvisioningApplication }> = [];
-    for (const app of failing) {
-      const outcome = await this.claim(app, 'retry-all', { requestedBy });
-      if (outcome.claimed) {
-        claimed.push({ runId: outcome.runId, app: outcome.application });
-      }
-    }
+    const { found, claimed } = await store.claimRetryable({
+      now: this.now(),
+      leaseMs: config.leaseTimeoutMs,
+      trigger: 'retry-all',
+      requestedBy,
+      runIdFactory: randomUUID,
+      environmentsOf: app => this.targetsOf(app, false),
+    });
     this.background(
       mapWithConcurrency(claimed, config.concurrency, async c => {
         // Its lease started at the claim; it starts counting now.
         const ours = await store.renewLease({
-          entityRef: c.app.entityRef,
+          entityRef: c.application.entityRef,
           runId: c.runId,
           now: this.now(),
           leaseMs: config.leaseTimeoutMs,
         });
         if (ours) {
-          await this.execute(c.runId, 'retry-all', c.app, false);
+          await this.execute(c.runId, 'retry-all', c.application, false);
         }
       }).then(() => undefined),
     );
+    // Found failing but not claimed: another request or replica took them.
     return {
-      total: failing.length,
+      total: Math.max(found, claimed.length),
       started: claimed.length,
-      skipped: failing.length - claimed.length,
+      skipped: Math.max(0, found - claimed.length),
     };
   }
 
@@ -347,4 +436,20 @@ export class ProvisioningService {
     );
     return new Date(now.getTime() + delay);
   }
+}
+
+/** One line for the admin page: what a reconcile recorded. */
+function reconcileSummary(result: ReconcileResult): string {
+  const parts = [
+    `${result.created} new`,
+    `${result.changed} changed`,
+    `${result.unchanged} unchanged`,
+    `${result.removed} removed`,
+    `${result.restored} restored`,
+    `${result.invalid} with malformed annotations`,
+  ];
+  if (result.failed > 0) {
+    parts.push(`${result.failed} could not be recorded`);
+  }
+  return parts.join(', ');
 }

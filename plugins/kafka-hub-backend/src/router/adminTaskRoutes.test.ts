@@ -13,6 +13,7 @@ import express from 'express';
 import request from 'supertest';
 import { TaskRunStore } from '../database/consumerGroups';
 import { migrationsDir } from '../database/migrations';
+import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from '../database/schemas';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { testDatabaseIds } from '../testUtils/testServices';
@@ -61,6 +62,15 @@ describe('GET /admin/tasks', () => {
       finishedAt: at(11),
       error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
     });
+    const provisioningTaskRuns = new ProvisioningTaskRunStore(knex);
+    await provisioningTaskRuns.record({
+      task: 'reconcile',
+      startedAt: at(20),
+      finishedAt: at(21),
+      error:
+        'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete.',
+      summary: '0 new, 0 changed, 188 unchanged, 0 removed',
+    });
     const app = express();
     app.use(
       adminTaskRoutes({
@@ -68,6 +78,7 @@ describe('GET /admin/tasks', () => {
         access: new EntityAccess(permissions),
         schemaStore,
         consumerGroupTaskRuns: taskRuns,
+        provisioningTaskRuns,
       }),
     );
     app.use(mockErrorHandler());
@@ -83,6 +94,15 @@ describe('GET /admin/tasks', () => {
         .set('Authorization', mockCredentials.user.header(ADMIN));
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([
+        // Across environments: first, without one. Held back: no success.
+        {
+          task: 'provisioning-reconcile',
+          lastRunAt: at(20).toISOString(),
+          durationMs: 1000,
+          error:
+            'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete.',
+          summary: '0 new, 0 changed, 188 unchanged, 0 removed',
+        },
         {
           environment: 'dev',
           task: 'schema-sync',

@@ -8,6 +8,10 @@ import {
 import Router from 'express-promise-router';
 import { TaskRunStore } from '../database/consumerGroups';
 import { ConsumerGroupTask } from '../database/consumerGroups/types';
+import {
+  ProvisioningTask,
+  ProvisioningTaskRunStore,
+} from '../database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from '../database/schemas';
 import { EntityAccess } from '../permissions/EntityAccess';
 
@@ -16,6 +20,7 @@ export interface AdminTaskRoutesOptions {
   access: EntityAccess;
   schemaStore: SchemaStore;
   consumerGroupTaskRuns: TaskRunStore;
+  provisioningTaskRuns: ProvisioningTaskRunStore;
 }
 
 const CONSUMER_GROUP_TASKS: Record<ConsumerGroupTask, KafkaHubTaskName> = {
@@ -24,12 +29,23 @@ const CONSUMER_GROUP_TASKS: Record<ConsumerGroupTask, KafkaHubTaskName> = {
   retention: 'lag-retention',
 };
 
+const PROVISIONING_TASKS: Record<ProvisioningTask, KafkaHubTaskName> = {
+  reconcile: 'provisioning-reconcile',
+};
+
 /**
  * `GET /admin/tasks`: the latest run of each scheduled sync task per
- * environment, for the admin page's Clusters tab. Admins only.
+ * environment, and of the provisioning reconcile (across environments),
+ * for the admin page's Clusters tab. Admins only.
  */
 export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
-  const { httpAuth, access, schemaStore, consumerGroupTaskRuns } = options;
+  const {
+    httpAuth,
+    access,
+    schemaStore,
+    consumerGroupTaskRuns,
+    provisioningTaskRuns,
+  } = options;
   const router = Router();
 
   router.get('/admin/tasks', async (req, res) => {
@@ -37,11 +53,23 @@ export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
       allow: ['user', 'service'],
     });
     await access.require(credentials, kafkaHubAdminReadPermission);
-    const [schemaRuns, groupRuns] = await Promise.all([
+    const [schemaRuns, groupRuns, provisioningRuns] = await Promise.all([
       schemaStore.getSyncRuns(),
       consumerGroupTaskRuns.list(),
+      provisioningTaskRuns.list(),
     ]);
+    // Tasks across every environment first, then by environment.
     const items: KafkaHubTaskRun[] = [
+      ...provisioningRuns.map(
+        (run): KafkaHubTaskRun => ({
+          task: PROVISIONING_TASKS[run.task],
+          lastRunAt: run.lastRunAt.toISOString(),
+          lastSuccessAt: run.lastSuccessAt?.toISOString(),
+          durationMs: run.durationMs,
+          error: run.error,
+          summary: run.summary,
+        }),
+      ),
       ...schemaRuns.map(
         (run): KafkaHubTaskRun => ({
           environment: run.environment,
@@ -65,7 +93,7 @@ export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
       ),
     ].sort(
       (a, b) =>
-        a.environment.localeCompare(b.environment) ||
+        (a.environment ?? '').localeCompare(b.environment ?? '') ||
         a.task.localeCompare(b.task),
     );
     const body: KafkaHubTaskRunList = { items };

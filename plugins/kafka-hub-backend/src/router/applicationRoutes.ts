@@ -87,6 +87,7 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
       lastAttemptAt: app.lastAttemptAt,
       nextAttemptAt: app.nextAttemptAt,
       currentRunId: detail === 'full' ? app.currentRunId : undefined,
+      removedAt: app.removedAt,
     };
   };
 
@@ -222,6 +223,10 @@ function retryRefusal(
     case 'in-progress':
       return new ConflictError(
         `Provisioning of ${entityRef} is already in progress`,
+      );
+    case 'removed':
+      return new ConflictError(
+        `${entityRef} left the catalog at ${outcome.removedAt}; a removed application is not provisioned until its entity is back`,
       );
     default:
       return new InputError(

@@ -126,6 +126,11 @@ export interface KafkaApplication {
   nextAttemptAt?: string;
   /** Admins only. */
   currentRunId?: string;
+  /**
+   * ISO timestamp: when its entity was found gone from the catalog. A
+   * removed application is kept with its history but never provisioned.
+   */
+  removedAt?: string;
 }
 
 /**

@@ -7,15 +7,18 @@ export type KafkaHubTaskName =
   | 'schema-sync'
   | 'consumer-group-sync'
   | 'lag-sampler'
-  | 'lag-retention';
+  | 'lag-retention'
+  | 'provisioning-reconcile';
 
 /**
- * The latest run of one scheduled task in one environment.
+ * The latest run of one scheduled task in one environment, or across all of
+ * them.
  *
  * @public
  */
 export interface KafkaHubTaskRun {
-  environment: string;
+  /** Absent for a task that covers every environment (the reconcile). */
+  environment?: string;
   task: KafkaHubTaskName;
   /** ISO timestamps. */
   lastRunAt: string;

@@ -94,6 +94,8 @@ describe('ProvisioningStore', () => {
         'lease_expires_at',
         'next_attempt_at',
         'owner_ref',
+        'removed_at',
+        'removed_note',
         'status',
         'updated_at',
       ]);
@@ -489,6 +491,36 @@ describe('ProvisioningStore', () => {
           expect(refsA.filter(r => refsB.includes(r))).toEqual([]);
           // The 50 new ones (the failed one has no next attempt set).
           expect(refsA.length + refsB.length).toBe(50);
+
+          // And retry-all: all 51 fail, then both replicas retry all at
+          // once, twice each; every application gets exactly one new run.
+          for (const c of [...a, ...b]) {
+            await store.finishRun({
+              entityRef: c.application.entityRef,
+              runId: c.runId,
+              status: 'failed',
+              environments: {},
+              now: t(501),
+            });
+          }
+          const runsBefore = await countRuns(knex);
+          const retries = await Promise.all(
+            [store, replicaStore, store, replicaStore].map(s =>
+              s.claimRetryable({
+                now: t(502),
+                leaseMs: LEASE_MS,
+                trigger: 'retry-all',
+                runIdFactory: randomUUID,
+                environmentsOf: app => app.desiredState.environments,
+              }),
+            ),
+          );
+          const retried = retries.flatMap(r =>
+            r.claimed.map(c => c.application.entityRef),
+          );
+          expect(retried).toHaveLength(51);
+          expect(new Set(retried).size).toBe(51);
+          expect((await countRuns(knex)) - runsBefore).toBe(51);
         } finally {
           await replica.destroy();
         }
@@ -742,26 +774,252 @@ describe('ProvisioningStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'removes applications gone from the catalog with their runs on %p',
+    'marks applications gone from the catalog removed, keeping them and their runs, and restores one that comes back, on %p',
     async databaseId => {
       const { knex, store } = await setup(databaseId);
       const refs = ['a', 'b', 'c'].map(n => `component:default/${n}`);
       for (const ref of refs) {
         await addApp(store, ref);
         await claim(store, ref, `run-${ref}`, t(1));
+        await store.finishRun({
+          entityRef: ref,
+          runId: `run-${ref}`,
+          status: 'partial',
+          environments: detail(t(2)),
+          now: t(2),
+          nextAttemptAt: t(60),
+        });
       }
-      expect(await countRuns(knex)).toBe(3);
 
-      expect(await store.removeMissing([refs[1], 'component:default/x'])).toBe(
-        2,
+      expect(await store.findMissing([refs[1], 'component:default/x'])).toEqual(
+        { missing: [refs[0], refs[2]], total: 3 },
       );
-      expect((await store.list()).map(a => a.entityRef)).toEqual([refs[1]]);
-      expect(await countRuns(knex)).toBe(1);
-      expect(await countRuns(knex, refs[1])).toBe(1);
+      expect(await store.markRemoved([refs[0], refs[2]], t(30))).toBe(2);
+      // Marking again marks nothing; a removed application is not counted.
+      expect(await store.markRemoved([refs[0]], t(31))).toBe(0);
+      expect(await store.findMissing([refs[1]])).toEqual({
+        missing: [],
+        total: 1,
+      });
 
-      expect(await store.removeMissing([refs[1]])).toBe(0);
-      expect(await store.removeMissing([])).toBe(1);
-      expect(await countRuns(knex)).toBe(0);
+      // Kept with its runs and a note of what was provisioned.
+      expect(await countRuns(knex)).toBe(3);
+      expect(await store.get(refs[0])).toMatchObject({
+        status: 'partial',
+        removedAt: t(30).toISOString(),
+        removedNote: {
+          application: 'a',
+          environments: ['dev'],
+          topics: [{ name: 'orders' }],
+        },
+      });
+      // Not listed unless asked for.
+      expect((await store.list()).map(a => a.entityRef)).toEqual([refs[1]]);
+      expect(
+        (await store.list({ includeRemoved: true })).map(a => a.entityRef),
+      ).toEqual(refs);
+      expect(
+        (await store.list({ statuses: ['partial'] })).map(a => a.entityRef),
+      ).toEqual([refs[1]]);
+
+      // Never claimed: not by a click, the schedule or retry-all.
+      expect(await claim(store, refs[0], 'run-x', t(100))).toEqual({
+        claimed: false,
+        reason: 'removed',
+        removedAt: t(30).toISOString(),
+      });
+      expect(
+        (
+          await store.claimDue({
+            now: t(100),
+            limit: 10,
+            leaseMs: LEASE_MS,
+            runIdFactory: randomUUID,
+          })
+        ).map(c => c.application.entityRef),
+      ).toEqual([refs[1]]);
+      await store.finishRun({
+        entityRef: refs[1],
+        runId: (await store.get(refs[1]))!.currentRunId!,
+        status: 'failed',
+        environments: {},
+        now: t(101),
+      });
+      const retried = await store.claimRetryable({
+        now: t(102),
+        leaseMs: LEASE_MS,
+        trigger: 'retry-all',
+        runIdFactory: randomUUID,
+        environmentsOf: app => app.desiredState.environments,
+      });
+      expect(retried.claimed.map(c => c.application.entityRef)).toEqual([
+        refs[1],
+      ]);
+      expect(await countRuns(knex, refs[0])).toBe(1);
+      expect(await countRuns(knex, refs[2])).toBe(1);
+
+      // The entity is back with the same annotations: restored as it was
+      // before, due at its old next attempt.
+      expect(await addApp(store, refs[0], { now: t(200) })).toEqual({
+        outcome: 'restored',
+        deferred: false,
+      });
+      const restored = (await store.get(refs[0]))!;
+      expect(restored).toMatchObject({
+        status: 'partial',
+        nextAttemptAt: t(60).toISOString(),
+      });
+      expect(restored.removedAt).toBeUndefined();
+      expect(restored.removedNote).toBeUndefined();
+      expect(await claim(store, refs[0], 'run-back', t(201))).toMatchObject({
+        claimed: true,
+      });
+      // Back with other annotations: restored and due now.
+      expect(
+        await store.upsertDesired({
+          entityRef: refs[2],
+          application: 'c',
+          desiredState: desired(['orders', 'refunds']),
+          desiredStateHash: 'h2',
+          now: t(210),
+        }),
+      ).toEqual({ outcome: 'restored', deferred: false });
+      expect(await store.get(refs[2])).toMatchObject({
+        status: 'pending',
+        nextAttemptAt: t(210).toISOString(),
+        attemptCount: 0,
+      });
+      expect(await store.findMissing(refs)).toEqual({ missing: [], total: 3 });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'restores a removed application whose annotations are malformed without making it claimable, %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const entityRef = 'component:default/fraud';
+      const invalid = (now: Date) =>
+        store.recordInvalid({
+          entityRef,
+          application: 'fraud',
+          errors: badTopics,
+          now,
+        });
+      await invalid(t(0));
+      expect(await store.markRemoved([entityRef], t(10))).toBe(1);
+      expect(await invalid(t(20))).toEqual({
+        outcome: 'restored',
+        deferred: false,
+      });
+      const app = (await store.get(entityRef))!;
+      expect(app.removedAt).toBeUndefined();
+      expect(app).toMatchObject({
+        status: 'failed',
+        annotationErrors: badTopics,
+      });
+      expect((await claim(store, entityRef, 'run-1')).claimed).toBe(false);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'claims every failed or partial application for retry-all in one call, each with its own run, on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const ref = (n: string) => `component:default/${n}`;
+      // failed, partial, completed, in progress, pending, invalid, removed.
+      for (const n of ['f', 'p', 'c', 'i', 'n', 'r']) {
+        await addApp(store, ref(n));
+      }
+      await store.recordInvalid({
+        entityRef: ref('bad'),
+        application: 'bad',
+        errors: badTopics,
+        now: t(0),
+      });
+      const finish = async (
+        n: string,
+        status: 'failed' | 'partial' | 'completed',
+      ) => {
+        await claim(store, ref(n), `first-${n}`, t(1));
+        await store.finishRun({
+          entityRef: ref(n),
+          runId: `first-${n}`,
+          status,
+          environments: detail(t(2)),
+          now: t(2),
+        });
+      };
+      await finish('f', 'failed');
+      await finish('p', 'partial');
+      await finish('c', 'completed');
+      await finish('r', 'failed');
+      await store.markRemoved([ref('r')], t(3));
+      await claim(store, ref('i'), 'live', t(3));
+
+      let n = 0;
+      const result = await store.claimRetryable({
+        now: t(10),
+        leaseMs: LEASE_MS,
+        trigger: 'retry-all',
+        requestedBy: 'user:default/admin',
+        runIdFactory: () => `retry-${++n}`,
+        environmentsOf: app =>
+          Object.keys(app.environments).filter(
+            name => app.environments[name].status !== 'success',
+          ),
+      });
+      expect(result.found).toBe(2);
+      expect(
+        result.claimed.map(c => [c.application.entityRef, c.runId, c.trigger]),
+      ).toEqual([
+        [ref('f'), 'retry-1', 'retry-all'],
+        [ref('p'), 'retry-2', 'retry-all'],
+      ]);
+      // As claimed: in progress under its own run, with the previous detail.
+      expect(result.claimed[1].application).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'retry-2',
+        attemptCount: 2,
+        environments: detail(t(2)),
+        leaseExpiresAt: new Date(t(10).getTime() + LEASE_MS).toISOString(),
+      });
+      expect(await store.get(ref('p'))).toMatchObject({
+        status: 'in_progress',
+        currentRunId: 'retry-2',
+      });
+      expect(await store.getRun('retry-2')).toMatchObject({
+        entityRef: ref('p'),
+        trigger: 'retry-all',
+        requestedBy: 'user:default/admin',
+        // The previous run's detail picked the targets.
+        environments: ['prod'],
+        desiredStateHash: 'h1',
+        startedAt: t(10).toISOString(),
+      });
+      expect((await store.getRun('retry-2'))!.finishedAt).toBeUndefined();
+      // The run finishes like any other.
+      expect(
+        await store.finishRun({
+          entityRef: ref('p'),
+          runId: 'retry-2',
+          status: 'completed',
+          environments: {},
+          now: t(11),
+        }),
+      ).toEqual({ applied: true, desiredStateChanged: false });
+      expect(await countRuns(knex)).toBe(7);
+
+      // Nothing left to claim: a second call starts nothing.
+      expect(
+        await store.claimRetryable({
+          now: t(12),
+          leaseMs: LEASE_MS,
+          trigger: 'retry-all',
+          runIdFactory: randomUUID,
+          environmentsOf: app => app.desiredState.environments,
+        }),
+      ).toEqual({ found: 0, claimed: [] });
+      expect(await countRuns(knex)).toBe(7);
     },
   );
 

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import {
   AnnotationError,
@@ -7,6 +7,8 @@ import {
 import {
   ClaimDueOptions,
   ClaimedApplication,
+  ClaimRetryableOptions,
+  ClaimRetryableResult,
   ClaimRunOptions,
   ClaimRunResult,
   DesiredState,
@@ -14,6 +16,7 @@ import {
   FinishRunOptions,
   FinishRunResult,
   ListApplicationsFilter,
+  MissingApplications,
   ProvisioningApplication,
   ProvisioningRun,
   ProvisioningRunResult,
@@ -21,6 +24,7 @@ import {
   ProvisioningTrigger,
   RecordInvalidOptions,
   RecoverExpiredOptions,
+  RemovedNote,
   UpsertDesiredOptions,
   UpsertDesiredResult,
 } from './types';
@@ -32,6 +36,9 @@ const RUNS = 'kafka_hub_provisioning_runs';
 
 /** Statuses the provisioning task picks up when their next attempt is due. */
 const DUE_STATUSES: ProvisioningStatus[] = ['pending', 'failed', 'partial'];
+
+/** Statuses retry-all starts again. */
+const RETRYABLE_STATUSES: ProvisioningStatus[] = ['failed', 'partial'];
 
 /** Stays well under SQLite's bound-variable limit (999 on old builds). */
 
@@ -57,6 +64,8 @@ interface ApplicationRow {
   annotation_errors: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  removed_at: Timestamp | null;
+  removed_note: string | null;
 }
 
 interface RunRow {
@@ -89,9 +98,16 @@ export class ProvisioningStore {
    * `pending` and due now; a changed desired state makes it `pending` and due
    * now again with a fresh attempt count, except while a run is in progress:
    * then only the new desired state is stored, and finishing the run notices
-   * the hash changed.
+   * the hash changed. A removed application whose entity is back is
+   * `restored`: due again as it was before, or now if its state changed.
    */
   async upsertDesired(
+    options: UpsertDesiredOptions,
+  ): Promise<UpsertDesiredResult> {
+    return this.restoring(options, () => this.recordDesired(options));
+  }
+
+  private async recordDesired(
     options: UpsertDesiredOptions,
   ): Promise<UpsertDesiredResult> {
     const { entityRef, application, desiredState, desiredStateHash, now } =
@@ -154,9 +170,15 @@ export class ProvisioningStore {
    * Records an application whose annotations are malformed: `failed` with an
    * error naming each bad annotation, and never due, so nothing provisions
    * it until the annotations change. A run in progress finishes first (see
-   * finishRun).
+   * finishRun). A removed application whose entity is back is `restored`.
    */
   async recordInvalid(
+    options: RecordInvalidOptions,
+  ): Promise<UpsertDesiredResult> {
+    return this.restoring(options, () => this.recordInvalidState(options));
+  }
+
+  private async recordInvalidState(
     options: RecordInvalidOptions,
   ): Promise<UpsertDesiredResult> {
     const { entityRef, application, errors, now } = options;
@@ -263,22 +285,74 @@ export class ProvisioningStore {
   }
 
   /**
-   * Deletes the applications whose entities are not in `entityRefs` (the
-   * annotated entities the catalog still has); their runs go with them.
+   * Un-marks a removed application, then records its entity as usual. Two
+   * statements, each leaving a valid row: un-marked, the application is as
+   * it was before its removal.
    */
-  async removeMissing(entityRefs: string[]): Promise<number> {
+  private async restoring(
+    options: { entityRef: string; now: Date },
+    record: () => Promise<UpsertDesiredResult>,
+  ): Promise<UpsertDesiredResult> {
+    const restored: number = await this.db(APPLICATIONS)
+      .where({ entity_ref: options.entityRef })
+      .whereNotNull('removed_at')
+      .update({
+        removed_at: null,
+        removed_note: null,
+        updated_at: options.now,
+      });
+    const result = await record();
+    return restored > 0 ? { ...result, outcome: 'restored' } : result;
+  }
+
+  /**
+   * The applications not removed yet whose entities are not in `entityRefs`
+   * (the annotated entities the catalog still has), and how many applications
+   * are not removed: what a removal would take, and out of how many.
+   */
+  async findMissing(entityRefs: string[]): Promise<MissingApplications> {
     const keep = new Set(entityRefs);
-    const existing: Array<{ entity_ref: string }> = await this.db(
-      APPLICATIONS,
-    ).select('entity_ref');
-    const gone = existing.map(r => r.entity_ref).filter(ref => !keep.has(ref));
-    let removed = 0;
-    for (const chunk of chunks(gone)) {
-      removed += await this.db(APPLICATIONS)
+    const current: Array<{ entity_ref: string }> = await this.db(APPLICATIONS)
+      .whereNull('removed_at')
+      .select('entity_ref');
+    return {
+      missing: current.map(r => r.entity_ref).filter(ref => !keep.has(ref)),
+      total: current.length,
+    };
+  }
+
+  /**
+   * Marks applications removed: never provisioned or listed by default
+   * again, but kept with their run history and a note of what was
+   * provisioned, and restored if their entity comes back. A run in progress
+   * finishes and is recorded. Returns how many were marked.
+   */
+  async markRemoved(entityRefs: string[], now: Date): Promise<number> {
+    let marked = 0;
+    for (const chunk of chunks(entityRefs)) {
+      const rows: Array<
+        Pick<
+          ApplicationRow,
+          'entity_ref' | 'application' | 'desired_state' | 'environments'
+        >
+      > = await this.db(APPLICATIONS)
         .whereIn('entity_ref', chunk)
-        .delete();
+        .whereNull('removed_at')
+        .select(['entity_ref', 'application', 'desired_state', 'environments']);
+      // One statement per row, each on its own: holding many row locks at
+      // once could deadlock with a retry-all claiming the same rows.
+      for (const row of rows) {
+        marked += await this.db(APPLICATIONS)
+          .where({ entity_ref: row.entity_ref })
+          .whereNull('removed_at')
+          .update({
+            removed_at: now,
+            removed_note: JSON.stringify(removedNote(row)),
+            updated_at: now,
+          });
+      }
     }
-    return removed;
+    return marked;
   }
 
   /**
@@ -290,12 +364,21 @@ export class ProvisioningStore {
     if (claimed) {
       return { claimed: true, runId: options.runId, application: claimed };
     }
-    const row: Pick<ApplicationRow, 'current_run_id' | 'annotation_errors'> =
-      await this.db(APPLICATIONS)
-        .where({ entity_ref: options.entityRef })
-        .first(['current_run_id', 'annotation_errors']);
+    const row: Pick<
+      ApplicationRow,
+      'current_run_id' | 'annotation_errors' | 'removed_at'
+    > = await this.db(APPLICATIONS)
+      .where({ entity_ref: options.entityRef })
+      .first(['current_run_id', 'annotation_errors', 'removed_at']);
     if (!row) {
       return { claimed: false, reason: 'not-found' };
+    }
+    if (row.removed_at !== null) {
+      return {
+        claimed: false,
+        reason: 'removed',
+        removedAt: toIso(row.removed_at)!,
+      };
     }
     if (row.annotation_errors !== null) {
       return {
@@ -331,6 +414,7 @@ export class ProvisioningStore {
       const candidates: ApplicationRow[] = await this.db(APPLICATIONS)
         .whereIn('status', DUE_STATUSES)
         .where('next_attempt_at', '<=', now)
+        .whereNull('removed_at')
         .orderBy([
           { column: 'next_attempt_at', order: 'asc' },
           { column: 'entity_ref', order: 'asc' },
@@ -372,6 +456,72 @@ export class ProvisioningStore {
       }
     }
     return result;
+  }
+
+  /**
+   * Claims a run of every failed or partial application with valid
+   * annotations (retry-all) in one UPDATE, which marks the rows with this
+   * call's batch id; then, in the same transaction, gives each its own run.
+   * Concurrent calls (or replicas) never claim the same application: the
+   * UPDATE takes each row only while it is not in progress.
+   */
+  async claimRetryable(
+    options: ClaimRetryableOptions,
+  ): Promise<ClaimRetryableResult> {
+    const { now, leaseMs, trigger, runIdFactory, environmentsOf } = options;
+    const batch = `batch:${randomUUID()}`;
+    return this.db.transaction(async tx => {
+      const retryable = () =>
+        tx(APPLICATIONS)
+          .whereIn('status', RETRYABLE_STATUSES)
+          .whereNull('annotation_errors')
+          .whereNull('removed_at');
+      const [{ n }] = await retryable().count({ n: '*' });
+      const taken: number = await retryable().update({
+        status: 'in_progress',
+        current_run_id: batch,
+        attempt_count: tx.raw('attempt_count + 1'),
+        last_attempt_at: now,
+        lease_expires_at: new Date(now.getTime() + leaseMs),
+        updated_at: now,
+      });
+      if (taken === 0) {
+        return { found: Number(n), claimed: [] };
+      }
+      const rows: ApplicationRow[] = await tx(APPLICATIONS)
+        .where({ current_run_id: batch })
+        .orderBy('entity_ref');
+      const claimed: ClaimedApplication[] = [];
+      for (const row of rows) {
+        const runId = runIdFactory();
+        await tx(APPLICATIONS)
+          .where({ entity_ref: row.entity_ref, current_run_id: batch })
+          .update({ current_run_id: runId });
+        claimed.push({
+          runId,
+          trigger,
+          application: toApplication({ ...row, current_run_id: runId }),
+        });
+      }
+      for (const chunk of chunks(claimed)) {
+        await tx(RUNS).insert(
+          chunk.map(({ runId, application }) => ({
+            run_id: runId,
+            entity_ref: application.entityRef,
+            trigger,
+            requested_by: options.requestedBy ?? null,
+            environments: JSON.stringify(environmentsOf(application)),
+            desired_state_hash: application.desiredStateHash,
+            started_at: now,
+            finished_at: null,
+            result: null,
+            error: null,
+            detail: null,
+          })),
+        );
+      }
+      return { found: Number(n), claimed };
+    });
   }
 
   /**
@@ -540,7 +690,7 @@ export class ProvisioningStore {
   async list(
     filter: ListApplicationsFilter = {},
   ): Promise<ProvisioningApplication[]> {
-    const { entityRefs, owners, statuses } = filter;
+    const { entityRefs, owners, statuses, includeRemoved } = filter;
     if (
       entityRefs?.length === 0 ||
       owners?.length === 0 ||
@@ -553,6 +703,7 @@ export class ProvisioningStore {
       if (refs) q.whereIn('entity_ref', refs);
       if (owners) q.whereIn('owner_ref', owners);
       if (statuses) q.whereIn('status', statuses);
+      if (!includeRemoved) q.whereNull('removed_at');
       return q.orderBy('entity_ref');
     };
     let rows: ApplicationRow[];
@@ -604,6 +755,7 @@ export class ProvisioningStore {
         tx(APPLICATIONS)
           .where({ entity_ref: entityRef })
           .whereNull('annotation_errors')
+          .whereNull('removed_at')
           .where(q =>
             q
               .whereNot({ status: 'in_progress' })
@@ -710,6 +862,22 @@ function toApplication(row: ApplicationRow): ProvisioningApplication {
     leaseExpiresAt: toIso(row.lease_expires_at),
     createdAt: toIso(row.created_at)!,
     updatedAt: toIso(row.updated_at)!,
+    removedAt: toIso(row.removed_at),
+    removedNote: parseJson<RemovedNote>(row.removed_note),
+  };
+}
+
+/** What a removed application had provisioned, from its row. */
+function removedNote(
+  row: Pick<ApplicationRow, 'application' | 'desired_state' | 'environments'>,
+): RemovedNote {
+  const environments = parseJson<EnvironmentDetails>(row.environments) ?? {};
+  return {
+    application: row.application,
+    environments: Object.keys(environments)
+      .filter(name => environments[name].status === 'success')
+      .sort(),
+    topics: parseJson<DesiredState>(row.desired_state)?.topics ?? [],
   };
 }
 

@@ -45,6 +45,22 @@ export interface ProvisioningApplication {
   leaseExpiresAt?: string;
   createdAt: string;
   updatedAt: string;
+  /** When its entity was found gone from the catalog; never provisioned since. */
+  removedAt?: string;
+  /** What was provisioned when it was removed. */
+  removedNote?: RemovedNote;
+}
+
+/**
+ * What a removed application left on the clusters: nothing is deleted there
+ * (nor its run history here), so this says what to clean up by hand.
+ */
+export interface RemovedNote {
+  application: string;
+  /** Environments whose last run succeeded. */
+  environments: string[];
+  /** Declared topics, without the namespace prefix. */
+  topics: TopicSpec[];
 }
 
 /** One run of the history. Timestamps are ISO strings. */
@@ -83,7 +99,8 @@ export interface RecordInvalidOptions {
 }
 
 export interface UpsertDesiredResult {
-  outcome: 'created' | 'changed' | 'unchanged';
+  /** `restored`: the application had been removed and its entity is back. */
+  outcome: 'created' | 'changed' | 'unchanged' | 'restored';
   /**
    * True when the desired state changed while a run was in progress: the new
    * state is stored and the status left alone; finishing that run makes the
@@ -117,6 +134,7 @@ export type ClaimRunResult =
       reason: 'invalid-annotations';
       annotationErrors: AnnotationError[];
     }
+  | { claimed: false; reason: 'removed'; removedAt: string }
   | { claimed: false; reason: 'not-found' };
 
 export interface ClaimDueOptions {
@@ -138,6 +156,31 @@ export interface ClaimedApplication {
   runId: string;
   trigger: ProvisioningTrigger;
   application: ProvisioningApplication;
+}
+
+export interface ClaimRetryableOptions {
+  now: Date;
+  leaseMs: number;
+  trigger: ProvisioningTrigger;
+  requestedBy?: string;
+  runIdFactory: () => string;
+  /** Environments a run of the claimed application targets. */
+  environmentsOf: (application: ProvisioningApplication) => string[];
+}
+
+export interface ClaimRetryableResult {
+  /** Retryable applications found just before the claim. */
+  found: number;
+  /** The ones this call claimed, each with its own run. */
+  claimed: ClaimedApplication[];
+}
+
+/** Applications the catalog no longer declares, and how many are stored. */
+export interface MissingApplications {
+  /** Entity refs of applications not removed yet whose entity is gone. */
+  missing: string[];
+  /** Applications not removed yet, gone or not. */
+  total: number;
 }
 
 export interface FinishRunOptions {
@@ -176,4 +219,6 @@ export interface ListApplicationsFilter {
   entityRefs?: string[];
   owners?: string[];
   statuses?: ProvisioningStatus[];
+  /** Also list applications whose entity left the catalog. Default: false. */
+  includeRemoved?: boolean;
 }

@@ -68,6 +68,31 @@ describe('TaskRunsCard', () => {
     expect(calls).toBe(2);
   });
 
+  it('shows a reconcile that refused a mass removal, across environments', async () => {
+    const message =
+      'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete. If the removal is intended, raise kafkaHub.provisioning.maxRemovalShare.';
+    const body: KafkaHubTaskRunList = {
+      items: [
+        {
+          task: 'provisioning-reconcile',
+          lastRunAt: minutesAgo(1),
+          lastSuccessAt: minutesAgo(30),
+          durationMs: 900,
+          error: message,
+          summary: '0 new, 0 changed, 188 unchanged, 0 removed',
+        },
+      ],
+    };
+    server.use(http.get(TASKS_URL, () => HttpResponse.json(body)));
+    await renderInTestApp(<TaskRunsCard />, { apis: [kafkaHubTestApi()] });
+
+    expect(
+      await screen.findByText('Provisioning reconcile with the catalog'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('All environments')).toBeInTheDocument();
+    expect(screen.getByText(message)).toBeInTheDocument();
+  });
+
   it('says when no task has run yet', async () => {
     server.use(http.get(TASKS_URL, () => HttpResponse.json({ items: [] })));
     await renderInTestApp(<TaskRunsCard />, { apis: [kafkaHubTestApi()] });

@@ -23,6 +23,7 @@ const TASK_LABEL: Record<KafkaHubTaskName, string> = {
   'consumer-group-sync': 'Consumer group sync',
   'lag-sampler': 'Lag sampler',
   'lag-retention': 'Lag history retention',
+  'provisioning-reconcile': 'Provisioning reconcile with the catalog',
 };
 
 const useStyles = makeStyles(theme => ({
@@ -39,8 +40,9 @@ function formatDuration(ms: number): string {
 }
 
 /**
- * The last run of every scheduled sync task per environment: when it ran,
- * how long it took, what it did or the whole error.
+ * The last run of every scheduled sync task per environment, and of the
+ * provisioning reconcile: when it ran, how long it took, what it did or the
+ * whole error (e.g. a mass removal the reconcile refused).
  */
 export const TaskRunsCard = () => {
   const classes = useStyles();
@@ -51,7 +53,10 @@ export const TaskRunsCard = () => {
   );
 
   const columns: TableColumn<KafkaHubTaskRun>[] = [
-    { title: 'Environment', field: 'environment' },
+    {
+      title: 'Environment',
+      render: run => run.environment ?? 'All environments',
+    },
     { title: 'Task', render: run => TASK_LABEL[run.task] ?? run.task },
     { title: 'Last run', render: run => <RelativeTime iso={run.lastRunAt} /> },
     { title: 'Duration', render: run => formatDuration(run.durationMs) },
@@ -101,7 +106,7 @@ export const TaskRunsCard = () => {
   return (
     <InfoCard
       title="Scheduled tasks"
-      subheader="The last run of each sync task per environment"
+      subheader="The last run of each scheduled task"
       action={
         <IconButton aria-label="Refresh task runs" onClick={retry}>
           <RefreshIcon />

@@ -1,0 +1,73 @@
+import { Knex } from 'knex';
+import { readTimestamp, StoredTimestamp } from '../timestamps';
+
+const TASK_RUNS = 'kafka_hub_provisioning_task_runs';
+
+/** Global provisioning tasks whose latest run is recorded. */
+export type ProvisioningTask = 'reconcile';
+
+/** The latest run of a provisioning task. */
+export interface ProvisioningTaskRun {
+  task: ProvisioningTask;
+  lastRunAt: Date;
+  lastSuccessAt?: Date;
+  durationMs: number;
+  /** Why the run failed or held back (e.g. a refused mass removal). */
+  error?: string;
+  /** What the run did. */
+  summary?: string;
+}
+
+interface TaskRunRow {
+  task: ProvisioningTask;
+  last_run_at: StoredTimestamp;
+  last_success_at: StoredTimestamp | null;
+  duration_ms: number | string;
+  error: string | null;
+  summary: string | null;
+}
+
+/**
+ * The outcome of the latest run of each global provisioning task, for the
+ * admin page: a reconcile that refused to remove most applications says so
+ * there until a later one succeeds.
+ */
+export class ProvisioningTaskRunStore {
+  constructor(private readonly db: Knex) {}
+
+  async record(options: {
+    task: ProvisioningTask;
+    startedAt: Date;
+    finishedAt: Date;
+    error?: string;
+    summary?: string;
+  }): Promise<void> {
+    const { task, startedAt, finishedAt, error, summary } = options;
+    const row = {
+      task,
+      last_run_at: startedAt,
+      duration_ms: finishedAt.getTime() - startedAt.getTime(),
+      error: error ?? null,
+      summary: summary ?? null,
+      ...(error === undefined ? { last_success_at: finishedAt } : {}),
+    };
+    await this.db(TASK_RUNS)
+      .insert({ last_success_at: null, ...row })
+      .onConflict('task')
+      .merge(Object.keys(row));
+  }
+
+  async list(): Promise<ProvisioningTaskRun[]> {
+    const rows: TaskRunRow[] = await this.db(TASK_RUNS).orderBy('task');
+    return rows.map(row => ({
+      task: row.task,
+      lastRunAt: readTimestamp(row.last_run_at),
+      lastSuccessAt: row.last_success_at
+        ? readTimestamp(row.last_success_at)
+        : undefined,
+      durationMs: Number(row.duration_ms),
+      error: row.error ?? undefined,
+      summary: row.summary ?? undefined,
+    }));
+  }
+}
