@@ -34,6 +34,7 @@ import { execSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import knexFactory, { Knex } from 'knex';
 import { Admin, Kafka, logLevel } from 'kafkajs';
+import { ClaimSet } from '../../plugins/kafka-hub-backend/src/claims';
 import { mapWithConcurrency } from '../../plugins/kafka-hub-backend/src/concurrency/mapWithConcurrency';
 import { EnvironmentConfig } from '../../plugins/kafka-hub-backend/src/config/types';
 import { GroupSync } from '../../plugins/kafka-hub-backend/src/consumerGroups/GroupSync';
@@ -344,7 +345,8 @@ async function main() {
       logger: silentLogger,
       groups,
       taskRuns,
-      entities: async () => [],
+      // No claims: the bench measures discovery and sampling, not linking.
+      claims: async () => new ClaimSet([], []),
       describeBatchSize: 100,
       inactiveAfterMs: 86_400_000,
       archiveAfterMs: 7 * 86_400_000,

@@ -5,6 +5,8 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { kafkaHubPermissions } from '@internal/plugin-kafka-hub-common';
 import { KafkaEntitiesReader } from './catalog/KafkaEntitiesReader';
+import { ClaimReader, ClaimResolver } from './claims';
+import { LinkErrorStore, NamespaceClaimStore } from './database/claims';
 import { readKafkaHubConfig } from './config/readKafkaHubConfig';
 import { ClusterHealthStore } from './database/ClusterHealthStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -105,6 +107,11 @@ export const kafkaHubPlugin = createBackendPlugin({
             },
           }),
           entities,
+          claims: new ClaimResolver({
+            db,
+            releaseAfterMs: kafkaHubConfig.claims.releaseAfterMs,
+            logger: logger.child({ task: 'claims' }),
+          }),
           environmentNames: kafkaHubConfig.environments.map(e => e.name),
           config: provisioning,
           taskRuns: provisioningTaskRuns,
@@ -121,12 +128,14 @@ export const kafkaHubPlugin = createBackendPlugin({
         lifecycle.addShutdownHook(() => provisioningService.settle());
 
         const schemaStore = new SchemaStore(db);
+        // The sync tasks link by the claims reconcile records.
+        const claimReader = new ClaimReader(db);
         await scheduleSchemaSync({
           scheduler,
           logger: logger.child({ task: 'schema-sync' }),
           environments: kafkaHubConfig.environments,
           store: schemaStore,
-          entities,
+          claims: () => claimReader.read(),
           ...kafkaHubConfig.schemas,
         });
 
@@ -137,7 +146,6 @@ export const kafkaHubPlugin = createBackendPlugin({
           lifecycle,
           database: db,
           environments: kafkaHubConfig.environments,
-          entities: () => entities.listCached(),
           config: consumerGroups,
         });
 
@@ -159,6 +167,12 @@ export const kafkaHubPlugin = createBackendPlugin({
               schemaStore,
               consumerGroupTaskRuns,
               provisioningTaskRuns,
+            },
+            claims: {
+              auditor,
+              namespaceClaims: new NamespaceClaimStore(db),
+              linkErrors: new LinkErrorStore(db),
+              releaseAfterMs: kafkaHubConfig.claims.releaseAfterMs,
             },
             schemas: {
               store: schemaStore,

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Admin } from 'kafkajs';
-import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
+import { ClaimSet } from '../claims';
 import { EnvironmentConfig } from '../config/types';
 import {
   ConsumerGroupStore,
@@ -18,8 +18,8 @@ export interface GroupSyncOptions {
   logger: LoggerService;
   groups: ConsumerGroupStore;
   taskRuns: TaskRunStore;
-  /** The catalog's Kafka entities, for linking; `listCached` of the reader. */
-  entities: () => Promise<KafkaEntity[]>;
+  /** The recorded namespace and link claims, for linking (read from the database). */
+  claims: () => Promise<ClaimSet>;
   describeBatchSize: number;
   inactiveAfterMs: number;
   archiveAfterMs: number;
@@ -51,15 +51,15 @@ export class GroupSync {
       let linkOf: ((groupId: string) => GroupLink | undefined) | undefined;
       try {
         linkOf = consumerGroupLinker(
-          await this.options.entities(),
+          await this.options.claims(),
           environment.name,
         );
       } catch (error) {
-        // Without the catalog, groups keep the links they had.
+        // Without the claims, groups keep the links they had.
         logger.warn(
           `Consumer groups of ${
             environment.name
-          } keep their entity links: the catalog could not be read: ${describeKafkaError(
+          } keep their entity links: the claims could not be read: ${describeKafkaError(
             error,
           )}`,
         );

@@ -9,6 +9,8 @@ import {
   LagHistoryStore,
   TaskRunStore,
 } from '../database/consumerGroups';
+import { ClaimSet } from '../claims';
+import { namespaceClaim } from '../claims/__testUtils__/claims';
 import { migrationsDir } from '../database/migrations';
 import { testDatabaseIds, unusedPort } from '../testUtils/testServices';
 import { GroupSync } from './GroupSync';
@@ -16,7 +18,6 @@ import { LagSampler } from './LagSampler';
 import {
   committedOffsets,
   createProducer,
-  entity,
   liveEnvironment,
   startConsumer,
   testKafka,
@@ -83,7 +84,15 @@ describe('LagSampler against the real broker', () => {
       logger,
       groups: s.groups,
       taskRuns: s.taskRuns,
-      entities: async () => [entity('component:default/app', prefix)],
+      claims: async () =>
+        new ClaimSet(
+          [
+            namespaceClaim(prefix.replace(/\.$/, ''), 'component:default/app', {
+              prefix,
+            }),
+          ],
+          [],
+        ),
       describeBatchSize: 100,
       inactiveAfterMs: 86_400_000,
       archiveAfterMs: 7 * 86_400_000,

@@ -6,6 +6,7 @@ import {
   TaskRunStore,
 } from '../database/consumerGroups';
 import { migrationsDir } from '../database/migrations';
+import { recordClaims } from '../claims/__testUtils__/claims';
 import { testDatabaseIds } from '../testUtils/testServices';
 import { GroupSync } from './GroupSync';
 import { LagSampler } from './LagSampler';
@@ -116,7 +117,7 @@ describe('consumer group sync and lag sampling against the real broker', () => {
             logger,
             groups,
             taskRuns,
-            entities: async () => [
+            claims: await recordClaims(knex, [
               entity('component:default/orders', prefix),
               entity('component:default/legacy', undefined, [
                 {
@@ -125,7 +126,7 @@ describe('consumer group sync and lag sampling against the real broker', () => {
                   source: 'kafka.apache.org/consumer-groups',
                 },
               ]),
-            ],
+            ]),
             describeBatchSize: 2,
             inactiveAfterMs: 86_400_000,
             archiveAfterMs: 7 * 86_400_000,

@@ -1,61 +1,72 @@
+import { ClaimSet } from '../claims';
+import { linkClaim, namespaceClaim } from '../claims/__testUtils__/claims';
 import { offsetsPartitionFor } from './describeGroup';
 import { consumerGroupLinker } from './linkConsumerGroups';
-import { entity } from './testKafka';
 
 describe('consumerGroupLinker', () => {
-  const linkOf = consumerGroupLinker(
+  const claims = new ClaimSet(
     [
-      entity('component:default/orders', 'orders.'),
-      entity('component:default/billing', 'orders.billing.'),
-      entity('component:default/legacy', undefined, [
-        {
-          environment: 'dev',
-          groupId: 'old-reader',
-          source: 'kafka.apache.org/consumer-groups',
-        },
-        {
-          environment: 'dev',
-          groupId: 'orders.claimed',
-          source: 'kafka.apache.org/consumer-groups',
-        },
-      ]),
-      entity('component:default/new', undefined, [
-        {
-          environment: 'dev',
-          groupId: 'old-reader',
-          source: 'kafka-hub.io/consumer-groups',
-        },
-        {
-          environment: 'prod',
-          groupId: 'prod-only',
-          source: 'kafka-hub.io/consumer-groups',
-        },
-      ]),
+      namespaceClaim('orders', 'component:default/orders'),
+      namespaceClaim('payments', 'component:default/payments'),
     ],
-    'dev',
+    [
+      linkClaim({
+        environment: 'dev',
+        kind: 'consumer-group',
+        name: 'old-reader',
+        entityRef: 'component:default/legacy',
+        annotation: 'kafka.apache.org/consumer-groups',
+      }),
+      linkClaim({
+        environment: 'prod',
+        kind: 'consumer-group',
+        name: 'prod-only',
+        entityRef: 'component:default/new',
+      }),
+      // Recorded before `orders` was claimed: the namespace wins now.
+      linkClaim({
+        environment: 'dev',
+        kind: 'consumer-group',
+        name: 'orders.claimed',
+        entityRef: 'component:default/legacy',
+      }),
+      // A subject claim never links a group of the same name.
+      linkClaim({
+        environment: 'dev',
+        kind: 'schema-subject',
+        name: 'shared-name',
+        entityRef: 'component:default/legacy',
+      }),
+    ],
   );
+  const linkOf = consumerGroupLinker(claims, 'dev');
 
-  it('links by the longest prefix', () => {
+  it("links a group inside a namespace to the namespace's holder", () => {
     expect(linkOf('orders.reader')).toEqual({
       entityRef: 'component:default/orders',
       linkedBy: 'prefix',
     });
-    expect(linkOf('orders.billing.reader')?.entityRef).toBe(
-      'component:default/billing',
+    expect(linkOf('orders.claimed')).toEqual({
+      entityRef: 'component:default/orders',
+      linkedBy: 'prefix',
+    });
+    expect(linkOf('payments.settlement')?.entityRef).toBe(
+      'component:default/payments',
     );
-    expect(linkOf('payments.reader')).toBeUndefined();
   });
 
-  it("prefers annotations, Kafka Hub's over the community plugin's, for the environment", () => {
+  it('links a group outside every namespace to its link claim, in its environment', () => {
     expect(linkOf('old-reader')).toEqual({
-      entityRef: 'component:default/new',
-      linkedBy: 'kafka-hub.io/consumer-groups',
-    });
-    expect(linkOf('orders.claimed')).toEqual({
       entityRef: 'component:default/legacy',
       linkedBy: 'kafka.apache.org/consumer-groups',
     });
     expect(linkOf('prod-only')).toBeUndefined();
+    expect(consumerGroupLinker(claims, 'prod')('prod-only')).toEqual({
+      entityRef: 'component:default/new',
+      linkedBy: 'kafka-hub.io/consumer-groups',
+    });
+    expect(linkOf('shared-name')).toBeUndefined();
+    expect(linkOf('ordersX.reader')).toBeUndefined();
   });
 });
 

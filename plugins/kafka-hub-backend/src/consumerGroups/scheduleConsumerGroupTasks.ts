@@ -4,7 +4,7 @@ import {
   SchedulerService,
 } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
-import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
+import { ClaimReader } from '../claims';
 import { EnvironmentConfig } from '../config/types';
 import {
   ConsumerGroupStore,
@@ -24,8 +24,6 @@ export interface ScheduleConsumerGroupTasksOptions {
   lifecycle?: LifecycleService;
   database: Knex;
   environments: EnvironmentConfig[];
-  /** The catalog's Kafka entities, e.g. `() => reader.listCached()`. */
-  entities: () => Promise<KafkaEntity[]>;
   config: ConsumerGroupsConfig;
 }
 
@@ -43,6 +41,8 @@ export async function scheduleConsumerGroupTasks(
   const groups = new ConsumerGroupStore(database);
   const history = new LagHistoryStore(database);
   const taskRuns = new TaskRunStore(database);
+  // Every replica links by the claims in the database, so all agree.
+  const claims = new ClaimReader(database);
   const samplers: LagSampler[] = [];
   lifecycle?.addShutdownHook(async () => {
     await Promise.all(samplers.map(s => s.close()));
@@ -55,7 +55,7 @@ export async function scheduleConsumerGroupTasks(
       logger,
       groups,
       taskRuns,
-      entities: options.entities,
+      claims: () => claims.read(),
       describeBatchSize: config.describeBatchSize,
       inactiveAfterMs: config.inactiveAfterMs,
       archiveAfterMs: config.archiveAfterMs,

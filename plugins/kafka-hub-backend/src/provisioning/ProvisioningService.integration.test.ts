@@ -9,6 +9,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Kafka, logLevel } from 'kafkajs';
 import knexFactory, { Knex } from 'knex';
 import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
+import { ClaimResolver } from '../claims';
 import { EnvironmentConfig } from '../config/types';
 import { migrationsDir } from '../database/migrations';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
@@ -110,6 +111,7 @@ describe('ProvisioningService', () => {
         maxRemovalShare: 0.5,
         removalsAlwaysAllowed: 10,
       },
+      claims: new ClaimResolver({ db: knex, releaseAfterMs: 60_000, logger }),
       taskRuns,
       logger,
       now: options.now,

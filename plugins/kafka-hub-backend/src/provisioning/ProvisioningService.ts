@@ -4,6 +4,7 @@ import {
   KafkaEntitiesReader,
   KafkaEntity,
 } from '../catalog/KafkaEntitiesReader';
+import { ClaimResolver } from '../claims';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { ProvisioningConfig } from '../config/types';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
@@ -74,6 +75,8 @@ export interface ProvisioningServiceDeps {
     | 'maxRemovalShare'
     | 'removalsAlwaysAllowed'
   >;
+  /** Resolves namespace and link claims at the start of each reconcile. */
+  claims: Pick<ClaimResolver, 'resolve'>;
   /** Where each reconcile's outcome is recorded for the admin page. */
   taskRuns: ProvisioningTaskRunStore;
   logger: LoggerService;
@@ -122,7 +125,10 @@ export class ProvisioningService {
 
   private async reconcileCatalog(): Promise<ReconcileResult> {
     const { store, logger } = this.deps;
-    const entities = (await this.deps.entities.list()).filter(
+    const catalogEntities = await this.deps.entities.list();
+    // Who owns which namespace, before anything is recorded.
+    const claims = await this.deps.claims.resolve(catalogEntities, this.now());
+    const entities = catalogEntities.filter(
       entity => entity.rawApplication !== undefined,
     );
     const result: ReconcileResult = {
@@ -136,9 +142,13 @@ export class ProvisioningService {
     };
     for (const entity of entities) {
       try {
-        const errors = entity.errors.filter(e =>
-          PROVISIONING_ANNOTATIONS.has(e.annotation),
-        );
+        const errors = [
+          ...entity.errors.filter(e =>
+            PROVISIONING_ANNOTATIONS.has(e.annotation),
+          ),
+          // A slug held by another entity: never provisioned.
+          ...claims.errorsOf(entity.entityRef),
+        ];
         const now = this.now();
         const base = {
           entityRef: entity.entityRef,

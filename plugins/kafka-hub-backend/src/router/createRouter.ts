@@ -11,6 +11,7 @@ import {
 } from './applicationRoutes';
 import { healthRoutes } from './healthRoutes';
 import { adminTaskRoutes, AdminTaskRoutesOptions } from './adminTaskRoutes';
+import { claimRoutes, ClaimRoutesOptions } from './claimRoutes';
 import { schemaRoutes, SchemaRoutesOptions } from './schemaRoutes';
 import {
   consumerGroupRoutes,
@@ -27,6 +28,7 @@ export interface RouterOptions {
   schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess'>;
   consumerGroups: Omit<ConsumerGroupRoutesOptions, 'httpAuth' | 'access'>;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
+  claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
 
 /** The plugin's HTTP API, mounted at `/api/kafka-hub`. */
@@ -46,5 +48,6 @@ export async function createRouter(
     consumerGroupRoutes({ httpAuth, access, ...options.consumerGroups }),
   );
   router.use(adminTaskRoutes({ httpAuth, access, ...options.tasks }));
+  router.use(claimRoutes({ httpAuth, access, ...options.claims }));
   return router;
 }

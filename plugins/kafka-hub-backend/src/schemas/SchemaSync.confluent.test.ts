@@ -11,8 +11,13 @@ import { migrationsDir } from '../database/migrations';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaRegistryClient } from '../schemaRegistry';
 import { testDatabaseIds, unusedPort } from '../testUtils/testServices';
-import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
-import { fixedEntities, kafkaEntity } from './__testUtils__/kafkaEntities';
+import { ClaimSet } from '../claims';
+import {
+  linkClaim,
+  namespaceClaim,
+  recordClaims,
+} from '../claims/__testUtils__/claims';
+import { kafkaEntity } from './__testUtils__/kafkaEntities';
 import { SchemaSync } from './SchemaSync';
 
 jest.setTimeout(60_000);
@@ -167,13 +172,18 @@ describe('SchemaSync against Confluent answers (msw)', () => {
   async function setup(
     databaseId: TestDatabaseId,
     options: {
-      entities?: { listCached: () => Promise<KafkaEntity[]> };
+      claims?: () => Promise<ClaimSet>;
       subjectListingLimit?: number;
     } = {},
   ) {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
     const store = new SchemaStore(knex);
+    const claims =
+      options.claims ??
+      (await recordClaims(knex, [
+        kafkaEntity('confluent-app', { application: 'conf' }),
+      ]));
     const registry = initialRegistry();
     /** The registry's answers, with `overrides` taking precedence. */
     const serve = (...overrides: Parameters<typeof server.use>) => {
@@ -191,11 +201,7 @@ describe('SchemaSync against Confluent answers (msw)', () => {
         environment: 'dev',
         client,
         store,
-        entities:
-          options.entities ??
-          fixedEntities([
-            kafkaEntity('confluent-app', { application: 'conf' }),
-          ]),
+        claims,
         logger: mockServices.logger.mock(),
         concurrency: 2,
         subjectListingLimit: options.subjectListingLimit ?? 1000,
@@ -487,17 +493,16 @@ describe('SchemaSync against Confluent answers (msw)', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'follows catalog changes, and keeps links while the catalog is unavailable on %p',
+    'follows claim changes, and keeps links while the claims cannot be read on %p',
     async databaseId => {
-      let entities: KafkaEntity[] | Error = [
-        kafkaEntity('confluent-app', { application: 'conf' }),
-      ];
+      let claims: ClaimSet | Error = new ClaimSet(
+        [namespaceClaim('conf', 'component:default/confluent-app')],
+        [],
+      );
       const { store, registry, sync } = await setup(databaseId, {
-        entities: {
-          listCached: async () => {
-            if (entities instanceof Error) throw entities;
-            return entities;
-          },
+        claims: async () => {
+          if (claims instanceof Error) throw claims;
+          return claims;
         },
       });
       const links = async () =>
@@ -514,38 +519,45 @@ describe('SchemaSync against Confluent answers (msw)', () => {
         'conf.payments-value': 'component:default/confluent-app',
       });
 
-      // The catalog fails: links stay, the run says why it is partial.
-      entities = new Error('catalog: connect ECONNREFUSED');
+      // The claims cannot be read: links stay, the run says why it is partial.
+      claims = new Error('database: connection terminated');
       const partial = await sync();
       expect(partial).toMatchObject({ status: 'partial', failedSubjects: 0 });
       expect(partial.error).toBe(
-        'Catalog unavailable, links kept as they were: catalog: connect ECONNREFUSED',
+        'Claims unavailable, links kept as they were: database: connection terminated',
       );
       expect(Object.values(await links()).every(l => l !== null)).toBe(true);
 
-      // A stale subject follows the catalog too; an explicit link and a
-      // longer prefix win over the shorter prefix.
+      // The namespace changes hands; a stale subject follows it too, and
+      // a link claim inside the namespace does not count.
       delete registry.subjects['conf.audit-value'];
       await sync();
-      entities = [
-        kafkaEntity('confluent-app', { application: 'conf' }),
-        kafkaEntity('payments', {
-          schemaSubjects: [
-            { environment: 'dev', subject: 'conf.payments-value' },
-            { environment: 'prod', subject: 'conf.orders-value' },
-          ],
-        }),
-        kafkaEntity('confluent-orders', { application: 'conf.orders' }),
-      ];
+      const paymentsLink = linkClaim({
+        environment: 'dev',
+        kind: 'schema-subject',
+        name: 'conf.payments-value',
+        entityRef: 'component:default/payments',
+      });
+      claims = new ClaimSet(
+        [namespaceClaim('conf', 'component:default/new-holder')],
+        [paymentsLink],
+      );
       expect(await sync()).toMatchObject({ status: 'succeeded' });
+      expect(Object.values(await links())).toEqual(
+        Array(5).fill('component:default/new-holder'),
+      );
+
+      // Without the namespace claim, the explicit link claim applies.
+      claims = new ClaimSet([], [paymentsLink]);
+      await sync();
       expect(await links()).toEqual({
-        'conf.audit-value': 'component:default/confluent-app',
-        'conf.gone-value': 'component:default/confluent-app',
-        'conf.orders-key': 'component:default/confluent-app',
-        'conf.orders-value': 'component:default/confluent-app',
+        'conf.audit-value': null,
+        'conf.gone-value': null,
+        'conf.orders-key': null,
+        'conf.orders-value': null,
         'conf.payments-value': 'component:default/payments',
       });
-      entities = [];
+      claims = new ClaimSet([], []);
       await sync();
       expect(Object.values(await links())).toEqual(Array(5).fill(null));
     },

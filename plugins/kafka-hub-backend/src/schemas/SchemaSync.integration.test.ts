@@ -17,7 +17,8 @@ import {
   testServices,
   unusedPort,
 } from '../testUtils/testServices';
-import { fixedEntities, kafkaEntity } from './__testUtils__/kafkaEntities';
+import { recordClaims } from '../claims/__testUtils__/claims';
+import { kafkaEntity } from './__testUtils__/kafkaEntities';
 import { schemaFingerprint } from './fingerprint';
 import { SchemaSync } from './SchemaSync';
 
@@ -132,7 +133,7 @@ describe('SchemaSync against the real Apicurio', () => {
       refunds: `${payments}.refunds-value`,
       legacy: `legacy-${s}.audit-log-value`,
     };
-    const entities = fixedEntities([
+    const claims = await recordClaims(knex, [
       kafkaEntity('orders', { application: orders }),
       kafkaEntity('payments', {
         application: payments,
@@ -151,7 +152,7 @@ describe('SchemaSync against the real Apicurio', () => {
           { fetch: fetchImpl, retries: 1, retryDelayMs: 50 },
         ),
         store,
-        entities,
+        claims,
         logger: mockServices.logger.mock(),
         concurrency: 4,
         subjectListingLimit: 1000,

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { CompatibilitySource } from '@internal/plugin-kafka-hub-common';
-import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
+import { ClaimSet } from '../claims';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import {
@@ -21,7 +21,8 @@ export interface SchemaSyncOptions {
   environment: string;
   client: SchemaRegistryClient;
   store: SchemaStore;
-  entities: Pick<KafkaEntitiesReader, 'listCached'>;
+  /** The recorded namespace and link claims, for linking (read from the database). */
+  claims: () => Promise<ClaimSet>;
   logger: LoggerService;
   /** Registry calls in flight at once. */
   concurrency: number;
@@ -146,10 +147,10 @@ export class SchemaSync {
     const stored = await store.loadSyncState(environment);
     let linker: SubjectLinker | undefined;
     try {
-      linker = new SubjectLinker(await this.options.entities.listCached());
+      linker = new SubjectLinker(await this.options.claims());
     } catch (error) {
       problems.push(
-        `Catalog unavailable, links kept as they were: ${
+        `Claims unavailable, links kept as they were: ${
           error instanceof Error ? error.message : String(error)
         }`,
       );
@@ -381,7 +382,7 @@ export class SchemaSync {
     };
   }
 
-  /** Subjects gone from the registry still follow catalog changes. */
+  /** Subjects gone from the registry still follow claim changes. */
   private async relinkUnlisted(
     stored: Map<string, StoredSubjectState>,
     listed: ReadonlySet<string>,

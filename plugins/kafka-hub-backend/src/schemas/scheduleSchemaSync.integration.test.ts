@@ -16,7 +16,8 @@ import {
   testServices,
   unusedPort,
 } from '../testUtils/testServices';
-import { fixedEntities, kafkaEntity } from './__testUtils__/kafkaEntities';
+import { recordClaims } from '../claims/__testUtils__/claims';
+import { kafkaEntity } from './__testUtils__/kafkaEntities';
 import { scheduleSchemaSync } from './scheduleSchemaSync';
 
 jest.setTimeout(60_000);
@@ -49,13 +50,13 @@ describe('scheduleSchemaSync', () => {
   async function setup(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
     await knex.migrate.latest({ directory: migrationsDir });
-    return new SchemaStore(knex);
+    return { knex, store: new SchemaStore(knex) };
   }
 
   it.each(databases.eachSupportedId())(
     'registers one global task per environment with a registry, each syncing it, on %p',
     async databaseId => {
-      const store = await setup(databaseId);
+      const { knex, store } = await setup(databaseId);
       const scheduler = mockServices.scheduler.mock();
       const schedule = {
         frequency: { minutes: 5 },
@@ -74,7 +75,7 @@ describe('scheduleSchemaSync', () => {
           ),
         ],
         store,
-        entities: fixedEntities([
+        claims: await recordClaims(knex, [
           kafkaEntity('orders', { application: `sched-${fixtures.suffix}` }),
         ]),
         schedule,

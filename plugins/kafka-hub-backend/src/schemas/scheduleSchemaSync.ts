@@ -3,7 +3,7 @@ import {
   SchedulerService,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
+import { ClaimSet } from '../claims';
 import { EnvironmentConfig } from '../config/types';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaRegistryClient } from '../schemaRegistry';
@@ -26,7 +26,8 @@ export interface ScheduleSchemaSyncOptions extends SchemaSyncSettings {
   logger: LoggerService;
   environments: EnvironmentConfig[];
   store: SchemaStore;
-  entities: Pick<KafkaEntitiesReader, 'listCached'>;
+  /** The recorded claims, read from the database on every run. */
+  claims: () => Promise<ClaimSet>;
   /** For tests: the fetch the registry clients use. */
   fetch?: typeof fetch;
 }
@@ -57,7 +58,7 @@ export async function scheduleSchemaSync(
         fetch: options.fetch,
       }),
       store: options.store,
-      entities: options.entities,
+      claims: options.claims,
       logger: logger.child({ environment: environment.name }),
       concurrency: options.concurrency,
       subjectListingLimit: options.subjectListingLimit,

@@ -1,4 +1,5 @@
-import { kafkaEntity } from './__testUtils__/kafkaEntities';
+import { ClaimSet } from '../claims';
+import { linkClaim, namespaceClaim } from '../claims/__testUtils__/claims';
 import { SubjectLinker, topicOfSubject } from './subjectLinks';
 
 describe('topicOfSubject', () => {
@@ -20,46 +21,47 @@ describe('topicOfSubject', () => {
 });
 
 describe('SubjectLinker', () => {
-  const linker = new SubjectLinker([
-    kafkaEntity('orders', { application: 'orders' }),
-    kafkaEntity('orders-eu', { application: 'orders.eu' }),
-    kafkaEntity('b-payments', {
-      application: 'payments',
-      schemaSubjects: [{ environment: 'dev', subject: 'com.acme.Money' }],
-    }),
-    kafkaEntity('a-billing', {
-      schemaSubjects: [
-        { environment: 'dev', subject: 'com.acme.Money' },
-        { environment: 'prod', subject: 'orders.created-value' },
+  const linker = new SubjectLinker(
+    new ClaimSet(
+      [
+        namespaceClaim('orders', 'component:default/orders'),
+        namespaceClaim('payments', 'component:default/b-payments'),
       ],
-    }),
-    // No valid application: no prefix to link by.
-    { ...kafkaEntity('broken'), rawApplication: 'Not A Slug' },
-  ]);
+      [
+        linkClaim({
+          environment: 'dev',
+          kind: 'schema-subject',
+          name: 'com.acme.Money',
+          entityRef: 'component:default/a-billing',
+        }),
+        // Recorded before `orders` was claimed: the namespace wins now.
+        linkClaim({
+          environment: 'prod',
+          kind: 'schema-subject',
+          name: 'orders.created-value',
+          entityRef: 'component:default/a-billing',
+        }),
+      ],
+    ),
+  );
 
-  it('links subjects of topics under an application prefix', () => {
+  it("links subjects of topics inside a namespace to the namespace's holder", () => {
     expect(linker.linkFor('dev', 'orders.created-value')).toBe(
       'component:default/orders',
     );
     expect(linker.linkFor('dev', 'orders.created-key')).toBe(
       'component:default/orders',
     );
-  });
-
-  it('prefers the longest prefix', () => {
-    expect(linker.linkFor('dev', 'orders.eu.created-value')).toBe(
-      'component:default/orders-eu',
+    expect(linker.linkFor('prod', 'orders.created-value')).toBe(
+      'component:default/orders',
     );
   });
 
-  it('links annotated subjects in their environment only, first entity ref wins', () => {
+  it('links a subject outside every namespace to its link claim, in its environment', () => {
     expect(linker.linkFor('dev', 'com.acme.Money')).toBe(
       'component:default/a-billing',
     );
     expect(linker.linkFor('prod', 'com.acme.Money')).toBeUndefined();
-    expect(linker.linkFor('prod', 'orders.created-value')).toBe(
-      'component:default/a-billing',
-    );
   });
 
   it('leaves other subjects unlinked', () => {
@@ -67,5 +69,7 @@ describe('SubjectLinker', () => {
     // The prefix alone is not a topic inside the namespace.
     expect(linker.linkFor('dev', 'orders.-value')).toBeUndefined();
     expect(linker.linkFor('dev', 'ordersX-value')).toBeUndefined();
+    // Not under the topic-name strategy: no namespace by prefix alone.
+    expect(linker.linkFor('dev', 'payments.Authorized')).toBeUndefined();
   });
 });

@@ -1,66 +1,20 @@
-import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
+import { ClaimSet } from '../claims';
 
-/** The topic and role of a subject under the topic-name strategy. */
-export interface SubjectTopic {
-  topic: string;
-  role: 'key' | 'value';
-}
-
-const TOPIC_NAME_STRATEGY = /^(.+)-(key|value)$/s;
-
-/** `orders.created-value` → topic `orders.created`, role `value`. */
-export function topicOfSubject(subject: string): SubjectTopic | undefined {
-  const match = TOPIC_NAME_STRATEGY.exec(subject);
-  return match
-    ? { topic: match[1], role: match[2] as SubjectTopic['role'] }
-    : undefined;
-}
+export { topicOfSubject } from './topicOfSubject';
+export type { SubjectTopic } from './topicOfSubject';
 
 /**
- * Decides which catalog entity a subject belongs to: a subject listed in an
- * entity's `kafka-hub.io/schema-subjects` for that environment, else a
- * `<topic>-key|value` subject whose topic is under an application's prefix
- * (the longest prefix wins, so `orders.eu.` beats `orders.`). Conflicts go
- * to the first entity ref in sort order, so every replica decides alike.
+ * Decides which catalog entity a subject belongs to, by the recorded
+ * claims only: a `<topic>-key|value` subject whose topic is inside a
+ * claimed namespace belongs to the namespace's holder, whatever
+ * annotations say; any other subject to the entity holding its explicit
+ * link claim (the first whose `kafka-hub.io/schema-subjects` named it).
  */
 export class SubjectLinker {
-  private readonly explicit = new Map<string, string>();
-  private readonly prefixes: Array<{ prefix: string; entityRef: string }>;
-
-  constructor(entities: readonly KafkaEntity[]) {
-    const sorted = [...entities].sort((a, b) =>
-      a.entityRef.localeCompare(b.entityRef),
-    );
-    for (const entity of sorted) {
-      for (const link of entity.annotations.schemaSubjects) {
-        const key = explicitKey(link.environment, link.subject);
-        if (!this.explicit.has(key)) {
-          this.explicit.set(key, entity.entityRef);
-        }
-      }
-    }
-    this.prefixes = sorted
-      .filter(e => e.prefix !== undefined && e.prefix !== '')
-      .map(e => ({ prefix: e.prefix!, entityRef: e.entityRef }))
-      // Stable sort: equal lengths keep the entity ref order.
-      .sort((a, b) => b.prefix.length - a.prefix.length);
-  }
+  constructor(private readonly claims: ClaimSet) {}
 
   linkFor(environment: string, subject: string): string | undefined {
-    const explicit = this.explicit.get(explicitKey(environment, subject));
-    if (explicit !== undefined) {
-      return explicit;
-    }
-    const topic = topicOfSubject(subject)?.topic;
-    if (topic === undefined) {
-      return undefined;
-    }
-    return this.prefixes.find(
-      p => topic.startsWith(p.prefix) && topic.length > p.prefix.length,
-    )?.entityRef;
+    return this.claims.linkOf(environment, 'schema-subject', subject)
+      ?.entityRef;
   }
-}
-
-function explicitKey(environment: string, subject: string): string {
-  return `${environment}\u0000${subject}`;
 }

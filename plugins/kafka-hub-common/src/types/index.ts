@@ -3,3 +3,4 @@ export * from './provisioning';
 export * from './schemas';
 export * from './consumerGroups';
 export * from './tasks';
+export * from './claims';

@@ -25,8 +25,3 @@ export function kafkaEntity(
     errors: [],
   };
 }
-
-/** The entities reader's interface over a fixed list. */
-export function fixedEntities(entities: KafkaEntity[]) {
-  return { listCached: async () => entities };
-}

@@ -25,6 +25,7 @@
 import { execSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import knexFactory from 'knex';
+import { ClaimSet } from '../../claims';
 import { mapWithConcurrency } from '../../concurrency/mapWithConcurrency';
 import { migrationsDir } from '../../database/migrations';
 import { SchemaStore } from '../../database/schemas/SchemaStore';
@@ -164,7 +165,7 @@ async function main() {
         { fetch: countingFetch, retries: 2 },
       ),
       store,
-      entities: { listCached: async () => [] },
+      claims: async () => new ClaimSet([], []),
       logger: silentLogger,
       concurrency: CONCURRENCY,
       subjectListingLimit: LISTING_LIMIT,

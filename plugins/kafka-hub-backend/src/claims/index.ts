@@ -1,0 +1,5 @@
+export { ClaimResolver } from './ClaimResolver';
+export type { ClaimVerdicts } from './ClaimResolver';
+export { ClaimReader, ClaimSet } from './ClaimSet';
+export type { ClaimedLink } from './ClaimSet';
+export { NamespaceIndex } from './NamespaceIndex';

@@ -1,0 +1,200 @@
+import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
+import { InputError, isError, NotFoundError } from '@backstage/errors';
+import {
+  APPLICATION_SLUG_PATTERN,
+  EntityLinkErrors,
+  EntityLinkErrorsList,
+  kafkaHubAdminReadPermission,
+  kafkaHubAdminRetryPermission,
+  kafkaHubEntityReadPermission,
+  NamespaceClaim,
+  NamespaceClaimList,
+  ReleaseNamespaceClaimResponse,
+} from '@internal/plugin-kafka-hub-common';
+import { Request } from 'express';
+import Router from 'express-promise-router';
+import {
+  LinkErrorStore,
+  NamespaceClaim as StoredNamespaceClaim,
+  NamespaceClaimStore,
+  StoredLinkErrors,
+} from '../database/claims';
+import { EntityAccess } from '../permissions/EntityAccess';
+import { requiredEntityRef } from './entityRefParams';
+
+export interface ClaimRoutesOptions {
+  httpAuth: HttpAuthService;
+  auditor: AuditorService;
+  access: Pick<EntityAccess, 'isAdmin' | 'require' | 'requireOnEntity'>;
+  namespaceClaims: NamespaceClaimStore;
+  linkErrors: LinkErrorStore;
+  /** `kafkaHub.claims.releaseAfter`, to tell when a missing holder's claim goes. */
+  releaseAfterMs: number;
+}
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
+
+/**
+ * Namespace claims and link errors.
+ *
+ * - `GET /admin/claims?limit=&offset=`: the namespace claims (admin read).
+ * - `DELETE /admin/claims/:application`: releases a claim, so the next
+ *   entity declaring the slug can claim it (admin retry; audited).
+ * - `GET /admin/link-errors?limit=&offset=`: entities whose link
+ *   annotations link nothing (admin read).
+ * - `GET /link-errors/:entityRef`: one entity's link errors (entity read;
+ *   a forbidden entity answers like a missing one).
+ */
+export function claimRoutes(options: ClaimRoutesOptions) {
+  const { httpAuth, auditor, access, namespaceClaims, linkErrors } = options;
+  const router = Router();
+
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  const view = (claim: StoredNamespaceClaim): NamespaceClaim => ({
+    application: claim.application,
+    prefix: claim.prefix,
+    entityRef: claim.entityRef,
+    ownerRef: claim.ownerRef,
+    claimedAt: claim.claimedAt.toISOString(),
+    holderMissingSince: claim.holderMissingSince?.toISOString(),
+    releasesAt: claim.holderMissingSince
+      ? new Date(
+          claim.holderMissingSince.getTime() + options.releaseAfterMs,
+        ).toISOString()
+      : undefined,
+  });
+
+  router.get('/admin/claims', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await access.require(credentials, kafkaHubAdminReadPermission);
+    const { limit, offset } = readPage(req);
+    const { items, total } = await namespaceClaims.page({ limit, offset });
+    const body: NamespaceClaimList = {
+      items: items.map(view),
+      total,
+      limit,
+      offset,
+    };
+    res.json(body);
+  });
+
+  router.delete('/admin/claims/:application', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { application } = req.params;
+    const event = await auditor.createEvent({
+      eventId: 'namespace-claim-release',
+      severityLevel: 'high',
+      request: req,
+      meta: { application },
+    });
+    try {
+      await access.require(credentials, kafkaHubAdminRetryPermission);
+      if (!APPLICATION_SLUG_PATTERN.test(application)) {
+        throw new InputError(
+          `"${application}" is not an application slug (a lower-case letter followed by at most 62 lower-case letters, digits or hyphens)`,
+        );
+      }
+      const released = await namespaceClaims.release(application);
+      if (!released) {
+        throw new NotFoundError(`No namespace claim of "${application}"`);
+      }
+      await event.success({
+        meta: {
+          holder: released.entityRef,
+          owner: released.ownerRef,
+          claimedAt: released.claimedAt.toISOString(),
+        },
+      });
+      const body: ReleaseNamespaceClaimResponse = { released: view(released) };
+      res.json(body);
+    } catch (error) {
+      await event.fail({ error: error as Error });
+      throw error;
+    }
+  });
+
+  router.get('/admin/link-errors', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await access.require(credentials, kafkaHubAdminReadPermission);
+    const { limit, offset } = readPage(req);
+    const { items, total } = await linkErrors.page({ limit, offset });
+    const body: EntityLinkErrorsList = {
+      items: items.map(linkErrorsView),
+      total,
+      limit,
+      offset,
+    };
+    res.json(body);
+  });
+
+  router.get('/link-errors/:entityRef', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const entityRef = requiredEntityRef(req.params.entityRef);
+    if (!(await access.isAdmin(credentials))) {
+      try {
+        await access.requireOnEntity(
+          credentials,
+          kafkaHubEntityReadPermission,
+          entityRef,
+        );
+      } catch (error) {
+        if (isError(error) && error.name === 'NotAllowedError') {
+          // Exactly what an entity the catalog does not have answers.
+          throw new NotFoundError(`No Kafka Hub entity ${entityRef}`);
+        }
+        throw error;
+      }
+    }
+    const stored = await linkErrors.get(entityRef);
+    const body: EntityLinkErrors = stored
+      ? linkErrorsView(stored)
+      : { entityRef, errors: [] };
+    res.json(body);
+  });
+
+  return router;
+}
+
+function linkErrorsView(stored: StoredLinkErrors): EntityLinkErrors {
+  return {
+    entityRef: stored.entityRef,
+    errors: stored.errors,
+    updatedAt: stored.updatedAt.toISOString(),
+  };
+}
+
+function readPage(req: Request): { limit: number; offset: number } {
+  return {
+    limit: wholeNumber('limit', req.query.limit, DEFAULT_LIMIT, 1, MAX_LIMIT),
+    offset: wholeNumber(
+      'offset',
+      req.query.offset,
+      0,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+  };
+}
+
+function wholeNumber(
+  name: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  const n =
+    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(
+      `${name} must be a whole number from ${min} to ${max}, got "${String(
+        value,
+      )}"`,
+    );
+  }
+  return n;
+}

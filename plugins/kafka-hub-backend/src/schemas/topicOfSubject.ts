@@ -1,0 +1,15 @@
+/** The topic and role of a subject under the topic-name strategy. */
+export interface SubjectTopic {
+  topic: string;
+  role: 'key' | 'value';
+}
+
+const TOPIC_NAME_STRATEGY = /^(.+)-(key|value)$/s;
+
+/** `orders.created-value` → topic `orders.created`, role `value`. */
+export function topicOfSubject(subject: string): SubjectTopic | undefined {
+  const match = TOPIC_NAME_STRATEGY.exec(subject);
+  return match
+    ? { topic: match[1], role: match[2] as SubjectTopic['role'] }
+    : undefined;
+}
