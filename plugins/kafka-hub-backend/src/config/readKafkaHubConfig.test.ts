@@ -34,6 +34,8 @@ describe('readKafkaHubConfig', () => {
         frequency: { minutes: 1 },
         timeout: { minutes: 5 },
       },
+      maxRemovalShare: 0.5,
+      removalsAlwaysAllowed: 10,
     });
   });
 
@@ -108,8 +110,12 @@ describe('readKafkaHubConfig', () => {
         maxBackoff: { minutes: 5 },
         leaseTimeout: 'PT2M',
         schedule: { frequency: { seconds: 5 }, timeout: { minutes: 1 } },
+        maxRemovalShare: 0.2,
+        removalsAlwaysAllowed: 0,
       }).provisioning,
     ).toMatchObject({
+      maxRemovalShare: 0.2,
+      removalsAlwaysAllowed: 0,
       maxAttempts: 3,
       initialBackoffMs: 10_000,
       maxBackoffMs: 300_000,
@@ -133,6 +139,12 @@ describe('readKafkaHubConfig', () => {
     ).toThrow('kafkaHub.provisioning.maxBackoff must not be shorter');
     expect(() => config({ schedule: { frequency: 'often' } })).toThrow(
       'kafkaHub.provisioning.schedule is not a valid schedule',
+    );
+    expect(() => config({ maxRemovalShare: 50 })).toThrow(
+      'kafkaHub.provisioning.maxRemovalShare must be a share from 0 to 1 (e.g. 0.5 for half), got 50',
+    );
+    expect(() => config({ removalsAlwaysAllowed: -1 })).toThrow(
+      'kafkaHub.provisioning.removalsAlwaysAllowed must be a whole number of 0 or more, got -1',
     );
   });
 
