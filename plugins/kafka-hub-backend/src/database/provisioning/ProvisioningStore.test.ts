@@ -73,6 +73,14 @@ describe('ProvisioningStore', () => {
     },
   });
 
+  const badTopics = [
+    {
+      annotation: 'kafka-hub.io/topics' as const,
+      value: 'scores:0,alerts',
+      message: '"scores:0" has an invalid partition count',
+    },
+  ];
+
   it.each(databases.eachSupportedId())(
     'migrates the provisioning tables up and down on %p',
     async databaseId => {
@@ -1080,14 +1088,6 @@ describe('ProvisioningStore', () => {
       ]);
     },
   );
-
-  const badTopics = [
-    {
-      annotation: 'kafka-hub.io/topics' as const,
-      value: 'scores:0,alerts',
-      message: '"scores:0" has an invalid partition count',
-    },
-  ];
 
   it.each(databases.eachSupportedId())(
     'keeps an application with malformed annotations failed and unclaimable until they are fixed, %p',
