@@ -17,6 +17,12 @@ import {
   SchemaVersionList,
 } from '@internal/plugin-kafka-hub-common';
 import type {
+  EntityLinkErrors,
+  EntityLinkErrorsList,
+  NamespaceClaimList,
+  ReleaseNamespaceClaimResponse,
+} from '@internal/plugin-kafka-hub-common';
+import type {
   ConsumerGroupDetail,
   ConsumerGroupLifecycle,
   ConsumerGroupList,
@@ -122,6 +128,28 @@ export interface KafkaHubApi {
   retryAllFailed(): Promise<RetryAllFailedResponse>;
   /** The last run of every scheduled sync task per environment (admins). */
   listTaskRuns(): Promise<KafkaHubTaskRunList>;
+
+  // Claims
+
+  /** One page of the namespace claims, by slug (admins). */
+  listNamespaceClaims(request?: {
+    limit?: number;
+    offset?: number;
+  }): Promise<NamespaceClaimList>;
+  /**
+   * Releases a namespace claim, so the next entity declaring the slug can
+   * claim it (needs `kafka-hub.admin.retry`; audited).
+   */
+  releaseNamespaceClaim(
+    application: string,
+  ): Promise<ReleaseNamespaceClaimResponse>;
+  /** One entity's link annotations that link nothing. */
+  getLinkErrors(entityRef: string): Promise<EntityLinkErrors>;
+  /** One page of the entities with link errors (admins). */
+  listLinkErrors(request?: {
+    limit?: number;
+    offset?: number;
+  }): Promise<EntityLinkErrorsList>;
 
   // Schemas
 

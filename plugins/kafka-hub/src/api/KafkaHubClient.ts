@@ -23,6 +23,12 @@ import {
   ListSchemasRequest,
 } from './KafkaHubApi';
 import type {
+  EntityLinkErrors,
+  EntityLinkErrorsList,
+  NamespaceClaimList,
+  ReleaseNamespaceClaimResponse,
+} from '@internal/plugin-kafka-hub-common';
+import type {
   ConsumerGroupDetail,
   ConsumerGroupList,
   ConsumerGroupsSummary,
@@ -104,6 +110,47 @@ export class KafkaHubClient implements KafkaHubApi {
 
   listTaskRuns(): Promise<KafkaHubTaskRunList> {
     return this.request<KafkaHubTaskRunList>('/admin/tasks');
+  }
+
+  // Claims
+
+  private static pageQuery(request: { limit?: number; offset?: number }) {
+    const query = new URLSearchParams();
+    if (request.limit !== undefined) query.set('limit', String(request.limit));
+    if (request.offset) query.set('offset', String(request.offset));
+    const search = query.toString();
+    return search ? `?${search}` : '';
+  }
+
+  listNamespaceClaims(
+    request: { limit?: number; offset?: number } = {},
+  ): Promise<NamespaceClaimList> {
+    return this.request<NamespaceClaimList>(
+      `/admin/claims${KafkaHubClient.pageQuery(request)}`,
+    );
+  }
+
+  releaseNamespaceClaim(
+    application: string,
+  ): Promise<ReleaseNamespaceClaimResponse> {
+    return this.request<ReleaseNamespaceClaimResponse>(
+      `/admin/claims/${encodeURIComponent(application)}`,
+      { method: 'DELETE' },
+    );
+  }
+
+  getLinkErrors(entityRef: string): Promise<EntityLinkErrors> {
+    return this.request<EntityLinkErrors>(
+      `/link-errors/${encodeURIComponent(entityRef)}`,
+    );
+  }
+
+  listLinkErrors(
+    request: { limit?: number; offset?: number } = {},
+  ): Promise<EntityLinkErrorsList> {
+    return this.request<EntityLinkErrorsList>(
+      `/admin/link-errors${KafkaHubClient.pageQuery(request)}`,
+    );
   }
 
   // Schemas

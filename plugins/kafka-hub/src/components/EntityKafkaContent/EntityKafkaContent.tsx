@@ -16,6 +16,7 @@ import Typography from '@material-ui/core/Typography';
 import { ProvisioningAlert } from '../ProvisioningAlert';
 import { useApplicationList } from '../ProvisioningCommon';
 import { EntityProvisioningCard } from './EntityProvisioningCard';
+import { EntityLinkErrors } from './EntityLinkErrors';
 
 /**
  * The entity `Kafka` tab: the provisioning banner, the provisioning of each
@@ -90,6 +91,10 @@ export const EntityKafkaContent = () => {
             ))}
           </WarningPanel>
         </Grid>
+      )}
+      {(value.consumerGroups.length > 0 ||
+        value.schemaSubjects.length > 0) && (
+        <EntityLinkErrors entityRef={entityRef} />
       )}
       {/* Side by side only on wide screens: both hold long texts. */}
       <Grid item xs={12} xl={8}>

@@ -11,11 +11,13 @@ import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
 import { HealthOverview } from '../HealthOverview';
 import { ProvisioningTab } from './ProvisioningTab';
 import { TaskRunsCard } from './TaskRunsCard';
+import { ClaimsTab } from './ClaimsTab';
 import Grid from '@material-ui/core/Grid';
 
 /**
- * The admin page's content, without its header: the Provisioning and
- * Clusters tabs, for callers with `kafka-hub.admin.read`, and a clear
+ * The admin page's content, without its header: the Provisioning,
+ * Clusters and Namespace claims tabs, for callers with
+ * `kafka-hub.admin.read`, and a clear
  * "not allowed" state for everyone else.
  *
  * @public
@@ -52,6 +54,9 @@ export const KafkaHubAdminContent = () => {
             <TaskRunsCard />
           </Grid>
         </Grid>
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/claims" title="Namespace claims">
+        <ClaimsTab />
       </TabbedLayout.Route>
     </TabbedLayout>
   );
