@@ -33,12 +33,14 @@ export interface KafkaEntity {
 const A = KAFKA_HUB_ANNOTATIONS;
 
 /** Any of these annotations makes an entity relevant to Kafka Hub. */
-const ANNOTATION_FILTER = [
+export const KAFKA_ENTITY_ANNOTATIONS = [
   A.application,
   A.consumerGroups,
   A.schemaSubjects,
   A.communityConsumerGroups,
-].map(annotation => ({
+];
+
+const ANNOTATION_FILTER = KAFKA_ENTITY_ANNOTATIONS.map(annotation => ({
   [`metadata.annotations.${annotation}`]: CATALOG_FILTER_EXISTS,
 }));
 

@@ -1,0 +1,181 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AuthorizeResult,
+  ConditionalPolicyDecision,
+  PermissionCondition,
+  PermissionCriteria,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
+import { KAFKA_ENTITY_ANNOTATIONS } from '../catalog/KafkaEntitiesReader';
+import { authorizeInChunks } from './authorizeInChunks';
+import {
+  CatalogQuery,
+  catalogConditionsToQuery,
+  fieldQuery,
+} from './catalogConditionsToQuery';
+import { ShortLivedCache } from './ShortLivedCache';
+
+/**
+ * The entities whose Kafka data a caller may read: all of them, or these
+ * refs (sorted, normalised; empty when denied).
+ */
+export type ReadableEntitySet =
+  | { all: true }
+  | { all: false; entityRefs: readonly string[] };
+
+export interface ReadableEntitiesOptions {
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  /** How long a resolved set is reused for the same conditions. Default: 10 s. */
+  cacheTtlMs?: number;
+  /** Distinct conditions kept at once. Default: 500. */
+  maxCacheEntries?: number;
+  /** Entities per catalog page. Default: 1000. */
+  pageSize?: number;
+  now?: () => number;
+}
+
+/** Has any Kafka Hub annotation: the entities Kafka Hub links data to. */
+const KAFKA_ENTITY_QUERY: CatalogQuery = {
+  $any: KAFKA_ENTITY_ANNOTATIONS.map(annotation =>
+    fieldQuery(`metadata.annotations.${annotation}`, { $exists: true }),
+  ),
+};
+
+const REF_FIELDS = ['kind', 'metadata.name', 'metadata.namespace'];
+
+/**
+ * Resolves `kafka-hub.entity.read` for lists the way the catalog filters
+ * its own lists: one `authorizeConditional` per request. Conditions made of
+ * the catalog's rules become a catalog query, and the refs of the readable
+ * Kafka entities are read once with the plugin's own credentials, paged.
+ * Conditions with other rules fall back to `authorize` per entity, in
+ * chunks under the permission backend's body limit. A resolved set is
+ * reused briefly by every request with the same conditions (they carry the
+ * user's ownership claims, so equal conditions select equal entities).
+ */
+export class ReadableEntities {
+  private readonly cache: ShortLivedCache<readonly string[]>;
+  private warnedAboutFallback = false;
+
+  constructor(private readonly options: ReadableEntitiesOptions) {
+    this.cache = new ShortLivedCache({
+      ttlMs: options.cacheTtlMs ?? 10_000,
+      maxEntries: options.maxCacheEntries ?? 500,
+      now: options.now,
+    });
+  }
+
+  /** The one permission call of a list request. */
+  async decide(credentials: BackstageCredentials): Promise<PolicyDecision> {
+    const [decision] = await this.options.permissions.authorizeConditional(
+      [{ permission: kafkaHubEntityReadPermission }],
+      { credentials },
+    );
+    return decision;
+  }
+
+  /** The readable set of a decision from `decide`. */
+  async resolve(
+    decision: PolicyDecision,
+    credentials: BackstageCredentials,
+  ): Promise<ReadableEntitySet> {
+    if (decision.result === AuthorizeResult.ALLOW) return { all: true };
+    if (decision.result !== AuthorizeResult.CONDITIONAL) {
+      return { all: false, entityRefs: [] };
+    }
+    const key = JSON.stringify([
+      decision.pluginId,
+      decision.resourceType,
+      decision.conditions,
+    ]);
+    const entityRefs = await this.cache.get(key, () =>
+      this.resolveConditions(decision, credentials),
+    );
+    return { all: false, entityRefs };
+  }
+
+  /** `decide` and `resolve` in one. */
+  async readable(
+    credentials: BackstageCredentials,
+  ): Promise<ReadableEntitySet> {
+    return this.resolve(await this.decide(credentials), credentials);
+  }
+
+  private async resolveConditions(
+    decision: ConditionalPolicyDecision,
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const query = catalogConditionsToQuery(decision);
+    if (query) {
+      return this.kafkaEntityRefs({ $all: [query, KAFKA_ENTITY_QUERY] });
+    }
+    this.warnFallback(decision);
+    const candidates = await this.kafkaEntityRefs(KAFKA_ENTITY_QUERY);
+    const granted = await authorizeInChunks({
+      permissions: this.options.permissions,
+      credentials,
+      permission: kafkaHubEntityReadPermission,
+      decision,
+      entityRefs: candidates,
+    });
+    return granted.sort();
+  }
+
+  /** Refs of the catalog entities matching `query`, read page by page. */
+  private async kafkaEntityRefs(query: CatalogQuery): Promise<string[]> {
+    const { catalog, auth } = this.options;
+    const credentials = await auth.getOwnServiceCredentials();
+    const refs = new Set<string>();
+    for await (const page of catalog.streamEntities(
+      {
+        query,
+        fields: REF_FIELDS,
+        pageSize: this.options.pageSize ?? 1000,
+        totalItems: 'exclude',
+      },
+      { credentials },
+    )) {
+      for (const entity of page) refs.add(stringifyEntityRef(entity));
+    }
+    return [...refs].sort();
+  }
+
+  private warnFallback(decision: ConditionalPolicyDecision) {
+    if (this.warnedAboutFallback) return;
+    this.warnedAboutFallback = true;
+    this.options.logger.warn(
+      `The permission policy answers ${
+        kafkaHubEntityReadPermission.name
+      } with conditions that are not all catalog rules (plugin ${
+        decision.pluginId
+      }, resource type ${decision.resourceType}, rules ${ruleNames(
+        decision.conditions,
+      ).join(
+        ', ',
+      )}); Kafka Hub lists ask the permission backend once per entity instead, in chunks. This warning is logged once.`,
+    );
+  }
+}
+
+function ruleNames(criteria: PermissionCriteria<PermissionCondition>): string[] {
+  const names = new Set<string>();
+  const visit = (c: PermissionCriteria<PermissionCondition>) => {
+    if ('allOf' in c) c.allOf.forEach(visit);
+    else if ('anyOf' in c) c.anyOf.forEach(visit);
+    else if ('not' in c) visit(c.not);
+    else names.add(c.rule);
+  };
+  visit(criteria);
+  return [...names].sort();
+}
