@@ -1,5 +1,17 @@
 import { ClaimSet } from '../claims';
 import { GroupLink } from '../database/consumerGroups';
+import { ConsumerGroupLinkSource } from '../database/consumerGroups/types';
+
+const GROUP_LINK_SOURCES: ReadonlySet<string> =
+  new Set<ConsumerGroupLinkSource>([
+    'prefix',
+    'kafka-hub.io/consumer-groups',
+    'kafka.apache.org/consumer-groups',
+  ]);
+
+function isGroupLinkSource(source: string): source is ConsumerGroupLinkSource {
+  return GROUP_LINK_SOURCES.has(source);
+}
 
 /**
  * Links consumer group ids of one environment to catalog entities, by the
@@ -15,15 +27,9 @@ export function consumerGroupLinker(
 ): (groupId: string) => GroupLink | undefined {
   return groupId => {
     const link = claims.linkOf(environment, 'consumer-group', groupId);
-    if (!link) return undefined;
-    if (
-      link.linkedBy !== 'prefix' &&
-      link.linkedBy !== 'kafka-hub.io/consumer-groups' &&
-      link.linkedBy !== 'kafka.apache.org/consumer-groups'
-    ) {
-      // Only the group annotations claim groups.
-      return undefined;
-    }
-    return { entityRef: link.entityRef, linkedBy: link.linkedBy };
+    // Group claims are only ever made by the group annotations.
+    return link && isGroupLinkSource(link.linkedBy)
+      ? { entityRef: link.entityRef, linkedBy: link.linkedBy }
+      : undefined;
   };
 }
