@@ -40,7 +40,12 @@ const ENTITIES: Entity[] = [
   // Owned by team-a but not a Kafka entity: never part of the set.
   entity('website', TEAM_A, { 'backstage.io/techdocs-ref': 'dir:.' }),
   entity('payments', TEAM_B, { 'kafka-hub.io/application': 'payments' }),
-  entity('ledger', TEAM_B, { 'kafka-hub.io/application': 'ledger' }, 'Resource'),
+  entity(
+    'ledger',
+    TEAM_B,
+    { 'kafka-hub.io/application': 'ledger' },
+    'Resource',
+  ),
 ];
 
 /** Conditions the in-memory catalog can evaluate (it has no relations index). */
@@ -72,16 +77,16 @@ function setup(
   } = {},
 ) {
   let now = 0;
-  const catalog = catalogServiceMock({ entities: options.entities ?? ENTITIES });
+  const catalog = catalogServiceMock({
+    entities: options.entities ?? ENTITIES,
+  });
   const streamEntities = jest.spyOn(catalog, 'streamEntities');
   const permissions = mockServices.permissions.mock({
     authorizeConditional: async requests =>
       requests.map(() => options.decision ?? conditional(ownedBy(TEAM_A))),
     authorize: async requests =>
       requests.map(r => ({
-        result: options.allowed?.has(
-          (r as { resourceRef: string }).resourceRef,
-        )
+        result: options.allowed?.has((r as { resourceRef: string }).resourceRef)
           ? AuthorizeResult.ALLOW
           : AuthorizeResult.DENY,
       })),

@@ -67,7 +67,11 @@ describe('authorizeChunks', () => {
     const decision = customDecision(
       Array.from({ length: 40 }, (_, i) => `group:default/team-number-${i}`),
     );
-    const chunks = authorizeChunks(refs, kafkaHubEntityReadPermission, decision);
+    const chunks = authorizeChunks(
+      refs,
+      kafkaHubEntityReadPermission,
+      decision,
+    );
 
     expect(chunks.flat()).toEqual(refs);
     for (const chunk of chunks) {
@@ -85,7 +89,10 @@ describe('authorizeChunks', () => {
   });
 
   it('puts at most 250 short refs in one call', () => {
-    const refs = Array.from({ length: 1_001 }, (_, i) => `component:default/a${i}`);
+    const refs = Array.from(
+      { length: 1_001 },
+      (_, i) => `component:default/a${i}`,
+    );
     const chunks = authorizeChunks(refs, kafkaHubEntityReadPermission, {
       pluginId: 'catalog',
       resourceType: 'catalog-entity',
@@ -103,7 +110,10 @@ describe('authorizeChunks', () => {
 
 describe('authorizeInChunks', () => {
   it('returns the granted refs of every chunk, one resource item per ref', async () => {
-    const refs = Array.from({ length: 600 }, (_, i) => `component:default/e${i}`);
+    const refs = Array.from(
+      { length: 600 },
+      (_, i) => `component:default/e${i}`,
+    );
     const granted = new Set(refs.filter((_, i) => i % 7 === 0));
     const permissions = mockServices.permissions.mock({
       authorize: async requests =>

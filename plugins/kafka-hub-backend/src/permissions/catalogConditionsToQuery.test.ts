@@ -203,10 +203,7 @@ describe('catalogConditionsToQuery', () => {
         'a key the catalog would refuse',
         decision(rule('HAS_METADATA', { key: 'a\nb' })),
       ],
-      [
-        'a rule named like an Object property',
-        decision(rule('toString', {})),
-      ],
+      ['a rule named like an Object property', decision(rule('toString', {}))],
     ])('%s', (_, d) => {
       expect(catalogConditionsToQuery(d)).toBeUndefined();
     });

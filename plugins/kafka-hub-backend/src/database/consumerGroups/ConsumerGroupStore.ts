@@ -7,6 +7,7 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks } from '../chunks';
+import { whereEntityRefIn } from '../entityRefFilter';
 import { toNumber, toOptionalNumber } from '../numbers';
 import { decodePartitions } from './partitionsJson';
 import {
@@ -387,7 +388,10 @@ export class ConsumerGroupStore {
     const { entityRefs, includeUnlinked } = query;
     if (entityRefs !== undefined) {
       q.where(inner => {
-        if (entityRefs.length > 0) inner.whereIn('g.entity_ref', entityRefs);
+        // One statement however many refs a caller may read.
+        if (entityRefs.length > 0) {
+          whereEntityRefIn(inner, 'g.entity_ref', entityRefs);
+        }
         if (includeUnlinked) inner.orWhereNull('g.entity_ref');
       });
     } else if (!includeUnlinked) {

@@ -119,7 +119,7 @@ export type ConsumerGroupSort = 'lag' | 'timeLag' | 'name';
 
 export interface ListConsumerGroupsQuery {
   /** Only groups linked to these entities; unlinked groups too when `includeUnlinked`. */
-  entityRefs?: string[];
+  entityRefs?: readonly string[];
   includeUnlinked: boolean;
   environment?: string;
   state?: ConsumerGroupState;

@@ -30,6 +30,7 @@ import {
 } from './types';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks } from '../chunks';
+import { whereEntityRefIn } from '../entityRefFilter';
 
 const APPLICATIONS = 'kafka_hub_applications';
 const RUNS = 'kafka_hub_provisioning_runs';
@@ -686,37 +687,40 @@ export class ProvisioningStore {
     return row ? toApplication(row) : undefined;
   }
 
-  /** Applications matching every given filter, ordered by entity ref. */
+  /**
+   * Applications matching every given filter, ordered by entity ref (in
+   * code-point order on both databases), optionally one page of them.
+   */
   async list(
     filter: ListApplicationsFilter = {},
+    page?: { limit: number; offset: number },
   ): Promise<ProvisioningApplication[]> {
-    const { entityRefs, owners, statuses, includeRemoved } = filter;
-    if (
-      entityRefs?.length === 0 ||
-      owners?.length === 0 ||
-      statuses?.length === 0
-    ) {
-      return [];
-    }
-    const query = (refs?: string[]) => {
-      const q = this.db<ApplicationRow>(APPLICATIONS);
-      if (refs) q.whereIn('entity_ref', refs);
-      if (owners) q.whereIn('owner_ref', owners);
-      if (statuses) q.whereIn('status', statuses);
-      if (!includeRemoved) q.whereNull('removed_at');
-      return q.orderBy('entity_ref');
-    };
-    let rows: ApplicationRow[];
-    if (entityRefs) {
-      rows = [];
-      for (const chunk of chunks([...new Set(entityRefs)])) {
-        rows.push(...(await query(chunk)));
-      }
-      rows.sort((a, b) => compare(a.entity_ref, b.entity_ref));
-    } else {
-      rows = await query();
-    }
+    if (matchesNothing(filter)) return [];
+    const pg = this.db.client.config.client === 'pg';
+    const query = this.filteredApplications(filter).orderByRaw(
+      pg ? 'entity_ref COLLATE "C"' : 'entity_ref',
+    );
+    if (page) query.limit(page.limit).offset(page.offset);
+    const rows: ApplicationRow[] = await query;
     return rows.map(toApplication);
+  }
+
+  /** How many applications `list` would return without a page. */
+  async count(filter: ListApplicationsFilter = {}): Promise<number> {
+    if (matchesNothing(filter)) return 0;
+    const [{ n }] = await this.filteredApplications(filter).count({ n: '*' });
+    return Number(n);
+  }
+
+  private filteredApplications(filter: ListApplicationsFilter) {
+    const { entityRefs, owners, statuses, includeRemoved } = filter;
+    const q = this.db<ApplicationRow>(APPLICATIONS);
+    // One statement however many refs a caller may read.
+    if (entityRefs) whereEntityRefIn(q, 'entity_ref', entityRefs);
+    if (owners) q.whereIn('owner_ref', owners);
+    if (statuses) q.whereIn('status', statuses);
+    if (!includeRemoved) q.whereNull('removed_at');
+    return q;
   }
 
   /** The application's runs, newest first. */
@@ -909,7 +913,10 @@ function toIso(value: StoredTimestamp | null): string | undefined {
     : readTimestamp(value).toISOString();
 }
 
-function compare(a: string, b: string): number {
-  if (a < b) return -1;
-  return a > b ? 1 : 0;
+function matchesNothing(filter: ListApplicationsFilter): boolean {
+  return (
+    filter.entityRefs?.length === 0 ||
+    filter.owners?.length === 0 ||
+    filter.statuses?.length === 0
+  );
 }

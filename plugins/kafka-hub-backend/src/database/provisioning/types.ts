@@ -216,7 +216,7 @@ export interface RecoverExpiredOptions {
 }
 
 export interface ListApplicationsFilter {
-  entityRefs?: string[];
+  entityRefs?: readonly string[];
   owners?: string[];
   statuses?: ProvisioningStatus[];
   /** Also list applications whose entity left the catalog. Default: false. */

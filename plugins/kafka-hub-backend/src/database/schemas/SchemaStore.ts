@@ -21,6 +21,7 @@ import {
   SubjectUpdate,
 } from './types';
 import { chunks } from '../chunks';
+import { whereEntityRefIn } from '../entityRefFilter';
 
 const SCHEMAS = 'kafka_hub_schemas';
 const VERSIONS = 'kafka_hub_schema_versions';
@@ -380,14 +381,17 @@ export class SchemaStore {
     };
   }
 
-  /** All stored versions of a subject, newest first. */
+  /** The stored versions of a subject (or one page of them), newest first. */
   async listVersions(
     environment: string,
     subject: string,
+    page?: { limit: number; offset: number },
   ): Promise<SchemaVersion[]> {
-    const rows: VersionRow[] = await this.db(VERSIONS)
+    const query = this.db(VERSIONS)
       .where({ environment, subject })
       .orderBy('version', 'desc');
+    if (page) query.limit(page.limit).offset(page.offset);
+    const rows: VersionRow[] = await query;
     return rows.map(row => ({
       version: Number(row.version),
       globalId: Number(row.global_id),
@@ -399,6 +403,14 @@ export class SchemaStore {
       firstSeenAt: readTimestamp(row.first_seen_at).toISOString(),
       syncedAt: readTimestamp(row.synced_at).toISOString(),
     }));
+  }
+
+  /** How many versions of a subject are stored, deleted ones included. */
+  async countVersions(environment: string, subject: string): Promise<number> {
+    const [{ n }] = await this.db(VERSIONS)
+      .where({ environment, subject })
+      .count({ n: '*' });
+    return Number(n);
   }
 
   /**
@@ -413,7 +425,11 @@ export class SchemaStore {
   private filtered(filter: SchemaFilter): Knex.QueryBuilder {
     const query = this.db(SCHEMAS);
     if (filter.entityRefs !== undefined) {
-      query.whereIn('entity_ref', filter.entityRefs);
+      // One statement however many refs a caller may read.
+      whereEntityRefIn(query, 'entity_ref', filter.entityRefs);
+    }
+    if (filter.linkedOnly) {
+      query.whereNotNull('entity_ref');
     }
     if (filter.environment !== undefined) {
       query.where('environment', filter.environment);

@@ -71,7 +71,9 @@ export interface SubjectLinkChange {
  * subject, unlinked ones included, which only admins may see.
  */
 export interface SchemaFilter {
-  entityRefs?: string[];
+  entityRefs?: readonly string[];
+  /** Only subjects linked to some entity (for non-admins who may read every entity). */
+  linkedOnly?: boolean;
   environment?: string;
   formats?: SchemaFormat[];
   statuses?: SchemaStatus[];
