@@ -29,26 +29,31 @@ describe(MIGRATION, () => {
         claimed_at: new Date(),
       });
       // The same primary key twice is what claims rely on.
-      await expect(
-        knex('kafka_hub_link_claims').insert([
-          {
-            environment: 'dev',
-            kind: 'consumer-group',
-            name: 'legacy-reader',
-            entity_ref: 'component:default/a',
-            annotation: 'kafka-hub.io/consumer-groups',
-            claimed_at: new Date(),
-          },
-          {
-            environment: 'dev',
-            kind: 'consumer-group',
-            name: 'legacy-reader',
-            entity_ref: 'component:default/b',
-            annotation: 'kafka-hub.io/consumer-groups',
-            claimed_at: new Date(),
-          },
-        ]),
-      ).rejects.toThrow();
+      const linkClaim = (entityRef: string) => ({
+        environment: 'dev',
+        kind: 'consumer-group',
+        name: 'legacy-reader',
+        entity_ref: entityRef,
+        annotation: 'kafka-hub.io/consumer-groups',
+        claimed_at: new Date(),
+      });
+      await knex('kafka_hub_link_claims').insert(
+        linkClaim('component:default/a'),
+      );
+      let duplicate: unknown;
+      try {
+        await knex('kafka_hub_link_claims').insert(
+          linkClaim('component:default/b'),
+        );
+      } catch (error) {
+        duplicate = error;
+      }
+      expect(String(duplicate)).toMatch(/UNIQUE|unique|duplicate/);
+      expect(
+        (await knex('kafka_hub_link_claims').select('entity_ref')).map(
+          r => r.entity_ref,
+        ),
+      ).toEqual(['component:default/a']);
 
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
       for (const table of TABLES) {
