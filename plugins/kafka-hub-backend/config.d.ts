@@ -57,6 +57,16 @@ export interface Config {
       releaseAfter?: HumanDuration | string;
     };
 
+    /** How lists apply the permission policy. */
+    permissions?: {
+      /**
+       * How long the entities a list may show are reused for callers whose
+       * policy conditions are equal (they carry the user's ownership
+       * claims), so a page's several requests resolve them once. Default: 10 seconds.
+       */
+      readableEntitiesCacheTtl?: HumanDuration | string;
+    };
+
     /** Provisioning of each application's namespace in every environment. */
     provisioning?: {
       /** Partitions of a topic whose annotation gives none. Default: 3. */

@@ -22,6 +22,7 @@ import {
 import { scheduleConsumerGroupTasks } from './consumerGroups';
 import { scheduleSchemaSync } from './schemas';
 import { EntityAccess } from './permissions/EntityAccess';
+import { ReadableEntities } from './permissions/ReadableEntities';
 import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { scheduleProvisioningTasks } from './provisioning/scheduleProvisioningTasks';
@@ -151,9 +152,17 @@ export const kafkaHubPlugin = createBackendPlugin({
 
         const consumerGroupTaskRuns = new TaskRunStore(db);
         const access = new EntityAccess(permissions);
+        const readable = new ReadableEntities({
+          permissions,
+          catalog,
+          auth,
+          logger: logger.child({ component: 'readable-entities' }),
+          cacheTtlMs: kafkaHubConfig.permissions.readableEntitiesCacheTtlMs,
+        });
         httpRouter.use(
           await createRouter({
             access,
+            readable,
             httpAuth,
             permissions,
             healthChecker,

@@ -289,6 +289,14 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
         { days: 7 },
       ),
     },
+    permissions: {
+      readableEntitiesCacheTtlMs: readDurationMs(
+        config?.getOptionalConfig('permissions'),
+        'readableEntitiesCacheTtl',
+        'kafkaHub.permissions',
+        { seconds: 10 },
+      ),
+    },
     provisioning: readProvisioning(config?.getOptionalConfig('provisioning')),
     schemas: readSchemas(config?.getOptionalConfig('schemas')),
     consumerGroups: readConsumerGroups(

@@ -108,12 +108,19 @@ export interface ClaimsConfig {
   releaseAfterMs: number;
 }
 
+/** `kafkaHub.permissions`, with defaults applied. */
+export interface PermissionsConfig {
+  /** How long a list's resolved readable entities are reused for equal conditions. */
+  readableEntitiesCacheTtlMs: number;
+}
+
 /** The validated `kafkaHub` section, with defaults applied. */
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
   /** Namespace prefix of every application, `{application}` replaced by its slug. */
   namespacePattern: string;
   claims: ClaimsConfig;
+  permissions: PermissionsConfig;
   health: { timeoutMs: number };
   provisioning: ProvisioningConfig;
   schemas: SchemasConfig;

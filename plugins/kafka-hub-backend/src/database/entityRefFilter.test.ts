@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { whereEntityRefIn } from './entityRefFilter';
 import { testDatabaseIds } from '../testUtils/testServices';
@@ -10,7 +10,7 @@ const TABLE = 'entity_ref_filter_test';
 describe('whereEntityRefIn', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
-  async function setup(databaseId: (typeof testDatabaseIds)[number]) {
+  async function setup(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);
     await knex.schema.createTable(TABLE, table => {
       table.string('entity_ref').notNullable();

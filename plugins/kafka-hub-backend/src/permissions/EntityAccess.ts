@@ -8,16 +8,21 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import {
-  kafkaHubAdminReadPermission,
-  kafkaHubEntityReadPermission,
-} from '@internal/plugin-kafka-hub-common';
+import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+
+/** What a single-entity route may show and let the caller do. */
+export interface EntityGrant {
+  /** `kafka-hub.admin.read`. */
+  admin: boolean;
+  /** Each asked permission granted on the entity, in the order asked. */
+  granted: boolean[];
+}
 
 /**
  * Server-side permission checks shared by every route. Entity permissions
- * are catalog-entity resource permissions, so each check names the entity
- * and the policy may answer with catalog conditions (isEntityOwner, ...),
- * which the permission framework resolves against the catalog.
+ * are catalog-entity resource permissions: a single entity is checked with
+ * its resource ref (lists use ReadableEntities: one conditional decision
+ * resolved against the catalog).
  */
 export class EntityAccess {
   constructor(private readonly permissions: PermissionsService) {}
@@ -47,49 +52,49 @@ export class EntityAccess {
     }
   }
 
+  /**
+   * Admin read and each of `permissions` on one entity, in one `authorize`
+   * call. Without `entityRef` (data linked to no entity) only admin read is
+   * asked and nothing is granted.
+   */
+  async onEntity(
+    credentials: BackstageCredentials,
+    entityRef: string | undefined,
+    permissions: ResourcePermission<'catalog-entity'>[],
+  ): Promise<EntityGrant> {
+    const resourceRequests =
+      entityRef === undefined
+        ? []
+        : permissions.map(permission => ({
+            permission,
+            resourceRef: entityRef,
+          }));
+    const [admin, ...decisions] = await this.permissions.authorize(
+      [{ permission: kafkaHubAdminReadPermission }, ...resourceRequests],
+      { credentials },
+    );
+    return {
+      admin: admin.result === AuthorizeResult.ALLOW,
+      granted: permissions.map(
+        (_, i) => decisions[i]?.result === AuthorizeResult.ALLOW,
+      ),
+    };
+  }
+
   /** Throws NotAllowedError (403) unless granted on that entity. */
   async requireOnEntity(
     credentials: BackstageCredentials,
     permission: ResourcePermission<'catalog-entity'>,
     entityRef: string,
   ): Promise<void> {
-    const readable = await this.filterOnEntities(credentials, permission, [
-      entityRef,
-    ]);
-    if (!readable.has(entityRef)) {
+    const [decision] = await this.permissions.authorize(
+      [{ permission, resourceRef: entityRef }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(
         `Missing permission ${permission.name} on ${entityRef}`,
       );
     }
-  }
-
-  /** The entity refs among `entityRefs` whose Kafka data the caller may read. */
-  async readableEntities(
-    credentials: BackstageCredentials,
-    entityRefs: Iterable<string>,
-  ): Promise<Set<string>> {
-    return this.filterOnEntities(
-      credentials,
-      kafkaHubEntityReadPermission,
-      entityRefs,
-    );
-  }
-
-  async filterOnEntities(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRefs: Iterable<string>,
-  ): Promise<Set<string>> {
-    const refs = Array.from(new Set(entityRefs));
-    if (refs.length === 0) {
-      return new Set();
-    }
-    const decisions = await this.permissions.authorize(
-      refs.map(resourceRef => ({ permission, resourceRef })),
-      { credentials },
-    );
-    return new Set(
-      refs.filter((_, i) => decisions[i].result === AuthorizeResult.ALLOW),
-    );
   }
 }

@@ -13,7 +13,10 @@ import {
   PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
+import {
+  kafkaHubAdminReadPermission,
+  kafkaHubEntityReadPermission,
+} from '@internal/plugin-kafka-hub-common';
 import { KAFKA_ENTITY_ANNOTATIONS } from '../catalog/KafkaEntitiesReader';
 import { authorizeInChunks } from './authorizeInChunks';
 import {
@@ -30,6 +33,18 @@ import { ShortLivedCache } from './ShortLivedCache';
 export type ReadableEntitySet =
   | { all: true }
   | { all: false; entityRefs: readonly string[] };
+
+/** What a list, summary or search may show the caller. */
+export interface ListScope {
+  /** `kafka-hub.admin.read`: everything, unlinked data and full error detail. */
+  admin: boolean;
+  /**
+   * The entities whose data the list may show: undefined for every entity
+   * (admins, or a policy that allows `kafka-hub.entity.read` outright),
+   * else these refs (sorted; empty when denied).
+   */
+  entityRefs?: readonly string[];
+}
 
 export interface ReadableEntitiesOptions {
   permissions: PermissionsService;
@@ -74,6 +89,24 @@ export class ReadableEntities {
       maxEntries: options.maxCacheEntries ?? 500,
       now: options.now,
     });
+  }
+
+  /**
+   * The scope of a list request: `kafka-hub.admin.read` and the one
+   * `authorizeConditional` of `kafka-hub.entity.read` are asked at the same
+   * time; the readable entities are resolved only for non-admins.
+   */
+  async listScope(credentials: BackstageCredentials): Promise<ListScope> {
+    const [[adminDecision], decision] = await Promise.all([
+      this.options.permissions.authorize(
+        [{ permission: kafkaHubAdminReadPermission }],
+        { credentials },
+      ),
+      this.decide(credentials),
+    ]);
+    if (adminDecision.result === AuthorizeResult.ALLOW) return { admin: true };
+    const set = await this.resolve(decision, credentials);
+    return { admin: false, entityRefs: set.all ? undefined : set.entityRefs };
   }
 
   /** The one permission call of a list request. */
@@ -168,7 +201,9 @@ export class ReadableEntities {
   }
 }
 
-function ruleNames(criteria: PermissionCriteria<PermissionCondition>): string[] {
+function ruleNames(
+  criteria: PermissionCriteria<PermissionCondition>,
+): string[] {
   const names = new Set<string>();
   const visit = (c: PermissionCriteria<PermissionCondition>) => {
     if ('allOf' in c) c.allOf.forEach(visit);

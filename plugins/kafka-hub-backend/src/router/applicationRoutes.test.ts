@@ -9,11 +9,14 @@ import {
   BackstageCredentials,
   BackstageUserPrincipal,
 } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
   DefinitivePolicyDecision,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import { randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import request from 'supertest';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
@@ -24,37 +27,89 @@ import { testDatabaseIds } from '../testUtils/testServices';
 jest.setTimeout(60_000);
 
 const ADMIN = 'user:default/pat';
-const ALICE = 'user:default/alice'; // team-a: owns orders
+const ALICE = 'user:default/alice'; // team-a: owns orders and fraud
 const BOB = 'user:default/bob'; // team-b: owns payments
+const DANA = 'user:default/dana'; // reads team-a's entities, retries nothing
+
+const TEAM_A = 'group:default/team-a';
+const TEAM_B = 'group:default/team-b';
 
 const ORDERS = 'component:default/orders';
 const PAYMENTS = 'component:default/payments';
 const FRAUD = 'component:default/fraud';
 
-const owners: Record<string, string> = {
-  [ORDERS]: ALICE,
-  [FRAUD]: ALICE,
-  [PAYMENTS]: BOB,
+const ownerOf: Record<string, string> = {
+  [ORDERS]: TEAM_A,
+  [FRAUD]: TEAM_A,
+  [PAYMENTS]: TEAM_B,
 };
 
+/** The team each user reads (and, unless read-only, retries) for. */
+const teams: Record<string, { team: string; retries: boolean }> = {
+  [ALICE]: { team: TEAM_A, retries: true },
+  [BOB]: { team: TEAM_B, retries: true },
+  [DANA]: { team: TEAM_A, retries: false },
+};
+
+function kafkaEntity(entityRef: string): Entity {
+  const name = entityRef.split('/')[1];
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'kafka-hub.io/application': name },
+    },
+    spec: { owner: ownerOf[entityRef], type: 'service' },
+  };
+}
+
+const userOf = (options: unknown) =>
+  (
+    (options as { credentials: BackstageCredentials }).credentials
+      .principal as BackstageUserPrincipal
+  ).userEntityRef;
+
 /**
- * The policy the demo installs, decided in memory: admins get everything,
- * users get the entity permissions on what they own and nothing else.
+ * Admins get everything; users get the entity permissions on their team's
+ * entities (retry only if not read-only): per entity for `authorize`, as
+ * catalog conditions for `authorizeConditional` (HAS_SPEC on spec.owner,
+ * which the in-memory catalog evaluates; the real catalog's ownership
+ * rule is tested with the real permission framework in packages/backend).
  */
 const ownerPolicy = mockServices.permissions.mock({
   authorize: async (requests, options) => {
-    const user = (
-      (options as { credentials: BackstageCredentials }).credentials
-        .principal as BackstageUserPrincipal
-    ).userEntityRef;
+    const user = userOf(options);
     return requests.map((req): DefinitivePolicyDecision => {
       if (user === ADMIN) return { result: AuthorizeResult.ALLOW };
       const resourceRef = (req as { resourceRef?: string }).resourceRef;
+      const grant = teams[user];
+      const allowed =
+        resourceRef !== undefined &&
+        grant !== undefined &&
+        ownerOf[resourceRef] === grant.team &&
+        (req.permission.name === 'kafka-hub.entity.read' || grant.retries);
       return {
-        result:
-          resourceRef !== undefined && owners[resourceRef] === user
-            ? AuthorizeResult.ALLOW
-            : AuthorizeResult.DENY,
+        result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    });
+  },
+  authorizeConditional: async (requests, options) => {
+    const user = userOf(options);
+    return requests.map((): PolicyDecision => {
+      if (user === ADMIN) return { result: AuthorizeResult.ALLOW };
+      const grant = teams[user];
+      if (!grant) return { result: AuthorizeResult.DENY };
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          resourceType: 'catalog-entity',
+          rule: 'HAS_SPEC',
+          params: { key: 'owner', value: grant.team },
+        },
       };
     });
   },
@@ -102,7 +157,9 @@ describe('application routes', () => {
           },
         }),
         mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
-        catalogServiceMock.factory({ entities: [] }),
+        catalogServiceMock.factory({
+          entities: [ORDERS, PAYMENTS, FRAUD].map(kafkaEntity),
+        }),
         ownerPolicy.factory,
         auditor.factory,
       ],
@@ -118,8 +175,8 @@ describe('application routes', () => {
     const now = new Date();
     const desiredState = { environments: ['dev'], topics: [{ name: 'x' }] };
     for (const [entityRef, ownerRef, status] of [
-      [ORDERS, 'group:default/team-a', 'partial'],
-      [PAYMENTS, 'group:default/team-b', 'failed'],
+      [ORDERS, TEAM_A, 'partial'],
+      [PAYMENTS, TEAM_B, 'failed'],
     ] as const) {
       await store.upsertDesired({
         entityRef,
@@ -151,7 +208,7 @@ describe('application routes', () => {
     await store.recordInvalid({
       entityRef: FRAUD,
       application: 'fraud',
-      ownerRef: 'group:default/team-a',
+      ownerRef: TEAM_A,
       errors: [
         {
           annotation: 'kafka-hub.io/topics',
@@ -182,11 +239,22 @@ describe('application routes', () => {
     async databaseId => {
       const { server } = await setup(databaseId);
 
+      ownerPolicy.authorize.mockClear();
+      ownerPolicy.authorizeConditional.mockClear();
       const alice = await request(server)
         .get('/api/kafka-hub/applications')
         .set(as(ALICE));
       expect(alice.status).toBe(200);
-      expect(alice.body.errorDetail).toBe('brief');
+      // One conditional decision for the list, one check of admin read.
+      expect(ownerPolicy.authorizeConditional).toHaveBeenCalledTimes(1);
+      expect(ownerPolicy.authorize).toHaveBeenCalledTimes(1);
+      expect(ownerPolicy.authorize.mock.calls[0][0]).toHaveLength(1);
+      expect(alice.body).toMatchObject({
+        errorDetail: 'brief',
+        total: 2,
+        limit: 50,
+        offset: 0,
+      });
       expect(alice.body.items.map((a: any) => a.entityRef)).toEqual([
         FRAUD,
         ORDERS,
@@ -232,13 +300,108 @@ describe('application routes', () => {
       expect(byOwnerBob.body.items.map((a: any) => a.entityRef)).toEqual([
         PAYMENTS,
       ]);
+
+      // An entity filter outside the readable set is empty, not an error.
+      const foreign = await request(server)
+        .get(`/api/kafka-hub/applications?entityRef=${PAYMENTS}`)
+        .set(as(ALICE));
+      expect(foreign.body).toMatchObject({ items: [], total: 0 });
+      const own = await request(server)
+        .get(`/api/kafka-hub/applications?entityRef=${ORDERS}`)
+        .set(as(ALICE));
+      expect(own.body.items.map((a: any) => a.entityRef)).toEqual([ORDERS]);
+
+      const stranger = await request(server)
+        .get('/api/kafka-hub/applications')
+        .set(as('user:default/nobody'));
+      expect(stranger.body).toMatchObject({ items: [], total: 0 });
     },
   );
 
   it.each(databases.eachSupportedId())(
-    'answers one application with run history for admins only, 403 and 404 otherwise, %p',
+    'pages applications with limit and offset and counts them all, %p',
     async databaseId => {
       const { server } = await setup(databaseId);
+      const page = async (query: string, user = ADMIN) =>
+        (
+          await request(server)
+            .get(`/api/kafka-hub/applications?${query}`)
+            .set(as(user))
+        ).body;
+
+      const first = await page('limit=2');
+      expect(first).toMatchObject({ total: 3, limit: 2, offset: 0 });
+      expect(first.items.map((a: any) => a.entityRef)).toEqual([FRAUD, ORDERS]);
+      const second = await page('limit=2&offset=2');
+      expect(second).toMatchObject({ total: 3, limit: 2, offset: 2 });
+      expect(second.items.map((a: any) => a.entityRef)).toEqual([PAYMENTS]);
+      const past = await page('limit=2&offset=10');
+      expect(past).toMatchObject({ items: [], total: 3 });
+
+      // Filters and the caller's readable set narrow the total too.
+      const partial = await page('status=partial&limit=1');
+      expect(partial).toMatchObject({ total: 1 });
+      expect(partial.items.map((a: any) => a.entityRef)).toEqual([ORDERS]);
+      const alices = await page('limit=1&offset=1', ALICE);
+      expect(alices).toMatchObject({ total: 2 });
+      expect(alices.items.map((a: any) => a.entityRef)).toEqual([ORDERS]);
+
+      const max = await page('limit=500');
+      expect(max.items).toHaveLength(3);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'shows run ids to admins only, also inside error texts, %p',
+    async databaseId => {
+      const { server, store } = await setup(databaseId);
+      const runId = randomUUID();
+      const past = new Date(Date.now() - 3_600_000);
+      await store.upsertDesired({
+        entityRef: FRAUD,
+        application: 'fraud',
+        ownerRef: TEAM_A,
+        desiredState: { environments: ['dev'], topics: [{ name: 'x' }] },
+        desiredStateHash: 'fixed',
+        now: past,
+      });
+      expect(
+        await store.claimRun({
+          entityRef: FRAUD,
+          runId,
+          trigger: 'schedule',
+          environments: ['dev'],
+          now: past,
+          leaseMs: 1_000,
+        }),
+      ).toMatchObject({ claimed: true });
+      // The run's process died: its lease expired.
+      expect(await store.recoverExpired({ now: new Date() })).toEqual([FRAUD]);
+
+      const admin = await request(server).get(path(FRAUD)).set(as(ADMIN));
+      expect(admin.body.error).toBe(
+        `Provisioning run ${runId} was interrupted (its process stopped before finishing)`,
+      );
+      expect(JSON.stringify(admin.body.runs)).toContain(runId);
+
+      for (const url of [path(FRAUD), '/api/kafka-hub/applications']) {
+        const res = await request(server).get(url).set(as(ALICE));
+        expect(res.status).toBe(200);
+        expect(JSON.stringify(res.body)).not.toContain(runId);
+      }
+      const alice = await request(server).get(path(FRAUD)).set(as(ALICE));
+      expect(alice.body.error).toBe(
+        'Provisioning run was interrupted (its process stopped before finishing)',
+      );
+      expect(alice.body).not.toHaveProperty('currentRunId');
+      expect(alice.body).not.toHaveProperty('runs');
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers one application with run history for admins only, and 404 alike for a forbidden and a missing one, %p',
+    async databaseId => {
+      const { knex, server } = await setup(databaseId);
       const mine = await request(server).get(path(ORDERS)).set(as(ALICE));
       expect(mine.status).toBe(200);
       expect(mine.body).toMatchObject({
@@ -257,9 +420,29 @@ describe('application routes', () => {
         }),
       ]);
 
-      const other = await request(server).get(path(PAYMENTS)).set(as(ALICE));
-      expect(other.status).toBe(403);
-      expect(other.body.error.message).toContain('kafka-hub.entity.read');
+      ownerPolicy.authorize.mockClear();
+      const forbidden = await request(server)
+        .get(path(PAYMENTS))
+        .set(as(ALICE));
+      expect(forbidden.status).toBe(404);
+      // One authorize call: admin read and the entity's read together.
+      expect(ownerPolicy.authorize).toHaveBeenCalledTimes(1);
+      expect(ownerPolicy.authorize.mock.calls[0][0]).toEqual([
+        expect.objectContaining({
+          permission: expect.objectContaining({ name: 'kafka-hub.admin.read' }),
+        }),
+        expect.objectContaining({ resourceRef: PAYMENTS }),
+      ]);
+      // Its owner asking once it is gone gets exactly the same answer.
+      await knex('kafka_hub_applications')
+        .where({ entity_ref: PAYMENTS })
+        .delete();
+      const gone = await request(server).get(path(PAYMENTS)).set(as(BOB));
+      expect(gone.status).toBe(404);
+      expect(forbidden.body).toEqual(gone.body);
+      expect(forbidden.body.error.message).toBe(
+        `No Kafka application for ${PAYMENTS}`,
+      );
 
       const unknown = await request(server)
         .get(path('component:default/nope'))
@@ -289,6 +472,31 @@ describe('application routes', () => {
         ],
         [path('no-kind'), 'get', 'entityRef must be an entity ref'],
         [path(ORDERS, '/retry?all=maybe'), 'post', 'all must be true or false'],
+        [
+          '/api/kafka-hub/applications?limit=0',
+          'get',
+          'Query parameter limit must be a whole number from 1 to 500; got "0"',
+        ],
+        [
+          '/api/kafka-hub/applications?limit=501',
+          'get',
+          'Query parameter limit must be a whole number from 1 to 500; got "501"',
+        ],
+        [
+          '/api/kafka-hub/applications?limit=ten',
+          'get',
+          'Query parameter limit must be a whole number from 1 to 500; got "ten"',
+        ],
+        [
+          '/api/kafka-hub/applications?offset=-1',
+          'get',
+          'Query parameter offset must be a whole number from 0 to',
+        ],
+        [
+          '/api/kafka-hub/applications?offset=1&offset=2',
+          'get',
+          'Query parameter offset must be given once',
+        ],
       ];
       for (const [url, method, message] of cases) {
         const res = await request(server)[method](url).set(as(ADMIN));
@@ -303,10 +511,26 @@ describe('application routes', () => {
     async databaseId => {
       const { knex, server, store } = await setup(databaseId);
 
-      const denied = await request(server)
+      // Another team: as if it did not exist.
+      const unreadable = await request(server)
         .post(path(ORDERS, '/retry'))
         .set(as(BOB));
+      expect(unreadable.status).toBe(404);
+      const missing = await request(server)
+        .post(path('component:default/nope', '/retry'))
+        .set(as(BOB));
+      expect(unreadable.body.error).toEqual({
+        ...missing.body.error,
+        message: `No Kafka application for ${ORDERS}`,
+      });
+      // Readable, but no retry permission.
+      const denied = await request(server)
+        .post(path(ORDERS, '/retry'))
+        .set(as(DANA));
       expect(denied.status).toBe(403);
+      expect(denied.body.error.message).toBe(
+        `Missing permission kafka-hub.provisioning.retry on ${ORDERS}`,
+      );
       expect(await countRuns(knex, ORDERS)).toBe(1);
 
       const invalid = await request(server)
@@ -321,14 +545,11 @@ describe('application routes', () => {
         .post(path(ORDERS, '/retry'))
         .set(as(ALICE));
       expect(started.status).toBe(202);
-      expect(started.body).toEqual({
-        runId: expect.any(String),
-        environments: ['dev'],
-      });
+      // No run id for non-admins.
+      expect(started.body).toEqual({ environments: ['dev'] });
       const app = (await store.get(ORDERS))!;
       expect(app.status).toBe('in_progress');
-      expect(app.currentRunId).toBe(started.body.runId);
-      expect((await store.getRun(started.body.runId))!.requestedBy).toBe(ALICE);
+      expect((await store.getRun(app.currentRunId!))!.requestedBy).toBe(ALICE);
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({
           eventId: 'provisioning-retry',
@@ -344,10 +565,17 @@ describe('application routes', () => {
         `Provisioning of ${ORDERS} is already in progress`,
       );
 
-      const missing = await request(server)
+      const adminMissing = await request(server)
         .post(path('component:default/nope', '/retry'))
         .set(as(ADMIN));
-      expect(missing.status).toBe(404);
+      expect(adminMissing.status).toBe(404);
+      const adminRetry = await request(server)
+        .post(path(PAYMENTS, '/retry'))
+        .set(as(ADMIN));
+      expect(adminRetry.status).toBe(202);
+      expect(adminRetry.body.runId).toBe(
+        (await store.get(PAYMENTS))!.currentRunId,
+      );
     },
   );
 

@@ -3,7 +3,12 @@ import {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import {
   applicationPrefix,
   kafkaHubAdminRetryPermission,
@@ -26,14 +31,17 @@ import {
   ProvisioningRun,
 } from '../database/provisioning/types';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ProvisioningService } from '../provisioning/ProvisioningService';
-import { briefError, ErrorDetail } from './errorDetail';
+import { ErrorDetail, tierError } from './errorDetail';
 import { requiredEntityRef } from './entityRefParams';
+import { pageParams } from './pageParams';
 
 export interface ApplicationRoutesOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
   access: EntityAccess;
+  readable: ReadableEntities;
   store: ProvisioningStore;
   service: ProvisioningService;
   namespacePattern: string;
@@ -41,21 +49,32 @@ export interface ApplicationRoutesOptions {
 
 /** Runs shown in an application's history. */
 const RUN_HISTORY = 20;
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 500;
 
 /**
  * Provisioning status of Kafka applications, and retries.
  *
- * - `GET /applications?entityRef=&owner=&status=`
+ * - `GET /applications?entityRef=&owner=&status=&limit=&offset=`
  * - `GET /applications/:entityRef`
  * - `POST /applications/:entityRef/retry[?all=true]`
  * - `POST /admin/retry-failed`
  *
- * Reads are filtered by `kafka-hub.entity.read` per entity; error texts are
- * whole only for `kafka-hub.admin.read`, which also sees run ids.
+ * Lists show the entities the caller may read (`kafka-hub.entity.read`, one
+ * conditional decision per request); an application the caller may not
+ * read answers 404 like a missing one. Error texts are whole, and run ids
+ * shown, only for `kafka-hub.admin.read`.
  */
 export function applicationRoutes(options: ApplicationRoutesOptions) {
-  const { httpAuth, auditor, access, store, service, namespacePattern } =
-    options;
+  const {
+    httpAuth,
+    auditor,
+    access,
+    readable,
+    store,
+    service,
+    namespacePattern,
+  } = options;
   const router = Router();
 
   const credentialsOf = (req: Request) =>
@@ -65,8 +84,7 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
     app: ProvisioningApplication,
     detail: ErrorDetail,
   ): KafkaApplication => {
-    const tier = (text: string | undefined) =>
-      detail === 'full' ? text : briefError(text);
+    const tier = (text: string | undefined) => tierError(text, detail);
     return {
       entityRef: app.entityRef,
       application: app.application,
@@ -96,23 +114,34 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
     const entityRef = optionalEntityRef(req.query.entityRef, 'entityRef');
     const owner = optionalEntityRef(req.query.owner, 'owner');
     const statuses = optionalStatuses(req.query.status);
-    const admin = await access.isAdmin(credentials);
+    const page = pageParams(req, {
+      defaultLimit: DEFAULT_LIMIT,
+      maxLimit: MAX_LIMIT,
+    });
+    const scope = await readable.listScope(credentials);
 
-    let apps = await store.list({
-      entityRefs: entityRef ? [entityRef] : undefined,
+    let entityRefs = scope.entityRefs;
+    if (entityRef !== undefined) {
+      entityRefs =
+        entityRefs === undefined || entityRefs.includes(entityRef)
+          ? [entityRef]
+          : [];
+    }
+    const filter = {
+      entityRefs,
       owners: owner ? [owner] : undefined,
       statuses,
-    });
-    if (!admin) {
-      const readable = await access.readableEntities(
-        credentials,
-        apps.map(app => app.entityRef),
-      );
-      apps = apps.filter(app => readable.has(app.entityRef));
-    }
-    const detail: ErrorDetail = admin ? 'full' : 'brief';
+    };
+    const [apps, total] = await Promise.all([
+      store.list(filter, page),
+      store.count(filter),
+    ]);
+    const detail: ErrorDetail = scope.admin ? 'full' : 'brief';
     const body: KafkaApplicationList = {
       items: apps.map(app => view(app, detail)),
+      total,
+      limit: page.limit,
+      offset: page.offset,
       errorDetail: detail,
     };
     res.json(body);
@@ -121,15 +150,15 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
   router.get('/applications/:entityRef', async (req, res) => {
     const credentials = await credentialsOf(req);
     const entityRef = requiredEntityRef(req.params.entityRef);
+    const {
+      admin,
+      granted: [mayRead],
+    } = await access.onEntity(credentials, entityRef, [
+      kafkaHubEntityReadPermission,
+    ]);
+    // Unreadable answers exactly like missing: nothing to probe.
+    if (!admin && !mayRead) throw noApplication(entityRef);
     const app = await requireApplication(store, entityRef);
-    const admin = await access.isAdmin(credentials);
-    if (!admin) {
-      await access.requireOnEntity(
-        credentials,
-        kafkaHubEntityReadPermission,
-        entityRef,
-      );
-    }
     const detail: ErrorDetail = admin ? 'full' : 'brief';
     const body: KafkaApplicationDetail = {
       ...view(app, detail),
@@ -152,12 +181,20 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
       meta: { entityRef, all },
     });
     try {
-      await requireApplication(store, entityRef);
-      await access.requireOnEntity(
-        credentials,
+      const {
+        admin,
+        granted: [mayRead, mayRetry],
+      } = await access.onEntity(credentials, entityRef, [
+        kafkaHubEntityReadPermission,
         kafkaHubProvisioningRetryPermission,
-        entityRef,
-      );
+      ]);
+      if (!admin && !mayRead) throw noApplication(entityRef);
+      await requireApplication(store, entityRef);
+      if (!mayRetry) {
+        throw new NotAllowedError(
+          `Missing permission ${kafkaHubProvisioningRetryPermission.name} on ${entityRef}`,
+        );
+      }
       const outcome = await service.retry(entityRef, {
         all,
         requestedBy: requesterOf(credentials),
@@ -167,7 +204,7 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
       }
       await event.success({ meta: { runId: outcome.runId } });
       const body: RetryProvisioningResponse = {
-        runId: outcome.runId,
+        runId: admin ? outcome.runId : undefined,
         environments: outcome.environments,
       };
       res.status(202).json(body);
@@ -199,14 +236,17 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
   return router;
 }
 
+/** The one answer for a missing application and one the caller may not read. */
+function noApplication(entityRef: string): NotFoundError {
+  return new NotFoundError(`No Kafka application for ${entityRef}`);
+}
+
 async function requireApplication(
   store: ProvisioningStore,
   entityRef: string,
 ): Promise<ProvisioningApplication> {
   const app = await store.get(entityRef);
-  if (!app) {
-    throw new NotFoundError(`No Kafka application for ${entityRef}`);
-  }
+  if (!app) throw noApplication(entityRef);
   return app;
 }
 
@@ -219,7 +259,7 @@ function retryRefusal(
 ): Error {
   switch (outcome.reason) {
     case 'not-found':
-      return new NotFoundError(`No Kafka application for ${entityRef}`);
+      return noApplication(entityRef);
     case 'in-progress':
       return new ConflictError(
         `Provisioning of ${entityRef} is already in progress`,

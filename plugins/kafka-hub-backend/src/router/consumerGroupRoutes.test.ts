@@ -5,9 +5,12 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizeResult,
   DefinitivePolicyDecision,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import express from 'express';
 import request from 'supertest';
@@ -19,6 +22,7 @@ import {
 } from '../database/consumerGroups';
 import { migrationsDir } from '../database/migrations';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 import { testDatabaseIds } from '../testUtils/testServices';
 import { consumerGroupRoutes } from './consumerGroupRoutes';
 
@@ -31,7 +35,22 @@ const PAYMENTS = 'component:default/payments';
 const owners: Record<string, string> = { [ORDERS]: ALICE };
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 
-/** Admins may do everything; users read the entities they own. */
+const entity = (entityRef: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: entityRef.split('/')[1],
+    namespace: 'default',
+    annotations: { 'kafka-hub.io/application': entityRef.split('/')[1] },
+  },
+  spec: { owner },
+});
+
+/**
+ * Admins may do everything; users read the entities they own: per entity
+ * for `authorize`, as catalog conditions (spec.owner, which the in-memory
+ * catalog evaluates) for `authorizeConditional`.
+ */
 const permissions = mockServices.permissions.mock({
   authorize: async (requests, options) => {
     const principal = (options.credentials as any).principal;
@@ -43,6 +62,24 @@ const permissions = mockServices.permissions.mock({
         (resourceRef !== undefined && owners[resourceRef] === user);
       return { result: allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     });
+  },
+  authorizeConditional: async (requests, options) => {
+    const user = (options.credentials as any).principal.userEntityRef;
+    return requests.map(
+      (): PolicyDecision =>
+        user === ADMIN
+          ? { result: AuthorizeResult.ALLOW }
+          : {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'catalog',
+              resourceType: 'catalog-entity',
+              conditions: {
+                resourceType: 'catalog-entity',
+                rule: 'HAS_SPEC',
+                params: { key: 'owner', value: user ?? 'nobody' },
+              },
+            },
+    );
   },
 });
 
@@ -129,13 +166,26 @@ describe('consumer group routes', () => {
       task: 'lag',
       startedAt: new Date(NOW),
       finishedAt: new Date(NOW),
-      error: 'Connection error\n  at Socket.connect',
+      // The sampler's text for an environment: it names any team's group.
+      error:
+        '1 of 4 groups could not be sampled, e.g. payments.reader: The coordinator is not available\n  at Socket.connect',
     });
     const app = express();
     app.use(
       consumerGroupRoutes({
         httpAuth: mockServices.httpAuth(),
         access: new EntityAccess(permissions),
+        readable: new ReadableEntities({
+          permissions,
+          catalog: catalogServiceMock({
+            entities: [
+              entity(ORDERS, ALICE),
+              entity(PAYMENTS, 'user:default/bob'),
+            ],
+          }),
+          auth: mockServices.auth(),
+          logger: mockServices.logger.mock(),
+        }),
         groups,
         history,
         taskRuns,
@@ -144,7 +194,7 @@ describe('consumer group routes', () => {
       }),
     );
     app.use(mockErrorHandler());
-    return app;
+    return { app, knex };
   }
 
   const as = (user: string) => ({
@@ -154,9 +204,11 @@ describe('consumer group routes', () => {
   it.each(databases.eachSupportedId())(
     'lists only what the caller may read; unlinked groups for admins on %p',
     async databaseId => {
-      const app = await setup(databaseId);
+      const { app } = await setup(databaseId);
+      permissions.authorizeConditional.mockClear();
       const alice = await request(app).get('/consumer-groups').set(as(ALICE));
       expect(alice.status).toBe(200);
+      expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
       expect(alice.body.total).toBe(2);
       expect(alice.body.items.map((g: any) => g.groupId)).toEqual([
         'orders.reader',
@@ -206,9 +258,20 @@ describe('consumer group routes', () => {
         .set({ Authorization: mockCredentials.service.header() });
       expect(service.status).toBe(200);
 
+      permissions.authorizeConditional.mockClear();
+      permissions.authorize.mockClear();
       const summary = await request(app)
         .get('/consumer-groups/summary')
         .set(as(ALICE));
+      const search = await request(app)
+        .get('/consumer-groups?search=READER')
+        .set(as(ALICE));
+      expect(search.body.items.map((g: any) => g.groupId)).toEqual([
+        'orders.reader',
+      ]);
+      // One conditional decision and one admin check per request.
+      expect(permissions.authorizeConditional).toHaveBeenCalledTimes(2);
+      expect(permissions.authorize).toHaveBeenCalledTimes(2);
       expect(summary.body).toMatchObject({
         total: 2,
         totalLag: 21,
@@ -228,7 +291,7 @@ describe('consumer group routes', () => {
   it.each(databases.eachSupportedId())(
     'answers 400 naming the bad parameter on %p',
     async databaseId => {
-      const app = await setup(databaseId);
+      const { app } = await setup(databaseId);
       for (const [query, name] of [
         ['sort=size', 'sort'],
         ['limit=0', 'limit'],
@@ -260,7 +323,7 @@ describe('consumer group routes', () => {
   it.each(databases.eachSupportedId())(
     'shows a readable group with partitions and history, and 404s the rest on %p',
     async databaseId => {
-      const app = await setup(databaseId);
+      const { app } = await setup(databaseId);
       const detail = await request(app)
         .get('/consumer-groups/dev/orders.reader')
         .set(as(ALICE));
@@ -268,7 +331,6 @@ describe('consumer group routes', () => {
       expect(detail.body).toMatchObject({
         groupId: 'orders.reader',
         members: [{ memberId: 'orders.reader-1', clientId: 'svc' }],
-        samplingError: 'Connection error',
         partitions: [
           {
             topic: 'orders.created',
@@ -283,12 +345,17 @@ describe('consumer group routes', () => {
       });
       expect(detail.body.partitions[1]).not.toHaveProperty('lag');
       expect(detail.body.partitions[1]).not.toHaveProperty('committedOffset');
+      // The environment's sampling error names another team's group.
+      expect(detail.body.samplingError).toBe(
+        'The last lag sample of environment dev reported an error; Kafka Hub admins see the detail',
+      );
+      expect(JSON.stringify(detail.body)).not.toContain('payments');
 
       const full = await request(app)
         .get('/consumer-groups/dev/orders.reader')
         .set(as(ADMIN));
       expect(full.body.samplingError).toBe(
-        'Connection error\n  at Socket.connect',
+        '1 of 4 groups could not be sampled, e.g. payments.reader: The coordinator is not available\n  at Socket.connect',
       );
 
       const lag = await request(app)
@@ -326,6 +393,30 @@ describe('consumer group routes', () => {
         .get('/consumer-groups/dev/unlinked')
         .set(as(ADMIN));
       expect(unlinked.status).toBe(200);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'answers a forbidden group exactly like a missing one on %p',
+    async databaseId => {
+      const { app, knex } = await setup(databaseId);
+      for (const path of [
+        '/consumer-groups/dev/payments.reader',
+        '/consumer-groups/dev/payments.reader/lag',
+        '/consumer-groups/dev/unlinked',
+      ]) {
+        const forbidden = await request(app).get(path).set(as(ALICE));
+        expect(forbidden.status).toBe(404);
+        const groupId = path.split('/')[3];
+        await knex('kafka_hub_consumer_groups')
+          .where({ environment: 'dev', group_id: groupId })
+          .delete();
+        const missing = await request(app).get(path).set(as(ADMIN));
+        expect({ path, body: forbidden.body }).toEqual({
+          path,
+          body: missing.body,
+        });
+      }
     },
   );
 });

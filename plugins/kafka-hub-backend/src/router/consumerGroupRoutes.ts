@@ -1,7 +1,4 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   CONSUMER_GROUP_LIFECYCLES,
@@ -13,6 +10,7 @@ import {
   ConsumerGroupList,
   ConsumerGroupsSummary,
   ConsumerGroupState,
+  kafkaHubEntityReadPermission,
   LAG_HISTORY_RANGES,
   LagHistory,
   LagHistoryRange,
@@ -30,12 +28,14 @@ import {
   TaskRunStore,
 } from '../database/consumerGroups';
 import { EntityAccess } from '../permissions/EntityAccess';
-import { briefError } from './errorDetail';
+import { ListScope, ReadableEntities } from '../permissions/ReadableEntities';
 import { entityRefsParam } from './entityRefParams';
+import { pageParams } from './pageParams';
 
 export interface ConsumerGroupRoutesOptions {
   httpAuth: HttpAuthService;
   access: EntityAccess;
+  readable: ReadableEntities;
   groups: ConsumerGroupStore;
   history: LagHistoryStore;
   taskRuns: TaskRunStore;
@@ -73,23 +73,6 @@ function oneOf<T extends string>(
     );
   }
   return value as T;
-}
-
-function wholeNumber(
-  req: Request,
-  name: string,
-  fallback: number,
-  { min, max }: { min: number; max: number },
-): number {
-  const value = param(req, name);
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) {
-    throw new InputError(
-      `Query parameter ${name} must be a whole number from ${min} to ${max}; got "${value}"`,
-    );
-  }
-  return n;
 }
 
 function bool(req: Request, name: string): boolean | undefined {
@@ -136,56 +119,52 @@ function zeroCounts<T extends string>(keys: readonly T[]): Record<T, number> {
 /**
  * `/consumer-groups` routes. Every route needs a signed-in user or a
  * service. Callers see the groups linked to entities they may read
- * (`kafka-hub.entity.read`); unlinked groups only with `kafka-hub.admin.read`.
- * A group the caller may not see answers 404 like one that does not exist.
+ * (`kafka-hub.entity.read`, one conditional decision per list); unlinked
+ * groups only with `kafka-hub.admin.read`. A group the caller may not see
+ * answers 404 like one that does not exist.
  */
 export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
-  const { httpAuth, access, groups, history, taskRuns, retention } = options;
+  const { httpAuth, access, readable, groups, history, taskRuns, retention } =
+    options;
   const now = options.now ?? Date.now;
   const router = Router();
 
   const credentialsOf = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  /** What the caller may see: every group, or those of readable entities. */
-  async function scope(
-    credentials: BackstageCredentials,
+  /** The groups a list may cover, from the caller's scope and the asked entities. */
+  function groupScope(
+    scope: ListScope,
     requested: string[] | undefined,
-  ): Promise<{ entityRefs?: string[]; includeUnlinked: boolean }> {
-    const admin = await access.isAdmin(credentials);
+  ): { entityRefs?: readonly string[]; includeUnlinked: boolean } {
+    const readableRefs = scope.entityRefs;
     if (requested !== undefined) {
       return {
-        entityRefs: admin
-          ? requested
-          : [...(await access.readableEntities(credentials, requested))],
+        entityRefs:
+          readableRefs === undefined
+            ? requested
+            : intersect(requested, readableRefs),
         includeUnlinked: false,
       };
     }
-    if (admin) return { includeUnlinked: true };
-    const readable = await access.readableEntities(
-      credentials,
-      await groups.linkedEntityRefs(),
-    );
-    return { entityRefs: [...readable], includeUnlinked: false };
+    return { entityRefs: readableRefs, includeUnlinked: scope.admin };
   }
 
+  /** The group in the path, if the caller may see it; else 404 like a missing one. */
   async function visibleGroup(req: Request) {
     const credentials = await credentialsOf(req);
     const { environment, groupId } = req.params;
     const group = await groups.get(environment, groupId);
-    const visible =
-      group &&
-      ((await access.isAdmin(credentials)) ||
-        (group.entityRef !== undefined &&
-          (await access.readableEntities(credentials, [group.entityRef])).has(
-            group.entityRef,
-          )));
-    if (!group || !visible) {
+    // Asked for a missing group too, so both answer alike.
+    const grant = await access.onEntity(credentials, group?.entityRef, [
+      kafkaHubEntityReadPermission,
+    ]);
+    if (!group || !(grant.admin || grant.granted[0])) {
       throw new NotFoundError(
         `No consumer group ${groupId} in environment ${environment}`,
       );
     }
-    return { group, credentials };
+    return { group, admin: grant.admin };
   }
 
   router.get('/consumer-groups', async (req, res) => {
@@ -201,19 +180,13 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
       hasLag: bool(req, 'hasLag'),
       search: param(req, 'search'),
       sort: oneOf(req, 'sort', SORTS) ?? 'lag',
-      limit: wholeNumber(req, 'limit', DEFAULT_LIMIT, {
-        min: 1,
-        max: MAX_LIMIT,
-      }),
-      offset: wholeNumber(req, 'offset', 0, {
-        min: 0,
-        max: Number.MAX_SAFE_INTEGER,
-      }),
+      ...pageParams(req, { defaultLimit: DEFAULT_LIMIT, maxLimit: MAX_LIMIT }),
     };
     const entityRefs = entityRefsParam(req);
+    const scope = await readable.listScope(credentials);
     const { items, total } = await groups.list({
       ...filters,
-      ...(await scope(credentials, entityRefs)),
+      ...groupScope(scope, entityRefs),
     });
     const body: ConsumerGroupList = {
       items: items.map(toConsumerGroup),
@@ -228,9 +201,10 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
     const credentials = await credentialsOf(req);
     const entityRefs = entityRefsParam(req);
     const environment = param(req, 'environment');
+    const scope = await readable.listScope(credentials);
     const rows = await groups.counts({
       environment,
-      ...(await scope(credentials, entityRefs)),
+      ...groupScope(scope, entityRefs),
     });
     const body: ConsumerGroupsSummary = {
       total: 0,
@@ -252,11 +226,10 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   });
 
   router.get('/consumer-groups/:environment/:groupId', async (req, res) => {
-    const { group, credentials } = await visibleGroup(req);
-    const [offsets, lagRun, admin] = await Promise.all([
+    const { group, admin } = await visibleGroup(req);
+    const [offsets, lagRun] = await Promise.all([
       groups.latestOffsets(group.environment, group.groupId),
       taskRuns.get(group.environment, 'lag'),
-      access.isAdmin(credentials),
     ]);
     const owners = new Map<string, { memberId: string; clientId: string }>();
     for (const member of group.members) {
@@ -282,7 +255,10 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
       coordinator: group.coordinator,
       members: group.members,
       partitions,
-      samplingError: admin ? samplingError : briefError(samplingError),
+      samplingError:
+        admin || samplingError === undefined
+          ? samplingError
+          : samplingFailedFor(group.environment),
     };
     res.json(body);
   });
@@ -321,4 +297,21 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   });
 
   return router;
+}
+
+/**
+ * What a non-admin sees of an environment-wide sampling error: it may name
+ * any team's groups, so only that the last sample failed.
+ */
+function samplingFailedFor(environment: string): string {
+  return `The last lag sample of environment ${environment} reported an error; Kafka Hub admins see the detail`;
+}
+
+/** The refs of `requested` that are also in `readable`. */
+function intersect(
+  requested: readonly string[],
+  readable: readonly string[],
+): string[] {
+  const set = new Set(readable);
+  return requested.filter(ref => set.has(ref));
 }

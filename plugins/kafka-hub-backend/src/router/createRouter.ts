@@ -18,15 +18,24 @@ import {
   ConsumerGroupRoutesOptions,
 } from './consumerGroupRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   healthChecker: HealthChecker;
   access: EntityAccess;
-  applications: Omit<ApplicationRoutesOptions, 'httpAuth' | 'access'>;
-  schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess'>;
-  consumerGroups: Omit<ConsumerGroupRoutesOptions, 'httpAuth' | 'access'>;
+  /** What lists may show each caller (one conditional decision per list). */
+  readable: ReadableEntities;
+  applications: Omit<
+    ApplicationRoutesOptions,
+    'httpAuth' | 'access' | 'readable'
+  >;
+  schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess' | 'readable'>;
+  consumerGroups: Omit<
+    ConsumerGroupRoutesOptions,
+    'httpAuth' | 'access' | 'readable'
+  >;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
@@ -35,17 +44,29 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, access } = options;
+  const { httpAuth, access, readable } = options;
   const router = Router();
   // Proposed schemas for the compatibility check can be large.
   router.use(express.json({ limit: '1mb' }));
   router.use(healthRoutes(options));
-  router.use(applicationRoutes({ httpAuth, access, ...options.applications }));
   router.use(
-    schemaRoutes({ httpAuth, entityAccess: access, ...options.schemas }),
+    applicationRoutes({ httpAuth, access, readable, ...options.applications }),
   );
   router.use(
-    consumerGroupRoutes({ httpAuth, access, ...options.consumerGroups }),
+    schemaRoutes({
+      httpAuth,
+      entityAccess: access,
+      readable,
+      ...options.schemas,
+    }),
+  );
+  router.use(
+    consumerGroupRoutes({
+      httpAuth,
+      access,
+      readable,
+      ...options.consumerGroups,
+    }),
   );
   router.use(adminTaskRoutes({ httpAuth, access, ...options.tasks }));
   router.use(claimRoutes({ httpAuth, access, ...options.claims }));

@@ -20,7 +20,28 @@ export async function errorDetailFor(
   return decision.result === AuthorizeResult.ALLOW ? 'full' : 'brief';
 }
 
-/** The first line of an error text, for callers without admin read. */
+// Run ids (and the batch markers of retry-all) are UUIDs.
+const UUID =
+  /\s*\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+
+/**
+ * An error text for callers without admin read: its first line, without
+ * run ids ("Provisioning run <id> was interrupted" reads "Provisioning run
+ * was interrupted").
+ */
 export function briefError(error: string | undefined): string | undefined {
-  return error === undefined ? undefined : firstLine(error);
+  return error === undefined ? undefined : redactIds(firstLine(error));
+}
+
+/** The text without UUIDs (run ids, batch markers). */
+export function redactIds(text: string): string {
+  return text.replace(UUID, '');
+}
+
+/** The text as a caller with this detail may see it. */
+export function tierError(
+  text: string | undefined,
+  detail: ErrorDetail,
+): string | undefined {
+  return detail === 'full' ? text : briefError(text);
 }

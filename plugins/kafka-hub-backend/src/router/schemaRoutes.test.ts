@@ -5,9 +5,12 @@ import {
   mockServices,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   AuthorizePermissionRequest,
   AuthorizeResult,
+  PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
 import express from 'express';
@@ -17,7 +20,9 @@ import { migrationsDir } from '../database/migrations';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { NewSchemaVersion, SubjectUpdate } from '../database/schemas/types';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 import { RegistryFixtures } from '../schemaRegistry/__testUtils__/registryFixtures';
+import { localHttpServer } from '../testUtils/localHttpServer';
 import { testServices, unusedPort } from '../testUtils/testServices';
 import { schemaRoutes } from './schemaRoutes';
 
@@ -55,7 +60,49 @@ function decide(
   return AuthorizeResult.DENY;
 }
 
+/**
+ * The same policy for lists: one conditional decision, with a catalog rule
+ * the in-memory catalog evaluates (spec.owner).
+ */
+function decideConditional(credentials: BackstageCredentials): PolicyDecision {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+  };
+  if (principal.type === 'service' || principal.userEntityRef === ADMIN) {
+    return { result: AuthorizeResult.ALLOW };
+  }
+  if (principal.userEntityRef === ALICE) {
+    return {
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: {
+        resourceType: 'catalog-entity',
+        rule: 'HAS_SPEC',
+        params: { key: 'owner', value: ALICE },
+      },
+    };
+  }
+  return { result: AuthorizeResult.DENY };
+}
+
+const catalogEntity = (entityRef: string, owner: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: entityRef.split('/')[1],
+    namespace: 'default',
+    annotations: { 'kafka-hub.io/application': entityRef.split('/')[1] },
+  },
+  spec: { owner },
+});
+
 const as = (user: string) => mockCredentials.user.header(user);
+
+/** A registry whose errors carry a stack trace after the first line. */
+const STACKED_ERROR =
+  'Invalid schema: unexpected token\n\tat io.apicurio.registry.Parser.parse(Parser.java:42)';
 
 const avroRecord = (fields: string[]) =>
   JSON.stringify({
@@ -109,6 +156,8 @@ describe('schemaRoutes', () => {
   let app: express.Express;
   let store: SchemaStore;
   let permissionChecks: AuthorizePermissionRequest[][];
+  let conditionalChecks: number;
+  let stackedRegistry: { url: string; close: () => void };
 
   beforeAll(async () => {
     await fixtures.register(checked, avroRecord(['id']));
@@ -171,12 +220,20 @@ describe('schemaRoutes', () => {
       now,
     );
 
+    stackedRegistry = await localHttpServer((_req, res) => {
+      res.writeHead(422, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 42201, message: STACKED_ERROR }));
+    });
     const permissions = mockServices.permissions.mock({
       authorize: async (requests, options) => {
         permissionChecks.push(requests as AuthorizePermissionRequest[]);
         return requests.map(r => ({
           result: decide(options.credentials, r as AuthorizePermissionRequest),
         })) as any;
+      },
+      authorizeConditional: async (requests, options) => {
+        conditionalChecks++;
+        return requests.map(() => decideConditional(options.credentials));
       },
     });
     app = express();
@@ -185,11 +242,25 @@ describe('schemaRoutes', () => {
       schemaRoutes({
         httpAuth: mockServices.httpAuth(),
         entityAccess: new EntityAccess(permissions),
+        readable: new ReadableEntities({
+          permissions,
+          catalog: catalogServiceMock({
+            entities: [
+              catalogEntity(ORDERS, ALICE),
+              catalogEntity(PAYMENTS, BOB),
+            ],
+          }),
+          auth: mockServices.auth(),
+          logger: mockServices.logger.mock(),
+          // Every request resolves afresh, so each test counts its own calls.
+          cacheTtlMs: 0,
+        }),
         store,
         environments: [
           environment('dev', testServices.registryUrl),
           environment('prod'),
           environment('down', `http://127.0.0.1:${deadPort}/ccompat`),
+          environment('stacked', stackedRegistry.url),
         ],
         retries: 0,
       }),
@@ -199,9 +270,13 @@ describe('schemaRoutes', () => {
 
   beforeEach(() => {
     permissionChecks = [];
+    conditionalChecks = 0;
   });
 
-  afterAll(() => fixtures.cleanUp());
+  afterAll(async () => {
+    stackedRegistry.close();
+    await fixtures.cleanUp();
+  });
 
   const list = async (user: string, query = '') => {
     const res = await request(app)
@@ -234,13 +309,9 @@ describe('schemaRoutes', () => {
       ]);
       expect(body.total).toBe(6);
       expect(body.items[0]).not.toHaveProperty('schema');
-      // Checked against the linked entities present, not the whole catalog.
-      const refs = permissionChecks
-        .flat()
-        .filter(r => 'resourceRef' in r)
-        .map(r => (r as { resourceRef: string }).resourceRef)
-        .sort();
-      expect(refs).toEqual([ORDERS, PAYMENTS]);
+      // One conditional decision; no per-entity check.
+      expect(conditionalChecks).toBe(1);
+      expect(permissionChecks.flat().some(r => 'resourceRef' in r)).toBe(false);
       expect(await list(BOB)).toEqual({
         items: [],
         total: 0,
@@ -286,11 +357,20 @@ describe('schemaRoutes', () => {
 
     it.each(
       [
-        ['?limit=0', 'limit must be a whole number from 1 to 500, got "0"'],
-        ['?limit=501', 'limit must be a whole number from 1 to 500, got "501"'],
-        ['?limit=ten', 'limit must be a whole number from 1 to 500, got "ten"'],
-        ['?limit=1&limit=2', 'limit must be given at most once, as text'],
-        ['?offset=-1', 'offset must be a whole number'],
+        [
+          '?limit=0',
+          'Query parameter limit must be a whole number from 1 to 500; got "0"',
+        ],
+        [
+          '?limit=501',
+          'Query parameter limit must be a whole number from 1 to 500; got "501"',
+        ],
+        [
+          '?limit=ten',
+          'Query parameter limit must be a whole number from 1 to 500; got "ten"',
+        ],
+        ['?limit=1&limit=2', 'Query parameter limit must be given once'],
+        ['?offset=-1', 'Query parameter offset must be a whole number'],
         [
           '?format=XML',
           'format must be one of AVRO, PROTOBUF, JSON, got "XML"',
@@ -392,6 +472,36 @@ describe('schemaRoutes', () => {
         [1, true],
       ]);
       expect(versions.body.items[0].schema).toBe(avroRecord(['id', 'money']));
+      expect(versions.body).toMatchObject({ total: 2, limit: 100, offset: 0 });
+    });
+
+    it('pages versions with limit and offset, at most 500', async () => {
+      const page = async (query: string) =>
+        request(app)
+          .get(path('dev', 'orders.created-value', `/versions${query}`))
+          .set('Authorization', as(ALICE));
+      const first = await page('?limit=1');
+      expect(first.body).toMatchObject({ total: 2, limit: 1, offset: 0 });
+      expect(first.body.items.map((v: any) => v.version)).toEqual([2]);
+      const second = await page('?limit=1&offset=1');
+      expect(second.body.items.map((v: any) => v.version)).toEqual([1]);
+      const beyond = await page('?offset=5');
+      expect(beyond.body).toMatchObject({ items: [], total: 2 });
+      for (const [query, message] of [
+        [
+          '?limit=501',
+          'Query parameter limit must be a whole number from 1 to 500; got "501"',
+        ],
+        [
+          '?limit=0',
+          'Query parameter limit must be a whole number from 1 to 500; got "0"',
+        ],
+        ['?offset=x', 'Query parameter offset must be a whole number'],
+      ]) {
+        const res = await page(query);
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain(message);
+      }
     });
 
     it('decodes subjects with /, :, spaces and unicode', async () => {
@@ -406,18 +516,24 @@ describe('schemaRoutes', () => {
       expect(detail.body.subject).toBe(odd);
     });
 
-    it('answers 403 for entities the caller may not read and for unlinked subjects', async () => {
+    it('answers a subject the caller may not read (or an unlinked one) exactly like a missing one', async () => {
       for (const [user, env, name] of [
         [ALICE, 'dev', 'payments.captured-value'],
         [ALICE, 'dev', 'legacy.audit-log-value'],
         [BOB, 'dev', 'orders.created-value'],
       ]) {
         for (const rest of ['', '/versions']) {
-          const res = await request(app)
+          const forbidden = await request(app)
             .get(path(env, name, rest))
             .set('Authorization', as(user));
-          expect(res.status).toBe(403);
-          expect(res.body.error.name).toBe('NotAllowedError');
+          const missing = await request(app)
+            .get(path(env, 'no-such-subject', rest))
+            .set('Authorization', as(ADMIN));
+          expect(missing.status).toBe(404);
+          expect(forbidden.status).toBe(404);
+          expect(JSON.stringify(forbidden.body)).toBe(
+            JSON.stringify(missing.body).replaceAll('no-such-subject', name),
+          );
         }
       }
       const admin = await request(app)
@@ -492,8 +608,12 @@ describe('schemaRoutes', () => {
       }
     });
 
-    it('needs read on the linked entity', async () => {
-      expect((await check(BOB, { schema: '"x"' })).status).toBe(403);
+    it('needs read on the linked entity, and answers 404 like a missing subject without it', async () => {
+      const forbidden = await check(BOB, { schema: '"x"' });
+      expect(forbidden.status).toBe(404);
+      expect(forbidden.body.error.message).toBe(
+        `No schema subject "${checked}" in environment "dev"`,
+      );
       expect(
         (
           await check(
@@ -503,7 +623,7 @@ describe('schemaRoutes', () => {
             'payments.captured-value',
           )
         ).status,
-      ).toBe(403);
+      ).toBe(404);
     });
 
     it('answers 404 without a registry or subject, 503 when the registry is down', async () => {
@@ -536,6 +656,35 @@ describe('schemaRoutes', () => {
       expect(down.status).toBe(503);
       expect(down.body.error.message).toMatch(
         /^The Schema Registry of "down" could not check the schema: \/compatibility\/subjects\/orders\.down-value\/versions\?verbose=true: fetch failed: .*ECONNREFUSED/,
+      );
+    });
+
+    it("tiers the registry's error text like every error: first line for non-admins", async () => {
+      // Adds a subject: after the tests that count them.
+      await store.saveSubjects(
+        'stacked',
+        [subject('orders.stacked-value', ORDERS)],
+        new Date(),
+      );
+      const asAlice = await check(
+        ALICE,
+        { schema: '"x"' },
+        'stacked',
+        'orders.stacked-value',
+      );
+      expect(asAlice.status).toBe(400);
+      expect(asAlice.body.error.message).toBe(
+        'The registry rejected the schema: Invalid schema: unexpected token',
+      );
+      const asAdmin = await check(
+        ADMIN,
+        { schema: '"x"' },
+        'stacked',
+        'orders.stacked-value',
+      );
+      expect(asAdmin.status).toBe(400);
+      expect(asAdmin.body.error.message).toBe(
+        `The registry rejected the schema: ${STACKED_ERROR}`,
       );
     });
   });

@@ -1,15 +1,12 @@
-import {
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
   ENVIRONMENT_NAME_PATTERN,
+  kafkaHubEntityReadPermission,
   SCHEMA_FORMATS,
   SCHEMA_STATUSES,
   SchemaCompatibilityResult,
@@ -28,6 +25,9 @@ import { EnvironmentConfig } from '../config/types';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaFilter } from '../database/schemas/types';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
+import { ErrorDetail, tierError } from './errorDetail';
+import { Page, pageParams } from './pageParams';
 import {
   registryErrorText,
   SchemaRegistryClient,
@@ -37,6 +37,7 @@ import {
 export interface SchemaRoutesOptions {
   httpAuth: HttpAuthService;
   entityAccess: EntityAccess;
+  readable: ReadableEntities;
   store: SchemaStore;
   /** Environments whose registries answer compatibility checks. */
   environments: EnvironmentConfig[];
@@ -48,17 +49,21 @@ export interface SchemaRoutesOptions {
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 500;
+const DEFAULT_VERSIONS = 100;
+const MAX_VERSIONS = 500;
 const MAX_SEARCH = 200;
 const MAX_SUBJECT = 512;
 
 /**
  * The synced schemas: lists, summary, detail, versions and a compatibility
  * check through the registry. Subjects linked to an entity are visible to
- * callers who may read that entity's Kafka data; unlinked subjects only to
- * callers with `kafka-hub.admin.read`, who see everything.
+ * callers who may read that entity's Kafka data (lists: one conditional
+ * decision per request); unlinked subjects only to callers with
+ * `kafka-hub.admin.read`, who see everything. A subject the caller may not
+ * read answers 404 like a missing one.
  */
 export function schemaRoutes(options: SchemaRoutesOptions) {
-  const { httpAuth, entityAccess, store } = options;
+  const { httpAuth, entityAccess, readable, store } = options;
   const registries = new Map<string, SchemaRegistryClient>();
   for (const env of options.environments) {
     if (env.schemaRegistry) {
@@ -77,56 +82,58 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /**
-   * The entity refs a list may cover: undefined (everything, unlinked
-   * subjects included) for admins who asked for no entity, else the asked
-   * or linked entities the caller may read.
+   * The filter of a list: the asked entities, narrowed to those the caller
+   * may read; unlinked subjects only for admins who asked for no entity.
    */
-  async function visibleEntityRefs(
-    credentials: BackstageCredentials,
-    requested: string[] | undefined,
-  ): Promise<string[] | undefined> {
-    if (await entityAccess.isAdmin(credentials)) {
-      return requested;
-    }
-    const candidates = requested ?? (await store.linkedEntityRefs());
-    return [...(await entityAccess.readableEntities(credentials, candidates))];
-  }
-
   async function listFilter(req: Request): Promise<SchemaFilter> {
     const credentials = await credentialsOf(req);
     const query = readListQuery(req);
+    const scope = await readable.listScope(credentials);
+    const readableRefs = scope.entityRefs;
+    let entityRefs: readonly string[] | undefined = query.entityRefs;
+    if (readableRefs !== undefined) {
+      const set = new Set(readableRefs);
+      entityRefs =
+        query.entityRefs?.filter(ref => set.has(ref)) ?? readableRefs;
+    }
     return {
       ...query,
-      entityRefs: await visibleEntityRefs(credentials, query.entityRefs),
+      entityRefs,
+      linkedOnly: !scope.admin,
     };
   }
 
-  /** The subject named in the path, if it exists and the caller may read it. */
-  async function readableSubject(req: Request): Promise<SchemaSubjectDetail> {
+  /**
+   * The subject named in the path, if it exists and the caller may read it
+   * (one `authorize` call); a subject the caller may not read answers
+   * exactly like a missing one.
+   */
+  async function readableSubject(
+    req: Request,
+  ): Promise<{ detail: SchemaSubjectDetail; errorDetail: ErrorDetail }> {
     const credentials = await credentialsOf(req);
     const { environment, subject } = readSubjectParams(req);
     const detail = await store.getSubject(environment, subject);
-    if (!detail) {
+    // Asked for a missing subject too, so both answer alike.
+    const {
+      admin,
+      granted: [mayRead],
+    } = await entityAccess.onEntity(credentials, detail?.entityRef, [
+      kafkaHubEntityReadPermission,
+    ]);
+    if (!detail || !(admin || mayRead)) {
       throw new NotFoundError(
         `No schema subject "${subject}" in environment "${environment}"`,
       );
     }
-    const readable =
-      detail.entityRef !== undefined &&
-      (await entityAccess.readableEntities(credentials, [detail.entityRef]))
-        .size > 0;
-    if (!readable && !(await entityAccess.isAdmin(credentials))) {
-      throw new NotAllowedError(
-        detail.entityRef === undefined
-          ? `Subject "${subject}" is linked to no entity; only admins may read it`
-          : `Missing permission to read the Kafka data of ${detail.entityRef}`,
-      );
-    }
-    return detail;
+    return { detail, errorDetail: admin ? 'full' : 'brief' };
   }
 
   router.get('/schemas', async (req, res) => {
-    const { limit, offset } = readPage(req);
+    const { limit, offset } = pageParams(req, {
+      defaultLimit: DEFAULT_LIMIT,
+      maxLimit: MAX_LIMIT,
+    });
     const filter = await listFilter(req);
     const { items, total } = await store.listSubjects(filter, {
       limit,
@@ -142,22 +149,28 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
   });
 
   router.get('/schemas/:environment/:subject', async (req, res) => {
-    const body: SchemaSubjectDetail = await readableSubject(req);
+    const body: SchemaSubjectDetail = (await readableSubject(req)).detail;
     res.json(body);
   });
 
   router.get('/schemas/:environment/:subject/versions', async (req, res) => {
-    const detail = await readableSubject(req);
-    const body: SchemaVersionList = {
-      items: await store.listVersions(detail.environment, detail.subject),
-    };
+    const page: Page = pageParams(req, {
+      defaultLimit: DEFAULT_VERSIONS,
+      maxLimit: MAX_VERSIONS,
+    });
+    const { detail } = await readableSubject(req);
+    const [items, total] = await Promise.all([
+      store.listVersions(detail.environment, detail.subject, page),
+      store.countVersions(detail.environment, detail.subject),
+    ]);
+    const body: SchemaVersionList = { items, total, ...page };
     res.json(body);
   });
 
   router.post(
     '/schemas/:environment/:subject/compatibility',
     async (req, res) => {
-      const detail = await readableSubject(req);
+      const { detail, errorDetail } = await readableSubject(req);
       const proposal = readCompatibilityBody(req.body, detail.format);
       const registry = registries.get(detail.environment);
       if (!registry) {
@@ -169,7 +182,7 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
       try {
         result = await registry.checkCompatibility(detail.subject, proposal);
       } catch (error) {
-        throw registryFailure(error, detail);
+        throw registryFailure(error, detail, errorDetail);
       }
       res.json(result);
     },
@@ -178,28 +191,42 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
   return router;
 }
 
-/** Maps a failed check to the caller's error: 404, 400 or 503. */
-function registryFailure(error: unknown, detail: SchemaSubjectDetail): Error {
+/**
+ * Maps a failed check to the caller's error: 404, 400 or 503, with the
+ * registry's text tiered like every error (first line for non-admins).
+ */
+function registryFailure(
+  error: unknown,
+  detail: SchemaSubjectDetail,
+  errorDetail: ErrorDetail,
+): Error {
+  const tier = (text: string) => tierError(text, errorDetail) ?? '';
   if (error instanceof SchemaRegistryError && error.status !== undefined) {
     if (error.status === 404) {
       return new NotFoundError(
-        `The registry of "${detail.environment}" has no subject "${
-          detail.subject
-        }": ${error.registryMessage ?? error.message}`,
+        tier(
+          `The registry of "${detail.environment}" has no subject "${
+            detail.subject
+          }": ${error.registryMessage ?? error.message}`,
+        ),
       );
     }
     if (error.status === 400 || error.status === 422) {
       return new InputError(
-        `The registry rejected the schema: ${
-          error.registryMessage ?? error.message
-        }`,
+        tier(
+          `The registry rejected the schema: ${
+            error.registryMessage ?? error.message
+          }`,
+        ),
       );
     }
   }
   return new ServiceUnavailableError(
-    `The Schema Registry of "${
-      detail.environment
-    }" could not check the schema: ${registryErrorText(error)}`,
+    tier(
+      `The Schema Registry of "${
+        detail.environment
+      }" could not check the schema: ${registryErrorText(error)}`,
+    ),
   );
 }
 
@@ -231,23 +258,6 @@ function list(name: string, value: Query): string[] | undefined {
   return items;
 }
 
-function wholeNumber(
-  name: string,
-  value: Query,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  const text = single(name, value);
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw new InputError(
-      `${name} must be a whole number from ${min} to ${max}, got "${text}"`,
-    );
-  }
-  return Number(text);
-}
-
 function readEnvironment(name: string, value: string): string {
   if (!ENVIRONMENT_NAME_PATTERN.test(value)) {
     throw new InputError(
@@ -255,19 +265,6 @@ function readEnvironment(name: string, value: string): string {
     );
   }
   return value;
-}
-
-function readPage(req: Request): { limit: number; offset: number } {
-  return {
-    limit: wholeNumber('limit', req.query.limit, DEFAULT_LIMIT, 1, MAX_LIMIT),
-    offset: wholeNumber(
-      'offset',
-      req.query.offset,
-      0,
-      0,
-      Number.MAX_SAFE_INTEGER,
-    ),
-  };
 }
 
 function readListQuery(req: Request): Omit<SchemaFilter, 'entityRefs'> & {

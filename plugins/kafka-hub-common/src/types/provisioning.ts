@@ -139,7 +139,12 @@ export interface KafkaApplication {
  * @public
  */
 export interface KafkaApplicationList {
+  /** One page, ordered by entity ref. */
   items: KafkaApplication[];
+  /** Applications matching the filters that the caller may read. */
+  total: number;
+  limit: number;
+  offset: number;
   /** `full` when the caller has admin read, `brief` otherwise. */
   errorDetail: 'full' | 'brief';
 }
@@ -160,7 +165,8 @@ export interface KafkaApplicationDetail extends KafkaApplication {
  * @public
  */
 export interface RetryProvisioningResponse {
-  runId: string;
+  /** The claimed run; admins only. */
+  runId?: string;
   /** Environments the run targets. */
   environments: string[];
 }

@@ -142,7 +142,12 @@ export interface SchemaVersion {
  * @public
  */
 export interface SchemaVersionList {
+  /** One page of the versions, newest first. */
   items: SchemaVersion[];
+  /** Stored versions of the subject, deleted ones included. */
+  total: number;
+  limit: number;
+  offset: number;
 }
 
 /**

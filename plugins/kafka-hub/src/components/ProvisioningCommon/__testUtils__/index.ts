@@ -110,10 +110,17 @@ export const completedApplication = (
     ...overrides,
   });
 
+/** One page holding every item. */
 export const list = (
   items: KafkaApplication[],
   errorDetail: 'full' | 'brief' = 'brief',
-): KafkaApplicationList => ({ items, errorDetail });
+): KafkaApplicationList => ({
+  items,
+  total: items.length,
+  limit: 50,
+  offset: 0,
+  errorDetail,
+});
 
 /** Mounts the catalog entity page, so EntityRefLink can link to it. */
 export const catalogRoutes = {
