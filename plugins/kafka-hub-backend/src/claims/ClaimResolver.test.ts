@@ -154,6 +154,34 @@ describe('ClaimResolver', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'starts no grace clock for a holder missing from a catalog read too short to trust, %p',
+    async databaseId => {
+      const { resolver, namespaces } = await setup(databaseId);
+      const r = resolver();
+      await r.resolve([payments], at(0));
+
+      // The reconcile refused its removals: the read may be incomplete.
+      let verdicts = await r.resolve([impostor], at(DAY), {
+        catalogIncomplete: true,
+      });
+      expect(verdicts.errorsOf(impostor.entityRef)).toHaveLength(1);
+      expect(await namespaces.get('payments')).toMatchObject({
+        entityRef: payments.entityRef,
+        holderMissingSince: undefined,
+      });
+
+      // Still so long after the grace period: the claim stays.
+      verdicts = await r.resolve([impostor], at(30 * DAY), {
+        catalogIncomplete: true,
+      });
+      expect(verdicts.errorsOf(impostor.entityRef)).toHaveLength(1);
+      expect((await namespaces.get('payments'))?.entityRef).toBe(
+        payments.entityRef,
+      );
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     "links nothing into another entity's namespace: each such annotation is a link error on the entity that made it, %p",
     async databaseId => {
       const { resolver, links, linkErrors, claims } = await setup(databaseId);

@@ -43,14 +43,25 @@ export class ClaimResolver {
     this.linkErrors = new LinkErrorStore(options.db);
   }
 
-  /** `entities`: every catalog entity with a Kafka Hub annotation. */
-  async resolve(entities: KafkaEntity[], now: Date): Promise<ClaimVerdicts> {
+  /**
+   * `entities`: every catalog entity with a Kafka Hub annotation.
+   * `catalogIncomplete`: the read came back too short to trust (the
+   * reconcile refuses its removals), so absent holders keep their claims
+   * without starting the release clock.
+   */
+  async resolve(
+    entities: KafkaEntity[],
+    now: Date,
+    options: { catalogIncomplete?: boolean } = {},
+  ): Promise<ClaimVerdicts> {
     const { releaseAfterMs, logger } = this.options;
+    const { catalogIncomplete } = options;
     const namespaces = await resolveNamespaceClaims({
       store: this.namespaces,
       entities,
       now,
       releaseAfterMs,
+      catalogIncomplete,
       logger,
     });
     const linkErrors = await resolveLinkClaims({
@@ -61,6 +72,7 @@ export class ClaimResolver {
       losers: new Set(namespaces.errors.keys()),
       now,
       releaseAfterMs,
+      catalogIncomplete,
       logger,
     });
     for (const list of linkErrors.values()) {

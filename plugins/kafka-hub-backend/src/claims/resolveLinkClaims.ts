@@ -76,6 +76,8 @@ export async function resolveLinkClaims(options: {
   losers: ReadonlySet<string>;
   now: Date;
   releaseAfterMs: number;
+  /** A holder missing from an incomplete catalog read is not counted as gone. */
+  catalogIncomplete?: boolean;
   logger: LoggerService;
 }): Promise<Map<string, AnnotationError[]>> {
   const { store, entities, namespaces, losers, now, logger } = options;
@@ -121,7 +123,9 @@ export async function resolveLinkClaims(options: {
     if (namespaces.of(claim.kind, claim.name)) {
       await release('it is inside a claimed namespace');
     } else if (!byRef.has(claim.entityRef)) {
-      if (!claim.holderMissingSince) {
+      if (options.catalogIncomplete) {
+        claims.set(key, claim);
+      } else if (!claim.holderMissingSince) {
         await store.holderMissing({ ...claim, since: now });
         claims.set(key, claim);
       } else if (

@@ -24,6 +24,11 @@ export async function resolveNamespaceClaims(options: {
   entities: KafkaEntity[];
   now: Date;
   releaseAfterMs: number;
+  /**
+   * The catalog read looks incomplete (see the reconcile's removal guard):
+   * a holder it lacks is not counted as gone, so no grace clock starts.
+   */
+  catalogIncomplete?: boolean;
   logger: LoggerService;
 }): Promise<ResolvedNamespaces> {
   const { store, entities, now, releaseAfterMs, logger } = options;
@@ -54,6 +59,8 @@ export async function resolveNamespaceClaims(options: {
           holderMissingSince: undefined,
         });
       }
+    } else if (!holder && options.catalogIncomplete) {
+      continue;
     } else if (!claim.holderMissingSince) {
       await store.holderMissing({ application, entityRef, since: now });
       claims.set(application, { ...claim, holderMissingSince: now });

@@ -126,11 +126,18 @@ export class ProvisioningService {
   private async reconcileCatalog(): Promise<ReconcileResult> {
     const { store, logger } = this.deps;
     const catalogEntities = await this.deps.entities.list();
-    // Who owns which namespace, before anything is recorded.
-    const claims = await this.deps.claims.resolve(catalogEntities, this.now());
     const entities = catalogEntities.filter(
       entity => entity.rawApplication !== undefined,
     );
+    // A read too short to trust removes nothing and releases no claim.
+    const { missing, total } = await store.findMissing(
+      entities.map(e => e.entityRef),
+    );
+    const refusal = this.removalRefusal(missing.length, total);
+    // Who owns which namespace, before anything is recorded.
+    const claims = await this.deps.claims.resolve(catalogEntities, this.now(), {
+      catalogIncomplete: refusal !== undefined,
+    });
     const result: ReconcileResult = {
       created: 0,
       changed: 0,
@@ -182,10 +189,6 @@ export class ProvisioningService {
         );
       }
     }
-    const { missing, total } = await store.findMissing(
-      entities.map(e => e.entityRef),
-    );
-    const refusal = this.removalRefusal(missing.length, total);
     if (refusal) {
       logger.warn(refusal);
       result.removalSkipped = {
