@@ -368,6 +368,7 @@ export async function startOrgScaleBackend(
   const permissionCalls = new PermissionCallLog();
   const directory = new MembershipDirectory();
   let kafkaHubDatabase: DatabaseService | undefined;
+  let catalogDatabase: DatabaseService | undefined;
   let kafkaHubScheduler: SchedulerService | undefined;
 
   const baseConfig: JsonObject = {
@@ -423,8 +424,12 @@ export async function startOrgScaleBackend(
           moduleId: 'org-scale-entities',
           register(reg) {
             reg.registerInit({
-              deps: { catalog: catalogProcessingExtensionPoint },
-              async init({ catalog }) {
+              deps: {
+                catalog: catalogProcessingExtensionPoint,
+                database: coreServices.database,
+              },
+              async init({ catalog, database: catalogDb }) {
+                catalogDatabase = catalogDb;
                 catalog.addEntityProvider({
                   getProviderName: () => 'org-scale-harness',
                   connect: connection =>
@@ -492,6 +497,11 @@ export async function startOrgScaleBackend(
 
   const stop = async () => {
     await backend.stop();
+    // backend.stop() leaves the plugins' database clients open (SQLite
+    // ones on purpose); their pools' timers would keep a script alive.
+    for (const service of [catalogDatabase, kafkaHubDatabase]) {
+      await (await service?.getClient())?.destroy();
+    }
     await database.drop();
   };
 
