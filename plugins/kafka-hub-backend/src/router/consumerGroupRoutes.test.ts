@@ -21,6 +21,7 @@ import {
   TaskRunStore,
 } from '../database/consumerGroups';
 import { migrationsDir } from '../database/migrations';
+import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { testDatabaseIds } from '../testUtils/testServices';
@@ -170,9 +171,25 @@ describe('consumer group routes', () => {
       error:
         '1 of 4 groups could not be sampled, e.g. payments.reader: The coordinator is not available\n  at Socket.connect',
     });
+    // Applications, for owner=: orders is team-a's, payments team-b's.
+    const applications = new ProvisioningStore(knex);
+    for (const [entityRef, ownerRef] of [
+      [ORDERS, 'group:default/team-a'],
+      [PAYMENTS, 'group:default/team-b'],
+    ]) {
+      await applications.upsertDesired({
+        entityRef,
+        application: entityRef.split('/')[1],
+        ownerRef,
+        desiredState: { environments: ['dev'], topics: [] },
+        desiredStateHash: 'h',
+        now: new Date(NOW),
+      });
+    }
     const app = express();
     app.use(
       consumerGroupRoutes({
+        ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
         httpAuth: mockServices.httpAuth(),
         access: new EntityAccess(permissions),
         readable: new ReadableEntities({
@@ -281,6 +298,23 @@ describe('consumer group routes', () => {
         byLifecycle: { active: 2 },
       });
 
+      // A team's groups: those of its applications, still only the readable.
+      const teamA = await request(app)
+        .get('/consumer-groups?owner=group:default/team-a&sort=name')
+        .set(as(ADMIN));
+      expect(teamA.body.items.map((g: any) => g.groupId)).toEqual([
+        'orders.audit',
+        'orders.reader',
+      ]);
+      const teamBForAlice = await request(app)
+        .get('/consumer-groups/summary?owner=group:default/team-b')
+        .set(as(ALICE));
+      expect(teamBForAlice.body.total).toBe(0);
+      const teamBForAdmin = await request(app)
+        .get('/consumer-groups/summary?owner=group:default/team-b')
+        .set(as(ADMIN));
+      expect(teamBForAdmin.body.total).toBe(1);
+
       const anonymous = await request(app)
         .get('/consumer-groups')
         .set({ Authorization: mockCredentials.none.header() });
@@ -303,6 +337,8 @@ describe('consumer group routes', () => {
         ['search=a&search=b', 'search'],
         ['entityRef=orders', 'entityRef must be an entity ref'],
         ['entityRef=', 'entityRef must be one or more entity refs'],
+        ['owner=team-a', 'owner must be an entity ref'],
+        ['owner=a:b/c&owner=a:b/d', 'owner must be one entity ref'],
       ]) {
         const res = await request(app)
           .get(`/consumer-groups?${query}`)

@@ -28,14 +28,20 @@ import {
   TaskRunStore,
 } from '../database/consumerGroups';
 import { EntityAccess } from '../permissions/EntityAccess';
-import { ListScope, ReadableEntities } from '../permissions/ReadableEntities';
-import { entityRefsParam } from './entityRefParams';
+import { ReadableEntities } from '../permissions/ReadableEntities';
+import {
+  entityRefParam,
+  entityRefsParam,
+  intersectEntityRefs,
+} from './entityRefParams';
 import { pageParams } from './pageParams';
 
 export interface ConsumerGroupRoutesOptions {
   httpAuth: HttpAuthService;
   access: EntityAccess;
   readable: ReadableEntities;
+  /** Entity refs of one owner's applications, for `owner=`. */
+  ownedEntityRefs: (ownerRef: string) => Promise<string[]>;
   groups: ConsumerGroupStore;
   history: LagHistoryStore;
   taskRuns: TaskRunStore;
@@ -124,30 +130,42 @@ function zeroCounts<T extends string>(keys: readonly T[]): Record<T, number> {
  * answers 404 like one that does not exist.
  */
 export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
-  const { httpAuth, access, readable, groups, history, taskRuns, retention } =
-    options;
+  const {
+    httpAuth,
+    access,
+    readable,
+    ownedEntityRefs,
+    groups,
+    history,
+    taskRuns,
+    retention,
+  } = options;
   const now = options.now ?? Date.now;
   const router = Router();
 
   const credentialsOf = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  /** The groups a list may cover, from the caller's scope and the asked entities. */
-  function groupScope(
-    scope: ListScope,
-    requested: string[] | undefined,
-  ): { entityRefs?: readonly string[]; includeUnlinked: boolean } {
-    const readableRefs = scope.entityRefs;
-    if (requested !== undefined) {
-      return {
-        entityRefs:
-          readableRefs === undefined
-            ? requested
-            : intersect(requested, readableRefs),
-        includeUnlinked: false,
-      };
-    }
-    return { entityRefs: readableRefs, includeUnlinked: scope.admin };
+  /**
+   * The groups a list may cover: those of the asked entities (`entityRef`)
+   * and of the owner's applications (`owner`), narrowed to what the caller
+   * may read; unlinked groups only for admins who narrowed nothing.
+   */
+  async function groupScope(
+    req: Request,
+  ): Promise<{ entityRefs?: readonly string[]; includeUnlinked: boolean }> {
+    const credentials = await credentialsOf(req);
+    const requested = entityRefsParam(req);
+    const owner = entityRefParam(req, 'owner');
+    const [scope, owned] = await Promise.all([
+      readable.listScope(credentials),
+      owner === undefined ? undefined : ownedEntityRefs(owner),
+    ]);
+    const asked = intersectEntityRefs(requested, owned);
+    return {
+      entityRefs: intersectEntityRefs(asked, scope.entityRefs),
+      includeUnlinked: scope.admin && asked === undefined,
+    };
   }
 
   /** The group in the path, if the caller may see it; else 404 like a missing one. */
@@ -168,7 +186,6 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   }
 
   router.get('/consumer-groups', async (req, res) => {
-    const credentials = await credentialsOf(req);
     const filters = {
       environment: param(req, 'environment'),
       state: oneOf<ConsumerGroupState>(req, 'state', CONSUMER_GROUP_STATES),
@@ -182,11 +199,9 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
       sort: oneOf(req, 'sort', SORTS) ?? 'lag',
       ...pageParams(req, { defaultLimit: DEFAULT_LIMIT, maxLimit: MAX_LIMIT }),
     };
-    const entityRefs = entityRefsParam(req);
-    const scope = await readable.listScope(credentials);
     const { items, total } = await groups.list({
       ...filters,
-      ...groupScope(scope, entityRefs),
+      ...(await groupScope(req)),
     });
     const body: ConsumerGroupList = {
       items: items.map(toConsumerGroup),
@@ -198,13 +213,10 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   });
 
   router.get('/consumer-groups/summary', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const entityRefs = entityRefsParam(req);
     const environment = param(req, 'environment');
-    const scope = await readable.listScope(credentials);
     const rows = await groups.counts({
       environment,
-      ...groupScope(scope, entityRefs),
+      ...(await groupScope(req)),
     });
     const body: ConsumerGroupsSummary = {
       total: 0,
@@ -305,13 +317,4 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
  */
 function samplingFailedFor(environment: string): string {
   return `The last lag sample of environment ${environment} reported an error; Kafka Hub admins see the detail`;
-}
-
-/** The refs of `requested` that are also in `readable`. */
-function intersect(
-  requested: readonly string[],
-  readable: readonly string[],
-): string[] {
-  const set = new Set(readable);
-  return requested.filter(ref => set.has(ref));
 }

@@ -31,10 +31,13 @@ export interface RouterOptions {
     ApplicationRoutesOptions,
     'httpAuth' | 'access' | 'readable'
   >;
-  schemas: Omit<SchemaRoutesOptions, 'httpAuth' | 'entityAccess' | 'readable'>;
+  schemas: Omit<
+    SchemaRoutesOptions,
+    'httpAuth' | 'entityAccess' | 'readable' | 'ownedEntityRefs'
+  >;
   consumerGroups: Omit<
     ConsumerGroupRoutesOptions,
-    'httpAuth' | 'access' | 'readable'
+    'httpAuth' | 'access' | 'readable' | 'ownedEntityRefs'
   >;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
@@ -45,6 +48,8 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, access, readable } = options;
+  const ownedEntityRefs = (ownerRef: string) =>
+    options.applications.store.ownedEntityRefs(ownerRef);
   const router = Router();
   // Proposed schemas for the compatibility check can be large.
   router.use(express.json({ limit: '1mb' }));
@@ -57,6 +62,7 @@ export async function createRouter(
       httpAuth,
       entityAccess: access,
       readable,
+      ownedEntityRefs,
       ...options.schemas,
     }),
   );
@@ -65,6 +71,7 @@ export async function createRouter(
       httpAuth,
       access,
       readable,
+      ownedEntityRefs,
       ...options.consumerGroups,
     }),
   );

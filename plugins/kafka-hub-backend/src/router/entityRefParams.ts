@@ -37,3 +37,33 @@ export function entityRefsParam(
   }
   return [...new Set(refs.map(ref => requiredEntityRef(ref, name)))];
 }
+
+/** One entity ref given at most once; undefined when absent; 400 otherwise. */
+export function entityRefParam(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InputError(`${name} must be one entity ref`);
+  }
+  return requiredEntityRef(value, name);
+}
+
+/**
+ * The refs in every given list (undefined lists do not narrow); undefined
+ * when no list is given, meaning every entity.
+ */
+export function intersectEntityRefs(
+  ...lists: Array<readonly string[] | undefined>
+): readonly string[] | undefined {
+  let result: readonly string[] | undefined;
+  for (const list of lists) {
+    if (list === undefined) continue;
+    if (result === undefined) {
+      result = list;
+    } else {
+      const set = new Set(list);
+      result = result.filter(ref => set.has(ref));
+    }
+  }
+  return result;
+}

@@ -17,6 +17,7 @@ import express from 'express';
 import request from 'supertest';
 import { EnvironmentConfig } from '../config/types';
 import { migrationsDir } from '../database/migrations';
+import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { NewSchemaVersion, SubjectUpdate } from '../database/schemas/types';
 import { EntityAccess } from '../permissions/EntityAccess';
@@ -220,6 +221,15 @@ describe('schemaRoutes', () => {
       now,
     );
 
+    const applications = new ProvisioningStore(knex);
+    await applications.upsertDesired({
+      entityRef: PAYMENTS,
+      application: 'payments',
+      ownerRef: 'group:default/team-b',
+      desiredState: { environments: ['dev'], topics: [] },
+      desiredStateHash: 'h',
+      now,
+    });
     stackedRegistry = await localHttpServer((_req, res) => {
       res.writeHead(422, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error_code: 42201, message: STACKED_ERROR }));
@@ -242,6 +252,7 @@ describe('schemaRoutes', () => {
       schemaRoutes({
         httpAuth: mockServices.httpAuth(),
         entityAccess: new EntityAccess(permissions),
+        ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
         readable: new ReadableEntities({
           permissions,
           catalog: catalogServiceMock({
@@ -332,6 +343,19 @@ describe('schemaRoutes', () => {
       expect(names(admin)).not.toContain('dev/legacy.audit-log-value');
     });
 
+    it("narrows to an owner's applications, never beyond what the caller may read", async () => {
+      const owner = `?owner=${encodeURIComponent('group:default/team-b')}`;
+      expect(names(await list(ADMIN, owner))).toEqual([
+        'dev/payments.captured-value',
+      ]);
+      expect((await list(ALICE, owner)).total).toBe(0);
+      expect((await list(ADMIN, '?owner=group:default/nobody')).total).toBe(0);
+      const summary = await request(app)
+        .get(`/schemas/summary${owner}`)
+        .set('Authorization', as(ADMIN));
+      expect(summary.body.total).toBe(1);
+    });
+
     it('filters by environment, format, status and search, and pages', async () => {
       expect(names(await list(ADMIN, '?environment=prod'))).toEqual([
         'prod/orders.created-value',
@@ -388,6 +412,7 @@ describe('schemaRoutes', () => {
           'entityRef must be an entity ref like component:default/my-service, got "orders"',
         ],
         ['?entityRef=', 'entityRef must be one or more entity refs'],
+        ['?owner=team-b', 'owner must be an entity ref'],
         [`?search=${'x'.repeat(201)}`, 'search must be at most 200 characters'],
       ].map(([query, message]) => [query.slice(0, 30), query, message]),
     )('answers 400 to %s', async (_label, query, message) => {

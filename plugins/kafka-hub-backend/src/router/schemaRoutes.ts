@@ -20,7 +20,11 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
-import { entityRefsParam } from './entityRefParams';
+import {
+  entityRefParam,
+  entityRefsParam,
+  intersectEntityRefs,
+} from './entityRefParams';
 import { EnvironmentConfig } from '../config/types';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaFilter } from '../database/schemas/types';
@@ -38,6 +42,8 @@ export interface SchemaRoutesOptions {
   httpAuth: HttpAuthService;
   entityAccess: EntityAccess;
   readable: ReadableEntities;
+  /** Entity refs of one owner's applications, for `owner=`. */
+  ownedEntityRefs: (ownerRef: string) => Promise<string[]>;
   store: SchemaStore;
   /** Environments whose registries answer compatibility checks. */
   environments: EnvironmentConfig[];
@@ -63,7 +69,7 @@ const MAX_SUBJECT = 512;
  * read answers 404 like a missing one.
  */
 export function schemaRoutes(options: SchemaRoutesOptions) {
-  const { httpAuth, entityAccess, readable, store } = options;
+  const { httpAuth, entityAccess, readable, ownedEntityRefs, store } = options;
   const registries = new Map<string, SchemaRegistryClient>();
   for (const env of options.environments) {
     if (env.schemaRegistry) {
@@ -82,23 +88,25 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /**
-   * The filter of a list: the asked entities, narrowed to those the caller
-   * may read; unlinked subjects only for admins who asked for no entity.
+   * The filter of a list: the asked entities (`entityRef`) and the owner's
+   * applications (`owner`), narrowed to those the caller may read; unlinked
+   * subjects only for admins who narrowed nothing.
    */
   async function listFilter(req: Request): Promise<SchemaFilter> {
     const credentials = await credentialsOf(req);
     const query = readListQuery(req);
-    const scope = await readable.listScope(credentials);
-    const readableRefs = scope.entityRefs;
-    let entityRefs: readonly string[] | undefined = query.entityRefs;
-    if (readableRefs !== undefined) {
-      const set = new Set(readableRefs);
-      entityRefs =
-        query.entityRefs?.filter(ref => set.has(ref)) ?? readableRefs;
-    }
+    const owner = entityRefParam(req, 'owner');
+    const [scope, owned] = await Promise.all([
+      readable.listScope(credentials),
+      owner === undefined ? undefined : ownedEntityRefs(owner),
+    ]);
     return {
       ...query,
-      entityRefs,
+      entityRefs: intersectEntityRefs(
+        query.entityRefs,
+        owned,
+        scope.entityRefs,
+      ),
       linkedOnly: !scope.admin,
     };
   }

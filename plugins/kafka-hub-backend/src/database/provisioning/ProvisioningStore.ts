@@ -705,6 +705,15 @@ export class ProvisioningStore {
     return rows.map(toApplication);
   }
 
+  /** Entity refs of the applications (not removed) of one owner. */
+  async ownedEntityRefs(ownerRef: string): Promise<string[]> {
+    const rows: Array<{ entity_ref: string }> = await this.db(APPLICATIONS)
+      .where({ owner_ref: ownerRef })
+      .whereNull('removed_at')
+      .select('entity_ref');
+    return rows.map(r => r.entity_ref);
+  }
+
   /** How many applications `list` would return without a page. */
   async count(filter: ListApplicationsFilter = {}): Promise<number> {
     if (matchesNothing(filter)) return 0;
