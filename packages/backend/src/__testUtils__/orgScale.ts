@@ -54,6 +54,9 @@
  * `reset()`, then `count({ plugin: 'kafka-hub', kind: 'authorizeConditional' })`,
  * `calls` for everything.
  *
+ * `org.catalogRequests` lists `METHOD /path` of each request the catalog
+ * served, from any caller (empty it with `length = 0`).
+ *
  * Scheduled tasks never run by themselves (the scheduler is the mock one,
  * without its run-on-startup), so the broker is never touched and the
  * seeded rows stay as written; `org.triggerTask(id)` runs one on demand.
@@ -228,6 +231,8 @@ export interface OrgScaleBackend {
   applicationOf(index: number): OrgScaleApplication;
   team(name: string): OrgScaleTeam;
   permissionCalls: PermissionCallLog;
+  /** `METHOD /path` of every request the catalog served (empty it to reset). */
+  catalogRequests: string[];
   /** The Authorization header of a user entity ref, or of a service. */
   authorization(as: string): string;
   get(path: string, options: { as: string }): Promise<OrgScaleResponse>;
@@ -366,6 +371,7 @@ export async function startOrgScaleBackend(
 
   const database = await scratchDatabase(options.database);
   const permissionCalls = new PermissionCallLog();
+  const catalogRequests: string[] = [];
   const directory = new MembershipDirectory();
   let kafkaHubDatabase: DatabaseService | undefined;
   let catalogDatabase: DatabaseService | undefined;
@@ -427,9 +433,14 @@ export async function startOrgScaleBackend(
               deps: {
                 catalog: catalogProcessingExtensionPoint,
                 database: coreServices.database,
+                httpRouter: coreServices.httpRouter,
               },
-              async init({ catalog, database: catalogDb }) {
+              async init({ catalog, database: catalogDb, httpRouter }) {
                 catalogDatabase = catalogDb;
+                httpRouter.use((req, _res, next) => {
+                  catalogRequests.push(`${req.method} ${req.path}`);
+                  next();
+                });
                 catalog.addEntityProvider({
                   getProviderName: () => 'org-scale-harness',
                   connect: connection =>
@@ -549,6 +560,7 @@ export async function startOrgScaleBackend(
         return team;
       },
       permissionCalls,
+      catalogRequests,
       authorization,
       get,
       kafkaHubDatabase: db,
