@@ -40,11 +40,11 @@ import type {
 export interface ListConsumerGroupsRequest {
   /**
    * Only groups linked to these entities. Undefined: every group the caller
-   * may read. An empty array matches nothing (no request is made). The
-   * backend filters by one entity per request, so several entities cost one
-   * request each, merged and paged in the client.
+   * may read. An empty array matches nothing (no request is made).
    */
   entityRefs?: string[];
+  /** Only groups of this owner's applications (a Group's entity ref). */
+  owner?: string;
   environment?: string;
   state?: ConsumerGroupState;
   lifecycle?: ConsumerGroupLifecycle;
@@ -67,6 +67,8 @@ export interface ListConsumerGroupsRequest {
 export interface ConsumerGroupSummaryRequest {
   /** Only groups of these entities (an empty array counts nothing). */
   entityRefs?: string[];
+  /** Only groups of this owner's applications (a Group's entity ref). */
+  owner?: string;
   environment?: string;
 }
 
@@ -80,6 +82,28 @@ export interface ListApplicationsRequest {
   /** Owner entity ref, e.g. `group:default/team-orders`. */
   owner?: string;
   status?: ProvisioningStatus[];
+  /** Page size, 1 to {@link MAX_APPLICATIONS_PAGE}; the backend's default is 50. */
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * The largest page of `listApplications` the backend serves.
+ *
+ * @public
+ */
+export const MAX_APPLICATIONS_PAGE = 500;
+
+/**
+ * A page of `listSchemaVersions`, newest first.
+ *
+ * @public
+ */
+export interface ListSchemaVersionsRequest {
+  /** Versions per page, 1 to 500; the backend's default is 100. */
+  limit?: number;
+  /** Newer versions to skip. */
+  offset?: number;
 }
 
 /**
@@ -93,6 +117,8 @@ export interface ListSchemasRequest {
    * caller may read. An empty array matches nothing (no request is made).
    */
   entityRefs?: string[];
+  /** Only subjects of this owner's applications (a Group's entity ref). */
+  owner?: string;
   environment?: string;
   formats?: SchemaFormat[];
   statuses?: SchemaStatus[];
@@ -110,7 +136,7 @@ export interface ListSchemasRequest {
  */
 export interface KafkaHubApi {
   getHealth(): Promise<HealthResponse>;
-  /** Applications the caller may read. */
+  /** One page of the applications the caller may read, by entity ref. */
   listApplications(
     request?: ListApplicationsRequest,
   ): Promise<KafkaApplicationList>;
@@ -157,18 +183,26 @@ export interface KafkaHubApi {
   listSchemas(request?: ListSchemasRequest): Promise<SchemaSubjectList>;
   /**
    * Totals by format and status of the subjects the caller may read,
-   * optionally of these entities only (an empty array counts nothing).
+   * optionally of these entities only (an empty array counts nothing) or
+   * of one owner's applications.
    */
-  getSchemaSummary(request?: { entityRefs?: string[] }): Promise<SchemaSummary>;
+  getSchemaSummary(request?: {
+    entityRefs?: string[];
+    owner?: string;
+  }): Promise<SchemaSummary>;
   /** One subject with its compatibility level and references. */
   getSchemaSubject(
     environment: string,
     subject: string,
   ): Promise<SchemaSubjectDetail>;
-  /** Every stored version of a subject, deleted ones included, newest first. */
+  /**
+   * One page of the stored versions of a subject, deleted ones included,
+   * newest first, with their total.
+   */
   listSchemaVersions(
     environment: string,
     subject: string,
+    request?: ListSchemaVersionsRequest,
   ): Promise<SchemaVersionList>;
   /** Checks a proposed schema against all versions of the subject, in its registry. */
   checkSchemaCompatibility(

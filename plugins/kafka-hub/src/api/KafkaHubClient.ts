@@ -21,6 +21,7 @@ import {
   KafkaHubApi,
   ListApplicationsRequest,
   ListSchemasRequest,
+  ListSchemaVersionsRequest,
 } from './KafkaHubApi';
 import type {
   EntityLinkErrors,
@@ -78,6 +79,8 @@ export class KafkaHubClient implements KafkaHubApi {
     if (request.entityRef) query.set('entityRef', request.entityRef);
     if (request.owner) query.set('owner', request.owner);
     if (request.status?.length) query.set('status', request.status.join(','));
+    if (request.limit !== undefined) query.set('limit', String(request.limit));
+    if (request.offset) query.set('offset', String(request.offset));
     const search = query.toString();
     return this.request<KafkaApplicationList>(
       `/applications${search ? `?${search}` : ''}`,
@@ -169,6 +172,7 @@ export class KafkaHubClient implements KafkaHubApi {
     }
     const query = new URLSearchParams();
     for (const ref of request.entityRefs ?? []) query.append('entityRef', ref);
+    if (request.owner) query.set('owner', request.owner);
     if (request.environment) query.set('environment', request.environment);
     if (request.formats?.length) query.set('format', request.formats.join(','));
     if (request.statuses?.length) {
@@ -184,7 +188,7 @@ export class KafkaHubClient implements KafkaHubApi {
   }
 
   getSchemaSummary(
-    request: { entityRefs?: string[] } = {},
+    request: { entityRefs?: string[]; owner?: string } = {},
   ): Promise<SchemaSummary> {
     if (request.entityRefs && request.entityRefs.length === 0) {
       return Promise.resolve({
@@ -195,6 +199,7 @@ export class KafkaHubClient implements KafkaHubApi {
     }
     const query = new URLSearchParams();
     for (const ref of request.entityRefs ?? []) query.append('entityRef', ref);
+    if (request.owner) query.set('owner', request.owner);
     const search = query.toString();
     return this.request<SchemaSummary>(
       `/schemas/summary${search ? `?${search}` : ''}`,
@@ -213,9 +218,16 @@ export class KafkaHubClient implements KafkaHubApi {
   listSchemaVersions(
     environment: string,
     subject: string,
+    request: ListSchemaVersionsRequest = {},
   ): Promise<SchemaVersionList> {
+    const query = new URLSearchParams();
+    if (request.limit !== undefined) query.set('limit', String(request.limit));
+    if (request.offset) query.set('offset', String(request.offset));
+    const search = query.toString();
     return this.request<SchemaVersionList>(
-      `${KafkaHubClient.schemaPath(environment, subject)}/versions`,
+      `${KafkaHubClient.schemaPath(environment, subject)}/versions${
+        search ? `?${search}` : ''
+      }`,
     );
   }
 
@@ -260,6 +272,7 @@ export class KafkaHubClient implements KafkaHubApi {
     for (const ref of new Set(request.entityRefs ?? [])) {
       query.append('entityRef', ref);
     }
+    if (request.owner) query.set('owner', request.owner);
     if (request.environment) query.set('environment', request.environment);
     if (request.state) query.set('state', request.state);
     if (request.lifecycle) query.set('lifecycle', request.lifecycle);
@@ -286,6 +299,7 @@ export class KafkaHubClient implements KafkaHubApi {
     for (const ref of new Set(request.entityRefs ?? [])) {
       query.append('entityRef', ref);
     }
+    if (request.owner) query.set('owner', request.owner);
     if (request.environment) query.set('environment', request.environment);
     const search = query.toString();
     return this.request<ConsumerGroupsSummary>(

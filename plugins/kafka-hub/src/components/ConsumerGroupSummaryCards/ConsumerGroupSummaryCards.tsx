@@ -12,6 +12,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { kafkaHubApiRef } from '../../api';
+import type { ConsumerGroupSummaryRequest } from '../../api/KafkaHubApi';
 import {
   CONSUMER_GROUP_REFRESH_MS,
   formatCount,
@@ -28,6 +29,8 @@ const useStyles = makeStyles(theme => ({
 export interface ConsumerGroupSummaryCardsProps {
   /** Only groups of these entities; undefined: everything the caller may read. */
   entityRefs?: string[];
+  /** Only groups of this owner's applications (a Group's entity ref). */
+  owner?: string;
   /** Only groups of this environment. */
   environment?: string;
   /** Reload interval while the page is visible; false: only once. */
@@ -115,15 +118,16 @@ function cards(
  */
 export const ConsumerGroupSummaryCards = ({
   entityRefs,
+  owner,
   environment,
   refreshIntervalMs = CONSUMER_GROUP_REFRESH_MS,
 }: ConsumerGroupSummaryCardsProps) => {
   const api = useApi(kafkaHubApiRef);
-  const key = JSON.stringify({ entityRefs, environment });
+  const key = JSON.stringify({ entityRefs, owner, environment });
   const { value, error } = usePolledAsync(
     () =>
       api.getConsumerGroupSummary(
-        JSON.parse(key) as { entityRefs?: string[]; environment?: string },
+        JSON.parse(key) as ConsumerGroupSummaryRequest,
       ),
     key,
     refreshIntervalMs,

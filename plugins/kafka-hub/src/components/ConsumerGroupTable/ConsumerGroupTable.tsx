@@ -70,6 +70,8 @@ export interface ConsumerGroupTableProps {
    * caller may read (unlinked groups too, for admins).
    */
   entityRefs?: string[];
+  /** Only groups of this owner's applications (a Group's entity ref). */
+  owner?: string;
   /**
    * Environments offered by the environment filter, beside those of the
    * listed groups and the one in the URL.
@@ -127,6 +129,7 @@ const DEFAULT_EMPTY_DESCRIPTION =
 export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
   const {
     entityRefs,
+    owner,
     environments,
     showEntity = false,
     title = 'Consumer groups',
@@ -154,6 +157,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
 
   const request: ListConsumerGroupsRequest = {
     entityRefs,
+    owner,
     environment: environment || undefined,
     state,
     lifecycle,

@@ -1,4 +1,4 @@
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -86,15 +86,16 @@ describe('GroupKafkaContent', () => {
       http.get(SCHEMAS_URL, () => HttpResponse.json(subjectList([]))),
       http.get(APPLICATIONS_URL, ({ request }) => {
         requests.push(new URL(request.url));
+        // The backend's order: by entity ref.
         return HttpResponse.json(
           list([
-            makeApplication(),
             completedApplication({
               entityRef: 'component:default/billing-service',
               application: 'billing',
               prefix: 'billing.',
               desiredEnvironments: ['dev'],
             }),
+            makeApplication(),
           ]),
         );
       }),
@@ -104,8 +105,17 @@ describe('GroupKafkaContent', () => {
     expect(
       await screen.findByText('1 application has provisioning issues'),
     ).toBeInTheDocument();
-    expect(requests[0].searchParams.get('owner')).toBe(
-      'group:default/team-orders',
+    // The table asks for its first page; the banner for the team's issues.
+    const query = (url: URL) => Object.fromEntries(url.searchParams);
+    expect(requests.map(query)).toEqual(
+      expect.arrayContaining([
+        { owner: 'group:default/team-orders', limit: '25' },
+        {
+          owner: 'group:default/team-orders',
+          status: 'failed,partial',
+          limit: '500',
+        },
+      ]),
     );
     const table = screen.getByRole('table', {
       name: 'Kafka applications of the team',
@@ -141,6 +151,68 @@ describe('GroupKafkaContent', () => {
     expect(
       await screen.findByRole('dialog', { name: 'Provisioning issues' }),
     ).toBeInTheDocument();
+  });
+
+  it("pages the team's applications on the server, the page kept in the URL", async () => {
+    const all = Array.from({ length: 30 }, (_, i) => {
+      const name = `app-${String(i).padStart(2, '0')}`;
+      return completedApplication({
+        entityRef: `component:default/${name}`,
+        application: name,
+        prefix: `${name}.`,
+      });
+    });
+    const requests: URL[] = [];
+    server.use(
+      http.get(SCHEMAS_URL, () => HttpResponse.json(subjectList([]))),
+      http.get(APPLICATIONS_URL, ({ request }) => {
+        const url = new URL(request.url);
+        requests.push(url);
+        const limit = Number(url.searchParams.get('limit') ?? 50);
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        const status = url.searchParams.get('status');
+        const matching = status ? [] : all;
+        return HttpResponse.json({
+          ...list(matching.slice(offset, offset + limit)),
+          total: matching.length,
+          limit,
+          offset,
+        });
+      }),
+    );
+    await render();
+
+    const table = await screen.findByRole('table', {
+      name: 'Kafka applications of the team',
+    });
+    expect(within(table).getAllByRole('row').slice(1)).toHaveLength(25);
+    expect(
+      screen.getByText('30 applications owned by this team'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('1-25 of 30')).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    await waitFor(() =>
+      expect(screen.getByText('26-30 of 30')).toBeInTheDocument(),
+    );
+    const rows = within(
+      screen.getByRole('table', { name: 'Kafka applications of the team' }),
+    )
+      .getAllByRole('row')
+      .slice(1);
+    expect(
+      rows.map(r => within(r).getAllByRole('cell')[0].textContent),
+    ).toEqual(['app-25', 'app-26', 'app-27', 'app-28', 'app-29']);
+    expect(
+      requests.some(
+        r =>
+          r.searchParams.get('offset') === '25' &&
+          r.searchParams.get('limit') === '25',
+      ),
+    ).toBe(true);
+    expect(screen.getByTestId('location')).toHaveTextContent(
+      `${TAB}?apps.page=2`,
+    );
   });
 
   it('says so when the team has no Kafka application', async () => {
@@ -222,10 +294,11 @@ describe('GroupKafkaContent', () => {
     await render();
 
     const table = await screen.findByRole('table', { name: 'Schema subjects' });
-    expect(schemaRequests[0].searchParams.getAll('entityRef')).toEqual([
-      'component:default/orders-service',
-      'component:default/billing-service',
-    ]);
+    // One request for the whole team, however many applications it has.
+    expect(schemaRequests[0].searchParams.get('owner')).toBe(
+      'group:default/team-orders',
+    );
+    expect(schemaRequests[0].searchParams.has('entityRef')).toBe(false);
     const rows = within(table).getAllByRole('row').slice(1);
     expect(
       within(rows[1]).getByRole('link', { name: 'billing-service' }),

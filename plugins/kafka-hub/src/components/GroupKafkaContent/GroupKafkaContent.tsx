@@ -7,7 +7,6 @@ import {
 } from '@backstage/core-components';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
-import { KafkaApplication } from '@internal/plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -16,6 +15,7 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { ListPagination, useListQuery } from '../ListControls';
 import { ProvisioningAlert } from '../ProvisioningAlert';
 import { ProvisioningStatusBadge } from '../ProvisioningStatusBadge';
 import {
@@ -34,6 +34,12 @@ import {
 /** Where the team's subjects open, below the tab's own path. */
 const SCHEMA_PREFIX = 'schemas';
 
+/**
+ * The URL query parameters of the application table start with this, apart
+ * from the schema and group lists' (`?apps.page=2`).
+ */
+export const APPLICATION_QUERY_PREFIX = 'apps.';
+
 const useStyles = makeStyles({
   issue: {
     maxWidth: 420,
@@ -43,50 +49,55 @@ const useStyles = makeStyles({
 });
 
 /**
- * The schemas of the team's applications, or nothing while the team has
- * none.
+ * The schemas of the team's applications: the backend selects them by
+ * owner, so one request covers a team of any size.
  */
 const TeamSchemas = ({
-  applications,
+  ownerRef,
+  environments,
 }: {
-  applications: KafkaApplication[];
-}) => {
-  const key = applications.map(a => a.entityRef).join('\n');
-  const entityRefs = useMemo(() => (key ? key.split('\n') : []), [key]);
-  const environmentKey = [
-    ...new Set(applications.flatMap(a => a.desiredEnvironments)),
-  ].join('\n');
-  const environments = useMemo(
-    () => (environmentKey ? environmentKey.split('\n') : []),
-    [environmentKey],
-  );
-  if (entityRefs.length === 0) {
-    return null;
-  }
-  return (
-    <SchemaTable
-      title="Schemas"
-      subheader="Schema Registry subjects of the team's applications"
-      entityRefs={entityRefs}
-      environments={environments}
-      showEntity
-      detailLink={s =>
-        schemaDetailPath(s.environment, s.subject, SCHEMA_PREFIX)
-      }
-      emptyDescription="No Schema Registry subject is linked to the team's applications yet. Kafka Hub syncs each environment's registry on a schedule and links subjects named <topic>-key or <topic>-value whose topic is under an application's prefix, and those listed in the kafka-hub.io/schema-subjects annotation."
-    />
-  );
-};
+  ownerRef: string;
+  environments?: string[];
+}) => (
+  <SchemaTable
+    title="Schemas"
+    subheader="Schema Registry subjects of the team's applications"
+    owner={ownerRef}
+    environments={environments}
+    showEntity
+    detailLink={s => schemaDetailPath(s.environment, s.subject, SCHEMA_PREFIX)}
+    emptyDescription="No Schema Registry subject is linked to the team's applications yet. Kafka Hub syncs each environment's registry on a schedule and links subjects named <topic>-key or <topic>-value whose topic is under an application's prefix, and those listed in the kafka-hub.io/schema-subjects annotation."
+  />
+);
 
-/** The tab's own view: banner, applications and their schemas. */
+/**
+ * The tab's own view: banner, one page of the team's applications (paged
+ * on the server, by entity ref), and their schemas and consumer groups.
+ */
 const GroupKafkaOverview = () => {
   const classes = useStyles();
   const { entity } = useEntity();
   const ownerRef = stringifyEntityRef(entity);
-  const request = useMemo(() => ({ owner: ownerRef }), [ownerRef]);
+  const query = useListQuery(APPLICATION_QUERY_PREFIX);
+  const { page, pageSize } = query;
+  const request = useMemo(
+    () => ({ owner: ownerRef, limit: pageSize, offset: page * pageSize }),
+    [ownerRef, page, pageSize],
+  );
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: true,
   });
+  // The environments of the applications in view, for the lists' filters.
+  const environmentKey = [
+    ...new Set(value?.items.flatMap(a => a.desiredEnvironments) ?? []),
+  ]
+    .sort()
+    .join('\n');
+  const environments = useMemo(
+    () => (environmentKey ? environmentKey.split('\n') : undefined),
+    [environmentKey],
+  );
+  const hasApplications = !!value && value.total > 0;
 
   let content;
   if (loading && !value) {
@@ -98,7 +109,7 @@ const GroupKafkaOverview = () => {
         title="Could not load the team's Kafka applications"
       />
     );
-  } else if (!value?.items.length) {
+  } else if (!hasApplications) {
     content = (
       <EmptyState
         missing="data"
@@ -107,14 +118,13 @@ const GroupKafkaOverview = () => {
       />
     );
   } else {
-    const items = [...value.items].sort((a, b) =>
-      a.application.localeCompare(b.application),
-    );
+    const items = value!.items;
+    const total = value!.total;
     content = (
       <InfoCard
         title="Kafka applications"
-        subheader={`${items.length} application${
-          items.length === 1 ? '' : 's'
+        subheader={`${total} application${
+          total === 1 ? '' : 's'
         } owned by this team`}
       >
         <Table size="small" aria-label="Kafka applications of the team">
@@ -159,32 +169,28 @@ const GroupKafkaOverview = () => {
             ))}
           </TableBody>
         </Table>
+        <ListPagination query={query} total={total} />
       </InfoCard>
     );
   }
 
   return (
     <Grid container spacing={3}>
-      {value && (
-        <Grid item xs={12}>
-          <ProvisioningAlert
-            ownerRef={ownerRef}
-            applications={value.items}
-            onChange={refresh}
-          />
-        </Grid>
-      )}
+      <Grid item xs={12}>
+        {/* Loads the team's issues itself: the table holds one page. */}
+        <ProvisioningAlert ownerRef={ownerRef} onChange={refresh} />
+      </Grid>
       <Grid item xs={12}>
         {content}
       </Grid>
-      {!!value?.items.length && (
+      {hasApplications && (
         <Grid item xs={12}>
-          <TeamSchemas applications={value.items} />
+          <TeamSchemas ownerRef={ownerRef} environments={environments} />
         </Grid>
       )}
-      {!!value?.items.length && (
+      {hasApplications && (
         <Grid item xs={12}>
-          <TeamConsumerGroups applications={value.items} />
+          <TeamConsumerGroups ownerRef={ownerRef} environments={environments} />
         </Grid>
       )}
     </Grid>
@@ -192,9 +198,10 @@ const GroupKafkaOverview = () => {
 };
 
 /**
- * The Group entity `Kafka` tab: every Kafka application the team owns, with
- * its provisioning status, namespace prefix and a link to its entity, under
- * the provisioning banner; then the schemas of those applications, each
+ * The Group entity `Kafka` tab: the Kafka applications the team owns, a
+ * page at a time, with their provisioning status, namespace prefix and a
+ * link to their entity, under the provisioning banner; then the schemas of
+ * those applications, each
  * opening at `<tab>/schemas/<environment>/<subject>`, and their consumer
  * groups, each opening at `<tab>/consumer-groups/<environment>/<groupId>`.
  *

@@ -38,6 +38,7 @@ const group: Entity = {
 };
 
 const TAB = '/catalog/default/group/team-orders/kafka';
+const TEAM = 'group:default/team-orders';
 const ORDERS = 'component:default/orders-service';
 const BILLING = 'component:default/billing-service';
 
@@ -99,7 +100,8 @@ describe('GroupKafkaContent consumer groups', () => {
       http.get(CONSUMER_GROUPS_URL, ({ request }) => {
         const url = new URL(request.url);
         listRequests.push(url);
-        const refs = url.searchParams.getAll('entityRef');
+        // The backend selects the owner's applications' groups.
+        const refs = url.searchParams.get('owner') === TEAM ? applications : [];
         return HttpResponse.json(
           groupList(
             refs.map(ref =>
@@ -126,7 +128,7 @@ describe('GroupKafkaContent consumer groups', () => {
     return { listRequests, summaryRequests, schemaRequests };
   };
 
-  it("lists the groups of the team's applications with a summary, in one request for all of them", async () => {
+  it("lists the groups of the team's applications with a summary, in one request by owner", async () => {
     const { listRequests, summaryRequests } = serve();
     await render();
     const table = await screen.findByRole('table', { name: 'Consumer groups' });
@@ -140,16 +142,15 @@ describe('GroupKafkaContent consumer groups', () => {
     expect(
       within(rows[1]).getByRole('link', { name: 'billing.invoicer' }),
     ).toHaveAttribute('href', `${TAB}/consumer-groups/dev/billing.invoicer`);
-    expect(listRequests.map(r => r.searchParams.getAll('entityRef'))).toEqual([
-      [ORDERS, BILLING],
-    ]);
+    expect(listRequests.map(r => r.searchParams.get('owner'))).toEqual([TEAM]);
+    expect(listRequests[0].searchParams.has('entityRef')).toBe(false);
     expect(
       (await screen.findByRole('region', { name: 'Consumer groups' }))
         .textContent,
     ).toBe('Consumer groups9');
-    expect(
-      summaryRequests.map(r => r.searchParams.getAll('entityRef')),
-    ).toEqual([[ORDERS, BILLING]]);
+    expect(summaryRequests.map(r => r.searchParams.get('owner'))).toEqual([
+      TEAM,
+    ]);
     expect(
       screen.getByText("Consumer groups of the team's applications"),
     ).toBeInTheDocument();

@@ -1,5 +1,3 @@
-import { useMemo } from 'react';
-import { KafkaApplication } from '@internal/plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import { ConsumerGroupSummaryCards } from '../ConsumerGroupSummaryCards';
 import {
@@ -18,37 +16,28 @@ export const CONSUMER_GROUP_PREFIX = 'consumer-groups';
 export const CONSUMER_GROUP_QUERY_PREFIX = 'groups.';
 
 /**
- * The consumer groups of the team's applications, with their summary, or
- * nothing while the team has none. The backend filters groups by one entity
- * per request, so this asks once per application.
+ * The consumer groups of the team's applications, with their summary: the
+ * backend selects them by owner, so one request covers a team of any size.
  */
 export const TeamConsumerGroups = ({
-  applications,
+  ownerRef,
+  environments,
 }: {
-  applications: KafkaApplication[];
+  /** The team's entity ref. */
+  ownerRef: string;
+  /** Environments the filter offers beside those of the listed groups. */
+  environments?: string[];
 }) => {
-  const key = applications.map(a => a.entityRef).join('\n');
-  const entityRefs = useMemo(() => (key ? key.split('\n') : []), [key]);
-  const environmentKey = [
-    ...new Set(applications.flatMap(a => a.desiredEnvironments)),
-  ].join('\n');
-  const environments = useMemo(
-    () => (environmentKey ? environmentKey.split('\n') : []),
-    [environmentKey],
-  );
-  if (entityRefs.length === 0) {
-    return null;
-  }
   return (
     <Grid container spacing={2}>
       <Grid item xs={12}>
-        <ConsumerGroupSummaryCards entityRefs={entityRefs} />
+        <ConsumerGroupSummaryCards owner={ownerRef} />
       </Grid>
       <Grid item xs={12}>
         <ConsumerGroupTable
           title="Consumer groups"
           subheader="Consumer groups of the team's applications"
-          entityRefs={entityRefs}
+          owner={ownerRef}
           environments={environments}
           showEntity
           queryPrefix={CONSUMER_GROUP_QUERY_PREFIX}

@@ -277,6 +277,50 @@ describe('KafkaHubAdminPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('pages on the server, and starts a new filter at its first page', async () => {
+    const failed = Array.from({ length: 30 }, (_, i) =>
+      makeApplication({
+        entityRef: `component:default/app-${String(i).padStart(2, '0')}`,
+        application: `app-${String(i).padStart(2, '0')}`,
+        status: 'failed',
+      }),
+    );
+    const requests: URL[] = [];
+    server.use(
+      http.get(APPLICATIONS_URL, ({ request }) => {
+        const url = new URL(request.url);
+        requests.push(url);
+        const limit = Number(url.searchParams.get('limit') ?? 50);
+        const offset = Number(url.searchParams.get('offset') ?? 0);
+        return HttpResponse.json({
+          ...list(failed.slice(offset, offset + limit), 'full'),
+          total: failed.length,
+          limit,
+          offset,
+        });
+      }),
+    );
+    await renderInTestApp(<KafkaHubAdminContent />, {
+      mountedRoutes: catalogRoutes,
+      apis: apis(),
+    });
+    expect(await findRow('app-00')).toBeInTheDocument();
+    expect(screen.getByText('1-25 of 30')).toBeInTheDocument();
+    expect(queryRow('app-25')).not.toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Next page' }));
+    expect(await findRow('app-25')).toBeInTheDocument();
+    expect(queryRow('app-00')).not.toBeInTheDocument();
+    expect(requests.at(-1)?.searchParams.get('offset')).toBe('25');
+
+    await userEvent.selectOptions(screen.getByLabelText('Status'), 'failed');
+    await waitFor(() =>
+      expect(requests.at(-1)?.searchParams.get('status')).toBe('failed'),
+    );
+    expect(requests.at(-1)?.searchParams.has('offset')).toBe(false);
+    expect(await findRow('app-00')).toBeInTheDocument();
+  });
+
   it('refreshes on demand', async () => {
     let calls = 0;
     server.use(

@@ -33,6 +33,7 @@ import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import ReplayIcon from '@material-ui/icons/Replay';
 import { kafkaHubApiRef } from '../../api';
+import { ListPagination, useListQuery } from '../ListControls';
 import { ProvisioningStatusBadge } from '../ProvisioningStatusBadge';
 import { RetryProvisioningButton } from '../RetryProvisioningButton';
 import {
@@ -232,15 +233,28 @@ const RetryAllFailedButton = ({ onDone }: { onDone: () => void }) => {
 };
 
 /**
+ * The URL query parameters of the application table start with this
+ * (`?apps.page=2`).
+ */
+const APPLICATION_QUERY_PREFIX = 'apps.';
+
+/**
  * The admin page's Provisioning tab: every application that is not
- * completed, filterable by status, each row expanding to its full detail.
+ * completed, filterable by status and paged on the server, each row
+ * expanding to its full detail.
  */
 export const ProvisioningTab = () => {
   const classes = useStyles();
   const [filter, setFilter] = useState<ProvisioningStatus | 'all'>('all');
+  const query = useListQuery(APPLICATION_QUERY_PREFIX);
+  const { page, pageSize } = query;
   const request = useMemo(
-    () => ({ status: filter === 'all' ? NOT_COMPLETED : [filter] }),
-    [filter],
+    () => ({
+      status: filter === 'all' ? NOT_COMPLETED : [filter],
+      limit: pageSize,
+      offset: page * pageSize,
+    }),
+    [filter, page, pageSize],
   );
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: true,
@@ -265,7 +279,7 @@ export const ProvisioningTab = () => {
         title="Could not load the provisioning status"
       />
     );
-  } else if (!value?.items.length) {
+  } else if (!value?.total) {
     body =
       filter === 'all' ? (
         <EmptyState
@@ -308,6 +322,7 @@ export const ProvisioningTab = () => {
             ))}
           </TableBody>
         </Table>
+        <ListPagination query={query} total={value.total} />
       </TableContainer>
     );
   }
@@ -319,9 +334,11 @@ export const ProvisioningTab = () => {
           select
           label="Status"
           value={filter}
-          onChange={e =>
-            setFilter(e.target.value as ProvisioningStatus | 'all')
-          }
+          onChange={e => {
+            setFilter(e.target.value as ProvisioningStatus | 'all');
+            // Another filter starts at its first page.
+            query.update({});
+          }}
           SelectProps={{ native: true }}
           variant="outlined"
           size="small"

@@ -1,12 +1,18 @@
 import { useEffect, useMemo, useState } from 'react';
-import { KafkaApplication } from '@internal/plugin-kafka-hub-common';
+import {
+  KafkaApplication,
+  ProvisioningStatus,
+} from '@internal/plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
+import { MAX_APPLICATIONS_PAGE } from '../../api/KafkaHubApi';
 import { ProvisioningErrorModal } from '../ProvisioningErrorModal';
 import {
   hasProvisioningIssue,
   useApplicationList,
 } from '../ProvisioningCommon';
+
+const ISSUE_STATUSES: ProvisioningStatus[] = ['failed', 'partial'];
 
 /** @public */
 export interface ProvisioningAlertProps {
@@ -35,11 +41,18 @@ export const ProvisioningAlert = (props: ProvisioningAlertProps) => {
   const { entityRef, ownerRef, applications, onChange } = props;
   const [open, setOpen] = useState(false);
   const controlled = applications !== undefined;
+  // Only the applications with issues: one page holds them however many
+  // applications the owner has.
   const request = useMemo(
     () =>
       controlled || (!entityRef && !ownerRef)
         ? undefined
-        : { entityRef, owner: ownerRef },
+        : {
+            entityRef,
+            owner: ownerRef,
+            status: ISSUE_STATUSES,
+            limit: MAX_APPLICATIONS_PAGE,
+          },
     [controlled, entityRef, ownerRef],
   );
   const { value, error, refresh } = useApplicationList(request);

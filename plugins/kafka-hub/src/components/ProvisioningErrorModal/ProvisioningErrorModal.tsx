@@ -26,6 +26,7 @@ import ErrorIcon from '@material-ui/icons/Error';
 import OpenInNewIcon from '@material-ui/icons/OpenInNew';
 import RemoveCircleOutlineIcon from '@material-ui/icons/RemoveCircleOutline';
 import ScheduleIcon from '@material-ui/icons/Schedule';
+import { MAX_APPLICATIONS_PAGE } from '../../api/KafkaHubApi';
 import { ProvisioningStatusBadge } from '../ProvisioningStatusBadge';
 import { RetryProvisioningButton } from '../RetryProvisioningButton';
 import {
@@ -220,10 +221,12 @@ export const ProvisioningErrorModal = (props: ProvisioningErrorModalProps) => {
   const supportUrl = useApi(configApiRef).getOptionalString(
     'kafkaHub.supportUrl',
   );
+  // Unfiltered, so an application fixed by a retry stays in view with its
+  // result; the largest page (a team's first 500 applications by ref).
   const request = useMemo(
     () =>
       open && (entityRef || ownerRef)
-        ? { entityRef, owner: ownerRef }
+        ? { entityRef, owner: ownerRef, limit: MAX_APPLICATIONS_PAGE }
         : undefined,
     [open, entityRef, ownerRef],
   );

@@ -53,12 +53,31 @@ const serve = (
   server: ReturnType<typeof setupServer>,
   detail: SchemaSubjectDetail,
   versions: SchemaVersion[] = avroVersions(),
+  /** The most versions one answer holds (the backend's is 500). */
+  maxPage = 500,
 ) => {
   const url = subjectUrl(detail.environment, detail.subject);
+  const versionRequests: URL[] = [];
   server.use(
     http.get(url, () => HttpResponse.json(detail)),
-    http.get(`${url}/versions`, () => HttpResponse.json({ items: versions })),
+    // Pages as the backend does: newest first, default 100.
+    http.get(`${url}/versions`, ({ request }) => {
+      const query = new URL(request.url);
+      versionRequests.push(query);
+      const limit = Math.min(
+        Number(query.searchParams.get('limit') ?? 100),
+        maxPage,
+      );
+      const offset = Number(query.searchParams.get('offset') ?? 0);
+      return HttpResponse.json({
+        items: versions.slice(offset, offset + limit),
+        total: versions.length,
+        limit,
+        offset,
+      });
+    }),
   );
+  return { versionRequests };
 };
 
 /** The text of a code snippet without its line numbers. */
@@ -270,6 +289,39 @@ describe('SchemaDetail', () => {
     );
     expect(await screen.findByText('The list')).toBeInTheDocument();
     expect(screen.getByTestId('location')).toHaveTextContent(/^\/$/);
+  });
+
+  it('loads the newest versions, and older ones on demand', async () => {
+    // A backend answering two versions at a time: the page continues from
+    // what arrived.
+    const { versionRequests } = serve(
+      server,
+      makeDetail({ latestVersion: 2 }),
+      avroVersions(),
+      2,
+    );
+    await render('/dev/orders.created-value');
+    expect(
+      await screen.findByText('Newest 2 of 3 versions'),
+    ).toBeInTheDocument();
+    expect(versionRequests.map(r => r.search)).toEqual(['?limit=100']);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Load older versions (1 more)' }),
+    );
+    expect(
+      await screen.findByText('3 versions, newest first'),
+    ).toBeInTheDocument();
+    expect(versionRequests.map(r => r.search)).toEqual([
+      '?limit=100',
+      '?limit=100&offset=2',
+    ]);
+    expect(
+      screen.queryByRole('button', { name: /Load older versions/ }),
+    ).not.toBeInTheDocument();
+    for (const label of ['Version 3, deleted', 'Version 2', 'Version 1']) {
+      expect(screen.getByLabelText(label)).toBeInTheDocument();
+    }
   });
 
   it('keeps the facts when only the versions fail', async () => {

@@ -38,6 +38,7 @@ import { CheckCompatibilityDialog } from './CheckCompatibilityDialog';
 import { prettySchema, schemaLanguage } from './schemaText';
 import { SchemaVersionDiff } from './SchemaVersionDiff';
 import { SchemaVersionTimeline } from './SchemaVersionTimeline';
+import { useSchemaVersions } from './useSchemaVersions';
 
 const useStyles = makeStyles(theme => ({
   header: {
@@ -277,10 +278,7 @@ export const SchemaDetail = (props: SchemaDetailProps) => {
     () => api.getSchemaSubject(environment, subject),
     [api, environment, subject],
   );
-  const versions = useAsyncRetry(
-    () => api.listSchemaVersions(environment, subject),
-    [api, environment, subject],
-  );
+  const versions = useSchemaVersions(environment, subject);
   const [selected, setSelected] = useState<number>();
   const [compare, setCompare] = useState<{ from: number; to: number }>();
   const [checking, setChecking] = useState(false);
@@ -300,7 +298,8 @@ export const SchemaDetail = (props: SchemaDetailProps) => {
     return <Progress />;
   }
 
-  const items = versions.value?.items ?? [];
+  const items = versions.items ?? [];
+  const total = versions.total ?? items.length;
   const latestLive = items.find(v => !v.deleted) ?? items[0];
   const shown =
     items.find(v => v.version === selected) ??
@@ -308,14 +307,14 @@ export const SchemaDetail = (props: SchemaDetailProps) => {
     latestLive;
 
   let history;
-  if (versions.error && !versions.loading) {
+  if (versions.error && !versions.items) {
     history = (
       <ResponseErrorPanel
         error={versions.error}
         title="Could not load the versions"
       />
     );
-  } else if (!versions.value) {
+  } else if (!versions.items) {
     history = <Progress />;
   } else {
     history = (
@@ -323,9 +322,11 @@ export const SchemaDetail = (props: SchemaDetailProps) => {
         <Grid item xs={12} md={4}>
           <InfoCard
             title="Versions"
-            subheader={`${items.length} version${
-              items.length === 1 ? '' : 's'
-            }, newest first`}
+            subheader={
+              items.length < total
+                ? `Newest ${items.length} of ${total} versions`
+                : `${total} version${total === 1 ? '' : 's'}, newest first`
+            }
           >
             <SchemaVersionTimeline
               versions={items}
@@ -333,6 +334,25 @@ export const SchemaDetail = (props: SchemaDetailProps) => {
               onSelect={setSelected}
               onCompare={setCompare}
             />
+            {versions.error && (
+              <ResponseErrorPanel
+                error={versions.error}
+                title="Could not load older versions"
+              />
+            )}
+            {items.length < total && (
+              <Box mt={2}>
+                <Button
+                  variant="outlined"
+                  onClick={versions.loadMore}
+                  disabled={versions.loading}
+                >
+                  {versions.loading
+                    ? 'Loading older versions…'
+                    : `Load older versions (${total - items.length} more)`}
+                </Button>
+              </Box>
+            )}
           </InfoCard>
         </Grid>
         <Grid item xs={12} md={8}>
@@ -357,7 +377,7 @@ export const SchemaDetail = (props: SchemaDetailProps) => {
         backLink={backLink}
         onRefresh={() => {
           detail.retry();
-          versions.retry();
+          versions.reload();
         }}
         onCheck={() => setChecking(true)}
         canCheck={detail.value.status === 'registered'}

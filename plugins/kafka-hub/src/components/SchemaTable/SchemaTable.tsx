@@ -57,6 +57,8 @@ export interface SchemaTableProps {
    * caller may read (unlinked subjects too, for admins).
    */
   entityRefs?: string[];
+  /** Only subjects of this owner's applications (a Group's entity ref). */
+  owner?: string;
   /**
    * Environments offered by the environment filter, beside those of the
    * listed subjects and the one in the URL.
@@ -101,6 +103,7 @@ const DEFAULT_EMPTY_DESCRIPTION =
 export const SchemaTable = (props: SchemaTableProps) => {
   const {
     entityRefs,
+    owner,
     environments,
     showEntity = false,
     title = 'Schemas',
@@ -127,6 +130,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
 
   const request: ListSchemasRequest = {
     entityRefs,
+    owner,
     environment: environment || undefined,
     formats: format ? [format] : undefined,
     statuses: status ? [status] : undefined,
