@@ -19,6 +19,23 @@ describe('readKafkaHubConfig', () => {
     });
   });
 
+  it('reads how long lists reuse a resolved readable set, 10 seconds by default', () => {
+    const read = (permissions?: object) =>
+      readKafkaHubConfig(
+        new ConfigReader({ kafkaHub: permissions ? { permissions } : {} }),
+      ).permissions;
+    expect(read()).toEqual({ readableEntitiesCacheTtlMs: 10_000 });
+    expect(read({ readableEntitiesCacheTtl: { seconds: 3 } })).toEqual({
+      readableEntitiesCacheTtlMs: 3_000,
+    });
+    expect(read({ readableEntitiesCacheTtl: '1m' })).toEqual({
+      readableEntitiesCacheTtlMs: 60_000,
+    });
+    expect(() => read({ readableEntitiesCacheTtl: 'soon' })).toThrow(
+      'kafkaHub.permissions.readableEntitiesCacheTtl is not a valid duration',
+    );
+  });
+
   it('applies provisioning defaults', () => {
     expect(readKafkaHubConfig(env({})).provisioning).toEqual({
       defaultPartitions: 3,
