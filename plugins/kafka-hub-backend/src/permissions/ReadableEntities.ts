@@ -53,7 +53,10 @@ export interface ReadableEntitiesOptions {
   logger: LoggerService;
   /** How long a resolved set is reused for the same conditions. Default: 10 s. */
   cacheTtlMs?: number;
-  /** Distinct conditions kept at once. Default: 500. */
+  /**
+   * Distinct conditions kept at once (about one per user asking within the
+   * TTL; a set of 10,000 refs is around 0.5 MB). Default: 100.
+   */
   maxCacheEntries?: number;
   /** Entities per catalog page. Default: 1000. */
   pageSize?: number;
@@ -86,7 +89,7 @@ export class ReadableEntities {
   constructor(private readonly options: ReadableEntitiesOptions) {
     this.cache = new ShortLivedCache({
       ttlMs: options.cacheTtlMs ?? 10_000,
-      maxEntries: options.maxCacheEntries ?? 500,
+      maxEntries: options.maxCacheEntries ?? 100,
       now: options.now,
     });
   }
