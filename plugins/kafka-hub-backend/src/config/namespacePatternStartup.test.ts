@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import request from 'supertest';
 import { kafkaHubPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -22,7 +23,7 @@ describe('the backend with an unsafe kafkaHub.namespacePattern', () => {
     );
   });
 
-  it('starts with a safe one', async () => {
+  it('starts with a safe one, and serves', async () => {
     const { server } = await startTestBackend({
       features: [
         kafkaHubPlugin,
@@ -33,6 +34,11 @@ describe('the backend with an unsafe kafkaHub.namespacePattern', () => {
         catalogServiceMock.factory({ entities: [] }),
       ],
     });
-    server.close();
+    try {
+      const res = await request(server).get('/api/kafka-hub/health');
+      expect(res.status).toBe(200);
+    } finally {
+      server.close();
+    }
   });
 });

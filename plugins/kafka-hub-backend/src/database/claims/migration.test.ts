@@ -11,7 +11,7 @@ const TABLES = [
   'kafka_hub_link_errors',
 ];
 
-describe(MIGRATION, () => {
+describe('migration 20261201000000_namespace_claims', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
   it.each(databases.eachSupportedId())(
