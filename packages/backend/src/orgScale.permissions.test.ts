@@ -227,11 +227,24 @@ describe.each(orgScaleDatabases())(
     it("answers another team's application, group or subject exactly like a missing one", async () => {
       const [alice] = org.team('team-a').users;
       const teamB = org.team('team-b');
-      const foreign = teamB.applications[teamB.applications.length - 1];
+      // One of team-b's applications that has a subject too.
+      const foreign = teamB.applications.find(ref => indexOf(ref) < SUBJECTS)!;
       const slug = foreign.split('/')[1];
+      const db = org.kafkaHubDatabase;
+      const subject: { environment: string; subject: string } = await db(
+        'kafka_hub_schemas',
+      )
+        .where({ entity_ref: foreign })
+        .first(['environment', 'subject']);
       const paths = [
         `/api/kafka-hub/applications/${encodeURIComponent(foreign)}`,
         `/api/kafka-hub/consumer-groups/dev/${slug}.consumer-0`,
+        `/api/kafka-hub/schemas/${subject.environment}/${encodeURIComponent(
+          subject.subject,
+        )}`,
+        `/api/kafka-hub/schemas/${subject.environment}/${encodeURIComponent(
+          subject.subject,
+        )}/versions`,
       ];
       const own = org.team('team-a').applications[0];
       expectOk(
@@ -245,8 +258,13 @@ describe.each(orgScaleDatabases())(
       const forbidden = await Promise.all(
         paths.map(path => org.get(path, { as: alice })),
       );
+      // Each exists: its own team reads it.
+      for (const path of paths) {
+        expectOk(await org.get(path, { as: teamB.users[0] }));
+      }
       // Make them missing, then ask as their own team.
-      const db = org.kafkaHubDatabase;
+      await db('kafka_hub_schema_versions').where(subject).delete();
+      await db('kafka_hub_schemas').where(subject).delete();
       await db('kafka_hub_consumer_groups')
         .where({ group_id: `${slug}.consumer-0` })
         .delete();
