@@ -12,6 +12,7 @@ import { Entity } from '@backstage/catalog-model';
 import { EntityKafkaContent } from './EntityKafkaContent';
 import {
   APPLICATIONS_URL,
+  BASE_URL,
   catalogRoutes,
   completedApplication,
   errorBody,
@@ -83,6 +84,66 @@ describe('EntityKafkaContent', () => {
       ),
     ).toBeInTheDocument();
     expect(screen.getByText('None declared')).toBeInTheDocument();
+  });
+
+  it('names the holder of a claimed slug and the links the entity does not make', async () => {
+    const claimed =
+      'is claimed by component:default/payments-service (owner group:default/team-payments) since 2026-11-21T12:00:00.000Z; this entity is not provisioned and links nothing';
+    server.use(
+      http.get(APPLICATIONS_URL, () =>
+        HttpResponse.json(
+          list([
+            makeApplication({
+              application: 'payments',
+              prefix: 'payments.',
+              desiredEnvironments: [],
+              environments: {},
+              status: 'failed',
+              attemptCount: 0,
+              lastAttemptAt: undefined,
+              error: `Not provisioned until the annotations are fixed: Annotation kafka-hub.io/application: "payments" ${claimed}`,
+              annotationErrors: [
+                {
+                  annotation: 'kafka-hub.io/application',
+                  value: 'payments',
+                  message: claimed,
+                },
+              ],
+            }),
+          ]),
+        ),
+      ),
+      http.get(`${BASE_URL}/link-errors/:ref`, () =>
+        HttpResponse.json({ entityRef: REF, errors: [] }),
+      ),
+    );
+    await render(
+      component({
+        'kafka-hub.io/application': 'payments',
+        'kafka-hub.io/consumer-groups': 'dev/payments.settlement',
+        'kafka-hub.io/schema-subjects': 'dev/payments.authorized-value',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        /Not provisioned and links nothing: the namespace belongs to another entity/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        `Annotation kafka-hub.io/application: "payments" ${claimed}`,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Not linked: kafka-hub.io/consumer-groups: dev/payments.settlement; kafka-hub.io/schema-subjects: dev/payments.authorized-value',
+      ),
+    ).toBeInTheDocument();
+    // The metadata table title-cases its keys.
+    expect(screen.queryByText(/^Linked/)).not.toBeInTheDocument();
+    expect(screen.getByText('Consumer Groups Not Linked')).toBeInTheDocument();
+    expect(screen.getByText('Schema Subjects Not Linked')).toBeInTheDocument();
+    expect(screen.queryByText(/malformed/)).not.toBeInTheDocument();
   });
 
   it('shows the banner and the provisioning of each environment', async () => {

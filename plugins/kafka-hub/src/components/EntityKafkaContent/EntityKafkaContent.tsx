@@ -7,8 +7,10 @@ import { useMemo } from 'react';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
+  AnnotationError,
   applicationPrefix,
   formatAnnotationError,
+  KAFKA_HUB_ANNOTATIONS,
   parseKafkaAnnotations,
 } from '@internal/plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
@@ -21,8 +23,9 @@ import { EntityLinkErrors } from './EntityLinkErrors';
 /**
  * The entity `Kafka` tab: the provisioning banner, the provisioning of each
  * environment with retry, what the entity declares (application, namespace,
- * environments, topics, linked groups and subjects), and every malformed
- * annotation named with its bad value.
+ * environments, topics, linked groups and subjects), every malformed
+ * annotation named with its bad value, and the claim error of a slug
+ * another entity holds (with the links it therefore does not make).
  *
  * @public
  */
@@ -36,6 +39,25 @@ export const EntityKafkaContent = () => {
   const app =
     items.find(i => i.entityRef.toLocaleLowerCase('en-US') === entityRef) ??
     items[0];
+
+  // Errors Kafka Hub recorded on a slug that parses fine: another entity
+  // holds the namespace (or one overlapping it), so this entity is not
+  // provisioned and links nothing.
+  const claimErrors = (app?.annotationErrors ?? []).filter(
+    (e): e is AnnotationError =>
+      e.annotation === KAFKA_HUB_ANNOTATIONS.application &&
+      !errors.some(c => c.annotation === e.annotation),
+  );
+  const declaredLinks = [
+    ...value.consumerGroups.map(
+      g => `${g.source}: ${g.environment}/${g.groupId}`,
+    ),
+    ...value.schemaSubjects.map(
+      s =>
+        `${KAFKA_HUB_ANNOTATIONS.schemaSubjects}: ${s.environment}/${s.subject}`,
+    ),
+  ];
+  const linked = claimErrors.length === 0;
 
   const prefix = value.application ? applicationPrefix(value.application) : '';
   const metadata: Record<string, string> = {};
@@ -54,14 +76,12 @@ export const EntityKafkaContent = () => {
       )
       .join(', ') || 'None declared';
   if (value.consumerGroups.length > 0) {
-    metadata['Linked consumer groups'] = value.consumerGroups
-      .map(g => `${g.environment}/${g.groupId}`)
-      .join(', ');
+    metadata[linked ? 'Linked consumer groups' : 'Consumer groups not linked'] =
+      value.consumerGroups.map(g => `${g.environment}/${g.groupId}`).join(', ');
   }
   if (value.schemaSubjects.length > 0) {
-    metadata['Linked schema subjects'] = value.schemaSubjects
-      .map(s => `${s.environment}/${s.subject}`)
-      .join(', ');
+    metadata[linked ? 'Linked schema subjects' : 'Schema subjects not linked'] =
+      value.schemaSubjects.map(s => `${s.environment}/${s.subject}`).join(', ');
   }
 
   return (
@@ -73,6 +93,26 @@ export const EntityKafkaContent = () => {
             applications={app ? [app] : []}
             onChange={provisioning.refresh}
           />
+        </Grid>
+      )}
+      {claimErrors.length > 0 && (
+        <Grid item xs={12}>
+          <WarningPanel
+            severity="error"
+            title="Not provisioned and links nothing: the namespace belongs to another entity"
+            defaultExpanded
+          >
+            {claimErrors.map(error => (
+              <Typography key={error.message} variant="body2" component="p">
+                {formatAnnotationError(error)}
+              </Typography>
+            ))}
+            {declaredLinks.length > 0 && (
+              <Typography variant="body2" component="p">
+                Not linked: {declaredLinks.join('; ')}
+              </Typography>
+            )}
+          </WarningPanel>
         </Grid>
       )}
       {errors.length > 0 && (
@@ -92,8 +132,7 @@ export const EntityKafkaContent = () => {
           </WarningPanel>
         </Grid>
       )}
-      {(value.consumerGroups.length > 0 ||
-        value.schemaSubjects.length > 0) && (
+      {(value.consumerGroups.length > 0 || value.schemaSubjects.length > 0) && (
         <EntityLinkErrors entityRef={entityRef} />
       )}
       {/* Side by side only on wide screens: both hold long texts. */}
