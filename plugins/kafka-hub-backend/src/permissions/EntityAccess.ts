@@ -27,27 +27,15 @@ export interface EntityGrant {
 export class EntityAccess {
   constructor(private readonly permissions: PermissionsService) {}
 
-  /** True when the caller has `kafka-hub.admin.read`. */
-  async isAdmin(credentials: BackstageCredentials): Promise<boolean> {
-    return this.allowed(credentials, kafkaHubAdminReadPermission);
-  }
-
-  async allowed(
-    credentials: BackstageCredentials,
-    permission: BasicPermission,
-  ): Promise<boolean> {
-    const [decision] = await this.permissions.authorize([{ permission }], {
-      credentials,
-    });
-    return decision.result === AuthorizeResult.ALLOW;
-  }
-
   /** Throws NotAllowedError (403) unless the basic permission is granted. */
   async require(
     credentials: BackstageCredentials,
     permission: BasicPermission,
   ): Promise<void> {
-    if (!(await this.allowed(credentials, permission))) {
+    const [decision] = await this.permissions.authorize([{ permission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
       throw new NotAllowedError(`Missing permission ${permission.name}`);
     }
   }
@@ -79,22 +67,5 @@ export class EntityAccess {
         (_, i) => decisions[i]?.result === AuthorizeResult.ALLOW,
       ),
     };
-  }
-
-  /** Throws NotAllowedError (403) unless granted on that entity. */
-  async requireOnEntity(
-    credentials: BackstageCredentials,
-    permission: ResourcePermission<'catalog-entity'>,
-    entityRef: string,
-  ): Promise<void> {
-    const [decision] = await this.permissions.authorize(
-      [{ permission, resourceRef: entityRef }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `Missing permission ${permission.name} on ${entityRef}`,
-      );
-    }
   }
 }

@@ -34,8 +34,8 @@ import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ProvisioningService } from '../provisioning/ProvisioningService';
 import { ErrorDetail, tierError } from './errorDetail';
-import { requiredEntityRef } from './entityRefParams';
-import { pageParams } from './pageParams';
+import { entityRefParam, requiredEntityRef } from './entityRefParams';
+import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
 
 export interface ApplicationRoutesOptions {
   httpAuth: HttpAuthService;
@@ -49,8 +49,6 @@ export interface ApplicationRoutesOptions {
 
 /** Runs shown in an application's history. */
 const RUN_HISTORY = 20;
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 500;
 
 /**
  * Provisioning status of Kafka applications, and retries.
@@ -111,13 +109,10 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
 
   router.get('/applications', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const entityRef = optionalEntityRef(req.query.entityRef, 'entityRef');
-    const owner = optionalEntityRef(req.query.owner, 'owner');
+    const entityRef = entityRefParam(req, 'entityRef');
+    const owner = entityRefParam(req, 'owner');
     const statuses = optionalStatuses(req.query.status);
-    const page = pageParams(req, {
-      defaultLimit: DEFAULT_LIMIT,
-      maxLimit: MAX_LIMIT,
-    });
+    const page = pageParams(req, LIST_PAGE_LIMITS);
     const scope = await readable.listScope(credentials);
 
     let entityRefs = scope.entityRefs;
@@ -299,14 +294,6 @@ function requesterOf(credentials: BackstageCredentials): string | undefined {
   return principal.type === 'user'
     ? principal.userEntityRef
     : principal.subject;
-}
-
-function optionalEntityRef(value: unknown, name: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InputError(`${name} must be one entity ref`);
-  }
-  return requiredEntityRef(value, name);
 }
 
 function optionalStatuses(value: unknown): ProvisioningStatus[] | undefined {

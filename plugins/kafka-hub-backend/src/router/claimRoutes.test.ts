@@ -188,7 +188,7 @@ describe('claim routes', () => {
         .set(as(ADMIN));
       expect(badLimit.status).toBe(400);
       expect(badLimit.body.error.message).toBe(
-        'limit must be a whole number from 1 to 500, got "0"',
+        'Query parameter limit must be a whole number from 1 to 500; got "0"',
       );
       for (const user of [ALICE, BOB]) {
         const denied = await request(server)
@@ -263,10 +263,13 @@ describe('claim routes', () => {
       const path = (ref: string) =>
         `/api/kafka-hub/link-errors/${encodeURIComponent(ref)}`;
 
+      ownerPolicy.authorize.mockClear();
       const own = await request(server)
         .get(path(orders.entityRef))
         .set(as(ALICE));
       expect(own.status).toBe(200);
+      // Admin read and the entity's read permission in one call.
+      expect(ownerPolicy.authorize).toHaveBeenCalledTimes(1);
       expect(own.body).toEqual({
         entityRef: orders.entityRef,
         updatedAt: T0.toISOString(),

@@ -1,5 +1,5 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, isError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   APPLICATION_SLUG_PATTERN,
   EntityLinkErrors,
@@ -21,19 +21,18 @@ import {
 } from '../database/claims';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { requiredEntityRef } from './entityRefParams';
+import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
 
 export interface ClaimRoutesOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
-  access: Pick<EntityAccess, 'isAdmin' | 'require' | 'requireOnEntity'>;
+  access: Pick<EntityAccess, 'require' | 'onEntity'>;
   namespaceClaims: NamespaceClaimStore;
   linkErrors: LinkErrorStore;
   /** `kafkaHub.claims.releaseAfter`, to tell when a missing holder's claim goes. */
   releaseAfterMs: number;
 }
 
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 500;
 
 /**
  * Namespace claims and link errors.
@@ -70,7 +69,7 @@ export function claimRoutes(options: ClaimRoutesOptions) {
   router.get('/admin/claims', async (req, res) => {
     const credentials = await credentialsOf(req);
     await access.require(credentials, kafkaHubAdminReadPermission);
-    const { limit, offset } = readPage(req);
+    const { limit, offset } = pageParams(req, LIST_PAGE_LIMITS);
     const { items, total } = await namespaceClaims.page({ limit, offset });
     const body: NamespaceClaimList = {
       items: items.map(view),
@@ -119,7 +118,7 @@ export function claimRoutes(options: ClaimRoutesOptions) {
   router.get('/admin/link-errors', async (req, res) => {
     const credentials = await credentialsOf(req);
     await access.require(credentials, kafkaHubAdminReadPermission);
-    const { limit, offset } = readPage(req);
+    const { limit, offset } = pageParams(req, LIST_PAGE_LIMITS);
     const { items, total } = await linkErrors.page({ limit, offset });
     const body: EntityLinkErrorsList = {
       items: items.map(linkErrorsView),
@@ -133,20 +132,15 @@ export function claimRoutes(options: ClaimRoutesOptions) {
   router.get('/link-errors/:entityRef', async (req, res) => {
     const credentials = await credentialsOf(req);
     const entityRef = requiredEntityRef(req.params.entityRef);
-    if (!(await access.isAdmin(credentials))) {
-      try {
-        await access.requireOnEntity(
-          credentials,
-          kafkaHubEntityReadPermission,
-          entityRef,
-        );
-      } catch (error) {
-        if (isError(error) && error.name === 'NotAllowedError') {
-          // Exactly what an entity the catalog does not have answers.
-          throw new NotFoundError(`No Kafka Hub entity ${entityRef}`);
-        }
-        throw error;
-      }
+    const {
+      admin,
+      granted: [mayRead],
+    } = await access.onEntity(credentials, entityRef, [
+      kafkaHubEntityReadPermission,
+    ]);
+    if (!admin && !mayRead) {
+      // Exactly what an entity the catalog does not have answers.
+      throw new NotFoundError(`No Kafka Hub entity ${entityRef}`);
     }
     const stored = await linkErrors.get(entityRef);
     const body: EntityLinkErrors = stored
@@ -164,37 +158,4 @@ function linkErrorsView(stored: StoredLinkErrors): EntityLinkErrors {
     errors: stored.errors,
     updatedAt: stored.updatedAt.toISOString(),
   };
-}
-
-function readPage(req: Request): { limit: number; offset: number } {
-  return {
-    limit: wholeNumber('limit', req.query.limit, DEFAULT_LIMIT, 1, MAX_LIMIT),
-    offset: wholeNumber(
-      'offset',
-      req.query.offset,
-      0,
-      0,
-      Number.MAX_SAFE_INTEGER,
-    ),
-  };
-}
-
-function wholeNumber(
-  name: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
-  if (value === undefined) return fallback;
-  const n =
-    typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InputError(
-      `${name} must be a whole number from ${min} to ${max}, got "${String(
-        value,
-      )}"`,
-    );
-  }
-  return n;
 }

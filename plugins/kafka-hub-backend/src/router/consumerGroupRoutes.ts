@@ -34,7 +34,7 @@ import {
   entityRefsParam,
   intersectEntityRefs,
 } from './entityRefParams';
-import { pageParams } from './pageParams';
+import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
 
 export interface ConsumerGroupRoutesOptions {
   httpAuth: HttpAuthService;
@@ -51,8 +51,6 @@ export interface ConsumerGroupRoutesOptions {
 }
 
 const SORTS: readonly ConsumerGroupSort[] = ['lag', 'timeLag', 'name'];
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 500;
 
 /** One query parameter as a single string, or undefined; 400 when repeated. */
 function param(req: Request, name: string): string | undefined {
@@ -197,7 +195,7 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
       hasLag: bool(req, 'hasLag'),
       search: param(req, 'search'),
       sort: oneOf(req, 'sort', SORTS) ?? 'lag',
-      ...pageParams(req, { defaultLimit: DEFAULT_LIMIT, maxLimit: MAX_LIMIT }),
+      ...pageParams(req, LIST_PAGE_LIMITS),
     };
     const { items, total } = await groups.list({
       ...filters,

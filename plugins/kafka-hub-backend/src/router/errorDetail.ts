@@ -34,7 +34,7 @@ export function briefError(error: string | undefined): string | undefined {
 }
 
 /** The text without UUIDs (run ids, batch markers). */
-export function redactIds(text: string): string {
+function redactIds(text: string): string {
   return text.replace(UUID, '');
 }
 

@@ -7,6 +7,9 @@ export interface Page {
   offset: number;
 }
 
+/** The page limits of the lists: 50 items unless asked, at most 500. */
+export const LIST_PAGE_LIMITS = { defaultLimit: 50, maxLimit: 500 };
+
 /**
  * `limit` (1 to `maxLimit`, default `defaultLimit`) and `offset` (0 or
  * more, default 0) of a list request; 400 naming the parameter otherwise.
@@ -22,7 +25,7 @@ export function pageParams(
 }
 
 /** An optional whole-number query parameter within [min, max]. */
-export function wholeNumberParam(
+function wholeNumberParam(
   req: Request,
   name: string,
   fallback: number,

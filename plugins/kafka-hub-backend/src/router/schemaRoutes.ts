@@ -31,7 +31,7 @@ import { SchemaFilter } from '../database/schemas/types';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ErrorDetail, tierError } from './errorDetail';
-import { Page, pageParams } from './pageParams';
+import { LIST_PAGE_LIMITS, Page, pageParams } from './pageParams';
 import {
   registryErrorText,
   SchemaRegistryClient,
@@ -53,8 +53,6 @@ export interface SchemaRoutesOptions {
   fetch?: typeof fetch;
 }
 
-const DEFAULT_LIMIT = 50;
-const MAX_LIMIT = 500;
 const DEFAULT_VERSIONS = 100;
 const MAX_VERSIONS = 500;
 const MAX_SEARCH = 200;
@@ -138,10 +136,7 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
   }
 
   router.get('/schemas', async (req, res) => {
-    const { limit, offset } = pageParams(req, {
-      defaultLimit: DEFAULT_LIMIT,
-      maxLimit: MAX_LIMIT,
-    });
+    const { limit, offset } = pageParams(req, LIST_PAGE_LIMITS);
     const filter = await listFilter(req);
     const { items, total } = await store.listSubjects(filter, {
       limit,
