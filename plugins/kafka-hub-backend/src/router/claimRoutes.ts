@@ -33,7 +33,6 @@ export interface ClaimRoutesOptions {
   releaseAfterMs: number;
 }
 
-
 /**
  * Namespace claims and link errors.
  *
