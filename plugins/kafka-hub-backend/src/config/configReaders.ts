@@ -44,6 +44,23 @@ export function readWholeNumber(
   return value;
 }
 
+/** A share from 0 to 1, e.g. 0.5 for half. */
+export function readShare(
+  config: Config | undefined,
+  key: string,
+  path: string,
+  fallback: number,
+): number {
+  const value = config?.getOptionalNumber(key);
+  if (value === undefined) return fallback;
+  if (!(value >= 0 && value <= 1)) {
+    throw new InputError(
+      `${path}.${key} must be a share from 0 to 1 (e.g. 0.5 for half), got ${value}`,
+    );
+  }
+  return value;
+}
+
 /** A pattern that must contain `{application}`, so every application gets its own. */
 export function readPattern(
   config: Config | undefined,

@@ -9,6 +9,7 @@ import {
   readPattern,
   readPositiveInt,
   readSchedule,
+  readShare,
   readWholeNumber,
 } from './configReaders';
 import { assertSafeNamespacePattern } from './namespacePatternSafety';
@@ -167,23 +168,6 @@ function readProvisioning(config: Config | undefined): ProvisioningConfig {
       10,
     ),
   };
-}
-
-/** A share from 0 to 1, e.g. 0.5 for half. */
-function readShare(
-  config: Config | undefined,
-  key: string,
-  path: string,
-  fallback: number,
-): number {
-  const value = config?.getOptionalNumber(key);
-  if (value === undefined) return fallback;
-  if (!(value >= 0 && value <= 1)) {
-    throw new InputError(
-      `${path}.${key} must be a share from 0 to 1 (e.g. 0.5 for half), got ${value}`,
-    );
-  }
-  return value;
 }
 
 function readSchemas(config: Config | undefined): SchemasConfig {
