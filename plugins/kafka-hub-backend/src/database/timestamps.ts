@@ -19,3 +19,12 @@ export function readTimestamp(value: StoredTimestamp): Date {
     SQLITE_UTC.test(value) ? `${value.replace(' ', 'T')}Z` : value,
   );
 }
+
+/** Reads a nullable timestamp column; undefined for NULL. */
+export function readOptionalTimestamp(
+  value: StoredTimestamp | null | undefined,
+): Date | undefined {
+  return value === null || value === undefined
+    ? undefined
+    : readTimestamp(value);
+}

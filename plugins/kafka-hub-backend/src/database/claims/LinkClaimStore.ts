@@ -1,6 +1,10 @@
 import { Knex } from 'knex';
 import { KafkaHubAnnotation } from '@internal/plugin-kafka-hub-common';
-import { readTimestamp, StoredTimestamp } from '../timestamps';
+import {
+  readOptionalTimestamp,
+  readTimestamp,
+  StoredTimestamp,
+} from '../timestamps';
 import { LinkClaim, LinkKind } from './types';
 
 const LINK_CLAIMS = 'kafka_hub_link_claims';
@@ -119,10 +123,6 @@ function toLinkClaim(row: LinkClaimRow): LinkClaim {
     ownerRef: row.owner_ref ?? undefined,
     annotation: row.annotation,
     claimedAt: readTimestamp(row.claimed_at),
-    holderMissingSince:
-      row.holder_missing_since === null ||
-      row.holder_missing_since === undefined
-        ? undefined
-        : readTimestamp(row.holder_missing_since),
+    holderMissingSince: readOptionalTimestamp(row.holder_missing_since),
   };
 }

@@ -1,6 +1,7 @@
 import { Knex } from 'knex';
 import { AnnotationError } from '@internal/plugin-kafka-hub-common';
 import { chunks } from '../chunks';
+import { tablePage } from '../tablePage';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { StoredLinkErrors } from './types';
 
@@ -31,12 +32,13 @@ export class LinkErrorStore {
     limit: number;
     offset: number;
   }): Promise<{ items: StoredLinkErrors[]; total: number }> {
-    const [{ n }] = await this.db(LINK_ERRORS).count({ n: '*' });
-    const rows: LinkErrorRow[] = await this.db(LINK_ERRORS)
-      .orderBy('entity_ref')
-      .limit(options.limit)
-      .offset(options.offset);
-    return { items: rows.map(toLinkErrors), total: Number(n) };
+    const { rows, total } = await tablePage<LinkErrorRow>(
+      this.db,
+      LINK_ERRORS,
+      'entity_ref',
+      options,
+    );
+    return { items: rows.map(toLinkErrors), total };
   }
 
   /**

@@ -51,7 +51,13 @@ describe('claim stores', () => {
           holderMissingSince: undefined,
         },
       });
-      const later = await claimOf(store, 'payments', IMPOSTOR, 'payments.', t(5));
+      const later = await claimOf(
+        store,
+        'payments',
+        IMPOSTOR,
+        'payments.',
+        t(5),
+      );
       expect(later).toMatchObject({
         result: 'taken',
         holder: { entityRef: PAYMENTS, claimedAt: t(0) },
@@ -69,9 +75,9 @@ describe('claim stores', () => {
       expect(
         await claimOf(restarted, 'payments', IMPOSTOR, 'payments.', t(9)),
       ).toMatchObject({ result: 'taken', holder: { entityRef: PAYMENTS } });
-      expect(await knex('kafka_hub_namespace_claims').count({ n: '*' })).toEqual(
-        [{ n: expect.anything() }],
-      );
+      expect(
+        await knex('kafka_hub_namespace_claims').count({ n: '*' }),
+      ).toEqual([{ n: expect.anything() }]);
       const rows = await knex('kafka_hub_namespace_claims').select(
         'application',
         'entity_ref',

@@ -1,6 +1,11 @@
 import { Knex } from 'knex';
-import { readTimestamp, StoredTimestamp } from '../timestamps';
+import {
+  readOptionalTimestamp,
+  readTimestamp,
+  StoredTimestamp,
+} from '../timestamps';
 import { chunks } from '../chunks';
+import { tablePage } from '../tablePage';
 import { NamespaceClaim, NamespaceClaimOutcome } from './types';
 
 const CLAIMS = 'kafka_hub_namespace_claims';
@@ -37,12 +42,13 @@ export class NamespaceClaimStore {
     limit: number;
     offset: number;
   }): Promise<{ items: NamespaceClaim[]; total: number }> {
-    const [{ n }] = await this.db(CLAIMS).count({ n: '*' });
-    const rows: ClaimRow[] = await this.db(CLAIMS)
-      .orderBy('application')
-      .limit(options.limit)
-      .offset(options.offset);
-    return { items: rows.map(toClaim), total: Number(n) };
+    const { rows, total } = await tablePage<ClaimRow>(
+      this.db,
+      CLAIMS,
+      'application',
+      options,
+    );
+    return { items: rows.map(toClaim), total };
   }
 
   async get(application: string): Promise<NamespaceClaim | undefined> {
@@ -206,10 +212,6 @@ function toClaim(row: ClaimRow): NamespaceClaim {
     entityRef: row.entity_ref,
     ownerRef: row.owner_ref ?? undefined,
     claimedAt: readTimestamp(row.claimed_at),
-    holderMissingSince:
-      row.holder_missing_since === null ||
-      row.holder_missing_since === undefined
-        ? undefined
-        : readTimestamp(row.holder_missing_since),
+    holderMissingSince: readOptionalTimestamp(row.holder_missing_since),
   };
 }

@@ -28,7 +28,7 @@ import {
   UpsertDesiredOptions,
   UpsertDesiredResult,
 } from './types';
-import { readTimestamp, StoredTimestamp } from '../timestamps';
+import { readOptionalTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks } from '../chunks';
 import { whereEntityRefIn } from '../entityRefFilter';
 
@@ -917,9 +917,7 @@ function parseJson<T>(text: string | null): T | undefined {
 }
 
 function toIso(value: StoredTimestamp | null): string | undefined {
-  return value === null || value === undefined
-    ? undefined
-    : readTimestamp(value).toISOString();
+  return readOptionalTimestamp(value)?.toISOString();
 }
 
 function matchesNothing(filter: ListApplicationsFilter): boolean {

@@ -1,5 +1,9 @@
 import { Knex } from 'knex';
-import { readTimestamp, StoredTimestamp } from '../timestamps';
+import {
+  readOptionalTimestamp,
+  readTimestamp,
+  StoredTimestamp,
+} from '../timestamps';
 
 const TASK_RUNS = 'kafka_hub_provisioning_task_runs';
 
@@ -62,9 +66,7 @@ export class ProvisioningTaskRunStore {
     return rows.map(row => ({
       task: row.task,
       lastRunAt: readTimestamp(row.last_run_at),
-      lastSuccessAt: row.last_success_at
-        ? readTimestamp(row.last_success_at)
-        : undefined,
+      lastSuccessAt: readOptionalTimestamp(row.last_success_at),
       durationMs: Number(row.duration_ms),
       error: row.error ?? undefined,
       summary: row.summary ?? undefined,
