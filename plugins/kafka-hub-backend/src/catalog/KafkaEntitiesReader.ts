@@ -55,20 +55,15 @@ const FIELDS = [
 
 /**
  * Reads the entities with Kafka Hub annotations from the catalog with the
- * plugin's own service credentials. `list()` always asks the catalog;
- * `listCached()` answers from a copy at most `cacheTtlMs` old, for the sync
- * tasks that link data to entities on every run.
+ * plugin's own service credentials, for the provisioning reconcile (the
+ * sync tasks link by the claims it records, not by the catalog).
  */
 export class KafkaEntitiesReader {
-  private cache?: { at: number; entities: Promise<KafkaEntity[]> };
-
   constructor(
     private readonly deps: {
       catalog: CatalogService;
       auth: AuthService;
       namespacePattern: string;
-      cacheTtlMs?: number;
-      now?: () => number;
     },
   ) {}
 
@@ -79,26 +74,7 @@ export class KafkaEntitiesReader {
       { filter: ANNOTATION_FILTER, fields: FIELDS },
       { credentials },
     );
-    const entities = items.map(entity => this.toKafkaEntity(entity));
-    this.cache = { at: this.now(), entities: Promise.resolve(entities) };
-    return entities;
-  }
-
-  async listCached(): Promise<KafkaEntity[]> {
-    const ttl = this.deps.cacheTtlMs ?? 60_000;
-    if (!this.cache || this.now() - this.cache.at > ttl) {
-      const entities = this.list();
-      this.cache = { at: this.now(), entities };
-      // A failed read must not stay cached.
-      entities.catch(() => {
-        if (this.cache?.entities === entities) this.cache = undefined;
-      });
-    }
-    return this.cache.entities;
-  }
-
-  private now(): number {
-    return this.deps.now ? this.deps.now() : Date.now();
+    return items.map(entity => this.toKafkaEntity(entity));
   }
 
   private toKafkaEntity(entity: Entity): KafkaEntity {

@@ -65,7 +65,7 @@ export interface RecordSyncOptions {
   groups: DiscoveredGroup[];
   /**
    * Link of any group id, also of stored groups the cluster no longer
-   * lists. Without it (the catalog could not be read) links stay as stored.
+   * lists. Without it (the claims could not be read) links stay as stored.
    */
   linkOf?: (groupId: string) => GroupLink | undefined;
   now: Date;
