@@ -1032,6 +1032,56 @@ describe('ProvisioningStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'gives each of 700 retry-all claims its own run in a few statements, not one per application, on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      const refs = Array.from(
+        { length: 700 },
+        (_, i) => `component:default/app-${String(i).padStart(3, '0')}`,
+      );
+      for (const ref of refs) await addApp(store, ref);
+      await knex('kafka_hub_applications').update({ status: 'failed' });
+
+      const updates: string[] = [];
+      const onQuery = (q: { sql: string }) => {
+        if (/^\s*update\b/i.test(q.sql)) updates.push(q.sql);
+      };
+      knex.on('query', onQuery);
+      let n = 0;
+      const result = await store
+        .claimRetryable({
+          now: t(10),
+          leaseMs: LEASE_MS,
+          trigger: 'retry-all',
+          runIdFactory: () => `retry-${++n}`,
+          environmentsOf: app => app.desiredState.environments,
+        })
+        .finally(() => knex.off('query', onQuery));
+
+      expect(result.found).toBe(700);
+      const runOf = new Map(
+        result.claimed.map(c => [c.application.entityRef, c.runId]),
+      );
+      expect([...runOf.keys()].sort()).toEqual(refs);
+      expect(new Set(runOf.values()).size).toBe(700);
+      // The batch UPDATE, then one per 250 run ids.
+      expect(updates).toHaveLength(1 + 3);
+      const rows: Array<{ entity_ref: string; current_run_id: string }> =
+        await knex('kafka_hub_applications').select(
+          'entity_ref',
+          'current_run_id',
+        );
+      expect(new Map(rows.map(r => [r.entity_ref, r.current_run_id]))).toEqual(
+        runOf,
+      );
+      const runs: Array<{ run_id: string; entity_ref: string }> = await knex(
+        'kafka_hub_provisioning_runs',
+      ).select('run_id', 'entity_ref');
+      expect(new Map(runs.map(r => [r.entity_ref, r.run_id]))).toEqual(runOf);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'lists applications by entity ref, owner and status on %p',
     async databaseId => {
       const { store } = await setup(databaseId);

@@ -41,7 +41,11 @@ const DUE_STATUSES: ProvisioningStatus[] = ['pending', 'failed', 'partial'];
 /** Statuses retry-all starts again. */
 const RETRYABLE_STATUSES: ProvisioningStatus[] = ['failed', 'partial'];
 
-/** Stays well under SQLite's bound-variable limit (999 on old builds). */
+/**
+ * Run ids set by one statement of retry-all: three bound values each, under
+ * the 999 of old SQLite builds.
+ */
+const RUN_IDS_PER_STATEMENT = 250;
 
 /** Who `claimDue` records as the requester unless told otherwise. */
 export const PROVISIONING_TASK_REQUESTER = 'kafka-hub:provisioning-task';
@@ -462,7 +466,8 @@ export class ProvisioningStore {
   /**
    * Claims a run of every failed or partial application with valid
    * annotations (retry-all) in one UPDATE, which marks the rows with this
-   * call's batch id; then, in the same transaction, gives each its own run.
+   * call's batch id; then, in the same transaction, gives each its own run
+   * (a few statements per 250 rows, not one per row).
    * Concurrent calls (or replicas) never claim the same application: the
    * UPDATE takes each row only while it is not in progress.
    */
@@ -492,17 +497,28 @@ export class ProvisioningStore {
       const rows: ApplicationRow[] = await tx(APPLICATIONS)
         .where({ current_run_id: batch })
         .orderBy('entity_ref');
-      const claimed: ClaimedApplication[] = [];
-      for (const row of rows) {
+      const claimed: ClaimedApplication[] = rows.map(row => {
         const runId = runIdFactory();
-        await tx(APPLICATIONS)
-          .where({ entity_ref: row.entity_ref, current_run_id: batch })
-          .update({ current_run_id: runId });
-        claimed.push({
+        return {
           runId,
           trigger,
           application: toApplication({ ...row, current_run_id: runId }),
-        });
+        };
+      });
+      // A statement per chunk, not per row: each row's run id by its key.
+      for (const chunk of chunks(claimed, RUN_IDS_PER_STATEMENT)) {
+        const refs = chunk.map(c => c.application.entityRef);
+        await tx(APPLICATIONS)
+          .where({ current_run_id: batch })
+          .whereIn('entity_ref', refs)
+          .update({
+            current_run_id: tx.raw(
+              `CASE entity_ref ${chunk
+                .map(() => 'WHEN ? THEN ?')
+                .join(' ')} END`,
+              chunk.flatMap(c => [c.application.entityRef, c.runId]),
+            ),
+          });
       }
       for (const chunk of chunks(claimed)) {
         await tx(RUNS).insert(
