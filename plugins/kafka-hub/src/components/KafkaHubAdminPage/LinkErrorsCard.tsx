@@ -1,24 +1,23 @@
-import { useState } from 'react';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { useCallback } from 'react';
+import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { formatAnnotationError } from '@internal/plugin-kafka-hub-common';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TablePagination from '@material-ui/core/TablePagination';
-import TableRow from '@material-ui/core/TableRow';
-import Typography from '@material-ui/core/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { EntityLinkErrors } from '@internal/plugin-kafka-hub-common';
 import { kafkaHubApiRef } from '../../api';
-import { RelativeTime } from '../ProvisioningCommon';
+import { AnnotationErrorLines, RelativeTime } from '../ProvisioningCommon';
+import { PagedTable, PagedTableColumn } from './PagedTable';
 
-const PAGE_SIZE = 25;
+const COLUMNS: PagedTableColumn<EntityLinkErrors>[] = [
+  {
+    title: 'Entity',
+    render: item => <EntityRefLink entityRef={item.entityRef} />,
+  },
+  {
+    title: 'Annotations that link nothing',
+    render: item => <AnnotationErrorLines errors={item.errors} />,
+  },
+  { title: 'Since', render: item => <RelativeTime iso={item.updatedAt} /> },
+];
 
 /**
  * Every entity whose link annotations link nothing: a group or subject
@@ -27,82 +26,23 @@ const PAGE_SIZE = 25;
  */
 export const LinkErrorsCard = () => {
   const api = useApi(kafkaHubApiRef);
-  const [page, setPage] = useState(0);
-  const { value, loading, error } = useAsyncRetry(
-    () => api.listLinkErrors({ limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
-    [api, page],
+  const load = useCallback(
+    (page: { limit: number; offset: number }) => api.listLinkErrors(page),
+    [api],
   );
-
-  let content;
-  if (loading && !value) {
-    content = <Progress />;
-  } else if (error) {
-    content = (
-      <ResponseErrorPanel
-        error={error}
-        title="Could not load the link conflicts"
-      />
-    );
-  } else if (!value || value.total === 0) {
-    content = (
-      <Typography variant="body2" color="textSecondary">
-        Every link annotation links what it names.
-      </Typography>
-    );
-  } else {
-    content = (
-      <>
-        <Table size="small" aria-label="Link conflicts">
-          <TableHead>
-            <TableRow>
-              <TableCell>Entity</TableCell>
-              <TableCell>Annotations that link nothing</TableCell>
-              <TableCell>Since</TableCell>
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {value.items.map(item => (
-              <TableRow key={item.entityRef}>
-                <TableCell>
-                  <EntityRefLink entityRef={item.entityRef} />
-                </TableCell>
-                <TableCell>
-                  {item.errors.map(e => (
-                    <Typography
-                      key={`${e.annotation} ${e.value}`}
-                      variant="body2"
-                      component="p"
-                    >
-                      {formatAnnotationError(e)}
-                    </Typography>
-                  ))}
-                </TableCell>
-                <TableCell>
-                  <RelativeTime iso={item.updatedAt} />
-                </TableCell>
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {value.total > PAGE_SIZE && (
-          <TablePagination
-            component="div"
-            count={value.total}
-            page={page}
-            rowsPerPage={PAGE_SIZE}
-            rowsPerPageOptions={[PAGE_SIZE]}
-            onPageChange={(_, next) => setPage(next)}
-          />
-        )}
-      </>
-    );
-  }
   return (
     <InfoCard
       title="Link conflicts"
       subheader="Link annotations only reach names outside every claimed namespace, and a name belongs to the first entity that linked it."
     >
-      {content}
+      <PagedTable
+        ariaLabel="Link conflicts"
+        load={load}
+        errorTitle="Could not load the link conflicts"
+        empty="Every link annotation links what it names."
+        rowKey={item => item.entityRef}
+        columns={COLUMNS}
+      />
     </InfoCard>
   );
 };

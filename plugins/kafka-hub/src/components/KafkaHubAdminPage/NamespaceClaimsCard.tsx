@@ -1,9 +1,5 @@
 import { useCallback, useState } from 'react';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
@@ -17,18 +13,10 @@ import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
-import Table from '@material-ui/core/Table';
-import TableBody from '@material-ui/core/TableBody';
-import TableCell from '@material-ui/core/TableCell';
-import TableHead from '@material-ui/core/TableHead';
-import TablePagination from '@material-ui/core/TablePagination';
-import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kafkaHubApiRef } from '../../api';
 import { errorMessage, RelativeTime } from '../ProvisioningCommon';
-
-const PAGE_SIZE = 25;
+import { PagedTable, PagedTableColumn } from './PagedTable';
 
 const ReleaseDialog = ({
   claim,
@@ -103,115 +91,71 @@ export const NamespaceClaimsCard = () => {
   const canRelease = usePermission({
     permission: kafkaHubAdminRetryPermission,
   }).allowed;
-  const [page, setPage] = useState(0);
   const [releasing, setReleasing] = useState<NamespaceClaim>();
-  const { value, loading, error, retry } = useAsyncRetry(
-    () =>
-      api.listNamespaceClaims({ limit: PAGE_SIZE, offset: page * PAGE_SIZE }),
-    [api, page],
+  const [releases, setReleases] = useState(0);
+  const load = useCallback(
+    (page: { limit: number; offset: number }) => api.listNamespaceClaims(page),
+    [api],
   );
   const onReleased = useCallback(() => {
     setReleasing(undefined);
-    retry();
-  }, [retry]);
+    setReleases(n => n + 1);
+  }, []);
 
-  let content;
-  if (loading && !value) {
-    content = <Progress />;
-  } else if (error) {
-    content = (
-      <ResponseErrorPanel
-        error={error}
-        title="Could not load the namespace claims"
-      />
-    );
-  } else if (!value || value.total === 0) {
-    content = (
-      <Typography variant="body2" color="textSecondary">
-        No namespace is claimed yet: the first entity to declare a slug claims
-        it at the next reconcile.
-      </Typography>
-    );
-  } else {
-    content = (
-      <>
-        <Table size="small" aria-label="Namespace claims">
-          <TableHead>
-            <TableRow>
-              <TableCell>Application</TableCell>
-              <TableCell>Holder</TableCell>
-              <TableCell>Owner</TableCell>
-              <TableCell>Claimed</TableCell>
-              <TableCell>Holder missing since</TableCell>
-              {canRelease && <TableCell />}
-            </TableRow>
-          </TableHead>
-          <TableBody>
-            {value.items.map(claim => (
-              <TableRow key={claim.application}>
-                <TableCell>
-                  <Typography variant="body2">
-                    <strong>{claim.application}</strong>
-                  </Typography>
-                  <code>{claim.prefix}*</code>
-                </TableCell>
-                <TableCell>
-                  <EntityRefLink entityRef={claim.entityRef} />
-                </TableCell>
-                <TableCell>
-                  {claim.ownerRef ? (
-                    <EntityRefLink entityRef={claim.ownerRef} />
-                  ) : (
-                    '—'
-                  )}
-                </TableCell>
-                <TableCell>
-                  <RelativeTime iso={claim.claimedAt} />
-                </TableCell>
-                <TableCell>
-                  {claim.holderMissingSince ? (
-                    <>
-                      <RelativeTime iso={claim.holderMissingSince} />
-                      <Typography
-                        variant="caption"
-                        color="textSecondary"
-                        component="div"
-                      >
-                        released <RelativeTime iso={claim.releasesAt} />
-                      </Typography>
-                    </>
-                  ) : (
-                    '—'
-                  )}
-                </TableCell>
-                {canRelease && (
-                  <TableCell align="right">
-                    <Button
-                      size="small"
-                      variant="outlined"
-                      aria-label={`Release ${claim.application}`}
-                      onClick={() => setReleasing(claim)}
-                    >
-                      Release
-                    </Button>
-                  </TableCell>
-                )}
-              </TableRow>
-            ))}
-          </TableBody>
-        </Table>
-        {value.total > PAGE_SIZE && (
-          <TablePagination
-            component="div"
-            count={value.total}
-            page={page}
-            rowsPerPage={PAGE_SIZE}
-            rowsPerPageOptions={[PAGE_SIZE]}
-            onPageChange={(_, next) => setPage(next)}
-          />
-        )}
-      </>
-    );
+  const columns: PagedTableColumn<NamespaceClaim>[] = [
+    {
+      title: 'Application',
+      render: claim => (
+        <>
+          <Typography variant="body2">
+            <strong>{claim.application}</strong>
+          </Typography>
+          <code>{claim.prefix}*</code>
+        </>
+      ),
+    },
+    {
+      title: 'Holder',
+      render: claim => <EntityRefLink entityRef={claim.entityRef} />,
+    },
+    {
+      title: 'Owner',
+      render: claim =>
+        claim.ownerRef ? <EntityRefLink entityRef={claim.ownerRef} /> : '—',
+    },
+    {
+      title: 'Claimed',
+      render: claim => <RelativeTime iso={claim.claimedAt} />,
+    },
+    {
+      title: 'Holder missing since',
+      render: claim =>
+        claim.holderMissingSince ? (
+          <>
+            <RelativeTime iso={claim.holderMissingSince} />
+            <Typography variant="caption" color="textSecondary" component="div">
+              released <RelativeTime iso={claim.releasesAt} />
+            </Typography>
+          </>
+        ) : (
+          '—'
+        ),
+    },
+  ];
+  if (canRelease) {
+    columns.push({
+      align: 'right',
+      render: claim => (
+        <Button
+          size="small"
+          variant="outlined"
+          aria-label={`Release ${claim.application}`}
+          onClick={() => setReleasing(claim)}
+        >
+          Release
+        </Button>
+      ),
+    });
   }
 
   return (
@@ -219,7 +163,15 @@ export const NamespaceClaimsCard = () => {
       title="Namespace claims"
       subheader="The first entity to declare an application slug owns its namespace; others get an error until the claim is released."
     >
-      {content}
+      <PagedTable
+        ariaLabel="Namespace claims"
+        load={load}
+        reloadKey={releases}
+        errorTitle="Could not load the namespace claims"
+        empty="No namespace is claimed yet: the first entity to declare a slug claims it at the next reconcile."
+        rowKey={claim => claim.application}
+        columns={columns}
+      />
       {releasing && (
         <ReleaseDialog
           claim={releasing}

@@ -1,3 +1,4 @@
+export { AnnotationErrorLines } from './AnnotationErrorLines';
 export { errorMessage } from './errors';
 export { formatExact, formatRelative, RelativeTime } from './time';
 export { POLL_INTERVAL_MS, useApplicationList } from './useApplicationList';
