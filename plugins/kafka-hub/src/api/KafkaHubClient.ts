@@ -79,11 +79,9 @@ export class KafkaHubClient implements KafkaHubApi {
     if (request.entityRef) query.set('entityRef', request.entityRef);
     if (request.owner) query.set('owner', request.owner);
     if (request.status?.length) query.set('status', request.status.join(','));
-    if (request.limit !== undefined) query.set('limit', String(request.limit));
-    if (request.offset) query.set('offset', String(request.offset));
-    const search = query.toString();
+    setPage(query, request);
     return this.request<KafkaApplicationList>(
-      `/applications${search ? `?${search}` : ''}`,
+      withQuery('/applications', query),
     );
   }
 
@@ -117,19 +115,11 @@ export class KafkaHubClient implements KafkaHubApi {
 
   // Claims
 
-  private static pageQuery(request: { limit?: number; offset?: number }) {
-    const query = new URLSearchParams();
-    if (request.limit !== undefined) query.set('limit', String(request.limit));
-    if (request.offset) query.set('offset', String(request.offset));
-    const search = query.toString();
-    return search ? `?${search}` : '';
-  }
-
   listNamespaceClaims(
     request: { limit?: number; offset?: number } = {},
   ): Promise<NamespaceClaimList> {
     return this.request<NamespaceClaimList>(
-      `/admin/claims${KafkaHubClient.pageQuery(request)}`,
+      withQuery('/admin/claims', pageQuery(request)),
     );
   }
 
@@ -152,7 +142,7 @@ export class KafkaHubClient implements KafkaHubApi {
     request: { limit?: number; offset?: number } = {},
   ): Promise<EntityLinkErrorsList> {
     return this.request<EntityLinkErrorsList>(
-      `/admin/link-errors${KafkaHubClient.pageQuery(request)}`,
+      withQuery('/admin/link-errors', pageQuery(request)),
     );
   }
 
@@ -179,12 +169,8 @@ export class KafkaHubClient implements KafkaHubApi {
       query.set('status', request.statuses.join(','));
     }
     if (request.search?.trim()) query.set('search', request.search.trim());
-    if (request.limit !== undefined) query.set('limit', String(request.limit));
-    if (request.offset) query.set('offset', String(request.offset));
-    const search = query.toString();
-    return this.request<SchemaSubjectList>(
-      `/schemas${search ? `?${search}` : ''}`,
-    );
+    setPage(query, request);
+    return this.request<SchemaSubjectList>(withQuery('/schemas', query));
   }
 
   getSchemaSummary(
@@ -200,10 +186,7 @@ export class KafkaHubClient implements KafkaHubApi {
     const query = new URLSearchParams();
     for (const ref of request.entityRefs ?? []) query.append('entityRef', ref);
     if (request.owner) query.set('owner', request.owner);
-    const search = query.toString();
-    return this.request<SchemaSummary>(
-      `/schemas/summary${search ? `?${search}` : ''}`,
-    );
+    return this.request<SchemaSummary>(withQuery('/schemas/summary', query));
   }
 
   getSchemaSubject(
@@ -221,13 +204,12 @@ export class KafkaHubClient implements KafkaHubApi {
     request: ListSchemaVersionsRequest = {},
   ): Promise<SchemaVersionList> {
     const query = new URLSearchParams();
-    if (request.limit !== undefined) query.set('limit', String(request.limit));
-    if (request.offset) query.set('offset', String(request.offset));
-    const search = query.toString();
+    setPage(query, request);
     return this.request<SchemaVersionList>(
-      `${KafkaHubClient.schemaPath(environment, subject)}/versions${
-        search ? `?${search}` : ''
-      }`,
+      withQuery(
+        `${KafkaHubClient.schemaPath(environment, subject)}/versions`,
+        query,
+      ),
     );
   }
 
@@ -281,11 +263,9 @@ export class KafkaHubClient implements KafkaHubApi {
     }
     if (request.search?.trim()) query.set('search', request.search.trim());
     if (request.sort) query.set('sort', request.sort);
-    if (request.limit !== undefined) query.set('limit', String(request.limit));
-    if (request.offset) query.set('offset', String(request.offset));
-    const search = query.toString();
+    setPage(query, request);
     return this.request<ConsumerGroupList>(
-      `/consumer-groups${search ? `?${search}` : ''}`,
+      withQuery('/consumer-groups', query),
     );
   }
 
@@ -301,9 +281,8 @@ export class KafkaHubClient implements KafkaHubApi {
     }
     if (request.owner) query.set('owner', request.owner);
     if (request.environment) query.set('environment', request.environment);
-    const search = query.toString();
     return this.request<ConsumerGroupsSummary>(
-      `/consumer-groups/summary${search ? `?${search}` : ''}`,
+      withQuery('/consumer-groups/summary', query),
     );
   }
 
@@ -345,4 +324,25 @@ function emptyConsumerGroupsSummary(): ConsumerGroupsSummary {
     totalLag: 0,
     groupsWithLag: 0,
   };
+}
+
+/** Sets a paged request's `limit`, and its `offset` unless 0. */
+function setPage(
+  query: URLSearchParams,
+  page: { limit?: number; offset?: number },
+): void {
+  if (page.limit !== undefined) query.set('limit', String(page.limit));
+  if (page.offset) query.set('offset', String(page.offset));
+}
+
+function pageQuery(page: { limit?: number; offset?: number }) {
+  const query = new URLSearchParams();
+  setPage(query, page);
+  return query;
+}
+
+/** `path` with the query string, if there is one. */
+function withQuery(path: string, query: URLSearchParams): string {
+  const search = query.toString();
+  return search ? `${path}?${search}` : path;
 }
