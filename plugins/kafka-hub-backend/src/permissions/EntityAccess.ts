@@ -8,7 +8,10 @@ import {
   BasicPermission,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
-import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+import {
+  kafkaHubAdminReadPermission,
+  kafkaHubEntityReadPermission,
+} from '@internal/plugin-kafka-hub-common';
 
 /** What a single-entity route may show and let the caller do. */
 export interface EntityGrant {
@@ -67,5 +70,26 @@ export class EntityAccess {
         (_, i) => decisions[i]?.result === AuthorizeResult.ALLOW,
       ),
     };
+  }
+
+  /**
+   * Admin read and `kafka-hub.entity.read` on one entity, in one
+   * `authorize` call; throws `notFound()` unless either is granted, so
+   * what the caller may not read answers exactly like what is missing.
+   * Without `entityRef` (data linked to no entity) only admins pass.
+   */
+  async requireRead(
+    credentials: BackstageCredentials,
+    entityRef: string | undefined,
+    notFound: () => Error,
+  ): Promise<{ admin: boolean }> {
+    const {
+      admin,
+      granted: [mayRead],
+    } = await this.onEntity(credentials, entityRef, [
+      kafkaHubEntityReadPermission,
+    ]);
+    if (!admin && !mayRead) throw notFound();
+    return { admin };
   }
 }

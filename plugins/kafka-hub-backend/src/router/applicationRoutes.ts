@@ -145,14 +145,10 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
   router.get('/applications/:entityRef', async (req, res) => {
     const credentials = await credentialsOf(req);
     const entityRef = requiredEntityRef(req.params.entityRef);
-    const {
-      admin,
-      granted: [mayRead],
-    } = await access.onEntity(credentials, entityRef, [
-      kafkaHubEntityReadPermission,
-    ]);
     // Unreadable answers exactly like missing: nothing to probe.
-    if (!admin && !mayRead) throw noApplication(entityRef);
+    const { admin } = await access.requireRead(credentials, entityRef, () =>
+      noApplication(entityRef),
+    );
     const app = await requireApplication(store, entityRef);
     const detail: ErrorDetail = admin ? 'full' : 'brief';
     const body: KafkaApplicationDetail = {

@@ -6,7 +6,6 @@ import {
   EntityLinkErrorsList,
   kafkaHubAdminReadPermission,
   kafkaHubAdminRetryPermission,
-  kafkaHubEntityReadPermission,
   NamespaceClaim,
   NamespaceClaimList,
   ReleaseNamespaceClaimResponse,
@@ -26,7 +25,7 @@ import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
 export interface ClaimRoutesOptions {
   httpAuth: HttpAuthService;
   auditor: AuditorService;
-  access: Pick<EntityAccess, 'require' | 'onEntity'>;
+  access: Pick<EntityAccess, 'require' | 'requireRead'>;
   namespaceClaims: NamespaceClaimStore;
   linkErrors: LinkErrorStore;
   /** `kafkaHub.claims.releaseAfter`, to tell when a missing holder's claim goes. */
@@ -131,16 +130,11 @@ export function claimRoutes(options: ClaimRoutesOptions) {
   router.get('/link-errors/:entityRef', async (req, res) => {
     const credentials = await credentialsOf(req);
     const entityRef = requiredEntityRef(req.params.entityRef);
-    const {
-      admin,
-      granted: [mayRead],
-    } = await access.onEntity(credentials, entityRef, [
-      kafkaHubEntityReadPermission,
-    ]);
-    if (!admin && !mayRead) {
-      // Exactly what an entity the catalog does not have answers.
-      throw new NotFoundError(`No Kafka Hub entity ${entityRef}`);
-    }
+    await access.requireRead(
+      credentials,
+      entityRef,
+      () => new NotFoundError(`No Kafka Hub entity ${entityRef}`),
+    );
     const stored = await linkErrors.get(entityRef);
     const body: EntityLinkErrors = stored
       ? linkErrorsView(stored)

@@ -10,7 +10,6 @@ import {
   ConsumerGroupList,
   ConsumerGroupsSummary,
   ConsumerGroupState,
-  kafkaHubEntityReadPermission,
   LAG_HISTORY_RANGES,
   LagHistory,
   LagHistoryRange,
@@ -29,12 +28,8 @@ import {
 } from '../database/consumerGroups';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
-import {
-  entityRefParam,
-  entityRefsParam,
-  intersectEntityRefs,
-} from './entityRefParams';
 import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
+import { requestedEntities } from './requestedEntities';
 
 export interface ConsumerGroupRoutesOptions {
   httpAuth: HttpAuthService;
@@ -152,18 +147,12 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   async function groupScope(
     req: Request,
   ): Promise<{ entityRefs?: readonly string[]; includeUnlinked: boolean }> {
-    const credentials = await credentialsOf(req);
-    const requested = entityRefsParam(req);
-    const owner = entityRefParam(req, 'owner');
-    const [scope, owned] = await Promise.all([
-      readable.listScope(credentials),
-      owner === undefined ? undefined : ownedEntityRefs(owner),
-    ]);
-    const asked = intersectEntityRefs(requested, owned);
-    return {
-      entityRefs: intersectEntityRefs(asked, scope.entityRefs),
-      includeUnlinked: scope.admin && asked === undefined,
-    };
+    const { admin, narrowed, entityRefs } = await requestedEntities(
+      req,
+      await credentialsOf(req),
+      { readable, ownedEntityRefs },
+    );
+    return { entityRefs, includeUnlinked: admin && !narrowed };
   }
 
   /** The group in the path, if the caller may see it; else 404 like a missing one. */
@@ -171,16 +160,18 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
     const credentials = await credentialsOf(req);
     const { environment, groupId } = req.params;
     const group = await groups.get(environment, groupId);
-    // Asked for a missing group too, so both answer alike.
-    const grant = await access.onEntity(credentials, group?.entityRef, [
-      kafkaHubEntityReadPermission,
-    ]);
-    if (!group || !(grant.admin || grant.granted[0])) {
-      throw new NotFoundError(
+    const notFound = () =>
+      new NotFoundError(
         `No consumer group ${groupId} in environment ${environment}`,
       );
-    }
-    return { group, admin: grant.admin };
+    // Asked for a missing group too, so both answer alike.
+    const { admin } = await access.requireRead(
+      credentials,
+      group?.entityRef,
+      notFound,
+    );
+    if (!group) throw notFound();
+    return { group, admin };
   }
 
   router.get('/consumer-groups', async (req, res) => {

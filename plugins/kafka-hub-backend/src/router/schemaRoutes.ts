@@ -6,7 +6,6 @@ import {
 } from '@backstage/errors';
 import {
   ENVIRONMENT_NAME_PATTERN,
-  kafkaHubEntityReadPermission,
   SCHEMA_FORMATS,
   SCHEMA_STATUSES,
   SchemaCompatibilityResult,
@@ -20,11 +19,6 @@ import {
 } from '@internal/plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
-import {
-  entityRefParam,
-  entityRefsParam,
-  intersectEntityRefs,
-} from './entityRefParams';
 import { EnvironmentConfig } from '../config/types';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaFilter } from '../database/schemas/types';
@@ -32,6 +26,7 @@ import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ErrorDetail, tierError } from './errorDetail';
 import { LIST_PAGE_LIMITS, Page, pageParams } from './pageParams';
+import { requestedEntities } from './requestedEntities';
 import {
   registryErrorText,
   SchemaRegistryClient,
@@ -91,22 +86,13 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
    * subjects only for admins who narrowed nothing.
    */
   async function listFilter(req: Request): Promise<SchemaFilter> {
-    const credentials = await credentialsOf(req);
     const query = readListQuery(req);
-    const owner = entityRefParam(req, 'owner');
-    const [scope, owned] = await Promise.all([
-      readable.listScope(credentials),
-      owner === undefined ? undefined : ownedEntityRefs(owner),
-    ]);
-    return {
-      ...query,
-      entityRefs: intersectEntityRefs(
-        query.entityRefs,
-        owned,
-        scope.entityRefs,
-      ),
-      linkedOnly: !scope.admin,
-    };
+    const { admin, entityRefs } = await requestedEntities(
+      req,
+      await credentialsOf(req),
+      { readable, ownedEntityRefs },
+    );
+    return { ...query, entityRefs, linkedOnly: !admin };
   }
 
   /**
@@ -120,18 +106,17 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
     const credentials = await credentialsOf(req);
     const { environment, subject } = readSubjectParams(req);
     const detail = await store.getSubject(environment, subject);
-    // Asked for a missing subject too, so both answer alike.
-    const {
-      admin,
-      granted: [mayRead],
-    } = await entityAccess.onEntity(credentials, detail?.entityRef, [
-      kafkaHubEntityReadPermission,
-    ]);
-    if (!detail || !(admin || mayRead)) {
-      throw new NotFoundError(
+    const notFound = () =>
+      new NotFoundError(
         `No schema subject "${subject}" in environment "${environment}"`,
       );
-    }
+    // Asked for a missing subject too, so both answer alike.
+    const { admin } = await entityAccess.requireRead(
+      credentials,
+      detail?.entityRef,
+      notFound,
+    );
+    if (!detail) throw notFound();
     return { detail, errorDetail: admin ? 'full' : 'brief' };
   }
 
@@ -270,10 +255,10 @@ function readEnvironment(name: string, value: string): string {
   return value;
 }
 
-function readListQuery(req: Request): Omit<SchemaFilter, 'entityRefs'> & {
-  entityRefs?: string[];
-} {
-  const entityRefs = entityRefsParam(req);
+/** The filters of a list request, but the entities it covers. */
+function readListQuery(
+  req: Request,
+): Omit<SchemaFilter, 'entityRefs' | 'linkedOnly'> {
   const environment = single('environment', req.query.environment);
   const formats = list('format', req.query.format)?.map(f => {
     const format = f.toUpperCase() as SchemaFormat;
@@ -297,7 +282,6 @@ function readListQuery(req: Request): Omit<SchemaFilter, 'entityRefs'> & {
     throw new InputError(`search must be at most ${MAX_SEARCH} characters`);
   }
   return {
-    entityRefs,
     environment:
       environment === undefined
         ? undefined
