@@ -22,7 +22,7 @@ export interface ClaimedLink {
  * explicit link claim; anything else to nobody.
  */
 export class ClaimSet {
-  readonly namespaces: NamespaceIndex;
+  private readonly namespaces: NamespaceIndex;
   private readonly links = new Map<string, LinkClaim>();
 
   constructor(

@@ -21,11 +21,6 @@ export class NamespaceIndex {
     ].sort((a, b) => b - a);
   }
 
-  /** Every claim in the index. */
-  claims(): NamespaceClaim[] {
-    return [...this.byPrefix.values()];
-  }
-
   /** The namespace a consumer group id is inside, if any. */
   ofGroup(groupId: string): NamespaceClaim | undefined {
     return this.longestPrefixOf(groupId, false);

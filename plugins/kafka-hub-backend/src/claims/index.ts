@@ -2,4 +2,3 @@ export { ClaimResolver } from './ClaimResolver';
 export type { ClaimVerdicts } from './ClaimResolver';
 export { ClaimReader, ClaimSet } from './ClaimSet';
 export type { ClaimedLink } from './ClaimSet';
-export { NamespaceIndex } from './NamespaceIndex';

@@ -115,10 +115,18 @@ function setup(
 
 const alice = mockCredentials.user('user:default/alice');
 
+/** The readable set of one list request: its decision, resolved. */
+async function readableOf(
+  readable: ReadableEntities,
+  credentials: BackstageCredentials,
+) {
+  return readable.resolve(await readable.decide(credentials), credentials);
+}
+
 describe('ReadableEntities', () => {
   it('asks authorizeConditional once for kafka-hub.entity.read', async () => {
     const { readable, permissions } = setup();
-    await readable.readable(alice);
+    await readableOf(readable, alice);
     expect(permissions.authorizeConditional).toHaveBeenCalledTimes(1);
     expect(permissions.authorizeConditional).toHaveBeenCalledWith(
       [{ permission: kafkaHubEntityReadPermission }],
@@ -131,7 +139,7 @@ describe('ReadableEntities', () => {
     const { readable, streamEntities } = setup({
       decision: { result: AuthorizeResult.ALLOW },
     });
-    expect(await readable.readable(alice)).toEqual({ all: true });
+    expect(await readableOf(readable, alice)).toEqual({ all: true });
     expect(streamEntities).not.toHaveBeenCalled();
   });
 
@@ -139,7 +147,7 @@ describe('ReadableEntities', () => {
     const { readable, streamEntities } = setup({
       decision: { result: AuthorizeResult.DENY },
     });
-    expect(await readable.readable(alice)).toEqual({
+    expect(await readableOf(readable, alice)).toEqual({
       all: false,
       entityRefs: [],
     });
@@ -148,7 +156,7 @@ describe('ReadableEntities', () => {
 
   it("CONDITIONAL reads the matching Kafka entities' refs from the catalog, with the plugin's credentials, page by page", async () => {
     const { readable, streamEntities, permissions } = setup({ pageSize: 2 });
-    expect(await readable.readable(alice)).toEqual({
+    expect(await readableOf(readable, alice)).toEqual({
       all: false,
       entityRefs: [
         'component:default/billing',
@@ -221,7 +229,7 @@ describe('ReadableEntities', () => {
         ],
       }),
     });
-    expect(await readable.readable(alice)).toEqual({
+    expect(await readableOf(readable, alice)).toEqual({
       all: false,
       entityRefs: [
         'component:default/billing',
@@ -237,12 +245,12 @@ describe('ReadableEntities', () => {
     it('reuses the set for the same conditions, whoever asks, until the TTL passes', async () => {
       const { readable, streamEntities, advance } = setup();
       const bob = mockCredentials.user('user:default/bob');
-      const first = await readable.readable(alice);
+      const first = await readableOf(readable, alice);
       advance(9_000);
-      expect(await readable.readable(bob)).toEqual(first);
+      expect(await readableOf(readable, bob)).toEqual(first);
       expect(streamEntities).toHaveBeenCalledTimes(1);
       advance(1_001);
-      expect(await readable.readable(alice)).toEqual(first);
+      expect(await readableOf(readable, alice)).toEqual(first);
       expect(streamEntities).toHaveBeenCalledTimes(2);
     });
 
@@ -259,9 +267,9 @@ describe('ReadableEntities', () => {
         auth: mockServices.auth(),
         logger: mockServices.logger.mock(),
       });
-      const a = await readable.readable(alice);
+      const a = await readableOf(readable, alice);
       owner = TEAM_B;
-      const b = await readable.readable(alice);
+      const b = await readableOf(readable, alice);
       expect(a).toEqual({
         all: false,
         entityRefs: expect.arrayContaining(['component:default/orders']),
@@ -276,7 +284,7 @@ describe('ReadableEntities', () => {
     it('reads the catalog once for concurrent requests with the same conditions', async () => {
       const { readable, streamEntities } = setup();
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => readable.readable(alice)),
+        Array.from({ length: 5 }, () => readableOf(readable, alice)),
       );
       expect(new Set(results.map(r => JSON.stringify(r))).size).toBe(1);
       expect(streamEntities).toHaveBeenCalledTimes(1);
@@ -313,7 +321,7 @@ describe('ReadableEntities', () => {
         allowed,
       });
 
-      expect(await readable.readable(alice)).toEqual({
+      expect(await readableOf(readable, alice)).toEqual({
         all: false,
         entityRefs: ['component:default/app-007', 'component:default/app-513'],
       });
@@ -333,7 +341,7 @@ describe('ReadableEntities', () => {
       }
 
       advance(60_000);
-      await readable.readable(alice);
+      await readableOf(readable, alice);
       expect(permissions.authorize).toHaveBeenCalledTimes(2 * calls.length);
       expect(logger.warn).toHaveBeenCalledTimes(1);
       expect(logger.warn.mock.calls[0][0]).toContain(
@@ -346,8 +354,8 @@ describe('ReadableEntities', () => {
         decision: custom,
         allowed: new Set(['component:default/orders']),
       });
-      await readable.readable(alice);
-      await readable.readable(alice);
+      await readableOf(readable, alice);
+      await readableOf(readable, alice);
       expect(permissions.authorize).toHaveBeenCalledTimes(1);
     });
   });
@@ -357,10 +365,10 @@ describe('ReadableEntities', () => {
     streamEntities.mockImplementationOnce(() => {
       throw new Error('catalog unavailable');
     });
-    await expect(readable.readable(alice)).rejects.toThrow(
+    await expect(readableOf(readable, alice)).rejects.toThrow(
       'catalog unavailable',
     );
-    expect(await readable.readable(alice)).toMatchObject({ all: false });
+    expect(await readableOf(readable, alice)).toMatchObject({ all: false });
     expect(streamEntities).toHaveBeenCalledTimes(2);
   });
 });

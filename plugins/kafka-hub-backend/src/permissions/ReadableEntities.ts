@@ -141,13 +141,6 @@ export class ReadableEntities {
     return { all: false, entityRefs };
   }
 
-  /** `decide` and `resolve` in one. */
-  async readable(
-    credentials: BackstageCredentials,
-  ): Promise<ReadableEntitySet> {
-    return this.resolve(await this.decide(credentials), credentials);
-  }
-
   private async resolveConditions(
     decision: ConditionalPolicyDecision,
     credentials: BackstageCredentials,
