@@ -56,8 +56,11 @@ test("a team's Kafka tab lists its applications with their status", async ({
   await openWhenShown(
     page,
     '/catalog/default/group/team-orders/kafka',
-    '2 applications have provisioning issues',
+    '3 applications have provisioning issues',
   );
+  await expect(
+    page.getByText('4 applications owned by this team'),
+  ).toBeVisible();
   const table = page.locator('table').filter({ hasText: 'Prefix' });
   const row = (app: string) =>
     table.locator('tr', { has: page.getByText(app, { exact: true }) });
@@ -65,8 +68,18 @@ test("a team's Kafka tab lists its applications with their status", async ({
   await expect(row('fraud-detector')).toContainText('Failed');
   await expect(row('fraud-detector')).toContainText('kafka-hub.io/topics');
   await expect(row('orders')).toContainText('Completed');
-  // team-payments' applications are not the guest's to see.
-  await expect(page.getByText('payments-service')).toHaveCount(0);
+  // The guest's team's impostor of team-payments' slug is refused...
+  await expect(row('payments')).toHaveCount(1);
+  await expect(row('payments')).toContainText('payments-sidecar');
+  await expect(row('payments')).toContainText('Failed');
+  await expect(row('payments')).toContainText(
+    'kafka-hub.io/application: is claimed by component:default/payments-service',
+  );
+  // ...and team-payments' own applications are not the guest's to see.
+  await expect(
+    table.getByRole('link', { name: 'payments-service' }),
+  ).toHaveCount(0);
+  await expect(table.getByText('billing', { exact: true })).toHaveCount(0);
   await page.screenshot({
     path: `${screenshots}/provisioning-group-tab.png`,
     fullPage: true,
