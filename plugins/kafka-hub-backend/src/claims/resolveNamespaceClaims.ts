@@ -100,15 +100,19 @@ export async function resolveNamespaceClaims(options: {
   );
   const overlaps = new Map<string, NamespaceClaim>();
   const contenders = declarers.filter(e => !claims.has(e.application));
-  for (const entity of await firstDeclaredOrder(store, contenders)) {
-    if (claims.has(entity.application)) continue;
-    const outcome = await store.claim({
+  // First declared first: within the batch, earlier requests win.
+  const ordered = await firstDeclaredOrder(store, contenders);
+  const outcomes = await store.claimAll(
+    ordered.map(entity => ({
       application: entity.application,
       prefix: entity.prefix,
       entityRef: entity.entityRef,
       ownerRef: entity.ownerRef,
       now,
-    });
+    })),
+  );
+  for (const [i, outcome] of outcomes.entries()) {
+    const entity = ordered[i];
     if (outcome.result === 'overlap') {
       overlaps.set(entity.entityRef, outcome.holder);
       continue;

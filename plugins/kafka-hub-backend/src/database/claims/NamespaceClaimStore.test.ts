@@ -37,6 +37,62 @@ describe('claim stores', () => {
     });
 
   it.each(databases.eachSupportedId())(
+    'claims a whole reconcile of new slugs in one transaction: each slug once, overlaps refused both ways, earlier requests first, %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      // Left by an old, unsafe pattern: "ord" overlaps "orders.".
+      await claimOf(store, 'ord', 'component:default/ord-legacy', 'ord');
+      const request = (application: string, name: string, prefix?: string) => ({
+        application,
+        prefix: prefix ?? `${application}.`,
+        entityRef: `component:default/${name}`,
+        now: t(1),
+      });
+      const apps = Array.from({ length: 2000 }, (_, i) =>
+        request(`app-${i}`, `app-${i}-service`),
+      );
+      const statements: string[] = [];
+      knex.on('query', (q: { sql: string }) => statements.push(q.sql));
+      const outcomes = await store.claimAll([
+        ...apps,
+        request('app-7', 'app-7-impostor'),
+        request('orders', 'orders-service'),
+        // Starts with a prefix claimed earlier in this batch.
+        request('x', 'x-first', 'team.'),
+        request('y', 'y-later', 'team.y.'),
+        // A claimed prefix starts with this one.
+        request('z', 'z-later', 'app-1'),
+      ]);
+      knex.removeAllListeners('query');
+
+      expect(outcomes.slice(0, 2000).map(o => o.result)).toEqual(
+        apps.map(() => 'claimed'),
+      );
+      expect(
+        outcomes.slice(2000).map(o => [o.result, o.holder.entityRef]),
+      ).toEqual([
+        ['taken', 'component:default/app-7-service'],
+        ['overlap', 'component:default/ord-legacy'],
+        ['claimed', 'component:default/x-first'],
+        ['overlap', 'component:default/x-first'],
+        ['overlap', 'component:default/app-1-service'],
+      ]);
+      // A read, the inserts in chunks, and the transaction's own statements.
+      expect(
+        statements.filter(sql => /insert into/i.test(sql)).length,
+      ).toBeLessThanOrEqual(5);
+      const [{ n }] = await knex('kafka_hub_namespace_claims').count({
+        n: '*',
+      });
+      expect(Number(n)).toBe(2002);
+      expect(await store.get('app-1999')).toMatchObject({
+        entityRef: 'component:default/app-1999-service',
+        claimedAt: t(1),
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'gives a slug to the first entity, and names it to the next; the claim survives a new store, %p',
     async databaseId => {
       const { knex, store } = await setup(databaseId);

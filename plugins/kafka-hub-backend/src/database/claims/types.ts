@@ -12,6 +12,15 @@ export interface NamespaceClaim {
   holderMissingSince?: Date;
 }
 
+/** An entity's attempt to claim the namespace of the slug it declares. */
+export interface NamespaceClaimRequest {
+  application: string;
+  prefix: string;
+  entityRef: string;
+  ownerRef?: string;
+  now: Date;
+}
+
 /** What can be linked by name: consumer groups and schema subjects. */
 export type LinkKind = 'consumer-group' | 'schema-subject';
 
