@@ -103,19 +103,34 @@ test('@admin the admin Provisioning tab filters, expands and retries all failed'
   const table = page.getByRole('table', { name: 'Applications not completed' });
   const row = (app: string) =>
     table.locator('tr', { has: page.getByText(app, { exact: true }) });
+  // Two applications declare "payments": tell them by their entity.
+  const entityRow = (entity: string) =>
+    table.locator('tr', {
+      has: page.getByRole('link', { name: entity, exact: true }),
+    });
   await expect(row('checkout')).toContainText('Partial');
-  await expect(row('payments')).toContainText('Partial');
+  await expect(entityRow('payments-service')).toContainText('Partial');
   await expect(row('fraud-detector')).toContainText('Failed');
+  await expect(entityRow('payments-sidecar')).toContainText('Failed');
+  await expect(entityRow('payments-sidecar')).toContainText(
+    'kafka-hub.io/application: is claimed by component:default/payments-service (owner group:default/team-payments)',
+  );
 
   const filter = page.getByLabel('Status', { exact: true });
   await filter.selectOption({ label: 'Failed' });
   await expect(row('fraud-detector')).toBeVisible();
+  await expect(entityRow('payments-sidecar')).toBeVisible();
   await expect(row('checkout')).toHaveCount(0);
+  await expect(entityRow('payments-service')).toHaveCount(0);
   await filter.selectOption({ label: 'Partial' });
   await expect(row('checkout')).toBeVisible();
+  await expect(entityRow('payments-service')).toBeVisible();
   await expect(row('fraud-detector')).toHaveCount(0);
+  await expect(entityRow('payments-sidecar')).toHaveCount(0);
 
-  await page.getByRole('button', { name: 'Show details of payments' }).click();
+  await entityRow('payments-service')
+    .getByRole('button', { name: 'Show details of payments' })
+    .click();
   const details = page.getByLabel('Details of payments');
   // Admins get the whole error text, pre-formatted.
   await expect(details.locator('pre').first()).toContainText(
