@@ -52,6 +52,15 @@ test("the impostor's Kafka tab names the claim holder, and it is neither provisi
       'Not linked: kafka-hub.io/consumer-groups: dev/payments.settlement; kafka-hub.io/schema-subjects: dev/payments.authorized-value',
     ),
   ).toBeVisible();
+  // The backend records them as link errors too, naming the holder.
+  await expect(
+    page.getByText('2 links not applied: the name belongs to another entity'),
+  ).toBeVisible();
+  await expect(
+    page.getByText(
+      'Annotation kafka-hub.io/consumer-groups: "dev/payments.settlement" is inside the namespace "payments." of application "payments", claimed by component:default/payments-service',
+    ),
+  ).toBeVisible();
   await expect(page.getByText('Consumer Groups Not Linked')).toBeVisible();
   await expect(page.getByText('Schema Subjects Not Linked')).toBeVisible();
   await expect(page.getByText(/^Linked /)).toHaveCount(0);

@@ -264,6 +264,40 @@ describe('ClaimResolver', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "names the impostor's links into the namespace it lost as link errors, and lets it claim no name outside, %p",
+    async databaseId => {
+      const { resolver, links, linkErrors } = await setup(databaseId);
+      const sidecar = kafkaEntity('payments-sidecar', {
+        team: 'team-orders',
+        application: 'payments',
+        consumerGroups: [
+          {
+            environment: 'dev',
+            groupId: 'payments.settlement',
+            source: 'kafka-hub.io/consumer-groups',
+          },
+          {
+            environment: 'dev',
+            groupId: 'legacy-reader',
+            source: 'kafka-hub.io/consumer-groups',
+          },
+        ],
+      });
+      await resolver().resolve([payments], at(0));
+      await resolver().resolve([payments, sidecar], at(1000));
+      expect((await linkErrors.get(sidecar.entityRef))?.errors).toEqual([
+        {
+          annotation: 'kafka-hub.io/consumer-groups',
+          value: 'dev/payments.settlement',
+          message: `is inside the namespace "payments." of application "payments", claimed by component:default/payments-service (owner group:default/team-payments); link annotations only reach names outside every claimed namespace`,
+        },
+      ]);
+      // It links nothing: not even a name outside every namespace.
+      expect(await links.list()).toEqual([]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'gives a name outside every namespace to the first entity that links it; the next sees an error until the holder lets go, %p',
     async databaseId => {
       const { resolver, links, linkErrors, claims } = await setup(databaseId);

@@ -87,7 +87,6 @@ export async function resolveLinkClaims(options: {
 
   const wanted = new Map<string, WantedLink[]>();
   for (const entity of entities) {
-    if (losers.has(entity.entityRef)) continue;
     for (const link of explicitLinks(entity)) {
       const namespace = namespaces.of(link.key.kind, link.key.name);
       if (namespace) {
@@ -99,6 +98,9 @@ export async function resolveLinkClaims(options: {
         }
         continue;
       }
+      // An entity that declares a slug it does not hold links nothing,
+      // not even names outside every namespace.
+      if (losers.has(entity.entityRef)) continue;
       const contenders = wanted.get(keyOf(link.key)) ?? [];
       if (!contenders.some(c => c.entity.entityRef === entity.entityRef)) {
         wanted.set(keyOf(link.key), [...contenders, link]);
