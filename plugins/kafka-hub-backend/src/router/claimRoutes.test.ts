@@ -307,9 +307,21 @@ describe('claim routes', () => {
       const all = await request(server)
         .get('/api/kafka-hub/admin/link-errors')
         .set(as(ADMIN));
+      // The impostor that lost the payments slug names its link into it too.
       expect(all.body).toMatchObject({
-        items: [{ entityRef: orders.entityRef }],
-        total: 1,
+        items: [
+          {
+            entityRef: impostor.entityRef,
+            errors: [
+              {
+                annotation: 'kafka-hub.io/consumer-groups',
+                value: 'dev/payments.settlement',
+              },
+            ],
+          },
+          { entityRef: orders.entityRef },
+        ],
+        total: 2,
       });
       const notAdmin = await request(server)
         .get('/api/kafka-hub/admin/link-errors')
