@@ -11,12 +11,17 @@ const COLUMNS: PagedTableColumn<EntityLinkErrors>[] = [
   {
     title: 'Entity',
     render: item => <EntityRefLink entityRef={item.entityRef} />,
+    noWrap: true,
   },
   {
     title: 'Annotations that link nothing',
     render: item => <AnnotationErrorLines errors={item.errors} />,
   },
-  { title: 'Since', render: item => <RelativeTime iso={item.updatedAt} /> },
+  {
+    title: 'Since',
+    render: item => <RelativeTime iso={item.updatedAt} />,
+    noWrap: true,
+  },
 ];
 
 /**

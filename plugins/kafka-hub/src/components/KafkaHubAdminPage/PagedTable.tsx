@@ -15,6 +15,8 @@ export interface PagedTableColumn<T> {
   title?: string;
   align?: 'right';
   render: (item: T) => ReactNode;
+  /** Keep the cell on one line (names, times): never broken mid-word. */
+  noWrap?: boolean;
 }
 
 /**
@@ -73,7 +75,11 @@ export function PagedTable<T>(props: {
           {value.items.map(item => (
             <TableRow key={rowKey(item)}>
               {columns.map((column, i) => (
-                <TableCell key={i} align={column.align}>
+                <TableCell
+                  key={i}
+                  align={column.align}
+                  style={column.noWrap ? { whiteSpace: 'nowrap' } : undefined}
+                >
                   {column.render(item)}
                 </TableCell>
               ))}
