@@ -13,21 +13,15 @@ import {
   readWholeNumber,
 } from './configReaders';
 import { assertSafeNamespacePattern } from './namespacePatternSafety';
+import { readSasl, readTls } from './readConnectionSecurity';
 import {
   EnvironmentConfig,
   KafkaHubConfig,
-  KafkaSaslConfig,
   ConsumerGroupsConfig,
   ProvisioningConfig,
   SchemaRegistryConfig,
   SchemasConfig,
 } from './types';
-
-const SASL_MECHANISMS: ReadonlyArray<KafkaSaslConfig['mechanism']> = [
-  'plain',
-  'scram-sha-256',
-  'scram-sha-512',
-];
 
 function readSchemaRegistry(
   config: Config | undefined,
@@ -51,10 +45,22 @@ function readSchemaRegistry(
       `${path} needs both username and password, or neither`,
     );
   }
+  const token = config.getOptionalString('token');
+  if (token !== undefined && username !== undefined) {
+    throw new InputError(
+      `${path} takes a token or a username and password, not both`,
+    );
+  }
+  const tls = readTls(config, 'tls', path);
+  if (tls && parsed.protocol !== 'https:') {
+    throw new InputError(`${path}.tls needs an https url, got "${url}"`);
+  }
   return {
     url: url.replace(/\/+$/, ''),
     username,
     password,
+    token,
+    tls: tls || undefined,
     timeoutMs: readPositiveInt(config, 'timeoutMs', path, 10_000),
   };
 }
@@ -77,30 +83,13 @@ function readEnvironment(name: string, config: Config): EnvironmentConfig {
       `${path}.kafka.brokers: "${badBroker}" is not of the form host:port`,
     );
   }
-  const saslConfig = kafka.getOptionalConfig('sasl');
-  let sasl: KafkaSaslConfig | undefined;
-  if (saslConfig) {
-    const mechanism = saslConfig.getString('mechanism').toLowerCase();
-    if (!SASL_MECHANISMS.includes(mechanism as KafkaSaslConfig['mechanism'])) {
-      throw new InputError(
-        `${path}.kafka.sasl.mechanism must be one of ${SASL_MECHANISMS.join(
-          ', ',
-        )}, got "${mechanism}"`,
-      );
-    }
-    sasl = {
-      mechanism: mechanism as KafkaSaslConfig['mechanism'],
-      username: saslConfig.getString('username'),
-      password: saslConfig.getString('password'),
-    };
-  }
   return {
     name,
     kafka: {
       brokers,
       clientId: kafka.getOptionalString('clientId') ?? 'backstage-kafka-hub',
-      ssl: kafka.getOptionalBoolean('ssl') ?? false,
-      sasl,
+      ssl: readTls(kafka, 'ssl', `${path}.kafka`),
+      sasl: readSasl(kafka, `${path}.kafka`),
       connectionTimeoutMs: readPositiveInt(
         kafka,
         'connectionTimeoutMs',

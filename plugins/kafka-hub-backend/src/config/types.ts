@@ -1,16 +1,55 @@
 import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
 
-/** SASL credentials of a Kafka environment. Never leaves the backend. */
-export interface KafkaSaslConfig {
+/**
+ * TLS settings of a connection (Kafka or Schema Registry). PEM contents are
+ * read at start-up, from inline PEM or a file. Never leaves the backend.
+ */
+export interface TlsConfig {
+  /** CA certificates (PEM) trusted instead of Node's bundled ones. */
+  ca?: string;
+  /** Client certificate (PEM), for mutual TLS. */
+  cert?: string;
+  /** Client private key (PEM), for mutual TLS. */
+  key?: string;
+  passphrase?: string;
+  /** Verify the server's certificate; false only for testing. */
+  rejectUnauthorized: boolean;
+  /** Server name for SNI and certificate checks, when it differs from the host. */
+  servername?: string;
+}
+
+/** SASL with a user name and password. */
+export interface KafkaPasswordSaslConfig {
   mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
   username: string;
   password: string;
 }
 
+/** OAuth 2 client-credentials grant that supplies OAUTHBEARER tokens. */
+export interface OAuthClientCredentialsConfig {
+  tokenEndpointUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+}
+
+/** SASL OAUTHBEARER: a static token or one fetched from a token endpoint. */
+export interface KafkaOAuthBearerSaslConfig {
+  mechanism: 'oauthbearer';
+  token?: string;
+  clientCredentials?: OAuthClientCredentialsConfig;
+  /** SASL extensions (KIP-342), e.g. Confluent Cloud's `logicalCluster` and `identityPoolId`. */
+  extensions?: Record<string, string>;
+}
+
+/** SASL credentials of a Kafka environment. Never leaves the backend. */
+export type KafkaSaslConfig = KafkaPasswordSaslConfig | KafkaOAuthBearerSaslConfig;
+
 export interface KafkaClusterConfig {
   brokers: string[];
   clientId: string;
-  ssl: boolean;
+  /** TLS settings, or false for a plaintext connection. */
+  ssl: TlsConfig | false;
   sasl?: KafkaSaslConfig;
   connectionTimeoutMs: number;
   requestTimeoutMs: number;
@@ -18,8 +57,13 @@ export interface KafkaClusterConfig {
 
 export interface SchemaRegistryConfig {
   url: string;
+  /** Basic auth. */
   username?: string;
   password?: string;
+  /** Bearer token, instead of Basic auth. */
+  token?: string;
+  /** CA and client certificate for an https URL. */
+  tls?: TlsConfig;
   timeoutMs: number;
 }
 

@@ -1,52 +1,87 @@
-/** Unwraps kafkajs's retry wrappers down to the error they carry. */
-function unwrapRetries(error: unknown): any {
-  let current: any = error;
-  const seen = new Set<unknown>();
-  while (
-    current &&
-    typeof current === 'object' &&
-    !seen.has(current) &&
-    (current.name === 'KafkaJSNumberOfRetriesExceeded' ||
-      current.name === 'KafkaJSNonRetriableError') &&
-    (current.cause || current.originalError)
-  ) {
-    seen.add(current);
-    current = current.cause ?? current.originalError;
-  }
-  return current;
-}
-
 /**
- * The per-item errors of a batch request (CreateTopics answers one error per
- * topic), or undefined when the failure was not a batch of item errors.
+ * Turns `@platformatic/kafka` failures into one line a user can act on.
+ * The client wraps the interesting cause (refused connection, TLS failure,
+ * failed authentication, a broker error code) in retry aggregates
+ * (`MultipleErrors`) whose own message only says which call failed.
  */
-export function kafkaBatchErrors(
-  error: unknown,
-): Array<Error & { topic?: string; type?: string }> | undefined {
-  const inner = unwrapRetries(error);
-  return inner?.name === 'KafkaJSAggregateError' &&
-    Array.isArray(inner.errors) &&
-    inner.errors.length > 0
-    ? inner.errors
-    : undefined;
+
+interface KafkaErrorLike extends Error {
+  code?: string;
+  apiId?: string;
+  serverErrorMessage?: string | null;
+  errors?: unknown[];
+  cause?: unknown;
 }
 
-/** Unwraps retry wrappers and aggregates down to the first real cause. */
-function innermostKafkaError(error: unknown): unknown {
-  return kafkaBatchErrors(error)?.[0] ?? unwrapRetries(error);
+// Duck-typed: socket errors come from another realm under Jest, so
+// `instanceof Error` would miss them.
+function isError(value: unknown): value is KafkaErrorLike {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Error).message === 'string'
+  );
+}
+
+/** The leaf errors under retry aggregates and causes, first to last. */
+export function kafkaErrorCauses(error: unknown): KafkaErrorLike[] {
+  const leaves: KafkaErrorLike[] = [];
+  const seen = new Set<unknown>();
+  const visit = (current: unknown) => {
+    if (!isError(current) || seen.has(current)) return;
+    seen.add(current);
+    if (Array.isArray(current.errors) && current.errors.length > 0) {
+      current.errors.forEach(visit);
+      return;
+    }
+    // A network error's own message names the broker; its cause says why.
+    if (isError(current.cause) && current.code !== 'PLT_KFK_PROTOCOL') {
+      leaves.push(current);
+      visit(current.cause);
+      return;
+    }
+    leaves.push(current);
+  };
+  visit(error);
+  return leaves;
+}
+
+function describeLeaf(error: KafkaErrorLike): string {
+  if (error.apiId) {
+    // A broker error code: name it like Kafka's own tools do.
+    const detail =
+      error.serverErrorMessage && error.serverErrorMessage !== error.message
+        ? ` (${error.serverErrorMessage})`
+        : '';
+    return `${error.apiId}: ${error.message}${detail}`;
+  }
+  const name =
+    error.name &&
+    error.name !== 'Error' &&
+    !String(error.code ?? '').startsWith('PLT_KFK')
+      ? `${error.name}: `
+      : '';
+  return `${name}${error.message}`;
 }
 
 /**
- * The real cause of a kafkajs failure, in one line. kafkajs wraps the
- * interesting error (connection refused, authentication failed, not
- * authorized) in retry errors and aggregates; users need the innermost one.
+ * The real cause of a Kafka failure, in one line: the distinct leaf
+ * messages (a network error followed by its socket cause) joined with ': '.
  */
 export function describeKafkaError(error: unknown): string {
-  const current = innermostKafkaError(error);
-  if (current instanceof Error) {
-    const name =
-      current.name && current.name !== 'Error' ? `${current.name}: ` : '';
-    return `${name}${current.message}`;
+  if (!isError(error)) return String(error);
+  const leaves = kafkaErrorCauses(error);
+  if (leaves.length === 0) return error.message;
+  const lines: string[] = [];
+  for (const leaf of leaves) {
+    const line = describeLeaf(leaf);
+    if (!lines.includes(line)) lines.push(line);
+    if (lines.length === 3) break;
   }
-  return String(current);
+  return lines.map(line => line.replace(/\.$/, '')).join(': ');
+}
+
+/** The broker's error code name (e.g. `TOPIC_ALREADY_EXISTS`) of a failure, if any. */
+export function kafkaErrorCode(error: unknown): string | undefined {
+  return kafkaErrorCauses(error).find(leaf => leaf.apiId)?.apiId;
 }

@@ -1,3 +1,11 @@
-export { createKafkaClient } from './createKafkaClient';
-export type { KafkaClientOptions } from './createKafkaClient';
-export { describeKafkaError, kafkaBatchErrors } from './describeKafkaError';
+export { createKafkaAdmin } from './createKafkaAdmin';
+export {
+  kafkaClientOptions,
+  tlsConnectionOptions,
+  type KafkaClientTuning,
+} from './kafkaClientOptions';
+export {
+  describeKafkaError,
+  kafkaErrorCauses,
+  kafkaErrorCode,
+} from './describeKafkaError';
