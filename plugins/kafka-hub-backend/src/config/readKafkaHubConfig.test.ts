@@ -239,7 +239,7 @@ describe('readKafkaHubConfig', () => {
           sasl: { mechanism: 'gssapi', username: 'u', password: 'p' },
         },
       },
-      'kafkaHub.environments.dev.kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512, got "gssapi"',
+      'kafkaHub.environments.dev.kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512, oauthbearer, got "gssapi"',
     ],
     [
       { kafka: { brokers: ['h:1'], connectionTimeoutMs: -5 } },

@@ -47,7 +47,7 @@ const healthy: HealthResponse = {
       kafka: {
         status: 'down',
         error:
-          'KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+          'Connection to 127.0.0.1:19092 failed: connect ECONNREFUSED 127.0.0.1:19092',
         since: '2026-11-21T11:00:00.000Z',
       },
       schemaRegistry: { status: 'not-configured' },

@@ -27,8 +27,8 @@ const minutesAgo = (n: number) =>
   new Date(Date.now() - n * 60 * 1000).toISOString();
 
 const STACK = [
-  'KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:19092',
-  '    at Socket.onError (node_modules/kafkajs/src/network/connection.js:210:23)',
+  'NetworkError: Connection to 127.0.0.1:19092 failed: connect ECONNREFUSED 127.0.0.1:19092',
+  '    at Socket.onError (node_modules/@platformatic/kafka/dist/network/connection.js:210:23)',
   '    at async createTopics (src/provisioning/engine.ts:88:5)',
 ].join('\n');
 
@@ -140,7 +140,7 @@ describe('KafkaHubAdminPage', () => {
     ).toBeInTheDocument();
     expect(
       within(rows[1]).getByText(
-        'prod: KafkaJSConnectionError: Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+        'prod: NetworkError: Connection to 127.0.0.1:19092 failed: connect ECONNREFUSED 127.0.0.1:19092',
       ),
     ).toBeInTheDocument();
     expect(within(rows[1]).getByText('2 minutes ago')).toBeInTheDocument();
