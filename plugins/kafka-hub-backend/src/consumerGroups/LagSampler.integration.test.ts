@@ -23,7 +23,7 @@ import {
   testKafka,
   uniqueSuffix,
   waitFor,
-} from './testKafka';
+} from './__testUtils__/testKafka';
 
 jest.setTimeout(120_000);
 

@@ -6,7 +6,7 @@ import {
   testKafka,
   uniqueSuffix,
   waitFor,
-} from './testKafka';
+} from './__testUtils__/testKafka';
 
 jest.setTimeout(120_000);
 

@@ -21,7 +21,7 @@ import {
   testKafka,
   uniqueSuffix,
   waitFor,
-} from './testKafka';
+} from './__testUtils__/testKafka';
 
 jest.setTimeout(180_000);
 

@@ -16,7 +16,7 @@ import type {
 import { kafkaHubPlugin } from '../plugin';
 import { kafkaService } from '../testUtils/kafkaService';
 import { testServices } from '../testUtils/testServices';
-import { testKafka, uniqueSuffix, waitFor } from './testKafka';
+import { testKafka, uniqueSuffix, waitFor } from './__testUtils__/testKafka';
 
 jest.setTimeout(240_000);
 

@@ -1,0 +1,290 @@
+import { randomBytes } from 'crypto';
+import {
+  Admin,
+  BaseOptions,
+  Consumer,
+  GroupProtocols,
+  MessagesStream,
+  MessagesStreamFallbackModes,
+  MessagesStreamModes,
+  Producer,
+  stringDeserializers,
+  stringSerializers,
+} from '@platformatic/kafka';
+import { KafkaEntity } from '../../catalog/KafkaEntitiesReader';
+import { EnvironmentConfig } from '../../config/types';
+import { kafkaClientOptions } from '../../kafka';
+import { testServices } from '../../testUtils/testServices';
+
+/** Test helpers for the consumer-group tests against the real broker. */
+
+export const uniqueSuffix = () => randomBytes(4).toString('hex');
+
+export const liveEnvironment = (name = 'dev'): EnvironmentConfig => ({
+  name,
+  kafka: {
+    brokers: testServices.kafkaPlaintextBrokers,
+    clientId: 'kafka-hub-consumer-groups-test',
+    ssl: false,
+    connectionTimeoutMs: 2000,
+    requestTimeoutMs: 10_000,
+  },
+});
+
+/** Client id of the tests' own admin, producers and consumers. */
+export const TEST_CLIENT_ID = 'kafka-hub-consumer-groups-test-client';
+
+/** Options of the tests' own clients: patient, as a freshly started broker needs. */
+export const testClientOptions = (): BaseOptions =>
+  kafkaClientOptions(
+    { ...liveEnvironment().kafka, clientId: TEST_CLIENT_ID },
+    { retries: 8 },
+  );
+
+/** The tests' own admin client (close it with `await admin.close()`). */
+export const testAdmin = () => new Admin(testClientOptions());
+
+export async function waitFor(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise(resolve => setTimeout(resolve, 200));
+  }
+}
+
+/** Partitions of a topic, by its metadata (fresh, not the client's cache). */
+export async function partitionCount(
+  admin: Admin,
+  topic: string,
+): Promise<number> {
+  const { topics } = await admin.metadata({
+    topics: [topic],
+    forceUpdate: true,
+  });
+  const metadata = topics.get(topic);
+  if (!metadata) throw new Error(`Topic ${topic} has no metadata`);
+  return metadata.partitionsCount;
+}
+
+/**
+ * Creates topics and waits until every partition has a leader: a freshly
+ * started broker answers UNKNOWN_TOPIC_OR_PARTITION for a while.
+ */
+export async function createTopics(
+  admin: Admin,
+  topics: Array<{ topic: string; partitions: number }>,
+): Promise<void> {
+  await admin.createTopics({
+    topics: topics.map(({ topic, partitions }) => ({ topic, partitions })),
+  });
+  await waitFor(
+    `leaders of ${topics.map(t => t.topic).join(', ')}`,
+    async () => {
+      try {
+        const metadata = await admin.metadata({
+          topics: topics.map(t => t.topic),
+          forceUpdate: true,
+        });
+        return topics.every(({ topic, partitions }) => {
+          const led = metadata.topics
+            .get(topic)
+            ?.partitions.filter(p => p && p.leader >= 0);
+          return led?.length === partitions;
+        });
+      } catch {
+        return false;
+      }
+    },
+  );
+}
+
+/** Committed offsets of a group on a topic, by partition (-1: none). */
+export async function committedOffsets(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+): Promise<Record<number, number>> {
+  const partitions = await partitionCount(admin, topic);
+  const [group] = await admin.listConsumerGroupOffsets({
+    groups: [
+      {
+        groupId,
+        topics: [
+          {
+            name: topic,
+            partitionIndexes: Array.from({ length: partitions }, (_, i) => i),
+          },
+        ],
+      },
+    ],
+  });
+  return Object.fromEntries(
+    (group?.topics.find(t => t.name === topic)?.partitions ?? []).map(p => [
+      p.partitionIndex,
+      Number(p.committedOffset),
+    ]),
+  );
+}
+
+/** End offsets (the offset the next message gets) of a topic, by partition. */
+export async function endOffsets(
+  admin: Admin,
+  topic: string,
+): Promise<Record<number, number>> {
+  const partitions = await partitionCount(admin, topic);
+  const [listed] = await admin.listOffsets({
+    topics: [
+      {
+        name: topic,
+        partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
+          partitionIndex,
+          timestamp: -1n,
+        })),
+      },
+    ],
+  });
+  return Object.fromEntries(
+    (listed?.partitions ?? []).map(p => [p.partitionIndex, Number(p.offset)]),
+  );
+}
+
+/**
+ * Commits offsets for a group without members, as
+ * `kafka-consumer-groups --reset-offsets --to-offset` does.
+ */
+export async function setOffsets(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  partitions: Array<{ partition: number; offset: number }>,
+): Promise<void> {
+  await admin.alterConsumerGroupOffsets({
+    groupId,
+    topics: [
+      {
+        name: topic,
+        partitionOffsets: partitions.map(({ partition, offset }) => ({
+          partition,
+          offset: BigInt(offset),
+        })),
+      },
+    ],
+  });
+}
+
+export type TestProducer = Producer<string, string, string, string>;
+
+/** A producer of string messages (close it with `await producer.close()`). */
+export function createProducer(): TestProducer {
+  return new Producer({
+    ...testClientOptions(),
+    serializers: stringSerializers,
+  });
+}
+
+/** Sends `perPartition` messages to every partition of `topic`. */
+export async function produce(
+  producer: TestProducer,
+  topic: string,
+  partitions: number,
+  perPartition: number,
+): Promise<void> {
+  const messages = [];
+  for (let partition = 0; partition < partitions; partition++) {
+    for (let i = 0; i < perPartition; i++) {
+      messages.push({ topic, partition, value: `m-${partition}-${i}` });
+    }
+  }
+  await producer.send({ messages });
+}
+
+/** A running member of a group, as {@link startConsumer} starts it. */
+export interface TestConsumer {
+  consumer: Consumer<string, string, string, string>;
+  stream: MessagesStream<string, string, string, string>;
+  /** Stops reading (the member stays in the group and keeps heartbeating). */
+  pause(): void;
+  /** Commits `offset` (the next offset to read) of a partition by hand. */
+  commit(topic: string, partition: number, offset: number): Promise<void>;
+  /** Leaves the group and closes the connections. */
+  close(): Promise<void>;
+}
+
+export interface StartConsumerOptions {
+  /** The rebalance protocol: 'classic' (default) or 'consumer' (KIP-848). */
+  groupProtocol?: 'classic' | 'consumer';
+  /** Commit what was read every 100 ms (default true). */
+  autocommit?: boolean;
+}
+
+/** A consumer in `groupId` reading `topic` from the start, committing as it goes. */
+export async function startConsumer(
+  groupId: string,
+  topic: string,
+  options: StartConsumerOptions = {},
+): Promise<TestConsumer> {
+  const autocommit = options.autocommit === false ? false : 100;
+  const consumer = new Consumer<string, string, string, string>({
+    ...testClientOptions(),
+    groupId,
+    deserializers: stringDeserializers,
+    autocommit,
+    ...(options.groupProtocol === 'consumer'
+      ? { groupProtocol: GroupProtocols.CONSUMER }
+      : {
+          groupProtocol: GroupProtocols.CLASSIC,
+          sessionTimeout: 10_000,
+          heartbeatInterval: 500,
+        }),
+  });
+  let stream: MessagesStream<string, string, string, string>;
+  try {
+    stream = await consumer.consume({
+      topics: [topic],
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: MessagesStreamFallbackModes.EARLIEST,
+      autocommit,
+    });
+  } catch (error) {
+    await consumer.close(true).catch(() => undefined);
+    throw error;
+  }
+  // Reading is enough: the stream commits what it emitted.
+  stream.on('data', () => {});
+  stream.on('error', () => {});
+  return {
+    consumer,
+    stream,
+    pause: () => {
+      stream.pause();
+    },
+    commit: async (t, partition, offset) => {
+      await consumer.commit({
+        offsets: [
+          { topic: t, partition, offset: BigInt(offset), leaderEpoch: -1 },
+        ],
+      });
+    },
+    close: async () => {
+      await stream.close().catch(() => undefined);
+      await consumer.close(true);
+    },
+  };
+}
+
+export const entity = (
+  entityRef: string,
+  prefix: string | undefined,
+  consumerGroups: KafkaEntity['annotations']['consumerGroups'] = [],
+): KafkaEntity => ({
+  entityRef,
+  prefix,
+  application: prefix?.replace(/\.$/, ''),
+  annotations: { topics: [], consumerGroups, schemaSubjects: [] },
+  errors: [],
+});
