@@ -10,6 +10,20 @@ export const testServices = {
     process.env.KAFKA_HUB_TEST_KAFKA_PLAINTEXT ?? '127.0.0.1:9092',
   ],
   kafkaSaslBrokers: [process.env.KAFKA_HUB_TEST_KAFKA_SASL ?? '127.0.0.1:9094'],
+  /** TLS, no client certificate. */
+  kafkaSslBrokers: [process.env.KAFKA_HUB_TEST_KAFKA_SSL ?? '127.0.0.1:9095'],
+  /** TLS with a required client certificate (principal User:kafka-hub). */
+  kafkaMtlsBrokers: [process.env.KAFKA_HUB_TEST_KAFKA_MTLS ?? '127.0.0.1:9096'],
+  /** TLS + SASL PLAIN, SCRAM-SHA-256/512 and OAUTHBEARER (unsecured JWTs). */
+  kafkaSaslSslBrokers: [
+    process.env.KAFKA_HUB_TEST_KAFKA_SASL_SSL ?? '127.0.0.1:9097',
+  ],
+  /** PEM files the broker script makes: ca.pem, client.pem, client-key.pem, ... */
+  kafkaTlsDir:
+    process.env.KAFKA_HUB_TEST_KAFKA_TLS_DIR ??
+    `${
+      process.env.KAFKA_HUB_STATE_DIR ?? '/tmp/kafka-hub-services'
+    }/kafka/tls`,
   admin: { username: 'admin', password: 'admin-secret' },
   user: { username: 'alice', password: 'alice-secret' },
   registryUrl:
@@ -29,4 +43,9 @@ export async function unusedPort(): Promise<number> {
   const { port } = server.address() as net.AddressInfo;
   await new Promise(resolve => server.close(resolve));
   return port;
+}
+
+/** The path of a PEM file made by scripts/services/kafka.sh, e.g. `kafkaTlsFile('ca.pem')`. */
+export function kafkaTlsFile(name: string): string {
+  return `${testServices.kafkaTlsDir}/${name}`;
 }
