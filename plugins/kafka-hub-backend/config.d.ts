@@ -12,14 +12,79 @@ export interface Config {
           brokers: string[];
           /** Client id sent to the brokers. Default: `backstage-kafka-hub`. */
           clientId?: string;
-          /** Use TLS. Default: false. */
-          ssl?: boolean;
+          /**
+           * TLS. `true` verifies the brokers against Node's bundled CAs; an
+           * object sets a CA, a client certificate (mutual TLS) and more.
+           * PEM values are given inline or as the path of a file, read at
+           * start-up. Default: false.
+           */
+          ssl?:
+            | boolean
+            | {
+                /** CA certificates (PEM, inline or file path) trusted instead of Node's bundled ones. */
+                ca?: string;
+                /** Client certificate (PEM, inline or file path), with `key`, for mutual TLS. */
+                cert?: string;
+                /**
+                 * Private key of the client certificate (PEM, inline or file path).
+                 * @visibility secret
+                 */
+                key?: string;
+                /**
+                 * Passphrase of an encrypted `key`.
+                 * @visibility secret
+                 */
+                passphrase?: string;
+                /** Verify the brokers' certificates. Only for tests: false. Default: true. */
+                rejectUnauthorized?: boolean;
+                /** Name for SNI and the certificate check when it differs from the broker host. */
+                servername?: string;
+              };
+          /**
+           * SASL authentication: a user name and password (PLAIN,
+           * SCRAM-SHA-256, SCRAM-SHA-512), or OAUTHBEARER with a static token
+           * or tokens from an OAuth 2 client-credentials endpoint.
+           */
           sasl?: {
-            mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
-            /** @visibility secret */
-            username: string;
-            /** @visibility secret */
-            password: string;
+            mechanism:
+              | 'plain'
+              | 'scram-sha-256'
+              | 'scram-sha-512'
+              | 'oauthbearer';
+            /**
+             * For plain and scram-*.
+             * @visibility secret
+             */
+            username?: string;
+            /**
+             * For plain and scram-*.
+             * @visibility secret
+             */
+            password?: string;
+            /**
+             * For oauthbearer: a static token (JWT). Give this or `oauth`.
+             * @visibility secret
+             */
+            token?: string;
+            /**
+             * For oauthbearer: the client-credentials grant (RFC 6749 4.4)
+             * that supplies tokens, each reused until shortly before it expires.
+             */
+            oauth?: {
+              /** Token endpoint, e.g. `https://idp.example.com/oauth2/token`. */
+              tokenEndpointUrl: string;
+              /** @visibility secret */
+              clientId: string;
+              /** @visibility secret */
+              clientSecret: string;
+              /** Space-separated scopes to ask for. */
+              scope?: string;
+            };
+            /**
+             * For oauthbearer: SASL extensions (KIP-342), e.g. Confluent
+             * Cloud's `logicalCluster` and `identityPoolId`.
+             */
+            extensions?: { [name: string]: string };
           };
           /** Time to establish a connection, in milliseconds. Default: 3000. */
           connectionTimeoutMs?: number;
@@ -29,10 +94,36 @@ export interface Config {
         schemaRegistry?: {
           /** Base URL of the Confluent-compatible API, e.g. `http://host:8081/apis/ccompat/v7`. */
           url: string;
-          /** @visibility secret */
+          /**
+           * Basic auth user name (with `password`), e.g. a Confluent Cloud API key.
+           * @visibility secret
+           */
           username?: string;
           /** @visibility secret */
           password?: string;
+          /**
+           * Bearer token sent as `Authorization: Bearer ...`, instead of Basic auth.
+           * @visibility secret
+           */
+          token?: string;
+          /** TLS of an https `url`: a private CA and a client certificate. */
+          tls?: {
+            /** CA certificates (PEM, inline or file path) trusted instead of Node's bundled ones. */
+            ca?: string;
+            /** Client certificate (PEM, inline or file path), with `key`. */
+            cert?: string;
+            /**
+             * Private key of the client certificate (PEM, inline or file path).
+             * @visibility secret
+             */
+            key?: string;
+            /** @visibility secret */
+            passphrase?: string;
+            /** Verify the registry's certificate. Only for tests: false. Default: true. */
+            rejectUnauthorized?: boolean;
+            /** Name for SNI and the certificate check when it differs from the URL's host. */
+            servername?: string;
+          };
           /** Timeout of one HTTP call, in milliseconds. Default: 10000. */
           timeoutMs?: number;
         };
