@@ -7,14 +7,13 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
-  AclOperationTypes,
+  AclFilter,
+  AclOperations,
   AclPermissionTypes,
-  AclResourceTypes,
   Admin,
-  Kafka,
-  logLevel,
   ResourcePatternTypes,
-} from 'kafkajs';
+  ResourceTypes,
+} from '@platformatic/kafka';
 import { Knex } from 'knex';
 import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
 import { EnvironmentConfig } from '../config/types';
@@ -29,6 +28,7 @@ import { migrationsDir } from '../database/migrations';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from '../database/schemas';
+import { createKafkaAdmin } from '../kafka';
 import { ProvisioningEngine } from '../provisioning/ProvisioningEngine';
 import { ProvisioningService } from '../provisioning/ProvisioningService';
 import { SchemaRegistryClient } from '../schemaRegistry';
@@ -83,25 +83,23 @@ const refOf = (entity: Entity) => `component:default/${entity.metadata.name}`;
 describe('claims against abuse, on the real broker and registry', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
   const registry = new RegistryFixtures(testServices.registryUrl);
-  const kafka = new Kafka({
-    clientId: 'kafka-hub-claim-abuse-test-admin',
-    brokers: testServices.kafkaPlaintextBrokers,
-    logLevel: logLevel.NOTHING,
-    retry: { retries: 8 },
-  });
   let admin: Admin;
   const createdTopics = new Set<string>();
   const createdGroups = new Set<string>();
   const principals = new Set<string>();
 
   beforeAll(async () => {
-    admin = kafka.admin();
-    await admin.connect();
+    admin = createKafkaAdmin(
+      { ...DEV.kafka, clientId: 'kafka-hub-claim-abuse-test-admin' },
+      { retries: 8 },
+    );
   });
 
   afterAll(async () => {
     await registry.cleanUp();
-    await admin.deleteGroups([...createdGroups]).catch(() => undefined);
+    await admin
+      .deleteGroups({ groups: [...createdGroups] })
+      .catch(() => undefined);
     const existing = new Set(await admin.listTopics());
     const topics = [...createdTopics].filter(t => existing.has(t));
     if (topics.length > 0) {
@@ -112,18 +110,19 @@ describe('claims against abuse, on the real broker and registry', () => {
         .deleteAcls({
           filters: [
             {
-              resourceType: AclResourceTypes.ANY,
+              resourceType: ResourceTypes.ANY,
+              resourceName: null,
               resourcePatternType: ResourcePatternTypes.ANY,
               principal,
               host: '*',
-              operation: AclOperationTypes.ANY,
+              operation: AclOperations.ANY,
               permissionType: AclPermissionTypes.ANY,
             },
           ],
         })
         .catch(() => undefined);
     }
-    await admin.disconnect();
+    await admin.close();
   });
 
   async function setup(databaseId: TestDatabaseId) {
@@ -221,15 +220,23 @@ describe('claims against abuse, on the real broker and registry', () => {
       )[0].n,
     );
 
+  /** A filter of every ACL, narrowed by `only`. */
+  const anyAcl = (only: Partial<AclFilter>): AclFilter => ({
+    resourceType: ResourceTypes.ANY,
+    resourceName: null,
+    resourcePatternType: ResourcePatternTypes.ANY,
+    principal: null,
+    host: null,
+    operation: AclOperations.ANY,
+    permissionType: AclPermissionTypes.ANY,
+    ...only,
+  });
+
   /** ACLs on resources named `name` (any pattern type), as `type:name:pattern:operation`. */
   async function aclsNamed(name: string): Promise<string[]> {
     return aclStrings(
       await admin.describeAcls({
-        resourceType: AclResourceTypes.ANY,
-        resourceName: name,
-        resourcePatternType: ResourcePatternTypes.ANY,
-        operation: AclOperationTypes.ANY,
-        permissionType: AclPermissionTypes.ANY,
+        filter: anyAcl({ resourceName: name }),
       }),
     );
   }
@@ -237,30 +244,24 @@ describe('claims against abuse, on the real broker and registry', () => {
   /** ACLs of a principal on any resource. */
   async function aclsOf(principal: string): Promise<string[]> {
     return aclStrings(
-      await admin.describeAcls({
-        resourceType: AclResourceTypes.ANY,
-        resourcePatternType: ResourcePatternTypes.ANY,
-        principal,
-        operation: AclOperationTypes.ANY,
-        permissionType: AclPermissionTypes.ANY,
-      }),
+      await admin.describeAcls({ filter: anyAcl({ principal }) }),
     );
   }
 
   function aclStrings(
     described: Awaited<ReturnType<Admin['describeAcls']>>,
   ): string[] {
-    const nameOf = (values: object, value: number) =>
+    const nameOf = (values: Record<string, number>, value: number) =>
       Object.entries(values).find(([, v]) => v === value)?.[0] ?? String(value);
-    return described.resources
+    return described
       .flatMap(resource =>
         resource.acls.map(
           acl =>
-            `${nameOf(AclResourceTypes, resource.resourceType)}:${
+            `${nameOf(ResourceTypes, resource.resourceType)}:${
               resource.resourceName
             }:${nameOf(ResourcePatternTypes, resource.resourcePatternType)}:${
               acl.principal
-            }:${nameOf(AclOperationTypes, acl.operation)}`,
+            }:${nameOf(AclOperations, acl.operation)}`,
         ),
       )
       .sort();
@@ -312,9 +313,11 @@ describe('claims against abuse, on the real broker and registry', () => {
   async function waitForLeaders(topics: string[]) {
     for (let attempt = 0; ; attempt++) {
       try {
-        const metadata = await admin.fetchTopicMetadata({ topics });
+        const metadata = await admin.metadata({ topics, forceUpdate: true });
         if (
-          metadata.topics.every(t => t.partitions.every(p => p.leader >= 0))
+          [...metadata.topics.values()].every(t =>
+            t.partitions.every(p => p.leader >= 0),
+          )
         ) {
           return;
         }
@@ -559,10 +562,14 @@ describe('claims against abuse, on the real broker and registry', () => {
       // The groups and the subject exist for real.
       await waitForLeaders([`${slug}.events`]);
       for (const groupId of [settlement, legacyReader]) {
-        await admin.setOffsets({
+        await admin.alterConsumerGroupOffsets({
           groupId,
-          topic: `${slug}.events`,
-          partitions: [{ partition: 0, offset: '0' }],
+          topics: [
+            {
+              name: `${slug}.events`,
+              partitionOffsets: [{ partition: 0, offset: 0n }],
+            },
+          ],
         });
       }
       await registry.register(subject, '"string"');
@@ -638,12 +645,13 @@ describe('claims against abuse, on the real broker and registry', () => {
       const groupId = `legacy-${id}-reader`;
       const subject = `com.acme.legacy${id}.Money`;
       track([], [topic], [groupId]);
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }] });
+      await admin.createTopics({ topics: [{ topic, partitions: 1 }] });
       await waitForLeaders([topic]);
-      await admin.setOffsets({
+      await admin.alterConsumerGroupOffsets({
         groupId,
-        topic,
-        partitions: [{ partition: 0, offset: '0' }],
+        topics: [
+          { name: topic, partitionOffsets: [{ partition: 0, offset: 0n }] },
+        ],
       });
       await registry.register(subject, '"string"');
 

@@ -5,12 +5,12 @@ import {
   TopicSpec,
 } from '@internal/plugin-kafka-hub-common';
 import {
-  Admin,
-  AclOperationTypes,
+  AclOperations,
   AclPermissionTypes,
-  AclResourceTypes,
+  Admin,
   ResourcePatternTypes,
-} from 'kafkajs';
+  ResourceTypes,
+} from '@platformatic/kafka';
 import { EnvironmentConfig } from '../config/types';
 import {
   DesiredState,
@@ -25,11 +25,11 @@ import {
   DEFAULT_PRINCIPAL_PATTERN,
 } from './aclsForApplication';
 import { firstLine } from '../errors/firstLine';
-import {
-  createKafkaClient,
-  describeKafkaError,
-  kafkaBatchErrors,
-} from '../kafka';
+import { topicFailures } from './topicFailures';
+import { createKafkaAdmin, describeKafkaError } from '../kafka';
+
+/** Pause between metadata requests while new topics get their leaders. */
+const LEADER_POLL_MS = 100;
 
 /** Message of an environment that is not part of the desired state. */
 export const NOT_LISTED_MESSAGE = 'Not listed in kafka-hub.io/environments';
@@ -252,12 +252,12 @@ export class ProvisioningEngine {
   ): Promise<EnvironmentOutcome> {
     const prefix = this.prefixOf(application);
     const principal = this.principalOf(application);
-    const admin = createKafkaClient(environment.kafka, this.logger, {
+    const admin = createKafkaAdmin(environment.kafka, {
       retries: this.options.retries,
-    }).admin();
+    });
     try {
       await step(`Connecting to ${environment.kafka.brokers.join(', ')}`, () =>
-        admin.connect(),
+        admin.metadata({ topics: [] }),
       );
       // Each step is tried even when another failed: a bad topic must not
       // keep the application's ACLs from being granted.
@@ -287,7 +287,7 @@ export class ProvisioningEngine {
         errors,
       };
     } finally {
-      await admin.disconnect().catch(() => undefined);
+      await admin.close().catch(() => undefined);
     }
   }
 
@@ -308,8 +308,8 @@ export class ProvisioningEngine {
     }
     const wanted = topics.map(spec => ({
       topic: `${prefix}${spec.name}`,
-      numPartitions: spec.partitions ?? this.options.defaultPartitions,
-      replicationFactor: this.options.replicationFactor,
+      partitions: spec.partitions ?? this.options.defaultPartitions,
+      replicas: this.options.replicationFactor,
     }));
     const names = new Set(
       await step('Listing topics', () => admin.listTopics()),
@@ -317,22 +317,16 @@ export class ProvisioningEngine {
     const existing = wanted.filter(t => names.has(t.topic));
     const missing = wanted.filter(t => !names.has(t.topic));
 
-    let created = missing.length;
     let alreadyThere = existing.length;
+    const created = new Set(missing.map(t => t.topic));
     if (missing.length > 0) {
       try {
-        await admin.createTopics({
-          topics: missing,
-          validateOnly: false,
-          waitForLeaders: true,
-          timeout: timeoutMs,
-        });
+        await admin.createTopics({ topics: missing });
       } catch (error) {
-        const perTopic = kafkaBatchErrors(error);
-        if (!perTopic) {
-          // Waiting for leaders can fail while another client creates the
-          // same topics (UNKNOWN_TOPIC_OR_PARTITION); what counts is whether
-          // they exist now.
+        const failures = topicFailures(error);
+        if (!failures) {
+          // The request failed as a whole (a timeout, a lost connection):
+          // what counts is whether the topics exist now.
           const present = new Set(await admin.listTopics().catch(() => []));
           const absent = missing.filter(t => !present.has(t.topic));
           if (absent.length > 0) {
@@ -342,46 +336,50 @@ export class ProvisioningEngine {
                 .join(', ')}: ${describeKafkaError(error)}`,
             );
           }
-          created = missing.length - absent.length;
+          absent.forEach(t => created.delete(t.topic));
         }
-        for (const topicError of perTopic ?? []) {
-          created--;
-          if (topicError.type === 'TOPIC_ALREADY_EXISTS') {
+        for (const failure of failures ?? []) {
+          created.delete(failure.topic);
+          if (failure.code === 'TOPIC_ALREADY_EXISTS') {
             // Created meanwhile by someone else: as good as ours.
             alreadyThere++;
           } else {
             errors.push(
-              `Creating topic ${topicError.topic}: ${describeKafkaError(
-                topicError,
-              )}`,
+              `Creating topic ${failure.topic}: ${failure.description}`,
             );
           }
         }
+      }
+      if (created.size > 0) {
+        await step(
+          `Waiting for the leaders of ${[...created].join(', ')}`,
+          () => waitForLeaders(admin, [...created], timeoutMs),
+        );
       }
     }
 
     const notes: string[] = [];
     if (existing.length > 0) {
       const metadata = await step('Describing existing topics', () =>
-        admin.fetchTopicMetadata({ topics: existing.map(t => t.topic) }),
+        admin.metadata({ topics: existing.map(t => t.topic) }),
       );
-      const partitions = new Map(
-        metadata.topics.map(t => [t.name, t.partitions.length]),
-      );
-      for (const { topic, numPartitions } of existing) {
-        const actual = partitions.get(topic) ?? 0;
-        if (actual < numPartitions) {
+      for (const { topic, partitions: declared } of existing) {
+        const actual = metadata.topics.get(topic)?.partitionsCount ?? 0;
+        if (actual < declared) {
           notes.push(
             `topic ${topic} has ${plural(
               actual,
               'partition',
-            )}, ${numPartitions} declared (not changed)`,
+            )}, ${declared} declared (not changed)`,
           );
         }
       }
     }
     return [
-      `Created ${plural(created, 'topic')}, ${alreadyThere} already existed`,
+      `Created ${plural(
+        created.size,
+        'topic',
+      )}, ${alreadyThere} already existed`,
       ...notes,
     ];
   }
@@ -394,17 +392,19 @@ export class ProvisioningEngine {
     const wanted = aclsForApplication(principal, prefix);
     const described = await step(`Describing ACLs of ${principal}`, () =>
       admin.describeAcls({
-        resourceType: AclResourceTypes.ANY,
-        resourceName: prefix,
-        resourcePatternType: ResourcePatternTypes.PREFIXED,
-        principal,
-        host: '*',
-        operation: AclOperationTypes.ANY,
-        permissionType: AclPermissionTypes.ALLOW,
+        filter: {
+          resourceType: ResourceTypes.ANY,
+          resourceName: prefix,
+          resourcePatternType: ResourcePatternTypes.PREFIXED,
+          principal,
+          host: '*',
+          operation: AclOperations.ANY,
+          permissionType: AclPermissionTypes.ALLOW,
+        },
       }),
     );
     const present = new Set(
-      described.resources.flatMap(resource =>
+      described.flatMap(resource =>
         resource.acls.map(acl =>
           aclKey({
             resourceType: resource.resourceType,
@@ -418,7 +418,7 @@ export class ProvisioningEngine {
     const missing = wanted.filter(acl => !present.has(aclKey(acl)));
     if (missing.length > 0) {
       await step(`Creating ACLs for ${principal} on prefix ${prefix}`, () =>
-        admin.createAcls({ acl: missing }),
+        admin.createAcls({ creations: missing }),
       );
     }
     const already = wanted.length - missing.length;
@@ -427,6 +427,40 @@ export class ProvisioningEngine {
       : `${plural(wanted.length, 'ACL')} in place (${
           missing.length
         } created, ${already} already existed)`;
+  }
+}
+
+/**
+ * Resolves once every partition of the topics has a leader, as Kafka's
+ * brokers learn of new topics a moment after the controller created them;
+ * rejects with the last failure when that takes longer than `timeoutMs`.
+ */
+async function waitForLeaders(
+  admin: Admin,
+  topics: string[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let failure: unknown;
+    try {
+      const metadata = await admin.metadata({
+        topics: [...topics],
+        forceUpdate: true,
+        retries: 0,
+      });
+      const led = [...metadata.topics.values()].every(
+        topic => topic && topic.partitions.every(p => p && p.leader >= 0),
+      );
+      if (led) return;
+      failure = new Error('a partition has no leader yet');
+    } catch (error) {
+      failure = error;
+    }
+    if (Date.now() >= deadline) {
+      throw failure;
+    }
+    await new Promise(resolve => setTimeout(resolve, LEADER_POLL_MS));
   }
 }
 

@@ -6,11 +6,11 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { Kafka, logLevel } from 'kafkajs';
 import knexFactory, { Knex } from 'knex';
 import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
 import { ClaimResolver } from '../claims';
 import { EnvironmentConfig } from '../config/types';
+import { createKafkaAdmin } from '../kafka';
 import { migrationsDir } from '../database/migrations';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
@@ -335,16 +335,12 @@ describe('ProvisioningService', () => {
         expect(runs[0].environments).toEqual(['edge']);
 
         // The topic really exists on the cluster.
-        const admin = new Kafka({
-          brokers: testServices.kafkaPlaintextBrokers,
-          logLevel: logLevel.NOTHING,
-        }).admin();
-        await admin.connect();
+        const admin = createKafkaAdmin(DEV.kafka);
         try {
           expect(await admin.listTopics()).toContain(`${slug}.events`);
           await admin.deleteTopics({ topics: [`${slug}.events`] });
         } finally {
-          await admin.disconnect();
+          await admin.close();
         }
       } finally {
         await proxy.stop();

@@ -1,9 +1,9 @@
 import {
-  AclOperationTypes,
+  AclOperations,
   AclPermissionTypes,
-  AclResourceTypes,
   ResourcePatternTypes,
-} from 'kafkajs';
+  ResourceTypes,
+} from '@platformatic/kafka';
 import { aclsForApplication, applicationPrincipal } from './aclsForApplication';
 
 describe('aclsForApplication', () => {
@@ -11,12 +11,12 @@ describe('aclsForApplication', () => {
     const acls = aclsForApplication('User:orders', 'orders.');
     expect(acls.map(acl => [acl.resourceType, acl.operation]).sort()).toEqual(
       [
-        [AclResourceTypes.TOPIC, AclOperationTypes.READ],
-        [AclResourceTypes.TOPIC, AclOperationTypes.WRITE],
-        [AclResourceTypes.TOPIC, AclOperationTypes.DESCRIBE],
-        [AclResourceTypes.GROUP, AclOperationTypes.READ],
-        [AclResourceTypes.TRANSACTIONAL_ID, AclOperationTypes.WRITE],
-        [AclResourceTypes.TRANSACTIONAL_ID, AclOperationTypes.DESCRIBE],
+        [ResourceTypes.TOPIC, AclOperations.READ],
+        [ResourceTypes.TOPIC, AclOperations.WRITE],
+        [ResourceTypes.TOPIC, AclOperations.DESCRIBE],
+        [ResourceTypes.GROUP, AclOperations.READ],
+        [ResourceTypes.TRANSACTIONAL_ID, AclOperations.WRITE],
+        [ResourceTypes.TRANSACTIONAL_ID, AclOperations.DESCRIBE],
       ].sort(),
     );
     for (const acl of acls) {

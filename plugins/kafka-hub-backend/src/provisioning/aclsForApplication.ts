@@ -1,10 +1,12 @@
 import {
-  AclEntry,
-  AclOperationTypes,
+  Acl,
+  AclOperations,
+  AclOperationValue,
   AclPermissionTypes,
-  AclResourceTypes,
   ResourcePatternTypes,
-} from 'kafkajs';
+  ResourceTypes,
+  ResourceTypeValue,
+} from '@platformatic/kafka';
 
 /** The default principal pattern: `User:{application}`. */
 export const DEFAULT_PRINCIPAL_PATTERN = 'User:{application}';
@@ -17,19 +19,15 @@ export function applicationPrincipal(
   return pattern.split('{application}').join(application);
 }
 
-const GRANTS: Array<[AclResourceTypes, AclOperationTypes[]]> = [
+const GRANTS: Array<[ResourceTypeValue, AclOperationValue[]]> = [
   [
-    AclResourceTypes.TOPIC,
-    [
-      AclOperationTypes.READ,
-      AclOperationTypes.WRITE,
-      AclOperationTypes.DESCRIBE,
-    ],
+    ResourceTypes.TOPIC,
+    [AclOperations.READ, AclOperations.WRITE, AclOperations.DESCRIBE],
   ],
-  [AclResourceTypes.GROUP, [AclOperationTypes.READ]],
+  [ResourceTypes.GROUP, [AclOperations.READ]],
   [
-    AclResourceTypes.TRANSACTIONAL_ID,
-    [AclOperationTypes.WRITE, AclOperationTypes.DESCRIBE],
+    ResourceTypes.TRANSACTIONAL_ID,
+    [AclOperations.WRITE, AclOperations.DESCRIBE],
   ],
 ];
 
@@ -38,10 +36,7 @@ const GRANTS: Array<[AclResourceTypes, AclOperationTypes[]]> = [
  * write and describe its topics, read (join, commit) its consumer groups,
  * write and describe its transactional ids. Allowed from any host.
  */
-export function aclsForApplication(
-  principal: string,
-  prefix: string,
-): AclEntry[] {
+export function aclsForApplication(principal: string, prefix: string): Acl[] {
   return GRANTS.flatMap(([resourceType, operations]) =>
     operations.map(operation => ({
       resourceType,
@@ -56,7 +51,7 @@ export function aclsForApplication(
 }
 
 /** Identity of an ACL binding, to compare wanted and existing ones. */
-export function aclKey(acl: AclEntry): string {
+export function aclKey(acl: Acl): string {
   return [
     acl.resourceType,
     acl.resourcePatternType,
