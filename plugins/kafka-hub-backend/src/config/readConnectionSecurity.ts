@@ -1,37 +1,105 @@
+import { X509Certificate } from 'crypto';
 import { readFileSync } from 'fs';
+import { createSecureContext } from 'tls';
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
-import { KafkaSaslConfig, OAuthClientCredentialsConfig, TlsConfig } from './types';
+import {
+  KafkaSaslConfig,
+  OAuthClientCredentialsConfig,
+  TlsConfig,
+} from './types';
 
-const PASSWORD_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+const PASSWORD_MECHANISMS = [
+  'plain',
+  'scram-sha-256',
+  'scram-sha-512',
+] as const;
 const SASL_MECHANISMS = [...PASSWORD_MECHANISMS, 'oauthbearer'] as const;
+
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
 /**
  * A PEM value given inline or as the path of a file holding it. The file is
  * read once, at start-up, so a missing file fails the backend with the
- * config key, not the first connection with a TLS error.
+ * config key, not the first connection with a TLS error. The value of a
+ * secret key is never repeated in an error (it may be a mistyped key).
  */
 function readPem(
   config: Config,
-  key: string,
+  key: 'ca' | 'cert' | 'key',
   path: string,
 ): string | undefined {
   const value = config.getOptionalString(key);
   if (value === undefined) return undefined;
   if (value.includes('-----BEGIN ')) return value;
+  const shown = key === 'key' ? '' : ` "${value}"`;
   let contents: string;
   try {
     contents = readFileSync(value, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
     throw new InputError(
-      `${path}.${key} is neither inline PEM nor a readable file: "${value}" (${code})`,
+      `${path}.${key} is neither inline PEM nor a readable file${shown} (${code})`,
     );
   }
   if (!contents.includes('-----BEGIN ')) {
-    throw new InputError(`${path}.${key}: the file "${value}" holds no PEM block`);
+    throw new InputError(`${path}.${key}: the file${shown} holds no PEM block`);
   }
   return contents;
+}
+
+/** Every CERTIFICATE block of `pem` parses, and there is at least one. */
+function checkCertificates(pem: string, path: string) {
+  const blocks = [...pem.matchAll(PEM_BLOCK)].filter(
+    ([, label]) => label === 'CERTIFICATE',
+  );
+  if (blocks.length === 0) {
+    throw new InputError(`${path} holds no PEM CERTIFICATE block`);
+  }
+  blocks.forEach(([block], index) => {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new InputError(
+        `${path}: certificate ${index + 1} of ${
+          blocks.length
+        } is not a valid X.509 certificate`,
+      );
+    }
+  });
+}
+
+/**
+ * Builds the TLS context once, as each connection will, so a wrong
+ * passphrase or a key that does not match the certificate fails at start-up
+ * with the config key. OpenSSL's messages name no key material.
+ */
+function checkTlsContext(tls: TlsConfig, path: string) {
+  try {
+    createSecureContext({
+      ca: tls.ca,
+      cert: tls.cert,
+      key: tls.key,
+      passphrase: tls.passphrase,
+    });
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ERR_OSSL_BAD_DECRYPT') {
+      throw new InputError(
+        tls.passphrase === undefined
+          ? `${path}.key is encrypted: give its passphrase in ${path}.passphrase`
+          : `${path}.passphrase does not decrypt ${path}.key`,
+      );
+    }
+    if (code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') {
+      throw new InputError(
+        `${path}.key is not the private key of ${path}.cert`,
+      );
+    }
+    throw new InputError(
+      `${path}: the certificate or key cannot be used (${code ?? message})`,
+    );
+  }
 }
 
 /**
@@ -44,12 +112,23 @@ export function readTls(
   path: string,
 ): TlsConfig | false {
   const raw = parent.getOptional(key);
-  if (raw === undefined || raw === false) return false;
-  if (raw === true) return { rejectUnauthorized: true };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new InputError(
+  if (raw === undefined) return false;
+  const shapeError = () =>
+    new InputError(
       `${path}.${key} must be true, false or an object with ca, cert, key, passphrase, rejectUnauthorized, servername`,
     );
+  if (typeof raw === 'boolean' || typeof raw === 'string') {
+    // A string comes from substitution, e.g. `ssl: ${KAFKA_TLS}`.
+    let enabled: boolean | undefined;
+    try {
+      enabled = parent.getOptionalBoolean(key);
+    } catch {
+      throw shapeError();
+    }
+    return enabled ? { rejectUnauthorized: true } : false;
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw shapeError();
   }
   const config = parent.getConfig(key);
   const tlsPath = `${path}.${key}`;
@@ -66,6 +145,12 @@ export function readTls(
       `${tlsPath} needs both cert and key for a client certificate, or neither`,
     );
   }
+  if (tls.passphrase !== undefined && tls.key === undefined) {
+    throw new InputError(`${tlsPath}.passphrase is given without a key`);
+  }
+  if (tls.ca !== undefined) checkCertificates(tls.ca, `${tlsPath}.ca`);
+  if (tls.cert !== undefined) checkCertificates(tls.cert, `${tlsPath}.cert`);
+  checkTlsContext(tls, tlsPath);
   return tls;
 }
 
