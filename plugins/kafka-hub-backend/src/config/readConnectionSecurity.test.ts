@@ -1,61 +1,23 @@
-import { execFileSync } from 'child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { writeFileSync } from 'fs';
 import { ConfigReader } from '@backstage/config';
+import {
+  makeTestCertificates,
+  TestCertificates,
+} from '../testUtils/testCertificates';
 import { readSasl, readTls } from './readConnectionSecurity';
 
 const PATH = 'kafkaHub.environments.prod.kafka';
-const PASSPHRASE = 'pass-phrase-x1';
 
-let dir: string;
-const file = (name: string) => join(dir, name);
-const pem = (name: string) => readFileSync(file(name), 'utf8');
+let certs: TestCertificates;
+const file = (name: string) => certs.file(name);
+const pem = (name: string) => certs.pem(name);
 
-// Two throwaway certificates made with openssl (as scripts/services/kafka.sh does).
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kafka-hub-tls-'));
-  for (const name of ['a', 'b']) {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        `/CN=${name}`,
-        '-keyout',
-        file(`${name}-key.pem`),
-        '-out',
-        file(`${name}.pem`),
-      ],
-      { stdio: 'ignore' },
-    );
-  }
-  execFileSync(
-    'openssl',
-    [
-      'pkcs8',
-      '-topk8',
-      '-v2',
-      'aes-256-cbc',
-      '-in',
-      file('a-key.pem'),
-      '-out',
-      file('a-key-encrypted.pem'),
-      '-passout',
-      `pass:${PASSPHRASE}`,
-    ],
-    { stdio: 'ignore' },
-  );
+  certs = makeTestCertificates();
   writeFileSync(file('not-pem.txt'), 'hello\n');
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => certs.remove());
 
 const tls = (ssl: unknown) => readTls(new ConfigReader({ ssl }), 'ssl', PATH);
 const sasl = (value: unknown) =>
@@ -88,23 +50,23 @@ describe('readTls', () => {
 
   it('reads PEM from files and inline, and keeps the other options', () => {
     const config = tls({
-      ca: file('b.pem'),
-      cert: pem('a.pem'),
-      key: file('a-key-encrypted.pem'),
-      passphrase: PASSPHRASE,
+      ca: file('ca.pem'),
+      cert: pem('client.pem'),
+      key: file('client-key-encrypted.pem'),
+      passphrase: certs.passphrase,
       rejectUnauthorized: false,
       servername: 'kafka.internal',
     });
     expect(config).toEqual({
-      ca: pem('b.pem'),
-      cert: pem('a.pem'),
-      key: pem('a-key-encrypted.pem'),
-      passphrase: PASSPHRASE,
+      ca: pem('ca.pem'),
+      cert: pem('client.pem'),
+      key: pem('client-key-encrypted.pem'),
+      passphrase: certs.passphrase,
       rejectUnauthorized: false,
       servername: 'kafka.internal',
     });
-    expect(tls({ ca: file('a.pem') })).toEqual({
-      ca: pem('a.pem'),
+    expect(tls({ ca: file('client.pem') })).toEqual({
+      ca: pem('client.pem'),
       rejectUnauthorized: true,
     });
   });
@@ -116,7 +78,9 @@ describe('readTls', () => {
       )}" (ENOENT)`,
     );
     expect(
-      failure(() => tls({ cert: file('not-pem.txt'), key: file('a-key.pem') })),
+      failure(() =>
+        tls({ cert: file('not-pem.txt'), key: file('client-key.pem') }),
+      ),
     ).toBe(
       `${PATH}.ssl.cert: the file "${file('not-pem.txt')}" holds no PEM block`,
     );
@@ -124,7 +88,9 @@ describe('readTls', () => {
 
   it('never repeats the value of ssl.key, which may be a mistyped secret', () => {
     const secret = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASC-not-really-a-path';
-    const message = failure(() => tls({ cert: file('a.pem'), key: secret }));
+    const message = failure(() =>
+      tls({ cert: file('client.pem'), key: secret }),
+    );
     expect(message).toBe(
       `${PATH}.ssl.key is neither inline PEM nor a readable file (ENOENT)`,
     );
@@ -132,13 +98,13 @@ describe('readTls', () => {
   });
 
   it('wants cert and key together, and a passphrase only with a key', () => {
-    expect(failure(() => tls({ cert: file('a.pem') }))).toBe(
+    expect(failure(() => tls({ cert: file('client.pem') }))).toBe(
       `${PATH}.ssl needs both cert and key for a client certificate, or neither`,
     );
-    expect(failure(() => tls({ key: file('a-key.pem') }))).toBe(
+    expect(failure(() => tls({ key: file('client-key.pem') }))).toBe(
       `${PATH}.ssl needs both cert and key for a client certificate, or neither`,
     );
-    expect(failure(() => tls({ passphrase: PASSPHRASE }))).toBe(
+    expect(failure(() => tls({ passphrase: certs.passphrase }))).toBe(
       `${PATH}.ssl.passphrase is given without a key`,
     );
   });
@@ -147,8 +113,8 @@ describe('readTls', () => {
     const wrong = 'not-the-passphrase-77';
     const wrongPassphrase = failure(() =>
       tls({
-        cert: file('a.pem'),
-        key: file('a-key-encrypted.pem'),
+        cert: file('client.pem'),
+        key: file('client-key-encrypted.pem'),
         passphrase: wrong,
       }),
     );
@@ -158,23 +124,28 @@ describe('readTls', () => {
     expect(wrongPassphrase).not.toContain(wrong);
     expect(
       failure(() =>
-        tls({ cert: file('a.pem'), key: file('a-key-encrypted.pem') }),
+        tls({
+          cert: file('client.pem'),
+          key: file('client-key-encrypted.pem'),
+        }),
       ),
     ).toBe(
       `${PATH}.ssl.key is encrypted: give its passphrase in ${PATH}.ssl.passphrase`,
     );
     expect(
-      failure(() => tls({ cert: file('a.pem'), key: file('b-key.pem') })),
+      failure(() =>
+        tls({ cert: file('client.pem'), key: file('other-client-key.pem') }),
+      ),
     ).toBe(`${PATH}.ssl.key is not the private key of ${PATH}.ssl.cert`);
   });
 
   it('refuses a CA that holds no certificate or a broken one', () => {
-    expect(failure(() => tls({ ca: pem('a-key.pem') }))).toBe(
+    expect(failure(() => tls({ ca: pem('client-key.pem') }))).toBe(
       `${PATH}.ssl.ca holds no PEM CERTIFICATE block`,
     );
     const broken =
       '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n';
-    expect(failure(() => tls({ ca: `${pem('a.pem')}${broken}` }))).toBe(
+    expect(failure(() => tls({ ca: `${pem('client.pem')}${broken}` }))).toBe(
       `${PATH}.ssl.ca: certificate 2 of 2 is not a valid X.509 certificate`,
     );
   });
