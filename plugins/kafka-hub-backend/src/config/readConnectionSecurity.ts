@@ -48,17 +48,17 @@ function readPem(
   return contents;
 }
 
-/** Every CERTIFICATE block of `pem` parses, and there is at least one. */
-function checkCertificates(pem: string, path: string) {
+/** The CERTIFICATE blocks of `pem`: at least one, each a valid certificate. */
+function parseCertificates(pem: string, path: string): X509Certificate[] {
   const blocks = [...pem.matchAll(PEM_BLOCK)].filter(
     ([, label]) => label === 'CERTIFICATE',
   );
   if (blocks.length === 0) {
     throw new InputError(`${path} holds no PEM CERTIFICATE block`);
   }
-  blocks.forEach(([block], index) => {
+  return blocks.map(([block], index) => {
     try {
-      new X509Certificate(block);
+      return new X509Certificate(block);
     } catch {
       throw new InputError(
         `${path}: certificate ${index + 1} of ${
@@ -148,8 +148,8 @@ export function readTls(
   if (tls.passphrase !== undefined && tls.key === undefined) {
     throw new InputError(`${tlsPath}.passphrase is given without a key`);
   }
-  if (tls.ca !== undefined) checkCertificates(tls.ca, `${tlsPath}.ca`);
-  if (tls.cert !== undefined) checkCertificates(tls.cert, `${tlsPath}.cert`);
+  if (tls.ca !== undefined) parseCertificates(tls.ca, `${tlsPath}.ca`);
+  if (tls.cert !== undefined) parseCertificates(tls.cert, `${tlsPath}.cert`);
   checkTlsContext(tls, tlsPath);
   return tls;
 }

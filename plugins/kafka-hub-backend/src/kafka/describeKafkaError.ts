@@ -46,14 +46,52 @@ export function kafkaErrorCauses(error: unknown): KafkaErrorLike[] {
   return leaves;
 }
 
+/** Node's codes for a broker certificate that no CA in `ssl.ca` (or Node's bundle) vouches for. */
+const UNTRUSTED_SERVER_CERTIFICATE = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+]);
+
+/** TLS alerts a server sends when it does not accept the client certificate. */
+const CLIENT_CERTIFICATE_ALERTS = new Set([
+  'bad certificate',
+  'unsupported certificate',
+  'certificate revoked',
+  'certificate expired',
+  'certificate unknown',
+  'unknown ca',
+  'certificate required',
+]);
+
+/**
+ * A TLS failure in words, or undefined for other errors. OpenSSL's own
+ * message of an alert is a long line of library internals.
+ */
+function describeTlsFailure(error: KafkaErrorLike): string | undefined {
+  if (UNTRUSTED_SERVER_CERTIFICATE.has(error.code ?? '')) {
+    return `${error.message} (the broker's certificate is not signed by a trusted CA; check ssl.ca)`;
+  }
+  if (!/^ERR_SSL_.*ALERT/.test(error.code ?? '')) return undefined;
+  const alert = /alert ([a-z ]+?)(?::|$)/.exec(error.message)?.[1];
+  if (!alert) return undefined;
+  return CLIENT_CERTIFICATE_ALERTS.has(alert)
+    ? `the broker rejected the client certificate (TLS alert "${alert}"; check ssl.cert, ssl.key and the broker's trusted CAs)`
+    : `TLS alert from the broker: ${alert}`;
+}
+
 function describeLeaf(error: KafkaErrorLike): string {
+  const tls = describeTlsFailure(error);
+  if (tls) return tls;
   if (error.apiId) {
     // A broker error code: name it like Kafka's own tools do.
     const detail =
       error.serverErrorMessage && error.serverErrorMessage !== error.message
         ? ` (${error.serverErrorMessage})`
         : '';
-    return `${error.apiId}: ${error.message}${detail}`;
+    return `${error.apiId}: ${error.message.replace(/\.$/, '')}${detail}`;
   }
   const name =
     error.name &&

@@ -1,6 +1,7 @@
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import { ConnectionOptions as TlsConnectionOptions } from 'tls';
 import { KafkaClusterConfig, TlsConfig } from '../config/types';
+import { explainClosedConnections } from './connectionErrors';
 import { clientCredentialsTokenProvider } from './oauthBearerToken';
 
 export interface KafkaClientTuning {
@@ -20,9 +21,7 @@ export function tlsConnectionOptions(tls: TlsConfig): TlsConnectionOptions {
   };
 }
 
-function saslOptions(
-  config: KafkaClusterConfig,
-): SASLOptions | undefined {
+function saslOptions(config: KafkaClusterConfig): SASLOptions | undefined {
   const sasl = config.sasl;
   if (!sasl) return undefined;
   if (sasl.mechanism === 'oauthbearer') {
@@ -52,6 +51,7 @@ export function kafkaClientOptions(
   config: KafkaClusterConfig,
   tuning: KafkaClientTuning = {},
 ): BaseOptions {
+  explainClosedConnections();
   return {
     clientId: config.clientId,
     bootstrapBrokers: config.brokers,

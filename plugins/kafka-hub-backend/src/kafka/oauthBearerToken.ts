@@ -37,9 +37,11 @@ export function clientCredentialsTokenProvider(
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
+      // fetch says only "fetch failed"; its cause names the socket error.
+      const { message, cause } = error as Error & { cause?: Error };
       throw new Error(
         `OAuth token endpoint ${config.tokenEndpointUrl} did not answer: ${
-          (error as Error).message
+          cause?.message ?? message
         }`,
       );
     }
