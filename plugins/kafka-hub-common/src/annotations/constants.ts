@@ -10,6 +10,8 @@ export const KAFKA_HUB_ANNOTATIONS = {
   environments: 'kafka-hub.io/environments',
   /** Topics in the namespace: `orders,payments:12` (optional partition count). */
   topics: 'kafka-hub.io/topics',
+  /** Configs of declared topics, a line each: `orders: retention.ms=7d, cleanup.policy=compact`. */
+  topicConfig: 'kafka-hub.io/topic-config',
   /** Extra consumer groups: `<env>/<group>,...`. */
   consumerGroups: 'kafka-hub.io/consumer-groups',
   /** Extra schema subjects: `<env>/<subject>,...`. */

@@ -7,3 +7,9 @@ export {
 } from './parseKafkaAnnotations';
 export type { AnnotatedEntity } from './parseKafkaAnnotations';
 export * from './namespace';
+export {
+  kafkaTopicConfig,
+  parseTopicConfigValue,
+  topicDeclarationErrors,
+} from './topicConfig';
+export type { TopicDeclarationRules } from './topicConfig';

@@ -14,6 +14,7 @@ import {
   SchemaSubjectLink,
   TopicSpec,
 } from './types';
+import { parseTopicConfigAnnotation } from './topicConfig';
 
 /** Anything carrying catalog metadata annotations, usually an Entity. */
 export interface AnnotatedEntity {
@@ -202,8 +203,25 @@ export function parseKafkaAnnotations(
       : parseEnvironments(rawEnvironments, errors);
 
   const rawTopics = read(A.topics);
-  const topics =
+  const errorsBeforeTopics = errors.list.length;
+  let topics =
     rawTopics === undefined ? [] : parseTopics(rawTopics, application, errors);
+  const topicsValid = errors.list.length === errorsBeforeTopics;
+
+  const rawTopicConfig = read(A.topicConfig);
+  if (rawTopicConfig !== undefined) {
+    const configs = parseTopicConfigAnnotation(
+      rawTopicConfig,
+      topicsValid ? topics : undefined,
+      errors.list,
+    );
+    if (configs) {
+      topics = topics.map(topic => {
+        const config = configs.get(topic.name);
+        return config ? { ...topic, config } : topic;
+      });
+    }
+  }
 
   const consumerGroups: ConsumerGroupLink[] = [];
   const seenGroups = new Set<string>();
@@ -235,7 +253,7 @@ export function parseKafkaAnnotations(
 
   if (application === undefined && rawApplication === undefined) {
     // Provisioning annotations mean nothing without an application.
-    for (const key of [A.environments, A.topics]) {
+    for (const key of [A.environments, A.topics, A.topicConfig]) {
       const raw = read(key);
       if (raw !== undefined) {
         errors.add(key, raw, `has no effect without ${A.application}`);

@@ -17,6 +17,11 @@ export interface TopicSpec {
   name: string;
   /** Partition count from the annotation; undefined means the configured default. */
   partitions?: number;
+  /**
+   * Configs from `kafka-hub.io/topic-config`, as written (`retention.ms: 7d`);
+   * `kafkaTopicConfig` gives Kafka's values. Absent when none are declared.
+   */
+  config?: Record<string, string>;
 }
 
 /** @public */
