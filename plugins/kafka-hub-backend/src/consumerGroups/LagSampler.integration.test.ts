@@ -3,7 +3,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { Admin, Kafka } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import {
   ConsumerGroupStore,
   LagHistoryStore,
@@ -18,9 +18,11 @@ import { LagSampler } from './LagSampler';
 import {
   committedOffsets,
   createProducer,
+  createTopics,
   liveEnvironment,
+  setOffsets,
   startConsumer,
-  testKafka,
+  testAdmin,
   uniqueSuffix,
   waitFor,
 } from './__testUtils__/testKafka';
@@ -34,21 +36,18 @@ const TIME_LAG_TOLERANCE_SECONDS = 1;
 
 describe('LagSampler against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
-  let kafka: Kafka;
   let admin: Admin;
   const topics: string[] = [];
   const groupIds: string[] = [];
 
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
+  beforeAll(() => {
+    admin = testAdmin();
   });
 
   afterAll(async () => {
-    await admin.deleteGroups(groupIds).catch(() => undefined);
+    await admin.deleteGroups({ groups: groupIds }).catch(() => undefined);
     await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await admin.close();
   });
 
   async function stores(databaseId: TestDatabaseId) {
@@ -105,12 +104,8 @@ describe('LagSampler against the real broker', () => {
     const groupId = `${prefix}reader`;
     topics.push(topic);
     groupIds.push(groupId);
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 1 }],
-      waitForLeaders: true,
-    });
-    const producer = createProducer(kafka);
-    await producer.connect();
+    await createTopics(admin, [{ topic, partitions: 1 }]);
+    const producer = createProducer();
 
     // 20 messages a second; the time each offset was written.
     const writtenAt = new Map<number, number>();
@@ -118,18 +113,17 @@ describe('LagSampler against the real broker', () => {
     const production = (async () => {
       while (producing) {
         const before = Date.now();
-        const [record] = await producer.send({
-          topic,
-          messages: [{ value: String(before) }],
+        const { offsets } = await producer.send({
+          messages: [{ topic, value: String(before) }],
         });
-        writtenAt.set(Number(record.baseOffset), (before + Date.now()) / 2);
+        writtenAt.set(Number(offsets![0].offset), (before + Date.now()) / 2);
         await new Promise(resolve =>
           setTimeout(resolve, 50 - (Date.now() - before)),
         );
       }
     })();
 
-    const consumer = await startConsumer(kafka, groupId, topic);
+    const consumer = await startConsumer(groupId, topic);
     await waitFor('the reader to commit', async () => {
       const committed = await committedOffsets(admin, groupId, topic);
       return committed[0] > 0;
@@ -144,13 +138,13 @@ describe('LagSampler against the real broker', () => {
       }
     };
     await sampleEverySecond(3);
-    await consumer.disconnect();
+    await consumer.close();
     const [stoppedAt] = [(await committedOffsets(admin, groupId, topic))[0]];
     await sampleEverySecond(6);
     const last = await sampler.sample();
     producing = false;
     await production;
-    await producer.disconnect();
+    await producer.close();
     await sampler.close();
 
     expect(last.ok).toBe(true);
@@ -178,15 +172,8 @@ describe('LagSampler against the real broker', () => {
       const groupId = `${prefix}reader`;
       topics.push(topic);
       groupIds.push(groupId);
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: 2 }],
-        waitForLeaders: true,
-      });
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: [{ partition: 0, offset: '0' }],
-      });
+      await createTopics(admin, [{ topic, partitions: 2 }]);
+      await setOffsets(admin, groupId, topic, [{ partition: 0, offset: 0 }]);
       expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
       const earlier = await samplerFor(s).sample();
       // The shared broker's other groups are sampled too.
@@ -246,21 +233,15 @@ describe('LagSampler against the real broker', () => {
       const groupId = `${prefix}reader`;
       topics.push(topic);
       groupIds.push(groupId);
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: 1 }],
-        waitForLeaders: true,
-      });
-      const producer = createProducer(kafka);
-      await producer.connect();
+      await createTopics(admin, [{ topic, partitions: 1 }]);
+      const producer = createProducer();
       await producer.send({
-        topic,
-        messages: [{ value: 'a' }, { value: 'b' }],
+        messages: [
+          { topic, value: 'a' },
+          { topic, value: 'b' },
+        ],
       });
-      await admin.setOffsets({
-        groupId,
-        topic,
-        partitions: [{ partition: 0, offset: '1' }],
-      });
+      await setOffsets(admin, groupId, topic, [{ partition: 0, offset: 1 }]);
       expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
 
       let clock = Date.now();
@@ -294,8 +275,8 @@ describe('LagSampler against the real broker', () => {
 
       // A new sampler (a restart) after a message: the point it follows gets
       // its last sighting, t1, from the latest stored sample.
-      await producer.send({ topic, messages: [{ value: 'c' }] });
-      await producer.disconnect();
+      await producer.send({ messages: [{ topic, value: 'c' }] });
+      await producer.close();
       clock += 30_000;
       const t2 = clock;
       const second = sampler();

@@ -10,7 +10,7 @@ import {
   StoredConsumerGroup,
   TaskRunStore,
 } from '../database/consumerGroups';
-import { createKafkaClient, describeKafkaError } from '../kafka';
+import { describeKafkaError } from '../kafka';
 import { EndOffsetTimelines } from './EndOffsetTimelines';
 import { evaluateGroupStatus, StatusSample } from './evaluateGroupStatus';
 import { OffsetsClient } from './OffsetsClient';
@@ -37,12 +37,6 @@ export interface LagSamplerOptions {
    * drops points not seen for that long.
    */
   endOffsetRefreshMs?: number;
-  /**
-   * Whether committed and end offsets are fetched in batches through
-   * kafkajs's internal brokers when available (default true); false uses
-   * the public admin calls only.
-   */
-  batchedOffsets?: boolean;
   now?: () => number;
 }
 
@@ -69,12 +63,13 @@ const partitionKey = (groupId: string, topic: string, partition: number) =>
   `${groupId}\u0000${topic}\u0000${partition}`;
 
 /**
- * The lag sampler of one environment. It keeps one admin connection open
+ * The lag sampler of one environment. It keeps one admin client open
  * across samples (dropped and reopened after a failure); each sample sends
- * one metadata request, one OffsetFetch per coordinator for up to 100
- * active groups, and the end offsets of every distinct topic in one
- * ListOffsets per leader broker, with bounded concurrency (see
- * {@link OffsetsClient}), and writes the sample in one transaction.
+ * one OffsetFetch per coordinator for up to 100 active groups, one
+ * metadata request for the topics they read, and the end offsets of every
+ * distinct topic in one ListOffsets per leader broker, with bounded
+ * concurrency (see {@link OffsetsClient}), and writes the sample in one
+ * transaction.
  *
  * Between samples it keeps the status windows, the previous committed
  * offsets (to notice rewinds) and the end-offset timelines in memory; they
@@ -83,7 +78,8 @@ const partitionKey = (groupId: string, topic: string, partition: number) =>
  */
 export class LagSampler {
   private client?: OffsetsClient;
-  private requests = 0;
+  /** Requests of the clients closed so far, so the count never goes back. */
+  private closedRequests = 0;
   private lastWrittenMs?: number;
   private readonly timelines: EndOffsetTimelines;
   private windows = new Map<string, StatusSample[]>();
@@ -186,31 +182,25 @@ export class LagSampler {
     await this.dropConnection();
   }
 
-  private async connection(): Promise<OffsetsClient> {
-    if (this.client) return this.client;
-    const { environment, logger } = this.options;
-    const client = new OffsetsClient(
-      createKafkaClient(environment.kafka, logger, { retries: 2 }),
-      { batched: this.options.batchedOffsets },
-    );
-    const { admin } = client;
-    admin.on(admin.events.REQUEST, () => {
-      this.requests++;
+  /** Kafka requests sent by this sampler's clients so far. */
+  private get requests(): number {
+    return this.closedRequests + (this.client?.requests ?? 0);
+  }
+
+  private connection(): OffsetsClient {
+    // The client connects on its first request.
+    this.client ??= new OffsetsClient(this.options.environment.kafka, {
+      retries: 2,
     });
-    try {
-      await admin.connect();
-    } catch (error) {
-      await admin.disconnect().catch(() => {});
-      throw error;
-    }
-    this.client = client;
-    return client;
+    return this.client;
   }
 
   private async dropConnection(): Promise<void> {
     const client = this.client;
+    if (!client) return;
+    this.closedRequests += client.requests;
     this.client = undefined;
-    await client?.admin.disconnect().catch(() => {});
+    await client.close().catch(() => {});
   }
 
   /** Reloads the in-memory state unless this sampler wrote the latest sample. */
@@ -255,16 +245,12 @@ export class LagSampler {
   }
 
   private async fetchOffsets(groups: StoredConsumerGroup[]) {
-    const client = await this.connection();
+    const client = this.connection();
     const { concurrency } = this.options;
     const groupErrors: LagSampleResult['groupErrors'] = [];
 
-    // Topics, their leaders and the groups' coordinators, in one request;
-    // topics deleted since a group committed on them have no end offsets.
-    const snapshot = await client.snapshot();
     const answers = await client.committedOffsetsOfGroups(
       groups.map(g => g.groupId),
-      snapshot,
       concurrency,
     );
     const committed = groups.map((group, i) => {
@@ -290,12 +276,9 @@ export class LagSampler {
 
     // Once per distinct topic, however many groups read it, after the
     // committed offsets: an end offset is never older than a commit.
+    // Topics deleted since a group committed on them have no end offsets.
     const sampledAtMs = (this.options.now ?? Date.now)();
-    const endOffsets = await client.endOffsets(
-      [...topics].sort(),
-      snapshot,
-      concurrency,
-    );
+    const endOffsets = await client.endOffsets([...topics].sort(), concurrency);
     return {
       committed: committed.filter(<T>(c: T | undefined): c is T => !!c),
       endOffsets,
@@ -333,10 +316,12 @@ export class LagSampler {
       const committedByPartition = new Map<string, number>();
       for (const t of topics) {
         for (const p of t.partitions) {
-          const offset = Number(p.offset);
           // -1: the group has no committed offset on this partition.
-          if (offset >= 0)
-            committedByPartition.set(`${t.topic}\u0000${p.partition}`, offset);
+          if (p.offset >= 0)
+            committedByPartition.set(
+              `${t.topic}\u0000${p.partition}`,
+              p.offset,
+            );
         }
       }
       const groupTopics = new Set([

@@ -1,9 +1,27 @@
-import { Admin, Kafka } from 'kafkajs';
-import { CommittedTopicOffsets, OffsetsClient } from './OffsetsClient';
+import {
+  AclOperations,
+  AclPermissionTypes,
+  Admin,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from '@platformatic/kafka';
+import { describeKafkaError } from '../kafka';
+import { testServices } from '../testUtils/testServices';
+import {
+  CommittedTopicOffsets,
+  GroupCommittedOffsets,
+  OffsetsClient,
+} from './OffsetsClient';
 import {
   createProducer,
+  createShareGroup,
+  createTopics,
+  liveEnvironment,
   produce,
-  testKafka,
+  setOffsets,
+  startConsumer,
+  TestConsumer,
+  testAdmin,
   uniqueSuffix,
   waitFor,
 } from './__testUtils__/testKafka';
@@ -13,123 +31,212 @@ jest.setTimeout(120_000);
 describe('OffsetsClient against the real broker', () => {
   const prefix = `khoc-${uniqueSuffix()}.`;
   const topics = [`${prefix}a`, `${prefix}b`];
-  const groupId = `${prefix}reader`;
-  const otherGroupId = `${prefix}other`;
-  let kafka: Kafka;
+  const groups = {
+    classic: `${prefix}reader`,
+    other: `${prefix}other`,
+    consumer: `${prefix}kip848`,
+    share: `${prefix}share`,
+    never: `${prefix}never-committed`,
+  };
   let admin: Admin;
+  let consumer: TestConsumer | undefined;
   const clients: OffsetsClient[] = [];
 
   beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: topics.map(topic => ({ topic, numPartitions: 3 })),
-      waitForLeaders: true,
-    });
-    const producer = createProducer(kafka);
-    await producer.connect();
+    admin = testAdmin();
+    await createTopics(
+      admin,
+      topics.map(topic => ({ topic, partitions: 3 })),
+    );
+    const producer = createProducer();
     await produce(producer, topics[0], 3, 4);
     await produce(producer, topics[1], 3, 2);
-    await producer.disconnect();
-    await admin.setOffsets({
-      groupId,
-      topic: topics[0],
-      partitions: [
-        { partition: 0, offset: '1' },
-        { partition: 2, offset: '3' },
-      ],
-    });
-    await admin.setOffsets({
-      groupId: otherGroupId,
-      topic: topics[1],
-      partitions: [0, 1, 2].map(partition => ({ partition, offset: '2' })),
-    });
+    await producer.close();
+    await setOffsets(admin, groups.classic, topics[0], [
+      { partition: 0, offset: 1 },
+      { partition: 2, offset: 3 },
+    ]);
+    await setOffsets(
+      admin,
+      groups.other,
+      topics[1],
+      [0, 1, 2].map(partition => ({ partition, offset: 2 })),
+    );
   });
 
   afterAll(async () => {
-    await Promise.all(clients.map(c => c.admin.disconnect()));
-    await admin.deleteGroups([groupId, otherGroupId]).catch(() => undefined);
+    await consumer?.close();
+    await Promise.all(clients.map(c => c.close()));
+    await admin
+      .deleteGroups({ groups: Object.values(groups) })
+      .catch(() => undefined);
     await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.disconnect();
+    await admin.close();
   });
 
-  async function connected(batched: boolean) {
-    const client = new OffsetsClient(testKafka(), { batched });
-    clients.push(client);
-    let requests = 0;
-    client.admin.on(client.admin.events.REQUEST, () => {
-      requests++;
-    });
-    await client.admin.connect();
-    return { client, requests: () => requests };
-  }
+  const client = (environment = liveEnvironment()) => {
+    const created = new OffsetsClient(environment.kafka);
+    clients.push(created);
+    return created;
+  };
 
   const sorted = (offsets: CommittedTopicOffsets | undefined) =>
     (offsets ?? [])
       .map(({ topic, partitions }) => ({
         topic,
-        partitions: partitions
-          .map(({ partition, offset }) => ({ partition, offset }))
-          .sort((a, b) => a.partition - b.partition),
+        partitions: [...partitions].sort((a, b) => a.partition - b.partition),
       }))
       .sort((a, b) => a.topic.localeCompare(b.topic));
 
-  it('batches through kafkajs internals and answers like the public admin calls', async () => {
-    const batched = await connected(true);
-    const plain = await connected(false);
-    expect(batched.client.batched).toBe(true);
-    expect(plain.client.batched).toBe(false);
-
-    const snapshot = await batched.client.snapshot();
-    expect(snapshot.topics.get(topics[0])).toHaveLength(3);
-    expect(snapshot.coordinatorOf(groupId)).toEqual(expect.any(Number));
-
-    const ids = [groupId, otherGroupId, `${prefix}never-committed`];
-    const expected = await Promise.all(
-      ids.map(id => admin.fetchOffsets({ groupId: id })),
+  /** What the admin client's own call answers for one group. */
+  const viaAdmin = async (groupId: string) => {
+    const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+    return sorted(
+      group.topics.map(t => ({
+        topic: t.name,
+        partitions: t.partitions.map(p => ({
+          partition: p.partitionIndex,
+          offset: Number(p.committedOffset),
+        })),
+      })),
     );
-    const before = batched.requests();
-    const committed = await batched.client.committedOffsetsOfGroups(
-      ids,
-      snapshot,
-      4,
+  };
+
+  it('answers every group type like the admin client, in one OffsetFetch per coordinator once coordinators are known', async () => {
+    // A KIP-848 group that read everything and committed it.
+    consumer = await startConsumer(groups.consumer, topics[0], {
+      groupProtocol: 'consumer',
+    });
+    await waitFor(`${groups.consumer} to commit`, async () =>
+      (
+        await viaAdmin(groups.consumer)
+      )[0]?.partitions.every(p => p.offset === 4),
     );
-    // One OffsetFetch (version 8) for the three groups, to their
-    // coordinator: no FindCoordinator.
-    expect(batched.requests() - before).toBe(1);
-    expect(committed.map(c => sorted(c.offsets))).toEqual(expected.map(sorted));
-    expect(sorted(committed[1].offsets)).toEqual([
+    await createShareGroup(groups.share, topics[1]);
+    const listed = await admin.listGroups({
+      types: ['classic', 'consumer', 'share'],
+    });
+    expect(listed.get(groups.consumer)?.groupType).toBe('consumer');
+    expect(listed.get(groups.share)?.groupType).toBe('share');
+
+    const ids = Object.values(groups);
+    const offsets = client();
+    const first = await offsets.committedOffsetsOfGroups(ids, 4);
+    // ApiVersions, one FindCoordinator for all five, one OffsetFetch.
+    expect(offsets.requests).toBe(3);
+    const before = offsets.requests;
+    const committed = await offsets.committedOffsetsOfGroups(ids, 4);
+    expect(offsets.requests - before).toBe(1);
+    expect(committed).toEqual(first);
+
+    expect(committed.map(c => c.error)).toEqual(ids.map(() => undefined));
+    expect(committed.map(c => sorted(c.offsets))).toEqual(
+      await Promise.all(
+        ids.map(id => (id === groups.share ? [] : viaAdmin(id))),
+      ),
+    );
+    expect(sorted(committed[0].offsets)).toEqual([
       {
-        topic: topics[1],
-        partitions: [0, 1, 2].map(partition => ({ partition, offset: '2' })),
+        topic: topics[0],
+        partitions: [
+          { partition: 0, offset: 1 },
+          { partition: 2, offset: 3 },
+        ],
       },
     ]);
-    const plainCommitted = await plain.client.committedOffsetsOfGroups(
-      ids,
-      await plain.client.snapshot(),
-      4,
-    );
-    expect(plainCommitted.map(c => sorted(c.offsets))).toEqual(
-      expected.map(sorted),
-    );
-    // One group at a time, straight to its coordinator.
-    const beforeOne = batched.requests();
-    expect(
-      sorted(await batched.client.committedOffsets(groupId, snapshot)),
-    ).toEqual(sorted(expected[0]));
-    expect(batched.requests() - beforeOne).toBe(1);
+    expect(sorted(committed[2].offsets)).toEqual([
+      {
+        topic: topics[0],
+        partitions: [0, 1, 2].map(partition => ({ partition, offset: 4 })),
+      },
+    ]);
+    // Neither a share group nor a group without commits has offsets.
+    expect(committed[3].offsets).toEqual([]);
+    expect(committed[4].offsets).toEqual([]);
+  });
 
-    const wanted = [...topics, `${prefix}missing`];
-    const beforeEnds = batched.requests();
-    const ends = await batched.client.endOffsets(wanted, snapshot, 4);
-    // Both topics' partitions in one ListOffsets to the one leader.
-    expect(batched.requests() - beforeEnds).toBe(1);
-    const plainEnds = await plain.client.endOffsets(
-      wanted,
-      await plain.client.snapshot(),
-      4,
+  it('gives a group that answers an error code its own error and the others of its request their offsets', async () => {
+    const alice = testServices.user.username;
+    const principal = `User:${alice}`;
+    const acl = (
+      resourceType: (typeof ResourceTypes)[keyof typeof ResourceTypes],
+      resourceName: string,
+      resourcePatternType: (typeof ResourcePatternTypes)[keyof typeof ResourcePatternTypes],
+    ) => ({
+      resourceType,
+      resourceName,
+      resourcePatternType,
+      principal,
+      host: '*',
+      operation: AclOperations.DESCRIBE,
+      permissionType: AclPermissionTypes.ALLOW,
+    });
+    const topicAcl = acl(
+      ResourceTypes.TOPIC,
+      prefix,
+      ResourcePatternTypes.PREFIXED,
     );
+    const groupAcls = [groups.classic, groups.other].map(id =>
+      acl(ResourceTypes.GROUP, id, ResourcePatternTypes.LITERAL),
+    );
+    await admin.createAcls({ creations: [topicAcl, ...groupAcls] });
+    try {
+      const environment = liveEnvironment();
+      environment.kafka.brokers = testServices.kafkaSaslBrokers;
+      environment.kafka.sasl = {
+        mechanism: 'plain',
+        username: alice,
+        password: testServices.user.password,
+      };
+      const offsets = client(environment);
+      const ids = [groups.classic, groups.other];
+      await waitFor('alice to read both groups', async () =>
+        (
+          await offsets.committedOffsetsOfGroups(ids, 4)
+        ).every(c => c.offsets?.length === 1),
+      );
+
+      // Alice may no longer describe the second group; its coordinator is
+      // known, so its error comes in the answer to the shared OffsetFetch.
+      await admin.deleteAcls({
+        filters: [groupAcls[1]],
+      });
+      let committed: GroupCommittedOffsets[] = [];
+      await waitFor('the ACL to be gone', async () => {
+        const before = offsets.requests;
+        committed = await offsets.committedOffsetsOfGroups(ids, 4);
+        // One OffsetFetch for both, none asked again.
+        expect(offsets.requests - before).toBe(1);
+        return committed[1].error !== undefined;
+      });
+      expect(describeKafkaError(committed[1].error)).toMatch(
+        /^GROUP_AUTHORIZATION_FAILED: /,
+      );
+      expect(committed[0].error).toBeUndefined();
+      expect(sorted(committed[0].offsets)).toEqual(
+        await viaAdmin(groups.classic),
+      );
+    } finally {
+      await admin.deleteAcls({ filters: [topicAcl, ...groupAcls] });
+    }
+  });
+
+  it('reads end offsets with one metadata request and one ListOffsets per leader, leaving out topics that are gone', async () => {
+    const offsets = client();
+    const gone = `${prefix}gone`;
+    await createTopics(admin, [{ topic: gone, partitions: 1 }]);
+    await admin.deleteTopics({ topics: [gone] });
+    await waitFor('the topic to be gone', async () =>
+      (await admin.listTopics()).every(t => t !== gone),
+    );
+
+    const wanted = [...topics, gone, `${prefix}never-created`];
+    // The first call also asks the API versions.
+    await offsets.endOffsets(wanted, 4);
+    const before = offsets.requests;
+    const ends = await offsets.endOffsets(wanted, 4);
+    // Metadata, then both topics' partitions in one ListOffsets to the one leader.
+    expect(offsets.requests - before).toBe(2);
     const asObject = (m: Map<string, Map<number, number>>) =>
       Object.fromEntries(
         [...m].map(([topic, p]) => [topic, Object.fromEntries(p)]),
@@ -138,29 +245,7 @@ describe('OffsetsClient against the real broker', () => {
       [topics[0]]: { 0: 4, 1: 4, 2: 4 },
       [topics[1]]: { 0: 2, 1: 2, 2: 2 },
     });
-    expect(asObject(plainEnds)).toEqual(asObject(ends));
-  });
-
-  it('falls back to the public calls when a topic went away after the snapshot', async () => {
-    const { client } = await connected(true);
-    const gone = `${prefix}gone`;
-    await admin.createTopics({
-      topics: [{ topic: gone, numPartitions: 1 }],
-      waitForLeaders: true,
-    });
-    const snapshot = await client.snapshot();
-    expect(snapshot.topics.has(gone)).toBe(true);
-    await admin.deleteTopics({ topics: [gone] });
-    await waitFor('the topic to be gone', async () =>
-      (await admin.listTopics()).every(t => t !== gone),
-    );
-
-    const ends = await client.endOffsets([topics[1], gone], snapshot, 4);
-    expect([...ends.keys()]).toEqual([topics[1]]);
-    expect(Object.fromEntries(ends.get(topics[1])!)).toEqual({
-      0: 2,
-      1: 2,
-      2: 2,
-    });
+    expect(await offsets.endOffsets([], 4)).toEqual(new Map());
+    expect(offsets.requests - before).toBe(2);
   });
 });

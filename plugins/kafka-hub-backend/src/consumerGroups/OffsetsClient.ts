@@ -1,378 +1,486 @@
-import { Admin, Kafka, PartitionMetadata } from 'kafkajs';
-import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
-import { offsetsPartitionFor } from './describeGroup';
+import { setTimeout as delay } from 'timers/promises';
 import {
-  GroupOffsetsAnswer,
-  OFFSET_FETCH_API_KEY,
-  OFFSET_FETCH_BATCH_VERSION,
-  offsetFetchBatchRequest,
-} from './offsetFetchBatch';
+  Admin,
+  Broker,
+  Connection,
+  connectionsApiChannel,
+  FetchIsolationLevels,
+  FindCoordinatorKeyTypes,
+  findCoordinatorV4,
+  findCoordinatorV5,
+  findCoordinatorV6,
+  listOffsetsV7,
+  listOffsetsV8,
+  listOffsetsV9,
+  metadataV12,
+  offsetFetchV8,
+  offsetFetchV9,
+  parseBroker,
+  ProtocolError,
+  protocolErrorsCodesById,
+} from '@platformatic/kafka';
+import { KafkaClusterConfig } from '../config/types';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+import { createKafkaAdmin, KafkaClientTuning } from '../kafka';
 
-/** Committed offsets of one group, as kafkajs's `admin.fetchOffsets` gives them. */
+/** Committed offsets of one group: partitions without a commit are not listed. */
 export type CommittedTopicOffsets = Array<{
   topic: string;
-  partitions: Array<{ partition: number; offset: string }>;
+  partitions: Array<{ partition: number; offset: number }>;
 }>;
-
-type TopicPartitionOffsets = Array<{
-  topic: string;
-  partitions: Array<{ partition: number; offset: string }>;
-}>;
-
-/**
- * The two requests of kafkajs's internal broker (kafkajs 2.x) that the
- * admin client only offers one topic or one FindCoordinator at a time, and
- * the API versions the broker told on connecting.
- */
-interface InternalBroker {
-  versions?: Record<number, { minVersion: number; maxVersion: number }>;
-  offsetFetch(request: {
-    groupId: string;
-    topics: Array<{ topic: string; partitions: Array<{ partition: number }> }>;
-  }): Promise<{ responses: TopicPartitionOffsets }>;
-  listOffsets(request: {
-    isolationLevel?: number;
-    topics: Array<{
-      topic: string;
-      partitions: Array<{ partition: number; timestamp: number }>;
-    }>;
-  }): Promise<{ responses: TopicPartitionOffsets }>;
-}
-
-/** The part of kafkajs's internal cluster (kafkajs 2.x) used here. */
-interface InternalCluster {
-  findBroker(options: { nodeId: string }): Promise<InternalBroker>;
-  isolationLevel?: number;
-}
-
-/** What one metadata request tells about the cluster. */
-export interface ClusterSnapshot {
-  /** Every topic and its partitions, with their leaders. */
-  topics: Map<string, PartitionMetadata[]>;
-  /** The node that coordinates a group, when the metadata tells. */
-  coordinatorOf(groupId: string): number | undefined;
-}
 
 /** Committed offsets of one group, or why they could not be fetched. */
 export type GroupCommittedOffsets =
   | { offsets: CommittedTopicOffsets; error?: undefined }
   | { offsets?: undefined; error: unknown };
 
-/** Groups per batched OffsetFetch: a few requests in flight per coordinator. */
+/** End offsets (the offset the next message gets) by topic and partition. */
+export type EndOffsets = Map<string, Map<number, number>>;
+
+/** Groups per OffsetFetch: a few requests in flight per coordinator. */
 const GROUPS_PER_REQUEST = 100;
-/** ListOffsets timestamp for "the offset of the next message". */
-const LATEST = -1;
-/** Partitions per ListOffsets request: a few requests in parallel per broker. */
+/** Partitions per ListOffsets: a few requests in flight per leader. */
 const PARTITIONS_PER_REQUEST = 2500;
+/** ListOffsets timestamp for "the offset the next message gets". */
+const LATEST = -1n;
+/** Pause before asking a moved or loading coordinator again. */
+const RETRY_DELAY_MS = 250;
+
+/** Group error codes that mean "ask the group's new coordinator". */
+const COORDINATOR_MOVED = new Set([
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+]);
+
+// The versions of Kafka 3.5 and later (what `@platformatic/kafka`
+// supports), highest first: the first one the broker speaks is used. The
+// same arguments and answer shape within each list.
+const METADATA = [metadataV12];
+const FIND_COORDINATOR = [
+  findCoordinatorV6,
+  findCoordinatorV5,
+  findCoordinatorV4,
+];
+const OFFSET_FETCH = [offsetFetchV9, offsetFetchV8];
+const LIST_OFFSETS = [listOffsetsV9, listOffsetsV8, listOffsetsV7];
+
+interface TopicLeaders {
+  /** Partition index to its leader's node id; partitions without a leader are left out. */
+  leaders: Map<number, number>;
+  leaderEpochs: Map<number, number>;
+}
+
+interface Snapshot {
+  topics: Map<string, TopicLeaders>;
+  brokers: Map<number, Broker>;
+}
+
+/** A broker error code as the error the client would raise for it. */
+function protocolError(code: number, message?: string | null): Error {
+  if (protocolErrorsCodesById[code] === undefined) {
+    return new Error(
+      `Kafka error code ${code}${message ? `: ${message}` : ''}`,
+    );
+  }
+  return new ProtocolError(code, message ?? null);
+}
 
 /**
- * The lag sampler's view of one cluster: an admin client whose committed-
- * and end-offset lookups are batched.
+ * Whether a group's failure may pass when asked again after a new
+ * coordinator lookup: a coordinator that moved or is loading, or a broker
+ * that did not answer. Error codes such as GROUP_AUTHORIZATION_FAILED stay.
+ */
+function worthAnotherTry(error: unknown): boolean {
+  const apiId = (error as { apiId?: unknown } | undefined)?.apiId;
+  return typeof apiId === 'string' ? COORDINATOR_MOVED.has(apiId) : true;
+}
+
+/**
+ * The answer of a request whose items carry their own error codes. The
+ * client's parser throws a `ResponseError` holding the whole parsed answer
+ * when any item has one; each item is judged by its own code instead.
+ */
+async function answered<T>(request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (error) {
+    const response = (error as { code?: string; response?: unknown })?.response;
+    if ((error as { code?: string })?.code === 'PLT_KFK_RESPONSE' && response) {
+      return response as T;
+    }
+    throw error;
+  }
+}
+
+/**
+ * The lag sampler's batched offset lookups on one cluster, through
+ * `@platformatic/kafka`'s public protocol APIs on its admin's connections.
  *
- * kafkajs's admin sends a FindCoordinator before every OffsetFetch and
- * looks end offsets up one topic at a time (two ListOffsets each, after
- * adding the topic to the metadata it keeps, which refreshes the metadata
- * of every topic added so far). Here one metadata request per sample gives
- * every topic's partition leaders and every group's coordinator (the
- * leader of the group's `__consumer_offsets` partition); the committed
- * offsets of up to 100 groups then take one OffsetFetch (version 8, see
- * {@link offsetFetchBatchRequest}) to their coordinator, and the end
- * offsets of all topics one ListOffsets per leader (per 2,500 partitions).
- *
- * Those direct requests use kafkajs's internal broker objects, reached
- * through the cluster the admin client is built on. If a kafkajs version
- * does not have them, the public admin calls do the work. A broker older
- * than Kafka 3.0 (no OffsetFetch version 8) gets one OffsetFetch per group.
- * A group the batch could not answer (its coordinator moved, it is
- * loading) is asked again by the admin client, with kafkajs's coordinator
- * lookup and retries; failed ListOffsets are redone once on fresh metadata,
- * then topic by topic by the admin client.
+ * The admin client's own calls cost more per sample: `listOffsets` sends a
+ * metadata request of its own and fails whole on one deleted topic, and
+ * `listConsumerGroupOffsets` sends a FindCoordinator per call and fails
+ * (and is retried) whole when one group answers an error code. Here:
+ * - committed offsets: one OffsetFetch (version 8+, KIP-709, Kafka 3.0+)
+ *   per coordinator for up to 100 groups. Coordinators are found with one
+ *   batched FindCoordinator and kept across samples; a group whose
+ *   coordinator moved, or did not answer, is asked once more after a new
+ *   lookup. A group answering an error code (e.g. not authorized) gets its
+ *   own error; the others in its request are unaffected.
+ * - end offsets: one metadata request for the topics wanted (topics that
+ *   are gone or not visible are left out), then one ListOffsets per leader
+ *   (per 2,500 partitions). Partitions that failed are asked once more on
+ *   fresh metadata.
  */
 export class OffsetsClient {
   readonly admin: Admin;
-  private readonly cluster?: InternalCluster;
+  private readonly bootstrap: Broker[];
+  private apis?: ReturnType<Admin['listApis']>;
+  private brokers = new Map<number, Broker>();
+  private readonly coordinators = new Map<string, number>();
+  private sent = 0;
+  private readonly countRequest = (message: unknown) => {
+    const connection = (message as { connection?: Connection }).connection;
+    if (connection?.ownerId === this.admin.instanceId) this.sent++;
+  };
 
-  constructor(kafka: Kafka, options: { batched?: boolean } = {}) {
-    const { admin, cluster } = adminWithCluster(kafka);
-    this.admin = admin;
-    this.cluster = options.batched === false ? undefined : cluster;
+  constructor(config: KafkaClusterConfig, tuning: KafkaClientTuning = {}) {
+    this.admin = createKafkaAdmin(config, tuning);
+    this.bootstrap = config.brokers.map(broker => parseBroker(broker));
+    connectionsApiChannel.start.subscribe(this.countRequest);
   }
 
-  /** Whether lookups are batched (kafkajs's internals were found). */
-  get batched(): boolean {
-    return this.cluster !== undefined;
+  /** Kafka requests this client has sent so far. */
+  get requests(): number {
+    return this.sent;
   }
 
-  /** One metadata request: every topic's partitions and leaders. */
-  async snapshot(): Promise<ClusterSnapshot> {
-    const { topics } = await this.admin.fetchTopicMetadata();
-    const byName = new Map(topics.map(t => [t.name, t.partitions]));
-    const offsets = byName.get('__consumer_offsets') ?? [];
-    const leaders = new Map(offsets.map(p => [p.partitionId, p.leader]));
-    return {
-      topics: byName,
-      coordinatorOf: groupId => {
-        if (offsets.length === 0) return undefined;
-        const leader = leaders.get(
-          offsetsPartitionFor(groupId, offsets.length),
-        );
-        return leader !== undefined && leader >= 0 ? leader : undefined;
-      },
-    };
+  async close(): Promise<void> {
+    connectionsApiChannel.start.unsubscribe(this.countRequest);
+    await this.admin.close();
   }
 
-  /**
-   * Every committed offset of each group, in the order of `groupIds`
-   * (partitions without a commit are not listed).
-   */
+  /** Every committed offset of each group, in the order of `groupIds`. */
   async committedOffsetsOfGroups(
     groupIds: string[],
-    snapshot: ClusterSnapshot,
     concurrency: number,
   ): Promise<GroupCommittedOffsets[]> {
     const results = new Array<GroupCommittedOffsets>(groupIds.length);
-    const direct: number[] = [];
-    const viaAdmin: number[] = [];
-    const byCoordinator = new Map<number, number[]>();
-    groupIds.forEach((groupId, i) => {
-      const coordinator = this.cluster
-        ? snapshot.coordinatorOf(groupId)
-        : undefined;
-      if (coordinator === undefined) {
-        viaAdmin.push(i);
-        return;
-      }
-      const list = byCoordinator.get(coordinator) ?? [];
-      list.push(i);
-      byCoordinator.set(coordinator, list);
-    });
-    const batches = [...byCoordinator].flatMap(([coordinator, indexes]) => {
-      const result = [];
-      for (let i = 0; i < indexes.length; i += GROUPS_PER_REQUEST) {
-        result.push({
-          coordinator,
-          indexes: indexes.slice(i, i + GROUPS_PER_REQUEST),
-        });
-      }
-      return result;
-    });
+    const findCoordinator = await this.api('FindCoordinator', FIND_COORDINATOR);
+    const offsetFetch = await this.api('OffsetFetch', OFFSET_FETCH);
 
-    await mapWithConcurrency(batches, concurrency, async batch => {
-      const answers = await this.offsetFetchBatch(
-        batch.coordinator,
-        batch.indexes.map(i => groupIds[i]),
-      );
-      if (!answers) {
-        direct.push(...batch.indexes);
-        return;
+    let pending = groupIds.map((_, i) => i);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const last = attempt === 1;
+      if (attempt > 0) {
+        await delay(RETRY_DELAY_MS);
+        pending.forEach(i => this.coordinators.delete(groupIds[i]));
       }
-      const byGroup = new Map(answers.map(a => [a.groupId, a]));
-      for (const i of batch.indexes) {
-        const answer = byGroup.get(groupIds[i]);
-        const failed =
-          !answer ||
-          answer.errorCode !== 0 ||
-          answer.topics.some(t => t.partitions.some(p => p.errorCode !== 0));
-        if (failed) {
-          viaAdmin.push(i);
+      const unknown = pending
+        .map(i => groupIds[i])
+        .filter(id => !this.coordinators.has(id));
+      const lookupErrors = await this.findCoordinators(
+        findCoordinator,
+        unknown,
+      );
+      const again: number[] = [];
+      const byCoordinator = new Map<number, number[]>();
+      for (const i of pending) {
+        const coordinator = this.coordinators.get(groupIds[i]);
+        if (coordinator === undefined) {
+          const error = lookupErrors.get(groupIds[i]);
+          results[i] = { error };
+          if (!last && worthAnotherTry(error)) again.push(i);
           continue;
         }
-        results[i] = {
-          offsets: answer.topics.map(({ topic, partitions }) => ({
-            topic,
-            partitions: partitions.map(({ partition, offset }) => ({
-              partition,
-              offset,
+        const list = byCoordinator.get(coordinator) ?? [];
+        list.push(i);
+        byCoordinator.set(coordinator, list);
+      }
+      const batches = [...byCoordinator].flatMap(([coordinator, indexes]) =>
+        chunks(indexes, GROUPS_PER_REQUEST).map(chunk => ({
+          coordinator,
+          indexes: chunk,
+        })),
+      );
+      await mapWithConcurrency(batches, concurrency, async batch => {
+        const ids = batch.indexes.map(i => groupIds[i]);
+        let response: offsetFetchV9.OffsetFetchResponse;
+        try {
+          const connection = await this.connectionTo(batch.coordinator);
+          response = await answered(
+            offsetFetch.api.async(
+              connection,
+              ids.map(groupId => ({
+                groupId,
+                memberId: null,
+                memberEpoch: -1,
+              })),
+              false,
+            ),
+          );
+        } catch (error) {
+          // The coordinator is down or gone: maybe another one has the groups now.
+          batch.indexes.forEach(i => {
+            results[i] = { error };
+          });
+          if (!last) again.push(...batch.indexes);
+          return;
+        }
+        const byGroup = new Map(response.groups.map(g => [g.groupId, g]));
+        for (const i of batch.indexes) {
+          const answer = byGroup.get(groupIds[i]);
+          if (!answer) {
+            results[i] = {
+              error: new Error(
+                `The coordinator did not answer for ${groupIds[i]}`,
+              ),
+            };
+            continue;
+          }
+          const failedPartition = answer.topics
+            .flatMap(t => t.partitions)
+            .find(p => p.errorCode !== 0);
+          const code = answer.errorCode || failedPartition?.errorCode || 0;
+          if (code !== 0) {
+            const error = protocolError(code);
+            results[i] = { error };
+            if (!last && worthAnotherTry(error)) again.push(i);
+            continue;
+          }
+          results[i] = {
+            offsets: answer.topics.map(t => ({
+              topic: t.name,
+              partitions: t.partitions.map(p => ({
+                partition: p.partitionIndex,
+                offset: Number(p.committedOffset),
+              })),
             })),
-          })),
-        };
-      }
-    });
-
-    const one = async (i: number, viaCoordinator: boolean) => {
-      try {
-        results[i] = {
-          offsets: viaCoordinator
-            ? await this.committedOffsets(groupIds[i], snapshot)
-            : await this.admin.fetchOffsets({ groupId: groupIds[i] }),
-        };
-      } catch (error) {
-        results[i] = { error };
-      }
-    };
-    await mapWithConcurrency(
-      [
-        ...direct.map(i => () => one(i, true)),
-        ...viaAdmin.map(i => () => one(i, false)),
-      ],
-      concurrency,
-      task => task(),
-    );
+          };
+        }
+      });
+      pending = again;
+    }
     return results;
   }
 
-  /** Every committed offset of a group (partitions without one are not listed). */
-  async committedOffsets(
-    groupId: string,
-    snapshot: ClusterSnapshot,
-  ): Promise<CommittedTopicOffsets> {
-    const coordinator = snapshot.coordinatorOf(groupId);
-    if (this.cluster && coordinator !== undefined) {
-      try {
-        const broker = await this.cluster.findBroker({
-          nodeId: String(coordinator),
-        });
-        const { responses } = await broker.offsetFetch({ groupId, topics: [] });
-        return responses.map(({ topic, partitions }) => ({
-          topic,
-          partitions: partitions.map(({ partition, offset }) => ({
-            partition,
-            offset,
-          })),
-        }));
-      } catch {
-        // Another coordinator now, or it is loading: ask the admin client.
-      }
-    }
-    return this.admin.fetchOffsets({ groupId });
-  }
-
   /**
-   * One OffsetFetch version 8 for many groups of one coordinator; undefined
-   * when the broker does not speak it or the request failed.
+   * End offsets of every partition of `topics` that has a leader, after one
+   * metadata request for them. Topics that are gone, or that this client
+   * may not describe, are left out.
    */
-  private async offsetFetchBatch(
-    coordinator: number,
-    groupIds: string[],
-  ): Promise<GroupOffsetsAnswer[] | undefined> {
-    try {
-      const broker = await this.cluster!.findBroker({
-        nodeId: String(coordinator),
-      });
-      const version = broker.versions?.[OFFSET_FETCH_API_KEY];
-      const send = sendRequestOf(broker);
-      if (
-        !send ||
-        !version ||
-        version.maxVersion < OFFSET_FETCH_BATCH_VERSION ||
-        version.minVersion > OFFSET_FETCH_BATCH_VERSION
-      ) {
-        return undefined;
-      }
-      return (await send.call(
-        broker,
-        offsetFetchBatchRequest(groupIds),
-      )) as GroupOffsetsAnswer[];
-    } catch {
-      return undefined;
+  async endOffsets(topics: string[], concurrency: number): Promise<EndOffsets> {
+    const listOffsets = await this.api('ListOffsets', LIST_OFFSETS);
+    const result: EndOffsets = new Map();
+    if (topics.length === 0) return result;
+    let failures = await this.listOffsets(
+      listOffsets,
+      await this.snapshot(topics),
+      concurrency,
+      result,
+    );
+    if (failures.size > 0) {
+      // A leader moved or a topic went since the metadata: once more on fresh metadata.
+      failures = await this.listOffsets(
+        listOffsets,
+        await this.snapshot([...failures.keys()]),
+        concurrency,
+        result,
+      );
     }
-  }
-
-  /**
-   * End offsets (the offset the next message will get) of every partition
-   * of `topics`. Topics missing from the snapshot, or deleted before their
-   * offsets were read, are left out.
-   */
-  async endOffsets(
-    topics: string[],
-    snapshot: ClusterSnapshot,
-    concurrency: number,
-  ): Promise<Map<string, Map<number, number>>> {
-    const result = new Map<string, Map<number, number>>();
-    let left = topics.filter(t => snapshot.topics.has(t));
-    if (this.cluster) {
-      left = await this.listOffsets(left, snapshot, concurrency, result);
-      if (left.length > 0) {
-        // A leader moved or a topic went since the snapshot: once more on
-        // fresh metadata, then topic by topic with kafkajs's rediscovery.
-        const fresh = await this.snapshot();
-        left = await this.listOffsets(
-          left.filter(t => fresh.topics.has(t)),
-          fresh,
-          concurrency,
-          result,
-        );
-      }
+    const [failure] = failures;
+    if (failure) {
+      throw new Error(
+        `End offsets of ${failure[0]} could not be read: ${failure[1].message}`,
+        { cause: failure[1] },
+      );
     }
-    await mapWithConcurrency(left, concurrency, async topic => {
-      try {
-        const offsets = await this.admin.fetchTopicOffsets(topic);
-        result.set(
-          topic,
-          new Map(offsets.map(p => [p.partition, Number(p.high)])),
-        );
-      } catch (error) {
-        if (!isUnknownTopic(error)) throw error;
-      }
-    });
     return result;
   }
 
   /**
    * One ListOffsets per leader (per {@link PARTITIONS_PER_REQUEST}) into
-   * `result`; returns the topics of the requests that failed.
+   * `result`; returns the topics that failed with why. A topic with one
+   * failed partition is left out of `result` whole.
    */
   private async listOffsets(
-    topics: string[],
-    snapshot: ClusterSnapshot,
+    listOffsets: (typeof LIST_OFFSETS)[number],
+    snapshot: Snapshot,
     concurrency: number,
-    result: Map<string, Map<number, number>>,
-  ): Promise<string[]> {
-    const cluster = this.cluster!;
-    const failed: string[] = [];
-    const batches = leaderBatches(topics, snapshot, PARTITIONS_PER_REQUEST);
+    result: EndOffsets,
+  ): Promise<Map<string, Error>> {
+    const failures = new Map<string, Error>();
+    const batches = leaderBatches(snapshot, PARTITIONS_PER_REQUEST);
     await mapWithConcurrency(batches, concurrency, async batch => {
-      let responses: TopicPartitionOffsets;
+      let response: listOffsetsV9.ListOffsetsResponse;
       try {
-        const broker = await cluster.findBroker({
-          nodeId: String(batch.leader),
-        });
-        ({ responses } = await broker.listOffsets({
-          isolationLevel: cluster.isolationLevel,
-          topics: batch.topics,
-        }));
-      } catch {
-        failed.push(...batch.topics.map(t => t.topic));
+        const connection = await this.connectionTo(batch.leader, snapshot);
+        response = await answered(
+          listOffsets.api.async(
+            connection,
+            -1,
+            // As kafkajs did: the last stable offset, where a read_committed consumer stops.
+            FetchIsolationLevels.READ_COMMITTED,
+            batch.topics,
+          ),
+        );
+      } catch (error) {
+        batch.topics.forEach(t => failures.set(t.name, error as Error));
         return;
       }
-      for (const { topic, partitions } of responses) {
-        const offsets = result.get(topic) ?? new Map<number, number>();
-        result.set(topic, offsets);
-        for (const { partition, offset } of partitions) {
-          offsets.set(partition, Number(offset));
+      for (const topic of response.topics) {
+        const offsets = result.get(topic.name) ?? new Map<number, number>();
+        result.set(topic.name, offsets);
+        for (const p of topic.partitions) {
+          if (p.errorCode !== 0) {
+            failures.set(topic.name, protocolError(p.errorCode));
+          } else {
+            offsets.set(p.partitionIndex, Number(p.offset));
+          }
         }
       }
     });
-    // A topic with partitions on several leaders may have half its answer.
-    failed.forEach(t => result.delete(t));
-    return [...new Set(failed)];
+    for (const topic of failures.keys()) result.delete(topic);
+    return failures;
+  }
+
+  /** One metadata request: the leaders of `topics` and every broker. */
+  private async snapshot(topics: string[]): Promise<Snapshot> {
+    const metadata = await this.api('Metadata', METADATA);
+    const connection = await this.admin.connections.getFirstAvailable([
+      ...this.brokers.values(),
+      ...this.bootstrap,
+    ]);
+    // Topics that are gone or not visible answer an error code of their own.
+    const response = await answered(
+      metadata.api.async(connection, topics, false, false),
+    );
+    const brokers = new Map<number, Broker>(
+      response.brokers.map(b => [b.nodeId, { host: b.host, port: b.port }]),
+    );
+    this.brokers = brokers;
+    const byName = new Map<string, TopicLeaders>();
+    for (const topic of response.topics) {
+      if (topic.errorCode !== 0 || !topic.name) continue;
+      const leaders = new Map<number, number>();
+      const leaderEpochs = new Map<number, number>();
+      for (const p of topic.partitions) {
+        // No leader: nothing can answer for the partition now.
+        if (p.leaderId < 0) continue;
+        leaders.set(p.partitionIndex, p.leaderId);
+        leaderEpochs.set(p.partitionIndex, p.leaderEpoch);
+      }
+      byName.set(topic.name, { leaders, leaderEpochs });
+    }
+    return { topics: byName, brokers };
+  }
+
+  /**
+   * Looks the coordinators of `groupIds` up in one request and keeps them;
+   * returns why a group has none.
+   */
+  private async findCoordinators(
+    findCoordinator: (typeof FIND_COORDINATOR)[number],
+    groupIds: string[],
+  ): Promise<Map<string, unknown>> {
+    const errors = new Map<string, unknown>();
+    if (groupIds.length === 0) return errors;
+    let response: findCoordinatorV6.FindCoordinatorResponse;
+    try {
+      const connection = await this.admin.connections.getFirstAvailable([
+        ...this.brokers.values(),
+        ...this.bootstrap,
+      ]);
+      response = await answered(
+        findCoordinator.api.async(
+          connection,
+          FindCoordinatorKeyTypes.GROUP,
+          groupIds,
+        ),
+      );
+    } catch (error) {
+      groupIds.forEach(id => errors.set(id, error));
+      return errors;
+    }
+    for (const c of response.coordinators) {
+      if (c.errorCode !== 0) {
+        errors.set(c.key, protocolError(c.errorCode, c.errorMessage));
+        continue;
+      }
+      this.coordinators.set(c.key, c.nodeId);
+      this.brokers.set(c.nodeId, { host: c.host, port: c.port });
+    }
+    for (const id of groupIds) {
+      if (!this.coordinators.has(id) && !errors.has(id)) {
+        errors.set(id, new Error(`No coordinator was found for ${id}`));
+      }
+    }
+    return errors;
+  }
+
+  private async connectionTo(
+    nodeId: number,
+    snapshot?: Snapshot,
+  ): Promise<Connection> {
+    const broker = snapshot?.brokers.get(nodeId) ?? this.brokers.get(nodeId);
+    if (!broker) throw new Error(`Broker ${nodeId} is not in the metadata`);
+    return this.admin.connections.get(broker);
+  }
+
+  /**
+   * The first of `candidates` (highest version first) the cluster speaks;
+   * the versions are asked once per client.
+   */
+  private async api<T extends { api: { key: number; version: number } }>(
+    name: string,
+    candidates: readonly T[],
+  ): Promise<T> {
+    this.apis ??= this.admin.listApis().catch(error => {
+      this.apis = undefined;
+      throw error;
+    });
+    const apis = await this.apis;
+    const key = candidates[0].api.key;
+    const range = apis.find(a => a.apiKey === key);
+    const usable = candidates.find(
+      c =>
+        range &&
+        c.api.version >= range.minVersion &&
+        c.api.version <= range.maxVersion,
+    );
+    if (!usable) {
+      const versions = candidates.map(c => c.api.version).join(', ');
+      throw new Error(
+        `The cluster does not speak ${name} version ${versions} (Kafka 3.5 or later is needed)`,
+      );
+    }
+    return usable;
   }
 }
 
-/** The partitions of `topics` grouped by leader, in requests of at most `size`. */
-function leaderBatches(
-  topics: string[],
-  snapshot: ClusterSnapshot,
-  size: number,
-) {
+function chunks<T>(items: T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) {
+    result.push(items.slice(i, i + size));
+  }
+  return result;
+}
+
+/** The partitions of the snapshot's topics by leader, in requests of at most `size`. */
+function leaderBatches(snapshot: Snapshot, size: number) {
   type Batch = {
     leader: number;
     count: number;
-    topics: Array<{
-      topic: string;
-      partitions: Array<{ partition: number; timestamp: number }>;
-    }>;
+    topics: listOffsetsV9.ListOffsetsRequestTopic[];
   };
   const open = new Map<number, Batch>();
   const batches: Batch[] = [];
-  for (const topic of topics) {
+  for (const [name, { leaders, leaderEpochs }] of snapshot.topics) {
     const byLeader = new Map<number, number[]>();
-    for (const p of snapshot.topics.get(topic) ?? []) {
-      // No leader: nothing can answer for the partition now.
-      if (p.leader === undefined || p.leader < 0) continue;
-      const list = byLeader.get(p.leader) ?? [];
-      list.push(p.partitionId);
-      byLeader.set(p.leader, list);
+    for (const [partition, leader] of leaders) {
+      const list = byLeader.get(leader) ?? [];
+      list.push(partition);
+      byLeader.set(leader, list);
     }
     for (const [leader, partitions] of byLeader) {
       let batch = open.get(leader);
@@ -383,75 +491,14 @@ function leaderBatches(
       }
       batch.count += partitions.length;
       batch.topics.push({
-        topic,
-        partitions: partitions.map(partition => ({
-          partition,
+        name,
+        partitions: partitions.map(partitionIndex => ({
+          partitionIndex,
+          currentLeaderEpoch: leaderEpochs.get(partitionIndex) ?? -1,
           timestamp: LATEST,
         })),
       });
     }
   }
   return batches;
-}
-
-/**
- * kafkajs's broker sends every request through one private method (keyed
- * by a symbol of its class); undefined in a kafkajs without it.
- */
-function sendRequestOf(
-  broker: InternalBroker,
-): ((request: unknown) => Promise<unknown>) | undefined {
-  for (
-    let proto = Object.getPrototypeOf(broker);
-    proto && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto)
-  ) {
-    const key = Object.getOwnPropertySymbols(proto).find(
-      s => s.description === 'private:Broker:sendRequest',
-    );
-    const send = key ? proto[key] : undefined;
-    if (typeof send === 'function') return send;
-  }
-  return undefined;
-}
-
-function isUnknownTopic(error: unknown): boolean {
-  let current: any = error;
-  for (let depth = 0; current && depth < 5; depth++) {
-    if (current.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
-    current = current.cause ?? current.originalError;
-  }
-  return false;
-}
-
-/**
- * An admin client and the internal cluster it is built on. kafkajs keeps
- * the cluster factory under a private symbol of the client; it is wrapped
- * for the one `admin()` call so the cluster it creates can be kept. No
- * cluster (another kafkajs) means the public admin calls only.
- */
-function adminWithCluster(kafka: Kafka): {
-  admin: Admin;
-  cluster?: InternalCluster;
-} {
-  const holder = kafka as unknown as Record<symbol, unknown>;
-  const key = Object.getOwnPropertySymbols(holder).find(
-    s => s.description === 'private:Kafka:createCluster',
-  );
-  const create = key ? holder[key] : undefined;
-  if (!key || typeof create !== 'function') return { admin: kafka.admin() };
-  let created: unknown;
-  holder[key] = (...args: unknown[]) => {
-    created = create(...args);
-    return created;
-  };
-  try {
-    const admin = kafka.admin();
-    const cluster = created as Partial<InternalCluster> | undefined;
-    return typeof cluster?.findBroker === 'function'
-      ? { admin, cluster: cluster as InternalCluster }
-      : { admin };
-  } finally {
-    holder[key] = create;
-  }
 }

@@ -1,4 +1,6 @@
+import { execFile } from 'child_process';
 import { randomBytes } from 'crypto';
+import { promisify } from 'util';
 import {
   Admin,
   BaseOptions,
@@ -275,6 +277,41 @@ export async function startConsumer(
       await consumer.close(true);
     },
   };
+}
+
+const kafkaScript = require.resolve('../../../../../scripts/services/kafka.sh');
+
+/** Runs one of Kafka's own tools (a class of the project's Kafka jars). */
+export async function runKafkaTool(
+  className: string,
+  args: string[],
+): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    'bash',
+    [kafkaScript, 'run-class', className, ...args],
+    { timeout: 120_000 },
+  );
+  return stdout;
+}
+
+/**
+ * A share group (KIP-932) reading `topic`, made by Kafka's own console
+ * share consumer, which joins, reads nothing and leaves after a second.
+ */
+export async function createShareGroup(
+  groupId: string,
+  topic: string,
+): Promise<void> {
+  await runKafkaTool('org.apache.kafka.tools.consumer.ConsoleShareConsumer', [
+    '--bootstrap-server',
+    testServices.kafkaPlaintextBrokers[0],
+    '--topic',
+    topic,
+    '--group',
+    groupId,
+    '--timeout-ms',
+    '1000',
+  ]);
 }
 
 export const entity = (
