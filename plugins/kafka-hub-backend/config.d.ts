@@ -127,6 +127,28 @@ export interface Config {
           /** Timeout of one HTTP call, in milliseconds. Default: 10000. */
           timeoutMs?: number;
         };
+        /**
+         * This environment's own topic and ACL settings, over those of
+         * `kafkaHub.provisioning` (so prod and dev can differ). `topicConfig`
+         * merges key by key; the others replace the global value.
+         */
+        provisioning?: {
+          /** Replication factor of created topics. */
+          replicationFactor?: number;
+          /** Partitions of a topic whose annotation gives none; at most `maxPartitions`. */
+          defaultPartitions?: number;
+          /** Most partitions a topic may declare; more is an annotation error. */
+          maxPartitions?: number;
+          /** Kafka principal of an application; must contain `{application}`. */
+          principalPattern?: string;
+          /**
+           * Configs every new topic gets here, e.g. `retention.ms: 3d`,
+           * `min.insync.replicas: 2`; a topic's `kafka-hub.io/topic-config`
+           * overrides them. Any Kafka topic config; `*.ms` take durations
+           * (`7d`), `*.bytes` sizes (`1GiB`).
+           */
+          topicConfig?: { [config: string]: string | number };
+        };
       };
     };
 
@@ -162,10 +184,25 @@ export interface Config {
     provisioning?: {
       /** Partitions of a topic whose annotation gives none. Default: 3. */
       defaultPartitions?: number;
+      /** Most partitions a topic may declare; more is an annotation error. Default: 10000. */
+      maxPartitions?: number;
       /** Replication factor of created topics. Default: 1. */
       replicationFactor?: number;
       /** Kafka principal of an application; must contain `{application}`. Default: `User:{application}`. */
       principalPattern?: string;
+      /**
+       * Configs every new topic gets, in every environment without its own
+       * value, e.g. `retention.ms: 7d`. Any Kafka topic config; `*.ms` take
+       * durations (`7d`), `*.bytes` sizes (`1GiB`). Existing topics are
+       * never changed: a difference is reported as drift. Default: none.
+       */
+      topicConfig?: { [config: string]: string | number };
+      /**
+       * Configs a team may set in `kafka-hub.io/topic-config`; any other is
+       * an annotation error naming it. Default: retention.ms, retention.bytes,
+       * cleanup.policy, min.compaction.lag.ms, max.message.bytes, segment.ms.
+       */
+      allowedTopicConfigs?: string[];
       /** Automatic attempts before only a manual retry runs again. Default: 8. */
       maxAttempts?: number;
       /** Wait before the second automatic attempt; doubles after each one. Default: 1 minute. */

@@ -39,8 +39,18 @@ describe('readKafkaHubConfig', () => {
   it('applies provisioning defaults', () => {
     expect(readKafkaHubConfig(env({})).provisioning).toEqual({
       defaultPartitions: 3,
+      maxPartitions: 10000,
       replicationFactor: 1,
       principalPattern: 'User:{application}',
+      topicConfig: {},
+      allowedTopicConfigs: [
+        'retention.ms',
+        'retention.bytes',
+        'cleanup.policy',
+        'min.compaction.lag.ms',
+        'max.message.bytes',
+        'segment.ms',
+      ],
       maxAttempts: 8,
       initialBackoffMs: 60_000,
       maxBackoffMs: 3_600_000,
@@ -179,6 +189,13 @@ describe('readKafkaHubConfig', () => {
           requestTimeoutMs: 10000,
         },
         schemaRegistry: undefined,
+        provisioning: {
+          defaultPartitions: 3,
+          maxPartitions: 10000,
+          replicationFactor: 1,
+          principalPattern: 'User:{application}',
+          topicConfig: {},
+        },
       },
     ]);
   });

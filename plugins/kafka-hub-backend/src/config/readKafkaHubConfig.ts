@@ -13,6 +13,11 @@ import {
   readWholeNumber,
 } from './configReaders';
 import { assertSafeNamespacePattern } from './namespacePatternSafety';
+import {
+  BUILT_IN_PROVISIONING,
+  readAllowedTopicConfigs,
+  readProvisioningSettings,
+} from './readProvisioningSettings';
 import { readSasl, readTls } from './readConnectionSecurity';
 import {
   EnvironmentConfig,
@@ -126,14 +131,8 @@ function readProvisioning(config: Config | undefined): ProvisioningConfig {
     );
   }
   return {
-    defaultPartitions: int('defaultPartitions', 3),
-    replicationFactor: int('replicationFactor', 1),
-    principalPattern: readPattern(
-      config,
-      'principalPattern',
-      path,
-      'User:{application}',
-    ),
+    ...readProvisioningSettings(config, path, BUILT_IN_PROVISIONING),
+    allowedTopicConfigs: readAllowedTopicConfigs(config, path),
     maxAttempts: int('maxAttempts', 8),
     initialBackoffMs,
     maxBackoffMs,
@@ -240,9 +239,21 @@ function readConsumerGroups(config: Config | undefined): ConsumerGroupsConfig {
 export function readKafkaHubConfig(root: Config): KafkaHubConfig {
   const config = root.getOptionalConfig('kafkaHub');
   const environmentsConfig = config?.getOptionalConfig('environments');
-  const environments = (environmentsConfig?.keys() ?? []).map(name =>
-    readEnvironment(name, environmentsConfig!.getConfig(name)),
+  const provisioning = readProvisioning(
+    config?.getOptionalConfig('provisioning'),
   );
+  const environments = (environmentsConfig?.keys() ?? []).map(name => {
+    const environment = environmentsConfig!.getConfig(name);
+    return {
+      ...readEnvironment(name, environment),
+      // Each environment's own settings over kafkaHub.provisioning.
+      provisioning: readProvisioningSettings(
+        environment.getOptionalConfig('provisioning'),
+        `kafkaHub.environments.${name}.provisioning`,
+        provisioning,
+      ),
+    };
+  });
   const health = config?.getOptionalConfig('health');
   const namespacePattern = readPattern(
     config,
@@ -270,7 +281,7 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
         { seconds: 10 },
       ),
     },
-    provisioning: readProvisioning(config?.getOptionalConfig('provisioning')),
+    provisioning,
     schemas: readSchemas(config?.getOptionalConfig('schemas')),
     consumerGroups: readConsumerGroups(
       config?.getOptionalConfig('consumerGroups'),

@@ -71,14 +71,37 @@ export interface EnvironmentConfig {
   name: string;
   kafka: KafkaClusterConfig;
   schemaRegistry?: SchemaRegistryConfig;
+  /**
+   * How this environment provisions: its own `provisioning` settings over
+   * `kafkaHub.provisioning`. Always set by the config reader; without it
+   * the provisioning engine uses its own options.
+   */
+  provisioning?: EnvironmentProvisioningConfig;
 }
 
-/** `kafkaHub.provisioning`, with defaults applied. */
-export interface ProvisioningConfig {
+/** The topic and ACL settings of one environment's provisioning. */
+export interface EnvironmentProvisioningConfig {
+  /** Partitions of a topic whose annotation gives none. */
   defaultPartitions: number;
+  /** Most partitions a topic may declare. */
+  maxPartitions: number;
   replicationFactor: number;
   /** Principal of an application, `{application}` replaced by its slug. */
   principalPattern: string;
+  /**
+   * Configs every new topic gets, in Kafka's values (`retention.ms:
+   * '604800000'`); a topic's own `kafka-hub.io/topic-config` overrides them.
+   */
+  topicConfig: Record<string, string>;
+}
+
+/**
+ * `kafkaHub.provisioning`, with defaults applied. Its topic and ACL
+ * settings are the defaults of every environment.
+ */
+export interface ProvisioningConfig extends EnvironmentProvisioningConfig {
+  /** Configs a team may set in `kafka-hub.io/topic-config`. */
+  allowedTopicConfigs: string[];
   /** Automatic attempts after which only a manual retry runs again. */
   maxAttempts: number;
   /** Wait before the second automatic attempt; doubles each time. */
