@@ -5,6 +5,8 @@
  * (`MultipleErrors`) whose own message only says which call failed.
  */
 
+import { isUntrustedCertificate } from '../errors/tlsErrors';
+
 interface KafkaErrorLike extends Error {
   code?: string;
   apiId?: string;
@@ -46,15 +48,6 @@ export function kafkaErrorCauses(error: unknown): KafkaErrorLike[] {
   return leaves;
 }
 
-/** Node's codes for a broker certificate that no CA in `ssl.ca` (or Node's bundle) vouches for. */
-const UNTRUSTED_SERVER_CERTIFICATE = new Set([
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-]);
-
 /** TLS alerts a server sends when it does not accept the client certificate. */
 const CLIENT_CERTIFICATE_ALERTS = new Set([
   'bad certificate',
@@ -71,7 +64,7 @@ const CLIENT_CERTIFICATE_ALERTS = new Set([
  * message of an alert is a long line of library internals.
  */
 function describeTlsFailure(error: KafkaErrorLike): string | undefined {
-  if (UNTRUSTED_SERVER_CERTIFICATE.has(error.code ?? '')) {
+  if (isUntrustedCertificate(error.code)) {
     return `${error.message} (the broker's certificate is not signed by a trusted CA; check ssl.ca)`;
   }
   if (!/^ERR_SSL_.*ALERT/.test(error.code ?? '')) return undefined;

@@ -1,4 +1,7 @@
-import { SchemaRegistryConfig } from '../config/types';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { SchemaRegistryConfig, TlsConfig } from '../config/types';
+import { isUntrustedCertificate } from '../errors/tlsErrors';
+import { tlsConnectionOptions } from '../kafka/kafkaClientOptions';
 import { SchemaRegistryError } from './SchemaRegistryError';
 import {
   parseCompatibilityLevel,
@@ -25,6 +28,21 @@ export interface SchemaRegistryClientOptions {
 }
 
 const MAX_ERROR_BODY = 300;
+
+/**
+ * One connection pool per TLS config (that is, per environment): clients
+ * are created per call by some callers, and each pool keeps its sockets.
+ */
+const tlsDispatchers = new WeakMap<TlsConfig, Agent>();
+
+function tlsDispatcher(tls: TlsConfig): Agent {
+  let agent = tlsDispatchers.get(tls);
+  if (!agent) {
+    agent = new Agent({ connect: tlsConnectionOptions(tls) });
+    tlsDispatchers.set(tls, agent);
+  }
+  return agent;
+}
 const JSON_TYPES = 'application/vnd.schemaregistry.v1+json, application/json';
 
 /**
@@ -35,6 +53,8 @@ const JSON_TYPES = 'application/vnd.schemaregistry.v1+json, application/json';
  */
 export class SchemaRegistryClient {
   private readonly fetchImpl: typeof fetch;
+  /** undici's own fetch with an Agent carrying the TLS options, when configured. */
+  private readonly dispatcher?: Agent;
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly maxRetryDelayMs: number;
@@ -44,7 +64,12 @@ export class SchemaRegistryClient {
     private readonly config: SchemaRegistryConfig,
     options: SchemaRegistryClientOptions = {},
   ) {
-    this.fetchImpl = options.fetch ?? fetch;
+    if (config.tls) {
+      this.dispatcher = tlsDispatcher(config.tls);
+    }
+    this.fetchImpl =
+      options.fetch ??
+      (this.dispatcher ? (undiciFetch as unknown as typeof fetch) : fetch);
     this.retries = options.retries ?? 0;
     this.retryDelayMs = options.retryDelayMs ?? 200;
     this.maxRetryDelayMs = options.maxRetryDelayMs ?? 5000;
@@ -152,7 +177,9 @@ export class SchemaRegistryClient {
     if (withBody) {
       headers['Content-Type'] = 'application/vnd.schemaregistry.v1+json';
     }
-    if (this.config.username !== undefined) {
+    if (this.config.token !== undefined) {
+      headers.Authorization = `Bearer ${this.config.token}`;
+    } else if (this.config.username !== undefined) {
       const token = Buffer.from(
         `${this.config.username}:${this.config.password ?? ''}`,
       ).toString('base64');
@@ -200,7 +227,8 @@ export class SchemaRegistryClient {
         headers: this.headers(body !== undefined),
         body,
         signal: AbortSignal.timeout(this.config.timeoutMs),
-      });
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
+      } as RequestInit);
       // The timeout also covers a body that trickles in.
       text = await response.text();
     } catch (error) {
@@ -296,7 +324,10 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
     }
     const cause = e.cause as { message?: string; code?: string } | undefined;
     if (cause && typeof cause.message === 'string') {
-      return `${e.message}: ${cause.message}`;
+      const hint = isUntrustedCertificate(cause.code)
+        ? " (the registry's certificate is not signed by a trusted CA; check tls.ca)"
+        : '';
+      return `${e.message}: ${cause.message}${hint}`;
     }
     return e.message;
   }
