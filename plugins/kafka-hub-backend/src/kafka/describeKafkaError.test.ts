@@ -72,7 +72,7 @@ describe('describeKafkaError', () => {
       denied(),
     ]);
     expect(describeKafkaError(error)).toBe(
-      'TOPIC_AUTHORIZATION_FAILED: Topic authorization failed (Authorization failed.)',
+      'TOPIC_AUTHORIZATION_FAILED: Topic authorization failed. (Authorization failed.)',
     );
     expect(kafkaErrorCode(error)).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
@@ -94,7 +94,7 @@ describe('describeKafkaError', () => {
       }),
     ]);
     expect(describeKafkaError(error)).toBe(
-      'Connection to 127.0.0.1:9094 failed: SASL authentication failed: SASL_AUTHENTICATION_FAILED: SASL authentication failed (Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)',
+      'Connection to 127.0.0.1:9094 failed: SASL authentication failed: SASL_AUTHENTICATION_FAILED: SASL authentication failed. (Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512)',
     );
   });
 

@@ -84,7 +84,7 @@ function describeLeaf(error: KafkaErrorLike): string {
       error.serverErrorMessage && error.serverErrorMessage !== error.message
         ? ` (${error.serverErrorMessage})`
         : '';
-    return `${error.apiId}: ${error.message.replace(/\.$/, '')}${detail}`;
+    return `${error.apiId}: ${error.message}${detail}`;
   }
   const name =
     error.name &&
