@@ -1,6 +1,10 @@
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import { ConnectionOptions as TlsConnectionOptions } from 'tls';
-import { KafkaClusterConfig, TlsConfig } from '../config/types';
+import {
+  KafkaClusterConfig,
+  OAuthClientCredentialsConfig,
+  TlsConfig,
+} from '../config/types';
 import { explainClosedConnections } from './connectionErrors';
 import { clientCredentialsTokenProvider } from './oauthBearerToken';
 
@@ -21,6 +25,28 @@ export function tlsConnectionOptions(tls: TlsConfig): TlsConnectionOptions {
   };
 }
 
+/**
+ * One token provider per environment's client credentials: every client
+ * of the environment (health check, provisioning, group sync, sampler)
+ * reuses its token instead of asking the identity provider for its own.
+ */
+const tokenProviders = new WeakMap<
+  OAuthClientCredentialsConfig,
+  () => Promise<string>
+>();
+
+function sharedTokenProvider(
+  credentials: OAuthClientCredentialsConfig,
+  timeoutMs: number,
+): () => Promise<string> {
+  let provider = tokenProviders.get(credentials);
+  if (!provider) {
+    provider = clientCredentialsTokenProvider(credentials, timeoutMs);
+    tokenProviders.set(credentials, provider);
+  }
+  return provider;
+}
+
 function saslOptions(config: KafkaClusterConfig): SASLOptions | undefined {
   const sasl = config.sasl;
   if (!sasl) return undefined;
@@ -28,10 +54,7 @@ function saslOptions(config: KafkaClusterConfig): SASLOptions | undefined {
     return {
       mechanism: 'OAUTHBEARER',
       token: sasl.clientCredentials
-        ? clientCredentialsTokenProvider(
-            sasl.clientCredentials,
-            config.requestTimeoutMs,
-          )
+        ? sharedTokenProvider(sasl.clientCredentials, config.requestTimeoutMs)
         : sasl.token,
       oauthBearerExtensions: sasl.extensions,
     };
