@@ -13,18 +13,16 @@
 // 2 Kafka or the schema registry unreachable.
 
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  '..',
-);
-const require = createRequire(path.join(repoRoot, 'package.json'));
-const { Kafka, logLevel, Partitioners } = require('kafkajs');
+import {
+  Admin,
+  Consumer,
+  ListOffsetTimestamps,
+  ProduceAcks,
+  Producer,
+  compatibilityPartitioner,
+  stringSerializers,
+} from '@platformatic/kafka';
 
 // ---- options -----------------------------------------------------------------
 
@@ -82,53 +80,76 @@ function logThrottled(key, msg, error = false) {
   (error ? logError : log)(`${msg}${extra}`);
 }
 
-// Protocol errors kafkajs logs at ERROR level although it retries them itself
-// (a group rebalancing, the offsets topic still being created on a fresh broker).
-const BENIGN_PROTOCOL_ERRORS =
-  /rebalanc|coordinator is (not available|loading)|not the correct coordinator|not aware of this member|member id|leader/i;
+/**
+ * Connection failures of a Kafka client, de-duplicated. @platformatic/kafka
+ * reports them as events, not log lines; while the broker is away every
+ * client fails the same way, so one line per broker and minute is printed,
+ * with a count of the similar ones left out.
+ */
+function watchConnections(client) {
+  client.on('client:broker:failed', ({ broker }) => {
+    if (stopSignal.aborted) return;
+    logThrottled(
+      `connect|${broker.host}:${broker.port}`,
+      `kafka: cannot connect to ${broker.host}:${broker.port}`,
+      true,
+    );
+  });
+  return client;
+}
 
 /**
- * kafkajs log lines, WARN and ERROR only, de-duplicated: while the broker is
- * away every consumer logs the same crash, so one line per kind of message
- * and minute is printed, with a count of the similar ones left out.
+ * The leaf errors of a failure: @platformatic/kafka wraps the interesting
+ * cause (refused connection, a broker error code) in retry aggregates
+ * (`MultipleErrors`, whose own message only says which call failed); fetch
+ * wraps socket errors in `cause`.
  */
-const kafkaLogCreator =
-  () =>
-  ({ namespace, level, log: entry }) => {
-    const { message, groupId, error } = entry;
-    if (
-      namespace === 'Connection' &&
-      BENIGN_PROTOCOL_ERRORS.test(String(error))
-    )
-      return;
-    // Always follows a "Crash: ..." line, which says enough.
-    if (message.startsWith('Restarting the consumer')) return;
-    const lvl = level === logLevel.ERROR ? 'ERROR' : 'WARN';
-    const detail = [groupId && `group=${groupId}`, error && `error=${error}`]
-      .filter(Boolean)
-      .join(' ');
-    logThrottled(
-      `${lvl}|${namespace}|${message.replace(/\d+/g, 'N')}`,
-      `kafkajs ${lvl} ${namespace}: ${message}${detail ? ` (${detail})` : ''}`,
-    );
-  };
-
-/** The innermost cause of a kafkajs / fetch error, in one line. */
-function describeError(error) {
-  let current = error;
+function errorLeaves(error) {
+  const leaves = [];
   const seen = new Set();
-  while (current && typeof current === 'object' && !seen.has(current)) {
+  const visit = current => {
+    if (!current || typeof current !== 'object' || seen.has(current)) return;
     seen.add(current);
-    const next = current.cause ?? current.originalError;
-    if (!next) break;
-    current = next;
+    if (Array.isArray(current.errors) && current.errors.length > 0) {
+      current.errors.forEach(visit);
+      return;
+    }
+    leaves.push(current);
+    // A network error names the broker and its cause says why; a broker
+    // error code says all.
+    if (current.code !== 'PLT_KFK_PROTOCOL') visit(current.cause);
+  };
+  visit(error);
+  return leaves;
+}
+
+function describeLeaf(error) {
+  if (error.apiId) {
+    const detail =
+      error.serverErrorMessage && error.serverErrorMessage !== error.message
+        ? ` (${error.serverErrorMessage})`
+        : '';
+    return `${error.apiId}: ${error.message}${detail}`;
   }
-  if (current instanceof Error) {
-    const name =
-      current.name && current.name !== 'Error' ? `${current.name}: ` : '';
-    return `${name}${current.message}`;
+  const name =
+    error.name &&
+    error.name !== 'Error' &&
+    !String(error.code ?? '').startsWith('PLT_KFK')
+      ? `${error.name}: `
+      : '';
+  return `${name}${error.message ?? String(error)}`;
+}
+
+/** The real cause of a Kafka / fetch error, in one line. */
+function describeError(error) {
+  if (!error || typeof error !== 'object') return String(error);
+  const lines = [];
+  for (const leaf of errorLeaves(error)) {
+    const line = describeLeaf(leaf).replace(/\.$/, '');
+    if (!lines.includes(line)) lines.push(line);
+    if (lines.length === 3) break;
   }
-  return String(current);
+  return lines.join(': ') || String(error.message ?? error);
 }
 
 // ---- shutdown ----------------------------------------------------------------
@@ -179,20 +200,16 @@ process.on('unhandledRejection', reason => {
 
 class UnreachableError extends Error {}
 
+/** True when every Kafka error under the failure says it can be retried. */
 function isRetriable(error) {
-  const seen = new Set();
-  for (let e = error; e && !seen.has(e); e = e.cause ?? e.originalError) {
-    seen.add(e);
-    if (e.retriable === true || e.name === 'KafkaJSNumberOfRetriesExceeded')
-      return true;
-  }
-  return false;
+  const verdicts = errorLeaves(error).filter(e => 'canRetry' in e);
+  return verdicts.length > 0 && verdicts.every(e => e.canRetry === true);
 }
 
 /**
  * Retries a seeding step on retriable Kafka errors for up to ~15 s. On a fresh
  * broker a just-created partition can answer NOT_LEADER_OR_FOLLOWER for a
- * moment, and some kafkajs admin calls (fetchTopicOffsets) give up at once.
+ * moment, after the client's own retries are spent.
  */
 async function retrying(label, fn) {
   const until = Date.now() + 15_000;
@@ -560,9 +577,10 @@ const HEADERS = {
 function toMessage(topicSpec, world, ts) {
   const { key, value } = topicSpec.make(world, ts);
   return {
+    topic: topicSpec.topic,
     key,
     value: JSON.stringify(value),
-    timestamp: String(ts),
+    timestamp: BigInt(ts),
     headers: HEADERS,
   };
 }
@@ -959,36 +977,38 @@ async function seedSchemas() {
 
 // ---- kafka ---------------------------------------------------------------------
 
-const KAFKA_DEFAULTS = {
-  brokers: BROKERS,
-  connectionTimeout: 3_000,
-  requestTimeout: 15_000,
-  retry: { initialRetryTime: 300, retries: 6, maxRetryTime: 10_000 },
-  logLevel: logLevel.WARN,
-  logCreator: kafkaLogCreator,
-};
-const kafka = new Kafka({ ...KAFKA_DEFAULTS, clientId: 'kafka-hub-demo-seed' });
+/** Options every client shares: short connect timeout, retries backing off from 300 ms to 10 s. */
+function clientOptions(clientId, overrides = {}) {
+  return {
+    clientId,
+    bootstrapBrokers: BROKERS,
+    connectTimeout: 3_000,
+    timeout: 15_000,
+    retries: 6,
+    retryDelay: (_client, _operation, attempt) =>
+      Math.min(10_000, 300 * 2 ** (attempt - 1)),
+    ...overrides,
+  };
+}
 
 async function waitForKafka(deadline) {
   let lastError;
   while (!stopSignal.aborted) {
     const timeout = attemptTimeout(deadline);
-    const probe = new Kafka({
-      clientId: 'kafka-hub-demo-seed-probe',
-      brokers: BROKERS,
-      connectionTimeout: Math.min(3_000, timeout),
-      requestTimeout: timeout,
-      retry: { retries: 0 },
-      logLevel: logLevel.NOTHING,
-    }).admin();
+    const probe = new Admin(
+      clientOptions('kafka-hub-demo-seed-probe', {
+        connectTimeout: Math.min(3_000, timeout),
+        timeout,
+        retries: 0,
+      }),
+    );
     try {
-      await probe.connect();
-      const cluster = await probe.describeCluster();
-      return cluster;
+      const metadata = await probe.metadata({ topics: [] });
+      return { clusterId: metadata.id, brokers: metadata.brokers.size };
     } catch (error) {
       lastError = describeError(error);
     } finally {
-      await probe.disconnect().catch(() => {});
+      await probe.close().catch(() => {});
     }
     if (Date.now() + 1_000 >= deadline) break;
     await sleep(1_000, undefined, { signal: stopSignal }).catch(() => {});
@@ -1000,39 +1020,98 @@ async function waitForKafka(deadline) {
   );
 }
 
+/**
+ * First and end offset of every partition of the topics:
+ * topic -> partition -> { low, high }. Two ListOffsets per leader in all.
+ */
+async function topicOffsets(admin, topics) {
+  const metadata = await admin.metadata({ topics });
+  const request = timestamp =>
+    topics.map(name => ({
+      name,
+      partitions: Array.from(
+        { length: metadata.topics.get(name).partitionsCount },
+        (_, partitionIndex) => ({ partitionIndex, timestamp }),
+      ),
+    }));
+  const [earliest, latest] = await Promise.all([
+    admin.listOffsets({ topics: request(ListOffsetTimestamps.EARLIEST) }),
+    admin.listOffsets({ topics: request(ListOffsetTimestamps.LATEST) }),
+  ]);
+  const offsets = new Map(topics.map(topic => [topic, new Map()]));
+  for (const { name, partitions } of earliest) {
+    for (const { partitionIndex, offset } of partitions)
+      offsets.get(name).set(partitionIndex, { low: Number(offset), high: 0 });
+  }
+  for (const { name, partitions } of latest) {
+    for (const { partitionIndex, offset } of partitions)
+      offsets.get(name).get(partitionIndex).high = Number(offset);
+  }
+  return offsets;
+}
+
+/** Waits until every partition of the topics has a leader: producing to a new topic needs one. */
+async function waitForLeaders(admin, topics) {
+  await retrying('waiting for the leaders of the new topics', async () => {
+    const metadata = await admin.metadata({ topics, forceUpdate: true });
+    const leaderless = topics.filter(
+      topic =>
+        metadata.topics.get(topic)?.partitions.some(p => p.leader < 0) ?? true,
+    );
+    if (leaderless.length) {
+      const error = new Error(`no leader yet for ${leaderless.join(', ')}`);
+      error.canRetry = true;
+      throw error;
+    }
+  });
+}
+
 async function seedTopics(admin) {
   const existing = new Set(
     await retrying('listing topics', () => admin.listTopics()),
   );
   const missing = TOPICS.filter(t => !existing.has(t.topic));
   if (missing.length) {
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map(t => ({
-          topic: t.topic,
-          numPartitions: t.partitions,
-          replicationFactor: 1,
-          configEntries: Object.entries(t.config ?? {}).map(
-            ([name, value]) => ({ name, value }),
-          ),
-        })),
-      });
-    } catch (error) {
+    // A CreateTopics request carries one set of configs: one request per set.
+    const byConfig = Map.groupBy(missing, t => JSON.stringify(t.config ?? {}));
+    const failures = [];
+    for (const [config, topics] of byConfig) {
+      try {
+        await admin.createTopics({
+          topics: topics.map(t => ({
+            topic: t.topic,
+            partitions: t.partitions,
+            replicas: 1,
+          })),
+          configs: Object.entries(JSON.parse(config)).map(([name, value]) => ({
+            name,
+            value,
+          })),
+        });
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length) {
       // Another seeder may have created some in between: fine if they exist now.
       const now = new Set(await admin.listTopics());
-      if (!missing.every(t => now.has(t.topic))) throw error;
+      if (!missing.every(t => now.has(t.topic)))
+        throw new Error(`creating topics: ${describeError(failures[0])}`);
     }
+    await waitForLeaders(
+      admin,
+      missing.map(t => t.topic),
+    );
   }
   // Existing topics are left as they are; report a partition count that differs.
   const metadata = await retrying('reading topic metadata', () =>
-    admin.fetchTopicMetadata({ topics: TOPICS.map(t => t.topic) }),
+    admin.metadata({ topics: TOPICS.map(t => t.topic), forceUpdate: true }),
   );
   for (const t of TOPICS) {
-    const found = metadata.topics.find(m => m.name === t.topic);
-    if (found && found.partitions.length !== t.partitions) {
+    const found = metadata.topics.get(t.topic);
+    if (found && found.partitionsCount !== t.partitions) {
       log(
-        `note: ${t.topic} exists with ${found.partitions.length} partitions (demo wants ${t.partitions}); left unchanged`,
+        `note: ${t.topic} exists with ${found.partitionsCount} partitions (demo wants ${t.partitions}); left unchanged`,
       );
     }
   }
@@ -1047,12 +1126,16 @@ async function seedTopics(admin) {
 /** Writes a day of history into topics that are still empty (so re-runs add nothing). */
 async function seedHistory(admin, producer, world) {
   const now = Date.now();
+  const offsets = await retrying('reading topic offsets', () =>
+    topicOffsets(
+      admin,
+      TOPICS.map(t => t.topic),
+    ),
+  );
   const topicMessages = [];
   for (const t of TOPICS) {
-    const offsets = await retrying(`reading offsets of ${t.topic}`, () =>
-      admin.fetchTopicOffsets(t.topic),
-    );
-    const empty = offsets.every(p => p.high === p.low);
+    const partitions = [...offsets.get(t.topic).values()];
+    const empty = partitions.every(p => p.high === p.low);
     if (!empty) continue;
     const messages = [];
     for (let i = 0; i < t.history; i++) {
@@ -1070,7 +1153,7 @@ async function seedHistory(admin, producer, world) {
   }
   for (const tm of topicMessages) {
     await retrying(`writing history to ${tm.topic}`, () =>
-      producer.sendBatch({ topicMessages: [tm], acks: -1 }),
+      producer.send({ messages: tm.messages, acks: ProduceAcks.ALL }),
     );
   }
   const total = topicMessages.reduce((n, tm) => n + tm.messages.length, 0);
@@ -1087,71 +1170,88 @@ async function seedHistory(admin, producer, world) {
 async function seedStoppedGroup(admin) {
   const groupId = 'payments.reconciler';
   const topic = 'payments.refunds';
-  const ends = await retrying(`reading offsets of ${topic}`, () =>
-    admin.fetchTopicOffsets(topic),
-  );
+  const ends = (
+    await retrying(`reading offsets of ${topic}`, () =>
+      topicOffsets(admin, [topic]),
+    )
+  ).get(topic);
   const [committed] = await retrying(
     `reading offsets of group ${groupId}`,
-    () => admin.fetchOffsets({ groupId, topics: [topic] }),
+    () => admin.listConsumerGroupOffsets({ groups: [groupId] }),
+  );
+  const committedOffsets = new Map(
+    (committed?.topics.find(t => t.name === topic)?.partitions ?? []).map(p => [
+      p.partitionIndex,
+      Number(p.committedOffset),
+    ]),
   );
   const pending = new Map(); // partition -> end offset still to reach
-  for (const p of ends) {
-    const c = committed?.partitions.find(x => x.partition === p.partition);
-    const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(p.low);
-    if (Number(p.high) > from) pending.set(p.partition, Number(p.high));
+  for (const [partition, { low, high }] of ends) {
+    const c = committedOffsets.get(partition);
+    const from = c !== undefined && c >= 0 ? c : low;
+    if (high > from) pending.set(partition, high);
   }
-  const consumer = new Kafka({
-    ...KAFKA_DEFAULTS,
-    clientId: 'payments-reconciler',
-  }).consumer({
-    groupId,
-    sessionTimeout: 15_000,
-    heartbeatInterval: 3_000,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: 256 * 1024,
-    maxWaitTimeInMs: 500, // disconnect waits for the fetch in flight
-  });
-  const close = () => consumer.disconnect().catch(() => {});
+  const consumer = watchConnections(
+    new Consumer({
+      ...clientOptions('payments-reconciler'),
+      groupId,
+      sessionTimeout: 15_000,
+      rebalanceTimeout: 15_000,
+      heartbeatInterval: 3_000,
+      maxBytesPerPartition: 256 * 1024,
+      maxWaitTime: 500, // closing waits for the fetch in flight
+    }),
+  );
+  const close = () => consumer.close(true).catch(() => {});
   closers.push(close);
   let consumed = 0;
   let resolveDone;
-  const done = new Promise(resolve => (resolveDone = resolve));
-  if (pending.size === 0)
-    consumer.on(consumer.events.GROUP_JOIN, () => resolveDone());
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachMessage: async ({ partition, message }) => {
-      consumed++;
-      const end = pending.get(partition);
-      if (end !== undefined && Number(message.offset) + 1 >= end) {
-        pending.delete(partition);
-        if (pending.size === 0) resolveDone();
-      }
-    },
+  let rejectDone;
+  const done = new Promise((resolve, reject) => {
+    resolveDone = resolve;
+    rejectDone = reject;
   });
+  consumer.on('error', error => rejectDone(error));
+  const stream = await consumer.consume({
+    topics: [topic],
+    mode: 'committed',
+    fallbackMode: 'earliest',
+    autocommit: false,
+  });
+  stream.on('error', error => rejectDone(error));
+  stream.on('data', message => {
+    consumed++;
+    const end = pending.get(message.partition);
+    if (end !== undefined && Number(message.offset) + 1 >= end) {
+      pending.delete(message.partition);
+      if (pending.size === 0) resolveDone();
+    }
+  });
+  if (pending.size === 0) resolveDone(); // joined: nothing to read
   const timedOut = await Promise.race([
     done.then(() => false),
     sleep(30_000, true, { signal: stopSignal }).catch(() => true),
-  ]);
+  ]).catch(error => {
+    throw new Error(`group ${groupId}: ${describeError(error)}`);
+  });
   if (stopSignal.aborted) return;
   if (timedOut)
     log(
       `note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`,
     );
   await retrying(`committing offsets of ${groupId}`, () =>
-    consumer.commitOffsets(
-      ends.map(p => ({
+    consumer.commit({
+      offsets: [...ends].map(([partition, { high }]) => ({
         topic,
-        partition: p.partition,
-        offset: String(p.high),
+        partition,
+        offset: BigInt(high),
+        leaderEpoch: -1,
       })),
-    ),
+    }),
   );
   await close();
   removeCloser(close);
-  const total = ends.reduce((n, p) => n + Number(p.high), 0);
+  const total = [...ends.values()].reduce((n, p) => n + p.high, 0);
   log(
     `group ${groupId}: consumed ${consumed} messages of ${topic}, committed offset ${total} in total, left the group (stays Empty, lag grows)`,
   );
@@ -1185,6 +1285,14 @@ const GROUPS = [
     slow: true,
   },
   {
+    // The rebalance protocol of KIP-848 (group.protocol=consumer): the broker
+    // assigns the partitions; Kafka's tools list the group as type Consumer.
+    groupId: 'orders.shipment-notifier',
+    topics: ['orders.shipped'],
+    clientIds: ['orders-shipment-notifier-1', 'orders-shipment-notifier-2'],
+    protocol: 'consumer',
+  },
+  {
     groupId: 'checkout.session-tracker',
     topics: ['checkout.sessions'],
     clientIds: ['checkout-session-tracker'],
@@ -1205,7 +1313,9 @@ const GROUPS = [
     clientIds: ['billing-invoice-writer'],
   },
 ];
-const STOPPED_GROUPS = ['payments.reconciler'];
+const STOPPED_GROUPS = [
+  { groupId: 'payments.reconciler', topics: ['payments.refunds'] },
+];
 
 const stats = {
   produced: 0,
@@ -1218,79 +1328,129 @@ function removeCloser(close) {
   if (i >= 0) closers.splice(i, 1);
 }
 
-/** Sleeps ms while heartbeating; returns early on shutdown or a rebalance. */
-async function slowWork(ms, heartbeat) {
-  const until = Date.now() + ms;
-  while (!stopSignal.aborted && Date.now() < until) {
-    await sleep(Math.min(2_000, until - Date.now()), undefined, {
-      signal: stopSignal,
-    }).catch(() => {});
-    try {
-      await heartbeat();
-    } catch {
-      return; // rebalancing: let kafkajs rejoin
+/**
+ * The slow group's pace: each partition works through its own queue, one
+ * message per slowDelayMs(topic), and commits a message once it is done, so
+ * the committed offsets trail the end of every partition. Fetching pauses
+ * while 1,000 messages wait.
+ */
+function consumeSlowly(stream, group) {
+  const queues = new Map(); // "topic:partition" -> messages, the first in work
+  let waiting = 0;
+  let paused = false;
+  const work = async queue => {
+    while (queue.length && !stream.destroyed && !stopSignal.aborted) {
+      const message = queue[0];
+      stats.consumed[group.groupId]++;
+      await sleep(slowDelayMs(message.topic), undefined, {
+        signal: stopSignal,
+      }).catch(() => {});
+      if (stopSignal.aborted || stream.destroyed) return;
+      queue.shift();
+      waiting--;
+      if (paused && waiting < 500) {
+        paused = false;
+        stream.resume();
+      }
+      message.commit().catch(error => {
+        if (stopSignal.aborted) return;
+        logThrottled(
+          `commit|${group.groupId}|${describeError(error)}`,
+          `consumer of ${group.groupId}: commit failed: ${describeError(
+            error,
+          )}`,
+          true,
+        );
+      });
     }
-  }
+  };
+  stream.on('data', message => {
+    const key = `${message.topic}:${message.partition}`;
+    let queue = queues.get(key);
+    if (!queue) {
+      queue = [];
+      queues.set(key, queue);
+    }
+    queue.push(message);
+    if (++waiting >= 1_000 && !paused) {
+      paused = true;
+      stream.pause();
+    }
+    if (queue.length === 1) void work(queue);
+  });
 }
 
-/** Runs one group member; a crash kafkajs will not restart itself is retried here. */
+/**
+ * Runs one group member. When its stream or group membership fails (e.g.
+ * the broker went away) the member is closed and started again 10 s later.
+ */
 async function runMember(group, clientId) {
-  const consumer = new Kafka({ ...KAFKA_DEFAULTS, clientId }).consumer({
-    groupId: group.groupId,
-    sessionTimeout: 15_000,
-    heartbeatInterval: 3_000,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: 256 * 1024, // more than a history batch: an oversized batch would stall its partition
-    maxBytes: 1024 * 1024,
-    maxWaitTimeInMs: 2_000, // disconnect waits for the fetch in flight
-  });
-  const close = () => consumer.disconnect().catch(() => {});
+  const consumer = watchConnections(
+    new Consumer({
+      ...clientOptions(clientId),
+      groupId: group.groupId,
+      // Under KIP-848 the broker sets session and heartbeat timing.
+      ...(group.protocol === 'consumer'
+        ? { groupProtocol: 'consumer' }
+        : {
+            sessionTimeout: 15_000,
+            rebalanceTimeout: 30_000,
+            heartbeatInterval: 3_000,
+          }),
+      maxBytesPerPartition: 256 * 1024, // more than a history batch: an oversized batch would stall its partition
+      maxBytes: 1024 * 1024,
+      maxWaitTime: 2_000, // closing waits for the fetch in flight
+    }),
+  );
+  const close = () => consumer.close(true).catch(() => {});
   closers.push(close);
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (payload.restart || stopSignal.aborted) return;
-    logError(
-      `consumer ${clientId} (${group.groupId}) stopped: ${describeError(
-        payload.error,
-      )}; restarting in 10s`,
+  let restarting = false;
+  const restart = (what, error) => {
+    if (restarting || stopSignal.aborted) return;
+    restarting = true;
+    const cause = describeError(error);
+    logThrottled(
+      `member|${what}|${cause.replace(/\d+/g, 'N')}`,
+      `consumer ${clientId} (${group.groupId}) ${what}: ${cause}; ${
+        what === 'stopped' ? 'restarting' : 'retrying'
+      } in 10s`,
+      true,
     );
     removeCloser(close);
-    setTimeout(() => {
-      if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
-    }, 10_000);
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: group.topics, fromBeginning: true });
-    await consumer.run({
-      autoCommit: true,
-      autoCommitInterval: 5_000,
-      // The slow group works on all its partitions at once, each at its own slow pace.
-      partitionsConsumedConcurrently: group.slow ? 16 : 1,
-      eachMessage: async ({ topic, message, heartbeat }) => {
-        stats.consumed[group.groupId]++;
-        if (group.slow) {
-          await slowWork(slowDelayMs(topic), heartbeat);
-        } else {
-          try {
-            JSON.parse(message.value?.toString() ?? 'null');
-          } catch {
-            /* not JSON: ignore */
-          }
-        }
-      },
+    void close().then(() => {
+      setTimeout(() => {
+        if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
+      }, 10_000);
     });
+  };
+  // Emitted when rejoining the group failed: the member sends no more heartbeats.
+  consumer.on('error', error => restart('stopped', error));
+  try {
+    const stream = await consumer.consume({
+      topics: group.topics,
+      // From the committed offsets; a new group reads the history.
+      mode: 'committed',
+      fallbackMode: 'earliest',
+      // Others commit after every fetch (lag stays about 0); the slow group
+      // commits each message when done with it.
+      autocommit: !group.slow,
+    });
+    stream.on('error', error => restart('stopped', error));
+    if (group.slow) {
+      consumeSlowly(stream, group);
+    } else {
+      stream.on('data', message => {
+        stats.consumed[group.groupId]++;
+        try {
+          JSON.parse(message.value?.toString() ?? 'null');
+        } catch {
+          /* not JSON: ignore */
+        }
+      });
+    }
   } catch (error) {
     if (stopSignal.aborted) return;
-    logError(
-      `consumer ${clientId} (${group.groupId}) failed to start: ${describeError(
-        error,
-      )}; retrying in 10s`,
-    );
-    removeCloser(close);
-    await close();
-    setTimeout(() => {
-      if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
-    }, 10_000);
+    restart('failed to start', error);
   }
 }
 
@@ -1300,32 +1460,26 @@ function startProducing(producer, world) {
   const timer = setInterval(async () => {
     if (inFlight || stopSignal.aborted) return; // never pile up sends while the broker is away
     const now = Date.now();
-    const topicMessages = [];
+    const messages = [];
     for (const t of TOPICS) {
       const due = carry.get(t.topic) + t.rate * RATE;
       const n = Math.floor(due);
       carry.set(t.topic, due - n);
-      if (n > 0)
-        topicMessages.push({
-          topic: t.topic,
-          messages: Array.from({ length: n }, () => toMessage(t, world, now)),
-        });
+      for (let i = 0; i < n; i++) messages.push(toMessage(t, world, now));
     }
-    if (!topicMessages.length) return;
+    if (!messages.length) return;
     inFlight = true;
     try {
-      await producer.sendBatch({ topicMessages, acks: -1, timeout: 10_000 });
-      stats.produced += topicMessages.reduce(
-        (sum, tm) => sum + tm.messages.length,
-        0,
-      );
+      await producer.send({ messages, acks: ProduceAcks.ALL });
+      stats.produced += messages.length;
     } catch (error) {
       stats.sendErrors++;
-      logThrottled(
-        `send|${describeError(error)}`,
-        `producer: send failed: ${describeError(error)}`,
-        true,
-      );
+      if (!stopSignal.aborted)
+        logThrottled(
+          `send|${describeError(error)}`,
+          `producer: send failed: ${describeError(error)}`,
+          true,
+        );
     } finally {
       inFlight = false;
     }
@@ -1333,27 +1487,47 @@ function startProducing(producer, world) {
   closers.push(async () => clearInterval(timer));
 }
 
-async function groupLag(admin, groupId, topicEnds) {
-  const offsets = await admin.fetchOffsets({
-    groupId,
-    topics: [...topicEnds.keys()],
+/**
+ * Lag per group over its own topics: end offset minus committed offset (the
+ * first offset where nothing is committed), or 'none' without any commit.
+ * One metadata request, ListOffsets per leader and one OffsetFetch.
+ */
+async function readLags(admin) {
+  const groups = [...GROUPS, ...STOPPED_GROUPS];
+  const topicEnds = await topicOffsets(
+    admin,
+    TOPICS.map(t => t.topic),
+  );
+  const committed = await admin.listConsumerGroupOffsets({
+    groups: groups.map(g => ({
+      groupId: g.groupId,
+      topics: g.topics.map(name => ({
+        name,
+        partitionIndexes: [...topicEnds.get(name).keys()],
+      })),
+    })),
   });
-  let lag = 0;
-  let any = false;
-  for (const { topic, partitions } of offsets) {
-    const ends = topicEnds.get(topic);
-    for (const { partition, offset } of partitions) {
-      const end = ends.get(partition);
-      if (end === undefined) continue;
-      const committed = Number(offset);
-      if (committed >= 0) any = true;
-      lag += Math.max(0, end.high - (committed >= 0 ? committed : end.low));
+  const lags = {};
+  for (const { groupId, topics } of committed) {
+    let lag = 0;
+    let any = false;
+    for (const { name, partitions } of topics) {
+      const ends = topicEnds.get(name);
+      for (const { partitionIndex, committedOffset } of partitions) {
+        const end = ends?.get(partitionIndex);
+        if (end === undefined) continue;
+        const offset = Number(committedOffset);
+        if (offset >= 0) any = true;
+        lag += Math.max(0, end.high - (offset >= 0 ? offset : end.low));
+      }
     }
+    lags[groupId] = any ? lag : 'none';
   }
-  return any ? lag : 'none';
+  return lags;
 }
 
 function startStatus(admin) {
+  const groupIds = [...GROUPS, ...STOPPED_GROUPS].map(g => g.groupId);
   let last = {
     produced: 0,
     consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])),
@@ -1373,44 +1547,21 @@ function startStatus(admin) {
       consumed: { ...stats.consumed },
       sendErrors: stats.sendErrors,
     };
-    let lags = {};
+    let lags;
     try {
-      const topicEnds = new Map();
-      for (const t of TOPICS) {
-        const offsets = await admin.fetchTopicOffsets(t.topic);
-        topicEnds.set(
-          t.topic,
-          new Map(
-            offsets.map(p => [
-              p.partition,
-              { high: Number(p.high), low: Number(p.low) },
-            ]),
-          ),
-        );
-      }
-      for (const groupId of [
-        ...GROUPS.map(g => g.groupId),
-        ...STOPPED_GROUPS,
-      ]) {
-        const group = GROUPS.find(g => g.groupId === groupId);
-        const ends = new Map(
-          [...topicEnds].filter(([topic]) =>
-            (group ? group.topics : ['payments.refunds']).includes(topic),
-          ),
-        );
-        lags[groupId] = await groupLag(admin, groupId, ends);
-      }
+      lags = await readLags(admin);
     } catch (error) {
       lags = null;
-      logThrottled(
-        `status|${describeError(error)}`,
-        `status: cannot read offsets: ${describeError(error)}`,
-        true,
-      );
+      if (!stopSignal.aborted)
+        logThrottled(
+          `status|${describeError(error)}`,
+          `status: cannot read offsets: ${describeError(error)}`,
+          true,
+        );
     }
     if (stopSignal.aborted) return;
-    const groups = [...GROUPS.map(g => g.groupId), ...STOPPED_GROUPS]
-      .map(g => `${g} ${consumed[g] ?? 0}/${lags ? lags[g] : '?'}`)
+    const groups = groupIds
+      .map(g => `${g} ${consumed[g] ?? 0}/${lags ? lags[g] ?? '?' : '?'}`)
       .join(', ');
     log(
       `last 60s: produced ${produced}${
@@ -1446,24 +1597,30 @@ async function main() {
   }
   const cluster = kafkaCheck.value;
   log(
-    `Kafka ok (cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s))` +
+    `Kafka ok (cluster ${cluster.clusterId}, ${cluster.brokers} broker(s))` +
       (REGISTRY_URL
         ? `; registry ok (global compatibility ${registryCheck.value})`
         : ''),
   );
 
-  const admin = kafka.admin();
-  closers.push(() => admin.disconnect().catch(() => {}));
-  await admin.connect();
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  closers.push(() => producer.disconnect().catch(() => {}));
+  const admin = watchConnections(
+    new Admin(clientOptions('kafka-hub-demo-seed')),
+  );
+  closers.push(() => admin.close().catch(() => {}));
+  const producer = watchConnections(
+    new Producer({
+      ...clientOptions('kafka-hub-demo-seed'),
+      serializers: stringSerializers,
+      // Java's key hashing: a key keeps the partition earlier demo runs gave it.
+      partitioner: compatibilityPartitioner,
+      acks: ProduceAcks.ALL,
+      autocreateTopics: false,
+    }),
+  );
+  closers.push(() => producer.close().catch(() => {}));
 
   await seedTopics(admin);
   if (REGISTRY_URL) await seedSchemas();
-  await producer.connect();
   const world = new World();
   await seedHistory(admin, producer, world);
   await seedStoppedGroup(admin);
@@ -1490,8 +1647,8 @@ async function main() {
       GROUPS.map(
         g =>
           `${g.groupId}${g.slow ? ' (slow)' : ''}${
-            g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''
-          }`,
+            g.protocol === 'consumer' ? ' (KIP-848)' : ''
+          }${g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''}`,
       ).join(', ') +
       `; status every 60s; SIGINT/SIGTERM stops`,
   );
