@@ -4,7 +4,10 @@
 #   running are started first and stopped again at the end; running ones are left running.
 #   Kafka:    PLAINTEXT listing works; alice and bob authenticate over SASL; a wrong password
 #             is rejected; alice may not create a topic, admin may; an ACL granted by admin
-#             lets alice (not bob) see a topic.
+#             lets alice (not bob) see a topic; SCRAM-SHA-512 and -256 work; the TLS listener
+#             serves the test CA's certificate; the mTLS listener maps the client certificate
+#             to User:kafka-hub (a super user) and refuses a client without one; SASL_SSL
+#             takes SCRAM over TLS.
 #   Apicurio: register / read / delete an Avro schema through the ccompat v7 API.
 #   Postgres: password login, CREATE/DROP DATABASE, wrong password rejected.
 #   Prints "N passed, N failed"; exits non-zero if anything failed.
@@ -110,6 +113,29 @@ test_kafka() {
   expect_ok "kafka: PLAINTEXT (ANONYMOUS super user) deletes $topic" \
     timeout 60 "$k" run-class $TOPICS --bootstrap-server "$pt" --delete --topic "$topic"
   rm -f "$wrong"
+
+  local ssl="127.0.0.1:${KAFKA_SSL_PORT:-9095}" mtls="127.0.0.1:${KAFKA_MTLS_PORT:-9096}"
+  local sasl_ssl="127.0.0.1:${KAFKA_SASL_SSL_PORT:-9097}"
+  local scram256="$st/client-scram-alice-256.properties" no_cert="$st/client-mtls-no-cert.properties"
+  local scram_tls="$st/client-scram-admin-tls.properties"
+  sed 's/SCRAM-SHA-512/SCRAM-SHA-256/' "$st/client-scram-alice.properties" >"$scram256"
+  grep -v '^ssl.keystore' "$st/client-mtls.properties" >"$no_cert"
+  sed -e "s/^security.protocol=.*/security.protocol=SASL_SSL/" "$st/client-scram-admin.properties" >"$scram_tls"
+  grep '^ssl.truststore' "$st/client-ssl.properties" >>"$scram_tls"
+  expect_output "kafka: admin authenticates with SCRAM-SHA-512 on $sasl" "Produce\(0\)" \
+    timeout 60 "$k" run-class $APIV --bootstrap-server "$sasl" --command-config "$st/client-scram-admin.properties"
+  expect_output "kafka: alice authenticates with SCRAM-SHA-256 on $sasl" "Produce\(0\)" \
+    timeout 60 "$k" run-class $APIV --bootstrap-server "$sasl" --command-config "$scram256"
+  expect_output "kafka: TLS listener $ssl verified against the test CA" "Produce\(0\)" \
+    timeout 60 "$k" run-class $APIV --bootstrap-server "$ssl" --command-config "$st/client-ssl.properties"
+  expect_ok "kafka: the client certificate (User:kafka-hub, a super user) creates $topic over mTLS on $mtls" \
+    timeout 60 "$k" run-class $TOPICS --bootstrap-server "$mtls" --command-config "$st/client-mtls.properties" \
+    --create --topic "$topic" --partitions 1 --replication-factor 1
+  expect_fail "kafka: a client without a certificate is refused on $mtls" "SslAuthenticationException|SSL handshake failed" \
+    timeout 60 "$k" run-class $TOPICS --bootstrap-server "$mtls" --command-config "$no_cert" --list
+  expect_ok "kafka: admin deletes $topic with SCRAM over TLS on $sasl_ssl" \
+    timeout 60 "$k" run-class $TOPICS --bootstrap-server "$sasl_ssl" --command-config "$scram_tls" --delete --topic "$topic"
+  rm -f "$scram256" "$no_cert" "$scram_tls"
 }
 
 # ---------------------------------------------------------------- Apicurio
