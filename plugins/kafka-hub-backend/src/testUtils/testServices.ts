@@ -21,9 +21,7 @@ export const testServices = {
   /** PEM files the broker script makes: ca.pem, client.pem, client-key.pem, ... */
   kafkaTlsDir:
     process.env.KAFKA_HUB_TEST_KAFKA_TLS_DIR ??
-    `${
-      process.env.KAFKA_HUB_STATE_DIR ?? '/tmp/kafka-hub-services'
-    }/kafka/tls`,
+    `${process.env.KAFKA_HUB_STATE_DIR ?? '/tmp/kafka-hub-services'}/kafka/tls`,
   admin: { username: 'admin', password: 'admin-secret' },
   user: { username: 'alice', password: 'alice-secret' },
   registryUrl:
