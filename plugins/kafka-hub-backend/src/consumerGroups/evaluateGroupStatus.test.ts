@@ -106,6 +106,74 @@ describe('evaluateGroupStatus', () => {
     ).toBe('OK');
   });
 
+  it('never stops a group in a live state, KIP-848 states included', () => {
+    // A KIP-848 group as ConsumerGroupDescribe reports it: Stable, 1 member.
+    const kip848 = evaluateGroupStatus(
+      samples(
+        [
+          [40, 100],
+          [30, 130],
+          [35, 160],
+        ],
+        { state: 'Stable', memberCount: 1 },
+      ),
+    );
+    expect(kip848).toEqual({
+      status: 'OK',
+      reason: 'Consuming: lag 35 is not growing',
+    });
+    for (const state of [
+      'Assigning',
+      'Reconciling',
+      'PreparingRebalance',
+      'CompletingRebalance',
+    ] as const) {
+      expect(
+        evaluateGroupStatus(samples([[12, 5]], { state, memberCount: 1 })),
+      ).toEqual({ status: 'OK', reason: 'Consuming: lag 12 is not growing' });
+    }
+    // Members not known (a share group, or one that could not be
+    // described): its live state still says someone consumes.
+    const unknownMembers = evaluateGroupStatus(
+      samples([[9, 1]], { state: 'Stable', memberCount: 0 }),
+    );
+    expect(unknownMembers.status).toBe('OK');
+    expect(unknownMembers.reason).not.toContain('Dead');
+    // Stalled with its members unknown: said without a member count.
+    expect(
+      evaluateGroupStatus(
+        samples(
+          [
+            [5, 100],
+            [9, 100],
+            [12, 100],
+          ],
+          { state: 'Stable', memberCount: 0 },
+        ),
+      ),
+    ).toEqual({
+      status: 'STALL',
+      reason:
+        'The group is Stable but no offset was committed in the last 60s while 12 messages wait',
+    });
+  });
+
+  it('stops a group the coordinator reports without consumers', () => {
+    expect(
+      evaluateGroupStatus(samples([[7, 1]], { state: 'Dead', memberCount: 0 })),
+    ).toEqual({
+      status: 'STOP',
+      reason:
+        'No consumer is running (group Dead, 0 members) while 7 messages wait',
+    });
+    // No member and no state to tell otherwise.
+    expect(
+      evaluateGroupStatus(
+        samples([[7, 1]], { state: 'Unknown', memberCount: 0 }),
+      ).status,
+    ).toBe('STOP');
+  });
+
   it('reports a rewind for as long as it is in the window, before anything else', () => {
     const window = samples(
       [

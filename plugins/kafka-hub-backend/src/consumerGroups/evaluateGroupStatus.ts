@@ -22,6 +22,26 @@ export interface StatusEvaluation {
 /** Samples a trend (growing lag, no progress) needs before it counts. */
 export const MIN_TREND_SAMPLES = 3;
 
+/**
+ * States in which the coordinator has members in the group, whatever member
+ * count Kafka Hub holds (share and streams groups are listed without their
+ * members, and a group that could not be described keeps its last ones).
+ */
+const LIVE_STATES: ReadonlySet<ConsumerGroupState> = new Set([
+  'Stable',
+  'PreparingRebalance',
+  'CompletingRebalance',
+  'Assigning',
+  'Reconciling',
+  'NotReady',
+]);
+
+/** Whether nobody consumes: the coordinator says so, or no member is known in a state that has none. */
+function nobodyConsumes(sample: StatusSample): boolean {
+  if (sample.state === 'Empty' || sample.state === 'Dead') return true;
+  return sample.memberCount === 0 && !LIVE_STATES.has(sample.state);
+}
+
 const count = (n: number) => n.toLocaleString('en-US');
 
 function span(window: StatusSample[]): string {
@@ -38,7 +58,10 @@ function span(window: StatusSample[]): string {
  * first, the current sample last. Evaluated in order of severity:
  *
  * 1. REWIND: a committed offset went backwards in the window.
- * 2. STOP: messages wait and nobody consumes (no members, or Empty/Dead).
+ * 2. STOP: messages wait and nobody consumes: the group is Empty or Dead
+ *    (or has no members in no live state). A group in a live state (Stable,
+ *    rebalancing, Assigning, Reconciling) is never STOP: its state is the
+ *    coordinator's own, the KIP-848 protocol's included.
  * 3. STALL: members are there, lag stayed above zero over the window and
  *    not a single offset was committed.
  * 4. WARN: lag grew at every sample over the window, never reaching zero,
@@ -75,12 +98,7 @@ export function evaluateGroupStatus(
   }
 
   const lag = current.totalLag;
-  if (
-    lag > 0 &&
-    (current.memberCount === 0 ||
-      current.state === 'Empty' ||
-      current.state === 'Dead')
-  ) {
+  if (lag > 0 && nobodyConsumes(current)) {
     return {
       status: 'STOP',
       reason: `No consumer is running (group ${current.state}, ${
@@ -94,11 +112,15 @@ export function evaluateGroupStatus(
     const alwaysLagging = window.every(s => s.totalLag > 0);
     const noCommits = window.every(s => s.committedSum === first.committedSum);
     if (alwaysLagging && noCommits) {
+      const who =
+        current.memberCount > 0
+          ? `${current.memberCount} member${
+              current.memberCount === 1 ? ' is' : 's are'
+            } connected`
+          : `The group is ${current.state}`;
       return {
         status: 'STALL',
-        reason: `${current.memberCount} member${
-          current.memberCount === 1 ? ' is' : 's are'
-        } connected but no offset was committed in the last ${span(
+        reason: `${who} but no offset was committed in the last ${span(
           window,
         )} while ${count(lag)} messages wait`,
       };
