@@ -1,16 +1,16 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { Admin } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { ClaimSet } from '../claims';
 import { EnvironmentConfig } from '../config/types';
 import {
   ConsumerGroupStore,
-  DiscoveredGroup,
   GroupLink,
   RecordSyncResult,
   TaskRunStore,
 } from '../database/consumerGroups';
-import { createKafkaClient, describeKafkaError } from '../kafka';
-import { offsetsPartitionFor, toDiscoveredGroup } from './describeGroup';
+import { createKafkaAdmin, describeKafkaError } from '../kafka';
+import { groupState, groupType, ListedGroup } from './describeGroup';
+import { GroupDescriber } from './GroupDescriber';
 import { consumerGroupLinker } from './linkConsumerGroups';
 
 export interface GroupSyncOptions {
@@ -27,14 +27,23 @@ export interface GroupSyncOptions {
 }
 
 export type GroupSyncResult =
-  | ({ ok: true; linksKept: boolean } & RecordSyncResult)
+  | ({
+      ok: true;
+      linksKept: boolean;
+      /** Groups that could not be described, each with its own error. */
+      describeErrors: Array<{ groupId: string; error: string }>;
+    } & RecordSyncResult)
   | { ok: false; error: string };
 
+/** Every group type ListGroups v5 knows; without them it lists classic groups only. */
+const GROUP_TYPES = ['classic', 'consumer', 'share', 'streams'];
+
 /**
- * The group sync of one environment: lists the cluster's groups, describes
- * them in batches (one DescribeGroups per batch and coordinator), links
- * them to catalog entities and records them with their lifecycle. A run
- * that fails records its error and changes no group.
+ * The group sync of one environment: lists the cluster's groups of every
+ * type, describes them like Kafka's AdminClient does (see GroupDescriber),
+ * links them to catalog entities and records them with their lifecycle. A
+ * group that cannot be described records its own error; a run that fails
+ * (the listing, the database) records its error and changes no group.
  */
 export class GroupSync {
   constructor(private readonly options: GroupSyncOptions) {}
@@ -43,10 +52,20 @@ export class GroupSync {
     const { environment, logger, taskRuns } = this.options;
     const now = this.options.now ?? (() => new Date());
     const startedAt = now();
-    const admin = createKafkaClient(environment.kafka, logger).admin();
+    const admin = createKafkaAdmin(environment.kafka);
     try {
-      await admin.connect();
-      const discovered = await this.describeAll(admin);
+      const discovered = await new GroupDescriber(
+        admin,
+        this.options.describeBatchSize,
+      ).describe(await listGroups(admin));
+      const describeErrors = discovered.flatMap(g =>
+        g.describeError ? [{ groupId: g.groupId, error: g.describeError }] : [],
+      );
+      if (describeErrors.length > 0) {
+        logger.warn(
+          `${describeErrors.length} consumer group(s) of ${environment.name} could not be described, e.g. ${describeErrors[0].groupId}: ${describeErrors[0].error}`,
+        );
+      }
 
       let linkOf: ((groupId: string) => GroupLink | undefined) | undefined;
       try {
@@ -79,7 +98,12 @@ export class GroupSync {
         startedAt,
         finishedAt: now(),
       });
-      return { ok: true, linksKept: linkOf === undefined, ...result };
+      return {
+        ok: true,
+        linksKept: linkOf === undefined,
+        describeErrors,
+        ...result,
+      };
     } catch (error) {
       const message = describeKafkaError(error);
       await taskRuns.record({
@@ -91,55 +115,20 @@ export class GroupSync {
       });
       return { ok: false, error: message };
     } finally {
-      await admin.disconnect().catch(() => {});
+      await admin.close().catch(() => {});
     }
-  }
-
-  private async describeAll(admin: Admin): Promise<DiscoveredGroup[]> {
-    const { groups } = await admin.listGroups();
-    const ids = [...new Set(groups.map(g => g.groupId))].sort();
-    const coordinatorOf = await coordinators(admin);
-    const result: DiscoveredGroup[] = [];
-    const size = this.options.describeBatchSize;
-    for (let i = 0; i < ids.length; i += size) {
-      const batch = ids.slice(i, i + size);
-      const described = await admin.describeGroups(batch);
-      for (const description of described.groups) {
-        result.push(
-          toDiscoveredGroup(description, coordinatorOf(description.groupId)),
-        );
-      }
-    }
-    return result;
   }
 }
 
-/**
- * Who coordinates each group, from one metadata request: the leader of the
- * group's `__consumer_offsets` partition. Unknown when that topic cannot be
- * read (a cluster that never had a group).
- */
-async function coordinators(
-  admin: Admin,
-): Promise<(groupId: string) => string | undefined> {
-  try {
-    const [{ brokers }, metadata] = await Promise.all([
-      admin.describeCluster(),
-      admin.fetchTopicMetadata({ topics: ['__consumer_offsets'] }),
-    ]);
-    const partitions = metadata.topics[0]?.partitions ?? [];
-    if (partitions.length === 0) return () => undefined;
-    const leaders = new Map(partitions.map(p => [p.partitionId, p.leader]));
-    const hosts = new Map(brokers.map(b => [b.nodeId, `${b.host}:${b.port}`]));
-    return groupId => {
-      const leader = leaders.get(
-        offsetsPartitionFor(groupId, partitions.length),
-      );
-      if (leader === undefined || leader < 0) return undefined;
-      const host = hosts.get(leader);
-      return host ? `${leader} (${host})` : String(leader);
-    };
-  } catch {
-    return () => undefined;
-  }
+/** The cluster's groups of every type, sorted by id. */
+async function listGroups(admin: Admin): Promise<ListedGroup[]> {
+  const groups = await admin.listGroups({ types: GROUP_TYPES });
+  return [...groups.values()]
+    .map(g => ({
+      groupId: g.id,
+      type: groupType(g.groupType),
+      state: groupState(g.state),
+      protocolType: g.protocolType || undefined,
+    }))
+    .sort((a, b) => a.groupId.localeCompare(b.groupId));
 }

@@ -84,15 +84,25 @@ const permissions = mockServices.permissions.mock({
   },
 });
 
+// A KIP-848 consumer group, as ConsumerGroupDescribe describes it.
 const group = (groupId: string): DiscoveredGroup => ({
   groupId,
+  type: 'consumer',
+  protocolType: 'consumer',
+  assignmentStrategy: 'uniform',
+  groupEpoch: 3,
+  assignmentEpoch: 3,
+  describedWith: 'ConsumerGroupDescribe',
   state: 'Stable',
   members: [
     {
       memberId: `${groupId}-1`,
       clientId: 'svc',
       host: '/10.0.0.1',
+      memberEpoch: 3,
+      subscribedTopics: ['orders.created'],
       assignments: [{ topic: 'orders.created', partitions: [0] }],
+      targetAssignments: [{ topic: 'orders.created', partitions: [0] }],
     },
   ],
   subscribedTopics: ['orders.created'],
@@ -234,6 +244,8 @@ describe('consumer group routes', () => {
       expect(alice.body.items[0]).toMatchObject({
         environment: 'dev',
         entityRef: ORDERS,
+        type: 'consumer',
+        protocolType: 'consumer',
         memberCount: 1,
         trend: [20, 21],
         lag: { totalLag: 21, status: 'WARN', partitionsWithoutCommit: 1 },
@@ -366,7 +378,21 @@ describe('consumer group routes', () => {
       expect(detail.status).toBe(200);
       expect(detail.body).toMatchObject({
         groupId: 'orders.reader',
-        members: [{ memberId: 'orders.reader-1', clientId: 'svc' }],
+        type: 'consumer',
+        protocolType: 'consumer',
+        assignmentStrategy: 'uniform',
+        groupEpoch: 3,
+        assignmentEpoch: 3,
+        describedWith: 'ConsumerGroupDescribe',
+        members: [
+          {
+            memberId: 'orders.reader-1',
+            clientId: 'svc',
+            memberEpoch: 3,
+            subscribedTopics: ['orders.created'],
+            targetAssignments: [{ topic: 'orders.created', partitions: [0] }],
+          },
+        ],
         partitions: [
           {
             topic: 'orders.created',

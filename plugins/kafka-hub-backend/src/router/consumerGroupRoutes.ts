@@ -92,6 +92,8 @@ function toConsumerGroup(group: StoredConsumerGroupWithLag): ConsumerGroup {
     groupId: group.groupId,
     entityRef: group.entityRef,
     linkedBy: group.linkedBy,
+    type: group.type,
+    protocolType: group.protocolType,
     state: group.state,
     lifecycle: group.lifecycle,
     memberCount: group.members.length,
@@ -251,9 +253,13 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
     const samplingError = lagRun?.lastError;
     const body: ConsumerGroupDetail = {
       ...toConsumerGroup(group),
-      protocolType: group.protocolType,
       assignmentStrategy: group.assignmentStrategy,
+      groupEpoch: group.groupEpoch,
+      assignmentEpoch: group.assignmentEpoch,
       coordinator: group.coordinator,
+      describedWith: group.describedWith,
+      // The group's own error: it names no other group.
+      describeError: group.describeError,
       members: group.members,
       partitions,
       samplingError:

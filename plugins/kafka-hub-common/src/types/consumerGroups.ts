@@ -1,5 +1,9 @@
 /**
- * State of a consumer group as the group coordinator reports it.
+ * State of a group as its coordinator reports it, named like Kafka's own
+ * tools name it. Classic groups rebalance through `PreparingRebalance` and
+ * `CompletingRebalance`; consumer (KIP-848) and streams groups through
+ * `Assigning` and `Reconciling`; a streams group whose topics are missing
+ * is `NotReady`.
  *
  * @public
  */
@@ -7,6 +11,9 @@ export type ConsumerGroupState =
   | 'Stable'
   | 'PreparingRebalance'
   | 'CompletingRebalance'
+  | 'Assigning'
+  | 'Reconciling'
+  | 'NotReady'
   | 'Empty'
   | 'Dead'
   | 'Unknown';
@@ -20,9 +27,31 @@ export const CONSUMER_GROUP_STATES: readonly ConsumerGroupState[] = [
   'Stable',
   'PreparingRebalance',
   'CompletingRebalance',
+  'Assigning',
+  'Reconciling',
+  'NotReady',
   'Empty',
   'Dead',
   'Unknown',
+];
+
+/**
+ * The kind of group, as the broker's group listing (ListGroups v5) names it:
+ * `classic` (the JoinGroup/SyncGroup protocol: consumers with
+ * `group.protocol=classic`, Connect workers), `consumer` (the KIP-848
+ * rebalance protocol, `group.protocol=consumer`), `share` (share groups,
+ * KIP-932) or `streams` (Kafka Streams' KIP-1071 protocol).
+ *
+ * @public
+ */
+export type ConsumerGroupType = 'classic' | 'consumer' | 'share' | 'streams';
+
+/** @public */
+export const CONSUMER_GROUP_TYPES: readonly ConsumerGroupType[] = [
+  'classic',
+  'consumer',
+  'share',
+  'streams',
 ];
 
 /**
@@ -72,8 +101,21 @@ export interface ConsumerGroupMember {
   memberId: string;
   clientId: string;
   host: string;
+  /** `group.instance.id` of a static member. */
+  instanceId?: string;
+  /** The member's epoch (consumer groups). */
+  memberEpoch?: number;
+  /** Topics the member subscribes to by name. */
+  subscribedTopics?: string[];
+  /** The member's subscription pattern (consumer groups). */
+  subscribedTopicRegex?: string;
   /** Assigned partitions by topic. */
   assignments: Array<{ topic: string; partitions: number[] }>;
+  /**
+   * Partitions the coordinator is moving the member to (consumer groups);
+   * equal to `assignments` once the member has reconciled.
+   */
+  targetAssignments?: Array<{ topic: string; partitions: number[] }>;
 }
 
 /**
@@ -115,6 +157,13 @@ export interface ConsumerGroup {
     | 'prefix'
     | 'kafka-hub.io/consumer-groups'
     | 'kafka.apache.org/consumer-groups';
+  /** Undefined when the broker's listing does not tell (before Kafka 3.8). */
+  type?: ConsumerGroupType;
+  /**
+   * The group's protocol type: `consumer` for consumers, `connect` for
+   * Connect workers, `share` and `streams` for those group types.
+   */
+  protocolType?: string;
   state: ConsumerGroupState;
   lifecycle: ConsumerGroupLifecycle;
   memberCount: number;
@@ -167,12 +216,26 @@ export interface PartitionLag {
  * @public
  */
 export interface ConsumerGroupDetail extends ConsumerGroup {
-  /** `consumer` for consumer groups; other protocol types for Connect and the like. */
-  protocolType?: string;
-  /** The partition assignor in use, e.g. `range` or `cooperative-sticky`. */
+  /** The partition assignor in use, e.g. `uniform`, `range` or `cooperative-sticky`. */
   assignmentStrategy?: string;
+  /** The group's epoch (consumer groups). */
+  groupEpoch?: number;
+  /** The epoch of the group's target assignment (consumer groups). */
+  assignmentEpoch?: number;
   /** The broker coordinating the group, `id (host:port)`. */
   coordinator?: string;
+  /**
+   * Which request described the members: `ConsumerGroupDescribe` for
+   * consumer groups, `DescribeGroups` for classic ones. Undefined when the
+   * members are not known: share and streams groups are listed, not
+   * described.
+   */
+  describedWith?: 'ConsumerGroupDescribe' | 'DescribeGroups';
+  /**
+   * Why the last sync could not describe the group; the members are then
+   * the ones last described.
+   */
+  describeError?: string;
   members: ConsumerGroupMember[];
   /** Latest offsets, the most lagging partitions first. */
   partitions: PartitionLag[];

@@ -115,6 +115,134 @@ describe('ConsumerGroupStore', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    'records each group type with its description, and a group that could not be described keeps its last description on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const kip848: DiscoveredGroup = {
+        groupId: 'a.kip848',
+        type: 'consumer',
+        state: 'Reconciling',
+        protocolType: 'consumer',
+        assignmentStrategy: 'uniform',
+        groupEpoch: 4,
+        assignmentEpoch: 4,
+        coordinator: '1 (127.0.0.1:9092)',
+        describedWith: 'ConsumerGroupDescribe',
+        members: [
+          {
+            memberId: 'm-1',
+            clientId: 'app',
+            host: '/127.0.0.1',
+            instanceId: 'static-1',
+            memberEpoch: 3,
+            subscribedTopics: ['orders'],
+            subscribedTopicRegex: 'orders.*',
+            assignments: [{ topic: 'orders', partitions: [0] }],
+            targetAssignments: [{ topic: 'orders', partitions: [0, 1] }],
+          },
+        ],
+        subscribedTopics: ['orders'],
+      };
+      const share: DiscoveredGroup = {
+        groupId: 'a.share',
+        type: 'share',
+        state: 'Stable',
+        protocolType: 'share',
+        members: [],
+        subscribedTopics: [],
+      };
+      const classic = { ...group('a.classic'), type: 'classic' as const };
+      await sync(store, [kip848, share, classic], t0);
+      expect(await store.get('dev', 'a.kip848')).toMatchObject({
+        ...kip848,
+        lifecycle: 'active',
+      });
+      const storedShare = await store.get('dev', 'a.share');
+      expect(storedShare).toMatchObject(share);
+      expect(storedShare?.describedWith).toBeUndefined();
+      expect(await store.get('dev', 'a.classic')).toMatchObject({
+        type: 'classic',
+        protocolType: 'consumer',
+        assignmentStrategy: 'RoundRobinAssigner',
+      });
+
+      // The next sync could not describe a.kip848: its listing (type,
+      // state) and its own error are recorded, its description stays; the
+      // others are recorded as usual.
+      const failed: DiscoveredGroup = {
+        groupId: 'a.kip848',
+        type: 'consumer',
+        state: 'Stable',
+        protocolType: 'consumer',
+        members: [],
+        subscribedTopics: [],
+        describeError: 'GROUP_AUTHORIZATION_FAILED: Group authorization failed',
+      };
+      await sync(store, [failed, share, group('a.classic', 'Empty')], at(HOUR));
+      const kept = await store.get('dev', 'a.kip848');
+      expect(kept).toMatchObject({
+        ...kip848,
+        state: 'Stable',
+        describeError: failed.describeError,
+        lastSeenAt: at(HOUR),
+      });
+      expect(await store.get('dev', 'a.classic')).toMatchObject({
+        state: 'Empty',
+        members: [],
+      });
+      expect((await store.get('dev', 'a.classic'))?.describeError).toBe(
+        undefined,
+      );
+
+      // Described again: the error goes.
+      await sync(store, [{ ...kip848, state: 'Stable' }], at(2 * HOUR));
+      expect(
+        (await store.get('dev', 'a.kip848'))?.describeError,
+      ).toBeUndefined();
+
+      // A group never described before fails: listed, no members.
+      await sync(store, [{ ...failed, groupId: 'a.new' }], at(3 * HOUR));
+      expect(await store.get('dev', 'a.new')).toMatchObject({
+        type: 'consumer',
+        state: 'Stable',
+        members: [],
+        describeError: failed.describeError,
+      });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'rolls the group types migration back keeping every group on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      await sync(
+        store,
+        [{ ...group('a.one'), type: 'consumer', groupEpoch: 2 }],
+        t0,
+      );
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: '20261201020000_group_types.js',
+      });
+      const columns = Object.keys(
+        await knex('kafka_hub_consumer_groups').columnInfo(),
+      );
+      expect(columns).not.toContain('group_type');
+      expect(columns).not.toContain('describe_error');
+      expect(
+        await knex('kafka_hub_consumer_groups').select('group_id', 'state'),
+      ).toEqual([{ group_id: 'a.one', state: 'Stable' }]);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect(await store.get('dev', 'a.one')).toMatchObject({
+        groupId: 'a.one',
+        state: 'Stable',
+        members: group('a.one').members,
+      });
+      expect((await store.get('dev', 'a.one'))?.type).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'moves groups through active, inactive and archived on %p',
     async databaseId => {
       const { store } = await setup(databaseId);

@@ -4,6 +4,7 @@ import {
   ConsumerGroupMember,
   ConsumerGroupState,
   ConsumerGroupStatus,
+  ConsumerGroupType,
 } from '@internal/plugin-kafka-hub-common';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks } from '../chunks';
@@ -12,6 +13,7 @@ import { toNumber, toOptionalNumber } from '../numbers';
 import { decodePartitions } from './partitionsJson';
 import {
   ConsumerGroupLinkSource,
+  DescribedWith,
   DiscoveredGroup,
   LatestGroupLag,
   ListConsumerGroupsQuery,
@@ -29,13 +31,18 @@ interface GroupRow {
   group_id: string;
   entity_ref: string | null;
   linked_by: ConsumerGroupLinkSource | null;
+  group_type: ConsumerGroupType | null;
   state: ConsumerGroupState;
   member_count: number | string;
   members: string;
   protocol_type: string | null;
   assignment_strategy: string | null;
+  group_epoch: number | string | null;
+  assignment_epoch: number | string | null;
   coordinator: string | null;
   subscribed_topics: string;
+  described_with: DescribedWith | null;
+  describe_error: string | null;
   lifecycle: ConsumerGroupLifecycle;
   empty_since: StoredTimestamp | null;
   first_seen_at: StoredTimestamp;
@@ -96,6 +103,21 @@ export interface GroupCounts {
   /** How many of them had lag at their latest sample. */
   groupsWithLag: number;
 }
+
+/**
+ * Columns of a group's description: a sync that could not describe a group
+ * leaves them as they are (the group's own error is recorded instead).
+ */
+const DESCRIPTION_COLUMNS = [
+  'member_count',
+  'members',
+  'assignment_strategy',
+  'group_epoch',
+  'assignment_epoch',
+  'coordinator',
+  'subscribed_topics',
+  'described_with',
+];
 
 /**
  * Consumer groups found on each environment (written by the group sync) and
@@ -161,13 +183,18 @@ export class ConsumerGroupStore {
         group_id: group.groupId,
         entity_ref: link?.entityRef ?? null,
         linked_by: link?.linkedBy ?? null,
+        group_type: group.type ?? null,
         state: group.state,
         member_count: group.members.length,
         members: JSON.stringify(group.members),
         protocol_type: group.protocolType ?? null,
         assignment_strategy: group.assignmentStrategy ?? null,
+        group_epoch: group.groupEpoch ?? null,
+        assignment_epoch: group.assignmentEpoch ?? null,
         coordinator: group.coordinator ?? null,
         subscribed_topics: JSON.stringify(group.subscribedTopics),
+        described_with: group.describedWith ?? null,
+        describe_error: group.describeError ?? null,
         lifecycle,
         empty_since: emptySince,
         first_seen_at: now,
@@ -186,12 +213,20 @@ export class ConsumerGroupStore {
       keep.add('entity_ref');
       keep.add('linked_by');
     }
+    const keepDescription = new Set([...keep, ...DESCRIPTION_COLUMNS]);
+    const described = rows.filter(row => row.describe_error === null);
+    const undescribed = rows.filter(row => row.describe_error !== null);
     await this.db.transaction(async tx => {
-      for (const chunk of chunks(rows)) {
-        await tx(GROUPS)
-          .insert(chunk)
-          .onConflict(['environment', 'group_id'])
-          .merge(Object.keys(chunk[0]).filter(c => !keep.has(c)));
+      for (const [batch, kept] of [
+        [described, keep],
+        [undescribed, keepDescription],
+      ] as const) {
+        for (const chunk of chunks(batch)) {
+          await tx(GROUPS)
+            .insert(chunk)
+            .onConflict(['environment', 'group_id'])
+            .merge(Object.keys(chunk[0]).filter(c => !kept.has(c)));
+        }
       }
       for (const row of gone) {
         const unseenMs =
@@ -206,6 +241,7 @@ export class ConsumerGroupStore {
           state: 'Dead' as ConsumerGroupState,
           member_count: 0,
           members: '[]',
+          describe_error: null,
           lifecycle,
           empty_since: null,
           entity_ref: link?.entityRef ?? null,
@@ -422,12 +458,17 @@ function toGroup(row: GroupRow): StoredConsumerGroup {
     groupId: row.group_id,
     entityRef: row.entity_ref ?? undefined,
     linkedBy: row.linked_by ?? undefined,
+    type: row.group_type ?? undefined,
     state: row.state,
     members: JSON.parse(row.members) as ConsumerGroupMember[],
     protocolType: row.protocol_type ?? undefined,
     assignmentStrategy: row.assignment_strategy ?? undefined,
+    groupEpoch: toOptionalNumber(row.group_epoch),
+    assignmentEpoch: toOptionalNumber(row.assignment_epoch),
     coordinator: row.coordinator ?? undefined,
     subscribedTopics: JSON.parse(row.subscribed_topics) as string[],
+    describedWith: row.described_with ?? undefined,
+    describeError: row.describe_error ?? undefined,
     lifecycle: row.lifecycle,
     emptySince: row.empty_since ? readTimestamp(row.empty_since) : undefined,
     firstSeenAt: readTimestamp(row.first_seen_at),

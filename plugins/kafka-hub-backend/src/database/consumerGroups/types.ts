@@ -1,8 +1,10 @@
 import {
+  ConsumerGroupDetail,
   ConsumerGroupLifecycle,
   ConsumerGroupMember,
   ConsumerGroupState,
   ConsumerGroupStatus,
+  ConsumerGroupType,
 } from '@internal/plugin-kafka-hub-common';
 
 export type ConsumerGroupLinkSource =
@@ -10,15 +12,31 @@ export type ConsumerGroupLinkSource =
   | 'kafka-hub.io/consumer-groups'
   | 'kafka.apache.org/consumer-groups';
 
-/** A group as one describe call saw it. */
+/** The request that described a group's members. */
+export type DescribedWith = NonNullable<ConsumerGroupDetail['describedWith']>;
+
+/** A group as the listing and one describe call saw it. */
 export interface DiscoveredGroup {
   groupId: string;
+  /** As the listing names it; undefined when the broker does not tell. */
+  type?: ConsumerGroupType;
   state: ConsumerGroupState;
   members: ConsumerGroupMember[];
   protocolType?: string;
   assignmentStrategy?: string;
+  /** Consumer groups: the group epoch and the target assignment's epoch. */
+  groupEpoch?: number;
+  assignmentEpoch?: number;
   coordinator?: string;
   subscribedTopics: string[];
+  /** Undefined when the members were not described (share, streams groups). */
+  describedWith?: DescribedWith;
+  /**
+   * Why describing this group failed. Its stored description (members,
+   * assignor, epochs, topics) then stays as last described; the listing's
+   * type and state are recorded.
+   */
+  describeError?: string;
   entityRef?: string;
   linkedBy?: ConsumerGroupLinkSource;
 }

@@ -70,6 +70,9 @@ export const STATE_LABELS: Record<ConsumerGroupState, string> = {
   Stable: 'Stable',
   PreparingRebalance: 'Preparing rebalance',
   CompletingRebalance: 'Completing rebalance',
+  Assigning: 'Assigning',
+  Reconciling: 'Reconciling',
+  NotReady: 'Not ready',
   Empty: 'Empty',
   Dead: 'Dead',
   Unknown: 'Unknown',
@@ -92,7 +95,7 @@ export const STATUS_DESCRIPTIONS: Record<ConsumerGroupStatus, string> = {
   WARN: 'Lag grew over the whole window while the group kept committing.',
   STALL:
     'Members are connected but commit the same offsets while lag stays above zero.',
-  STOP: 'No members (or the group is Empty) while messages wait.',
+  STOP: 'The group is Empty (no members) while messages wait.',
   REWIND: 'A committed offset went backwards within the window.',
 };
 

@@ -26,6 +26,8 @@ export const makeGroup = (
   groupId: 'orders.fulfilment',
   entityRef: 'component:default/orders-service',
   linkedBy: 'prefix',
+  type: 'classic',
+  protocolType: 'consumer',
   state: 'Stable',
   lifecycle: 'active',
   memberCount: 2,
@@ -73,9 +75,9 @@ export const makeGroupDetail = (
   overrides: Partial<ConsumerGroupDetail> = {},
 ): ConsumerGroupDetail => ({
   ...makeGroup(),
-  protocolType: 'consumer',
   assignmentStrategy: 'cooperative-sticky',
   coordinator: '1 (127.0.0.1:9092)',
+  describedWith: 'DescribeGroups',
   members: [
     {
       memberId: 'consumer-1-0a1b',
@@ -141,6 +143,9 @@ export const makeSummary = (
     Stable: 5,
     PreparingRebalance: 1,
     CompletingRebalance: 0,
+    Assigning: 0,
+    Reconciling: 0,
+    NotReady: 0,
     Empty: 2,
     Dead: 0,
     Unknown: 1,
