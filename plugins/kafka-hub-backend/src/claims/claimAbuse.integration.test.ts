@@ -16,6 +16,7 @@ import {
 } from '@platformatic/kafka';
 import { Knex } from 'knex';
 import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
+import { DEFAULT_ALLOWED_TOPIC_CONFIGS } from '../config/readProvisioningSettings';
 import { EnvironmentConfig } from '../config/types';
 import { GroupSync } from '../consumerGroups/GroupSync';
 import {
@@ -164,6 +165,7 @@ describe('claims against abuse, on the real broker and registry', () => {
         concurrency: 3,
         maxRemovalShare: 1,
         removalsAlwaysAllowed: 10,
+        allowedTopicConfigs: [...DEFAULT_ALLOWED_TOPIC_CONFIGS],
       },
       taskRuns: new ProvisioningTaskRunStore(knex),
       logger,

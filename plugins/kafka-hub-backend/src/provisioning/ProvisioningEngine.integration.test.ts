@@ -4,6 +4,8 @@ import {
   AclOperations,
   AclPermissionTypes,
   Admin,
+  ConfigResourceTypes,
+  connectionsApiChannel,
   Consumer,
   MessagesStreamModes,
   Producer,
@@ -12,7 +14,12 @@ import {
   stringDeserializers,
   stringSerializers,
 } from '@platformatic/kafka';
-import { EnvironmentConfig, KafkaClusterConfig } from '../config/types';
+import { KAFKA_TOPIC_CONFIGS } from '../config/readProvisioningSettings';
+import {
+  EnvironmentConfig,
+  EnvironmentProvisioningConfig,
+  KafkaClusterConfig,
+} from '../config/types';
 import {
   createKafkaAdmin,
   describeKafkaError,
@@ -24,6 +31,7 @@ import {
   ProvisioningEngine,
   ProvisioningEngineOptions,
 } from './ProvisioningEngine';
+import { waitForLeaders } from './provisionTopics';
 
 jest.setTimeout(60_000);
 
@@ -44,7 +52,43 @@ const kafkaConfig = (
 const environment = (
   name: string,
   overrides: Partial<KafkaClusterConfig> = {},
-): EnvironmentConfig => ({ name, kafka: kafkaConfig(overrides) });
+  provisioning?: Partial<EnvironmentProvisioningConfig>,
+): EnvironmentConfig => ({
+  name,
+  kafka: kafkaConfig(overrides),
+  ...(provisioning
+    ? {
+        provisioning: {
+          defaultPartitions: 2,
+          maxPartitions: 100,
+          replicationFactor: 1,
+          principalPattern: 'User:{application}',
+          topicConfig: {},
+          ...provisioning,
+        },
+      }
+    : {}),
+});
+
+/** Kafka requests sent while `action` runs, by API key (e.g. 32 DescribeConfigs). */
+async function countingRequests<T>(
+  action: () => Promise<T>,
+): Promise<{ result: T; requests: Map<number, number> }> {
+  const requests = new Map<number, number>();
+  const count = (message: unknown) => {
+    const { apiKey } = message as { apiKey: number };
+    requests.set(apiKey, (requests.get(apiKey) ?? 0) + 1);
+  };
+  connectionsApiChannel.start.subscribe(count);
+  try {
+    return { result: await action(), requests };
+  } finally {
+    connectionsApiChannel.start.unsubscribe(count);
+  }
+}
+
+const CREATE_TOPICS = 19;
+const DESCRIBE_CONFIGS = 32;
 
 async function deadEnvironment(name: string): Promise<EnvironmentConfig> {
   return environment(name, { brokers: [`127.0.0.1:${await unusedPort()}`] });
@@ -138,6 +182,23 @@ describe('ProvisioningEngine against the real broker', () => {
         ),
       )
       .sort();
+  }
+
+  /** The configs `keys` of each topic, as the broker describes them. */
+  async function topicConfigs(topics: string[], keys: string[]) {
+    const described = await admin.describeConfigs({
+      resources: topics.map(topic => ({
+        resourceType: ConfigResourceTypes.TOPIC,
+        resourceName: topic,
+        configurationKeys: keys,
+      })),
+    });
+    return Object.fromEntries(
+      described.map(d => [
+        d.resourceName,
+        Object.fromEntries(d.configs.map(c => [c.name, c.value])),
+      ]),
+    );
   }
 
   /**
@@ -505,6 +566,253 @@ describe('ProvisioningEngine against the real broker', () => {
       message:
         'Created 0 topics, 1 already existed; 6 ACLs in place (already existed)',
       finishedAt: expect.any(String),
+    });
+  });
+
+  describe('per-environment settings and topic configs', () => {
+    it("creates new topics with the environment's configs and each topic's own over them", async () => {
+      const application = uniqueApplication('configured');
+      const engine = engineFor([
+        environment(
+          'dev',
+          {},
+          {
+            topicConfig: {
+              'retention.ms': '259200000',
+              'segment.ms': '3600000',
+            },
+          },
+        ),
+      ]);
+
+      const { result, requests } = await countingRequests(() =>
+        engine.provision({
+          application,
+          desiredState: {
+            environments: ['dev'],
+            topics: [
+              { name: 'events' },
+              {
+                name: 'ledger',
+                partitions: 3,
+                config: { 'cleanup.policy': 'compact', 'retention.ms': '7d' },
+              },
+              { name: 'audit', config: { 'retention.bytes': '1GiB' } },
+            ],
+          },
+        }),
+      );
+
+      expect(result.environments.dev).toEqual({
+        status: 'success',
+        message:
+          'Created 3 topics, 0 already existed; 6 ACLs in place (6 created, 0 already existed)',
+        finishedAt: expect.any(String),
+      });
+      // One CreateTopics per distinct set of configs.
+      expect(requests.get(CREATE_TOPICS)).toBe(3);
+      expect(
+        await topicConfigs(
+          ['events', 'ledger', 'audit'].map(t => `${application}.${t}`),
+          ['retention.ms', 'retention.bytes', 'cleanup.policy', 'segment.ms'],
+        ),
+      ).toEqual({
+        [`${application}.events`]: {
+          'retention.ms': '259200000',
+          'retention.bytes': '-1',
+          'cleanup.policy': 'delete',
+          'segment.ms': '3600000',
+        },
+        [`${application}.ledger`]: {
+          'retention.ms': '604800000',
+          'retention.bytes': '-1',
+          'cleanup.policy': 'compact',
+          'segment.ms': '3600000',
+        },
+        [`${application}.audit`]: {
+          'retention.ms': '259200000',
+          'retention.bytes': '1073741824',
+          'cleanup.policy': 'delete',
+          'segment.ms': '3600000',
+        },
+      });
+      expect(
+        await partitionCounts([
+          `${application}.ledger`,
+          `${application}.events`,
+        ]),
+      ).toEqual({ [`${application}.ledger`]: 3, [`${application}.events`]: 2 });
+    });
+
+    it('reports drift of existing topics, read with one DescribeConfigs, and changes nothing', async () => {
+      const application = uniqueApplication('drift');
+      const [events, ledger] = ['events', 'ledger'].map(
+        t => `${application}.${t}`,
+      );
+      await admin.createTopics({
+        topics: [
+          { topic: events, partitions: 1, replicas: 1 },
+          { topic: ledger, partitions: 2, replicas: 1 },
+        ],
+        configs: [{ name: 'retention.ms', value: '86400000' }],
+      });
+      await waitForLeaders(admin, [events, ledger], 30_000);
+      const engine = engineFor([
+        environment(
+          'dev',
+          {},
+          {
+            topicConfig: { 'max.message.bytes': '2097152' },
+          },
+        ),
+      ]);
+      const desiredState = {
+        environments: ['dev'],
+        topics: [
+          { name: 'events', partitions: 3, config: { 'retention.ms': '7d' } },
+          { name: 'ledger', config: { 'retention.ms': '1d' } },
+        ],
+      };
+
+      const { result, requests } = await countingRequests(() =>
+        engine.provision({ application, desiredState }),
+      );
+
+      expect(result.status).toBe('completed');
+      expect(result.environments.dev).toEqual({
+        status: 'success',
+        message: [
+          'Created 0 topics, 2 already existed',
+          `topic ${events} has 1 partition, 3 declared (not changed)`,
+          `topic ${events} has max.message.bytes=1048588, 2097152 configured for dev (not changed)`,
+          `topic ${events} has retention.ms=86400000, 604800000 declared (not changed)`,
+          `topic ${ledger} has max.message.bytes=1048588, 2097152 configured for dev (not changed)`,
+          '6 ACLs in place (6 created, 0 already existed)',
+        ].join('; '),
+        finishedAt: expect.any(String),
+      });
+      expect(requests.get(DESCRIBE_CONFIGS)).toBe(1);
+      expect(requests.get(CREATE_TOPICS)).toBeUndefined();
+      expect(
+        await topicConfigs(
+          [events, ledger],
+          ['retention.ms', 'max.message.bytes'],
+        ),
+      ).toEqual({
+        [events]: {
+          'retention.ms': '86400000',
+          'max.message.bytes': '1048588',
+        },
+        [ledger]: {
+          'retention.ms': '86400000',
+          'max.message.bytes': '1048588',
+        },
+      });
+      expect(await partitionCounts([events])).toEqual({ [events]: 1 });
+    });
+
+    it('reports drift of a topic another environment on the same cluster created meanwhile', async () => {
+      const application = uniqueApplication('raced');
+      const topic = `${application}.events`;
+      const engine = engineFor([
+        environment('dev', {}, { topicConfig: { 'retention.ms': '86400000' } }),
+        environment(
+          'stage',
+          { brokers: testServices.kafkaPlaintextBrokers, sasl: undefined },
+          { topicConfig: { 'retention.ms': '172800000' } },
+        ),
+      ]);
+
+      const result = await engine.provision({
+        application,
+        desiredState: {
+          environments: ['dev', 'stage'],
+          topics: [{ name: 'events' }],
+        },
+      });
+
+      expect(result.status).toBe('completed');
+      const [retention] = Object.values(
+        await topicConfigs([topic], ['retention.ms']),
+      ).map(configs => configs['retention.ms']);
+      // Whichever environment lost the race says how the topic differs.
+      const [winner, loser] =
+        retention === '86400000' ? ['dev', 'stage'] : ['stage', 'dev'];
+      expect(result.environments[winner].message).toBe(
+        'Created 1 topic, 0 already existed; 6 ACLs in place (6 created, 0 already existed)',
+      );
+      expect(result.environments[loser].message).toMatch(
+        new RegExp(
+          `^Created 0 topics, 1 already existed; topic ${topic} has retention\\.ms=${retention}, ${
+            winner === 'dev' ? '172800000' : '86400000'
+          } configured for ${loser} \\(not changed\\); 6 ACLs in place`,
+        ),
+      );
+    });
+
+    it("uses each environment's replication factor and principal", async () => {
+      // One broker: a replication factor of 2 cannot be met, which shows
+      // that prod's own setting was used.
+      const application = uniqueApplication('perenv');
+      const engine = engineFor([
+        environment('dev', {}, { principalPattern: 'User:dev-{application}' }),
+        environment(
+          'prod',
+          { brokers: testServices.kafkaPlaintextBrokers, sasl: undefined },
+          { replicationFactor: 2, principalPattern: 'User:prod-{application}' },
+        ),
+      ]);
+
+      const result = await engine.provision({
+        application,
+        desiredState: {
+          environments: ['dev', 'prod'],
+          topics: [{ name: 'events' }],
+        },
+      });
+
+      expect(result.status).toBe('partial');
+      expect(result.environments.dev).toMatchObject({
+        status: 'success',
+        message:
+          'Created 1 topic, 0 already existed; 6 ACLs in place (6 created, 0 already existed)',
+      });
+      expect(result.environments.prod).toMatchObject({
+        status: 'failed',
+        error: `Creating topic ${application}.events: INVALID_REPLICATION_FACTOR: Replication factor is below 1 or larger than the number of available brokers. (Unable to replicate the partition 2 time(s): The target replication factor of 2 cannot be reached because only 1 broker(s) are registered or some brokers have all their log directories cordoned.)`,
+      });
+      const prefix = `${application}.`;
+      expect(
+        await settledAcls(`User:dev-${application}`, prefix, 6),
+      ).toHaveLength(6);
+      expect(
+        await settledAcls(`User:prod-${application}`, prefix, 6),
+      ).toHaveLength(6);
+      expect(await aclsOf(`User:${application}`, prefix)).toEqual([]);
+    });
+
+    it('knows every topic config the broker describes', async () => {
+      const application = uniqueApplication('known');
+      const topic = `${application}.events`;
+      await admin.createTopics({
+        topics: [{ topic, partitions: 1, replicas: 1 }],
+      });
+      await waitForLeaders(admin, [topic], 30_000);
+      const [described] = await admin.describeConfigs({
+        resources: [
+          { resourceType: ConfigResourceTypes.TOPIC, resourceName: topic },
+        ],
+      });
+      const removedInKafka4 = [
+        'message.downconversion.enable',
+        'message.format.version',
+        'message.timestamp.difference.max.ms',
+      ];
+      expect(described.configs.map(c => c.name).sort()).toEqual(
+        [...KAFKA_TOPIC_CONFIGS]
+          .filter(c => !removedInKafka4.includes(c))
+          .sort(),
+      );
     });
   });
 });

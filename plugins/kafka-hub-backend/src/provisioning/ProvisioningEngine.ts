@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   applicationPrefix,
   DEFAULT_NAMESPACE_PATTERN,
+  MAX_PARTITIONS,
   TopicSpec,
 } from '@internal/plugin-kafka-hub-common';
 import {
@@ -11,7 +12,10 @@ import {
   ResourcePatternTypes,
   ResourceTypes,
 } from '@platformatic/kafka';
-import { EnvironmentConfig } from '../config/types';
+import {
+  EnvironmentConfig,
+  EnvironmentProvisioningConfig,
+} from '../config/types';
 import {
   DesiredState,
   EnvironmentDetails,
@@ -25,11 +29,9 @@ import {
   DEFAULT_PRINCIPAL_PATTERN,
 } from './aclsForApplication';
 import { firstLine } from '../errors/firstLine';
-import { topicFailures } from './topicFailures';
-import { createKafkaAdmin, describeKafkaError } from '../kafka';
-
-/** Pause between metadata requests while new topics get their leaders. */
-const LEADER_POLL_MS = 100;
+import { createKafkaAdmin } from '../kafka';
+import { provisionTopics, wantedTopics } from './provisionTopics';
+import { errorText, plural, step } from './steps';
 
 /** Message of an environment that is not part of the desired state. */
 export const NOT_LISTED_MESSAGE = 'Not listed in kafka-hub.io/environments';
@@ -39,12 +41,21 @@ export function notConfiguredMessage(environment: string): string {
   return `Environment "${environment}" is not configured in kafkaHub.environments`;
 }
 
+/**
+ * The engine's own settings. The topic and ACL ones apply to environments
+ * whose config carries no `provisioning` of its own (the config reader
+ * always sets it, hand-built configs may not).
+ */
 export interface ProvisioningEngineOptions {
   /** Partitions of a topic whose annotation gives none. */
   defaultPartitions: number;
   replicationFactor: number;
   /** Principal of an application; default `User:{application}`. */
   principalPattern?: string;
+  /** Most partitions a topic may declare; default the parser's maximum. */
+  maxPartitions?: number;
+  /** Configs of every new topic, in Kafka's values; default none. */
+  topicConfig?: Record<string, string>;
   /** Prefix of an application's namespace; default `{application}.`. */
   namespacePattern?: string;
   /** Retries of each Kafka request; small so that dead clusters fail fast. Default 2. */
@@ -86,30 +97,6 @@ interface EnvironmentOutcome {
   errors: string[];
 }
 
-class StepError extends Error {
-  constructor(what: string, cause: unknown) {
-    super(`${what}: ${describeKafkaError(cause)}`);
-    this.name = 'StepError';
-  }
-}
-
-/** A failed step's text: already prefixed when it came from `step`. */
-function errorText(error: unknown): string {
-  return error instanceof StepError ? error.message : describeKafkaError(error);
-}
-
-async function step<T>(name: string, action: () => Promise<T>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    throw new StepError(name, error);
-  }
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 /**
  * The overall status of per-environment outcomes: completed when nothing
  * failed, failed when nothing succeeded, partial otherwise.
@@ -142,6 +129,8 @@ export class ProvisioningEngine {
     this.options = {
       principalPattern: DEFAULT_PRINCIPAL_PATTERN,
       namespacePattern: DEFAULT_NAMESPACE_PATTERN,
+      maxPartitions: MAX_PARTITIONS,
+      topicConfig: {},
       retries: 2,
       ...deps.options,
     };
@@ -152,9 +141,21 @@ export class ProvisioningEngine {
     return applicationPrefix(application, this.options.namespacePattern);
   }
 
-  /** The Kafka principal of an application. */
-  principalOf(application: string): string {
-    return applicationPrincipal(application, this.options.principalPattern);
+  /** How a configured environment provisions; undefined for an unknown one. */
+  settingsOf(environment: string): EnvironmentProvisioningConfig | undefined {
+    const config = this.environments.get(environment);
+    if (!config) return undefined;
+    const { defaultPartitions, maxPartitions, replicationFactor } =
+      this.options;
+    return (
+      config.provisioning ?? {
+        defaultPartitions,
+        maxPartitions,
+        replicationFactor,
+        principalPattern: this.options.principalPattern,
+        topicConfig: this.options.topicConfig,
+      }
+    );
   }
 
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
@@ -250,8 +251,12 @@ export class ProvisioningEngine {
     topics: TopicSpec[],
     environment: EnvironmentConfig,
   ): Promise<EnvironmentOutcome> {
+    const settings = this.settingsOf(environment.name)!;
     const prefix = this.prefixOf(application);
-    const principal = this.principalOf(application);
+    const principal = applicationPrincipal(
+      application,
+      settings.principalPattern,
+    );
     const admin = createKafkaAdmin(environment.kafka, {
       retries: this.options.retries,
     });
@@ -270,15 +275,19 @@ export class ProvisioningEngine {
           return [];
         }
       };
-      const topicNotes = await attempt(() =>
-        this.createTopics(
+      const topicNotes = await attempt(async () => {
+        if (topics.length === 0) return ['No topics declared'];
+        const outcome = await provisionTopics(
           admin,
-          prefix,
-          topics,
-          environment.kafka.requestTimeoutMs,
-          errors,
-        ),
-      );
+          wantedTopics(prefix, topics, settings),
+          {
+            environment: environment.name,
+            timeoutMs: environment.kafka.requestTimeoutMs,
+          },
+        );
+        errors.push(...outcome.errors);
+        return outcome.notes;
+      });
       const aclNotes = await attempt(async () => [
         await this.createAcls(admin, principal, prefix),
       ]);
@@ -289,99 +298,6 @@ export class ProvisioningEngine {
     } finally {
       await admin.close().catch(() => undefined);
     }
-  }
-
-  /**
-   * Creates the declared topics that do not exist yet, in one request, and
-   * notes existing ones with fewer partitions than declared. A topic that
-   * fails is reported with its own error; the others are still created.
-   */
-  private async createTopics(
-    admin: Admin,
-    prefix: string,
-    topics: TopicSpec[],
-    timeoutMs: number,
-    errors: string[],
-  ): Promise<string[]> {
-    if (topics.length === 0) {
-      return ['No topics declared'];
-    }
-    const wanted = topics.map(spec => ({
-      topic: `${prefix}${spec.name}`,
-      partitions: spec.partitions ?? this.options.defaultPartitions,
-      replicas: this.options.replicationFactor,
-    }));
-    const names = new Set(
-      await step('Listing topics', () => admin.listTopics()),
-    );
-    const existing = wanted.filter(t => names.has(t.topic));
-    const missing = wanted.filter(t => !names.has(t.topic));
-
-    let alreadyThere = existing.length;
-    const created = new Set(missing.map(t => t.topic));
-    if (missing.length > 0) {
-      try {
-        await admin.createTopics({ topics: missing });
-      } catch (error) {
-        const failures = topicFailures(error);
-        if (!failures) {
-          // The request failed as a whole (a timeout, a lost connection):
-          // what counts is whether the topics exist now.
-          const present = new Set(await admin.listTopics().catch(() => []));
-          const absent = missing.filter(t => !present.has(t.topic));
-          if (absent.length > 0) {
-            errors.push(
-              `Creating topics ${absent
-                .map(t => t.topic)
-                .join(', ')}: ${describeKafkaError(error)}`,
-            );
-          }
-          absent.forEach(t => created.delete(t.topic));
-        }
-        for (const failure of failures ?? []) {
-          created.delete(failure.topic);
-          if (failure.code === 'TOPIC_ALREADY_EXISTS') {
-            // Created meanwhile by someone else: as good as ours.
-            alreadyThere++;
-          } else {
-            errors.push(
-              `Creating topic ${failure.topic}: ${failure.description}`,
-            );
-          }
-        }
-      }
-      if (created.size > 0) {
-        await step(
-          `Waiting for the leaders of ${[...created].join(', ')}`,
-          () => waitForLeaders(admin, [...created], timeoutMs),
-        );
-      }
-    }
-
-    const notes: string[] = [];
-    if (existing.length > 0) {
-      const metadata = await step('Describing existing topics', () =>
-        admin.metadata({ topics: existing.map(t => t.topic) }),
-      );
-      for (const { topic, partitions: declared } of existing) {
-        const actual = metadata.topics.get(topic)?.partitionsCount ?? 0;
-        if (actual < declared) {
-          notes.push(
-            `topic ${topic} has ${plural(
-              actual,
-              'partition',
-            )}, ${declared} declared (not changed)`,
-          );
-        }
-      }
-    }
-    return [
-      `Created ${plural(
-        created.size,
-        'topic',
-      )}, ${alreadyThere} already existed`,
-      ...notes,
-    ];
   }
 
   private async createAcls(
@@ -427,40 +343,6 @@ export class ProvisioningEngine {
       : `${plural(wanted.length, 'ACL')} in place (${
           missing.length
         } created, ${already} already existed)`;
-  }
-}
-
-/**
- * Resolves once every partition of the topics has a leader, as Kafka's
- * brokers learn of new topics a moment after the controller created them;
- * rejects with the last failure when that takes longer than `timeoutMs`.
- */
-async function waitForLeaders(
-  admin: Admin,
-  topics: string[],
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let failure: unknown;
-    try {
-      const metadata = await admin.metadata({
-        topics: [...topics],
-        forceUpdate: true,
-        retries: 0,
-      });
-      const led = [...metadata.topics.values()].every(
-        topic => topic && topic.partitions.every(p => p && p.leader >= 0),
-      );
-      if (led) return;
-      failure = new Error('a partition has no leader yet');
-    } catch (error) {
-      failure = error;
-    }
-    if (Date.now() >= deadline) {
-      throw failure;
-    }
-    await new Promise(resolve => setTimeout(resolve, LEADER_POLL_MS));
   }
 }
 

@@ -5,10 +5,20 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  AclOperations,
+  AclPermissionTypes,
+  ConfigResourceTypes,
+  ResourcePatternTypes,
+  ResourceTypes,
+} from '@platformatic/kafka';
 import knexFactory, { Knex } from 'knex';
 import { KafkaEntitiesReader } from '../catalog/KafkaEntitiesReader';
 import { ClaimResolver } from '../claims';
+import { readKafkaHubConfig } from '../config/readKafkaHubConfig';
+import { DEFAULT_ALLOWED_TOPIC_CONFIGS } from '../config/readProvisioningSettings';
 import { EnvironmentConfig } from '../config/types';
 import { createKafkaAdmin } from '../kafka';
 import { migrationsDir } from '../database/migrations';
@@ -78,6 +88,7 @@ describe('ProvisioningService', () => {
       now?: () => Date;
       maxAttempts?: number;
       leaseTimeoutMs?: number;
+      allowedTopicConfigs?: string[];
       /** Runs wait at this engine's gate until the test opens it. */
       gated?: boolean;
     } = {},
@@ -110,6 +121,9 @@ describe('ProvisioningService', () => {
         concurrency: 3,
         maxRemovalShare: 0.5,
         removalsAlwaysAllowed: 10,
+        allowedTopicConfigs: options.allowedTopicConfigs ?? [
+          ...DEFAULT_ALLOWED_TOPIC_CONFIGS,
+        ],
       },
       claims: new ClaimResolver({ db: knex, releaseAfterMs: 60_000, logger }),
       taskRuns,
@@ -583,6 +597,176 @@ describe('ProvisioningService', () => {
         }
       } finally {
         await replica.destroy();
+      }
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "provisions with app-config's per-environment settings and the annotation's topic configs; a forbidden config or too many partitions is an annotation error and creates nothing, %p",
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const config = readKafkaHubConfig(
+        new ConfigReader({
+          kafkaHub: {
+            provisioning: {
+              topicConfig: { 'retention.ms': '3d' },
+              allowedTopicConfigs: ['retention.ms', 'cleanup.policy'],
+            },
+            environments: {
+              dev: {
+                kafka: {
+                  brokers: testServices.kafkaPlaintextBrokers,
+                  clientId: 'kafka-hub-service-test',
+                },
+                provisioning: {
+                  principalPattern: 'User:svc-{application}',
+                  maxPartitions: 4,
+                  topicConfig: { 'segment.ms': '1h' },
+                },
+              },
+            },
+          },
+        }),
+      );
+      const [good, forbidden, tooMany] = ['good', 'forbidden', 'toomany'].map(
+        uniqueSlug,
+      );
+      const entities = [
+        component(good, {
+          'kafka-hub.io/application': good,
+          'kafka-hub.io/topics': 'events,ledger:2',
+          'kafka-hub.io/topic-config':
+            'ledger: cleanup.policy=compact, retention.ms=7d',
+        }),
+        component(forbidden, {
+          'kafka-hub.io/application': forbidden,
+          'kafka-hub.io/topics': 'events',
+          'kafka-hub.io/topic-config':
+            'events: retention.ms=1d, compression.type=gzip',
+        }),
+        component(tooMany, {
+          'kafka-hub.io/application': tooMany,
+          'kafka-hub.io/topics': 'events:8',
+        }),
+      ];
+      const { store, service } = serviceFor(knex, {
+        entities,
+        environments: config.environments,
+        allowedTopicConfigs: config.provisioning.allowedTopicConfigs,
+      });
+
+      // Invalid applications are recorded too: three new, two of them invalid.
+      expect(await service.reconcile()).toMatchObject({
+        created: 3,
+        invalid: 2,
+      });
+      expect(await store.get(refOf(entities[1]))).toMatchObject({
+        status: 'failed',
+        annotationErrors: [
+          {
+            annotation: 'kafka-hub.io/topic-config',
+            value: 'events: compression.type=gzip',
+            message:
+              'sets compression.type, which is not a topic config teams may set here (allowed: retention.ms, cleanup.policy)',
+          },
+        ],
+      });
+      expect(await store.get(refOf(entities[2]))).toMatchObject({
+        status: 'failed',
+        annotationErrors: [
+          {
+            annotation: 'kafka-hub.io/topics',
+            value: 'events:8',
+            message: 'asks for 8 partitions; environment dev allows at most 4',
+          },
+        ],
+      });
+
+      expect(await service.provisionDue()).toBe(1);
+      const app = await store.get(refOf(entities[0]));
+      expect(app).toMatchObject({
+        status: 'completed',
+        desiredState: {
+          topics: [
+            { name: 'events' },
+            {
+              name: 'ledger',
+              partitions: 2,
+              config: { 'cleanup.policy': 'compact', 'retention.ms': '7d' },
+            },
+          ],
+        },
+      });
+      expect(app!.environments.dev.message).toBe(
+        'Created 2 topics, 0 already existed; 6 ACLs in place (6 created, 0 already existed)',
+      );
+
+      const admin = createKafkaAdmin(DEV.kafka);
+      try {
+        const described = await admin.describeConfigs({
+          resources: ['events', 'ledger'].map(topic => ({
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: `${good}.${topic}`,
+            configurationKeys: ['retention.ms', 'cleanup.policy', 'segment.ms'],
+          })),
+        });
+        expect(
+          described.map(d => [
+            d.resourceName,
+            Object.fromEntries(d.configs.map(c => [c.name, c.value])),
+          ]),
+        ).toEqual([
+          [
+            `${good}.events`,
+            {
+              'retention.ms': '259200000',
+              'cleanup.policy': 'delete',
+              'segment.ms': '3600000',
+            },
+          ],
+          [
+            `${good}.ledger`,
+            {
+              'retention.ms': '604800000',
+              'cleanup.policy': 'compact',
+              'segment.ms': '3600000',
+            },
+          ],
+        ]);
+        // The KRaft controller applies new ACLs a moment after creating
+        // them: read until all six are described.
+        let principals: string[] = [];
+        for (
+          let attempt = 0;
+          principals.length < 6 && attempt < 50;
+          attempt++
+        ) {
+          if (attempt > 0) await new Promise(r => setTimeout(r, 100));
+          const acls = await admin.describeAcls({
+            filter: {
+              resourceType: ResourceTypes.ANY,
+              resourceName: `${good}.`,
+              resourcePatternType: ResourcePatternTypes.PREFIXED,
+              principal: null,
+              host: null,
+              operation: AclOperations.ANY,
+              permissionType: AclPermissionTypes.ANY,
+            },
+          });
+          principals = acls.flatMap(r => r.acls.map(acl => acl.principal));
+        }
+        expect(principals).toEqual(Array(6).fill(`User:svc-${good}`));
+        const topics = await admin.listTopics();
+        expect(
+          topics.filter(
+            t => t.startsWith(`${forbidden}.`) || t.startsWith(`${tooMany}.`),
+          ),
+        ).toEqual([]);
+        await admin.deleteTopics({
+          topics: [`${good}.events`, `${good}.ledger`],
+        });
+      } finally {
+        await admin.close();
       }
     },
   );

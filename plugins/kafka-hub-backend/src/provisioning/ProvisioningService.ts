@@ -1,4 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  AnnotationError,
+  topicDeclarationErrors,
+} from '@internal/plugin-kafka-hub-common';
 import { randomUUID } from 'crypto';
 import {
   KafkaEntitiesReader,
@@ -24,6 +28,7 @@ const PROVISIONING_ANNOTATIONS = new Set<string>([
   'kafka-hub.io/application',
   'kafka-hub.io/environments',
   'kafka-hub.io/topics',
+  'kafka-hub.io/topic-config',
 ]);
 
 /** Most due applications one tick of the provisioning task claims. */
@@ -74,6 +79,7 @@ export interface ProvisioningServiceDeps {
     | 'concurrency'
     | 'maxRemovalShare'
     | 'removalsAlwaysAllowed'
+    | 'allowedTopicConfigs'
   >;
   /** Resolves namespace and link claims at the start of each reconcile. */
   claims: Pick<ClaimResolver, 'resolve'>;
@@ -155,6 +161,7 @@ export class ProvisioningService {
           ),
           // A slug held by another entity: never provisioned.
           ...claims.errorsOf(entity.entityRef),
+          ...this.topicRuleErrors(entity),
         ];
         const now = this.now();
         const base = {
@@ -344,6 +351,29 @@ export class ProvisioningService {
       ],
       topics: entity.annotations.topics,
     };
+  }
+
+  /**
+   * Topics that ask for more than the configuration permits: a config
+   * outside kafkaHub.provisioning.allowedTopicConfigs, or more partitions
+   * than the strictest of the application's environments allows.
+   */
+  private topicRuleErrors(entity: KafkaEntity): AnnotationError[] {
+    let maxPartitions: { limit: number; environment: string } | undefined;
+    for (const environment of entity.annotations.environments ??
+      this.deps.environmentNames) {
+      const limit = this.deps.engine.settingsOf(environment)?.maxPartitions;
+      if (
+        limit !== undefined &&
+        (!maxPartitions || limit < maxPartitions.limit)
+      ) {
+        maxPartitions = { limit, environment };
+      }
+    }
+    return topicDeclarationErrors(entity.annotations.topics, {
+      allowedConfigs: this.deps.config.allowedTopicConfigs,
+      maxPartitions,
+    });
   }
 
   private claim(

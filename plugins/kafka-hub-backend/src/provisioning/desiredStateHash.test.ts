@@ -45,6 +45,36 @@ describe('desiredStateHash', () => {
     expect(hashes.size).toBe(5);
   });
 
+  it('changes with topic configs, whatever their order; none is like before configs existed', () => {
+    const state = (config?: Record<string, string>) =>
+      desiredStateHash({
+        environments: ['dev'],
+        topics: [{ name: 'orders', ...(config ? { config } : {}) }],
+      });
+    expect(state({ 'retention.ms': '7d', 'cleanup.policy': 'compact' })).toBe(
+      state({ 'cleanup.policy': 'compact', 'retention.ms': '7d' }),
+    );
+    expect(
+      new Set([
+        state(),
+        state({ 'retention.ms': '7d' }),
+        state({ 'retention.ms': '8d' }),
+        state({ 'retention.bytes': '7d' }),
+      ]).size,
+    ).toBe(4);
+    expect(state({})).toBe(state());
+    expect(
+      canonicalDesiredState({
+        environments: ['dev'],
+        topics: [
+          { name: 'a', config: { 'segment.ms': '1h', 'retention.ms': '7d' } },
+        ],
+      }),
+    ).toBe(
+      '{"environments":["dev"],"topics":[{"name":"a","partitions":null,"config":[["retention.ms","7d"],["segment.ms","1h"]]}]}',
+    );
+  });
+
   it('has a canonical JSON form', () => {
     expect(
       canonicalDesiredState({

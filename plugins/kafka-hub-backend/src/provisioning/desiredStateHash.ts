@@ -3,12 +3,23 @@ import { DesiredState } from '../database/provisioning/types';
 
 /**
  * A canonical form of a desired state: environments sorted and without
- * duplicates, topics sorted by name, an absent partition count as null.
+ * duplicates, topics sorted by name, an absent partition count as null,
+ * topic configs sorted by key and left out when there are none (so the
+ * hash of a state without configs is what it was before they existed).
  */
 export function canonicalDesiredState(desiredState: DesiredState): string {
   const environments = Array.from(new Set(desiredState.environments)).sort();
   const topics = [...desiredState.topics]
-    .map(topic => ({ name: topic.name, partitions: topic.partitions ?? null }))
+    .map(topic => {
+      const config = Object.entries(topic.config ?? {}).sort(([a], [b]) =>
+        a < b ? -1 : 1,
+      );
+      return {
+        name: topic.name,
+        partitions: topic.partitions ?? null,
+        ...(config.length > 0 ? { config } : {}),
+      };
+    })
     .sort((a, b) => {
       if (a.name !== b.name) return a.name < b.name ? -1 : 1;
       return (a.partitions ?? 0) - (b.partitions ?? 0);

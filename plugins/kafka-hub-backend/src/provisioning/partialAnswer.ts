@@ -1,8 +1,8 @@
 import { describeKafkaError } from '../kafka';
 
-/** One topic a CreateTopics answer refused. */
-export interface TopicFailure {
-  topic: string;
+/** One item (a topic, a config resource) a batch answer refused. */
+export interface RefusedItem {
+  name: string;
   /** The broker's error code name, e.g. `TOPIC_ALREADY_EXISTS`. */
   code: string;
   /** One line: the code, its meaning and the broker's own message. */
@@ -12,7 +12,7 @@ export interface TopicFailure {
 interface ResponseErrorLike {
   code?: string;
   errors?: unknown[];
-  response?: { topics?: Array<{ name: string }> };
+  response?: Record<string, unknown>;
 }
 
 interface ProtocolErrorLike {
@@ -20,15 +20,18 @@ interface ProtocolErrorLike {
   path?: string;
 }
 
-/** The last CreateTopics answer under the retry aggregates, if the broker answered. */
-function lastCreateTopicsAnswer(error: unknown): ResponseErrorLike | undefined {
+/** The last answer under the retry aggregates whose `list` names the items. */
+function lastAnswer(
+  error: unknown,
+  list: string,
+): ResponseErrorLike | undefined {
   let found: ResponseErrorLike | undefined;
   const visit = (current: unknown) => {
     if (typeof current !== 'object' || current === null) return;
     const candidate = current as ResponseErrorLike;
     if (
       candidate.code === 'PLT_KFK_RESPONSE' &&
-      Array.isArray(candidate.response?.topics)
+      Array.isArray(candidate.response?.[list])
     ) {
       found = candidate;
       return;
@@ -40,20 +43,32 @@ function lastCreateTopicsAnswer(error: unknown): ResponseErrorLike | undefined {
 }
 
 /**
- * The topics a failed `admin.createTopics` refused, each with its own error
- * (the others of the request were created). Undefined when the request as a
- * whole failed (no connection, a timeout) and no topic has an answer.
+ * What the broker answered to a batch request (CreateTopics' `topics`,
+ * DescribeConfigs' `results`) that the client rejected because some items
+ * failed: every item of the last answer, and the refused ones each with
+ * its own error. Undefined when the request failed as a whole (no
+ * connection, a timeout), so that no item has an answer.
  */
-export function topicFailures(error: unknown): TopicFailure[] | undefined {
-  const answer = lastCreateTopicsAnswer(error);
+export function partialAnswer<T>(
+  error: unknown,
+  list: 'topics' | 'results',
+  nameOf: (item: T) => string,
+): { items: T[]; refused: RefusedItem[] } | undefined {
+  const answer = lastAnswer(error, list);
   if (!answer) return undefined;
-  const topics = answer.response!.topics!;
-  const failures = (answer.errors ?? []).flatMap(cause => {
+  const items = answer.response![list] as T[];
+  const pattern = new RegExp(`^/${list}/(\\d+)$`);
+  const refused = (answer.errors ?? []).flatMap(cause => {
     const { apiId, path } = cause as ProtocolErrorLike;
-    const index = Number(/^\/topics\/(\d+)$/.exec(path ?? '')?.[1]);
-    const topic = topics[index]?.name;
-    if (!apiId || topic === undefined) return [];
-    return [{ topic, code: apiId, description: describeKafkaError(cause) }];
+    const item = items[Number(pattern.exec(path ?? '')?.[1])];
+    if (!apiId || item === undefined) return [];
+    return [
+      {
+        name: nameOf(item),
+        code: apiId,
+        description: describeKafkaError(cause),
+      },
+    ];
   });
-  return failures.length > 0 ? failures : undefined;
+  return refused.length > 0 ? { items, refused } : undefined;
 }
