@@ -121,7 +121,11 @@ describe('ConsumerGroupDetail', () => {
     expect(fact('Time lag')).toBe('~12 s (estimate)');
     expect(fact('Without commit')).toBe('1 partition (not counted in the lag)');
     expect(fact('Coordinator')).toBe('1 (127.0.0.1:9092)');
-    expect(fact('Protocol')).toBe('consumer · cooperative-sticky');
+    expect(fact('Type')).toMatch(/^ClassicClassic rebalance protocol/);
+    expect(fact('Protocol type')).toBe('consumer');
+    expect(fact('Assignor')).toBe('cooperative-sticky');
+    expect(fact('Described with')).toBe('DescribeGroups');
+    expect(within(facts).queryByText('Epochs')).toBeNull();
     expect(fact('Topics')).toBe('orders.created');
     expect(fact('Entity')).toBe('orders-service');
 
@@ -240,6 +244,87 @@ describe('ConsumerGroupDetail', () => {
     expect(screen.getAllByText('Not sampled').length).toBeGreaterThan(0);
     expect(screen.getByText(/No members/)).toBeInTheDocument();
     expect(screen.getByText(/No partition offsets yet/)).toBeInTheDocument();
+  });
+
+  it('shows a KIP-848 group with its epochs, a share group without members, and a group that could not be described', async () => {
+    serveGroup(
+      'dev',
+      'orders.kip848',
+      makeGroupDetail({
+        groupId: 'orders.kip848',
+        type: 'consumer',
+        protocolType: 'consumer',
+        assignmentStrategy: 'uniform',
+        groupEpoch: 3,
+        assignmentEpoch: 2,
+        describedWith: 'ConsumerGroupDescribe',
+        describeError: 'GROUP_AUTHORIZATION_FAILED: Group authorization failed',
+        memberCount: 1,
+        members: [
+          {
+            memberId: 'nLRJZgRHToiKPC20Nc4V4Q',
+            clientId: 'console-consumer',
+            host: '/127.0.0.1',
+            memberEpoch: 2,
+            subscribedTopics: ['orders.created'],
+            assignments: [{ topic: 'orders.created', partitions: [0, 1, 2] }],
+            targetAssignments: [
+              { topic: 'orders.created', partitions: [0, 1, 2] },
+            ],
+          },
+        ],
+      }),
+    );
+    const { unmount } = await render('/dev/orders.kip848');
+    await screen.findByRole('heading', { name: 'orders.kip848' });
+    const facts = screen.getByLabelText('Group facts');
+    const fact = (label: string) =>
+      within(facts).getByText(label).nextElementSibling?.textContent;
+    expect(fact('Type')).toMatch(/^ConsumerKIP-848 rebalance protocol/);
+    expect(fact('Assignor')).toBe('uniform');
+    expect(fact('Epochs')).toBe('group 3 · target assignment 2');
+    expect(fact('Described with')).toBe('ConsumerGroupDescribe');
+    expect(fact('Members')).toBe('1');
+    expect(
+      screen.getByText(
+        'The last sync could not describe this group: GROUP_AUTHORIZATION_FAILED: Group authorization failed. Its state is the one listed; its members are the ones last described.',
+      ),
+    ).toBeInTheDocument();
+    const members = screen.getByRole('table', { name: 'Group members' });
+    expect(
+      within(members).getByRole('columnheader', { name: 'Epoch' }),
+    ).toBeInTheDocument();
+    unmount();
+
+    serveGroup(
+      'dev',
+      'orders.share',
+      makeGroupDetail({
+        groupId: 'orders.share',
+        type: 'share',
+        protocolType: 'share',
+        assignmentStrategy: undefined,
+        describedWith: undefined,
+        memberCount: 0,
+        members: [],
+        partitions: [],
+      }),
+    );
+    await render('/dev/orders.share');
+    await screen.findByRole('heading', { name: 'orders.share' });
+    const shareFacts = screen.getByLabelText('Group facts');
+    const shareFact = (label: string) =>
+      within(shareFacts).getByText(label).nextElementSibling?.textContent;
+    expect(shareFact('Type')).toMatch(/^ShareShare group \(KIP-932\)/);
+    expect(shareFact('Members')).toBe('Not described');
+    expect(within(shareFacts).queryByText('Described with')).toBeNull();
+    expect(
+      screen.getByText(
+        'Kafka Hub lists share groups with their state; it does not describe their members.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/No members/)).toBeNull();
+    expect(screen.queryByText(/could not describe/)).toBeNull();
   });
 
   it('reloads on refresh', async () => {

@@ -29,6 +29,8 @@ import {
   CONSUMER_GROUP_REFRESH_MS,
   ConsumerGroupStatusChip,
   formatCount,
+  groupTypeDescription,
+  groupTypeLabel,
   LIFECYCLE_DESCRIPTIONS,
   LIFECYCLE_LABELS,
   STATE_LABELS,
@@ -69,6 +71,7 @@ const useStyles = makeStyles(theme => ({
     '& dd': { margin: 0, wordBreak: 'break-word' },
   },
   reason: { marginTop: theme.spacing(1) },
+  nowrap: { whiteSpace: 'nowrap' },
 }));
 
 const Fact = ({ label, children }: { label: string; children: ReactNode }) => (
@@ -87,12 +90,22 @@ const Facts = ({ group }: { group: ConsumerGroupDetailType }) => {
   const { lag } = group;
   return (
     <dl className={classes.facts} aria-label="Group facts">
+      <Fact label="Type">
+        <span className={classes.nowrap}>
+          {groupTypeLabel(group.type, group.protocolType)}
+        </span>
+        <Typography variant="caption" display="block" color="textSecondary">
+          {groupTypeDescription(group.type)}
+        </Typography>
+      </Fact>
       <Fact label="State">
         {STATE_LABELS[group.state] ?? group.state}
         {group.lifecycle !== 'active' &&
           ` · ${LIFECYCLE_LABELS[group.lifecycle]}`}
       </Fact>
-      <Fact label="Members">{group.memberCount}</Fact>
+      <Fact label="Members">
+        {group.describedWith ? group.memberCount : 'Not described'}
+      </Fact>
       <Fact label="Total lag">
         {lag
           ? `${formatCount(
@@ -114,11 +127,18 @@ const Facts = ({ group }: { group: ConsumerGroupDetailType }) => {
         </Fact>
       )}
       <Fact label="Coordinator">{group.coordinator || 'Unknown'}</Fact>
-      <Fact label="Protocol">
-        {[group.protocolType, group.assignmentStrategy]
-          .filter(Boolean)
-          .join(' · ') || 'Unknown'}
-      </Fact>
+      <Fact label="Protocol type">{group.protocolType || 'Unknown'}</Fact>
+      <Fact label="Assignor">{group.assignmentStrategy || 'None'}</Fact>
+      {group.groupEpoch !== undefined && (
+        <Fact label="Epochs">
+          {`group ${group.groupEpoch} · target assignment ${
+            group.assignmentEpoch ?? '?'
+          }`}
+        </Fact>
+      )}
+      {group.describedWith && (
+        <Fact label="Described with">{group.describedWith}</Fact>
+      )}
       <Fact label="Topics">
         {group.topics.length ? group.topics.join(', ') : 'None'}
       </Fact>
@@ -244,6 +264,13 @@ export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
             </Alert>
           </Grid>
         )}
+        {value.describeError && (
+          <Grid item xs={12}>
+            <Alert severity="warning">
+              {`The last sync could not describe this group: ${value.describeError}. Its state is the one listed; its members are the ones last described.`}
+            </Alert>
+          </Grid>
+        )}
         {value.lifecycle !== 'active' && (
           <Grid item xs={12}>
             <Alert severity="info">
@@ -306,11 +333,23 @@ export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
         <Grid item xs={12}>
           <InfoCard
             title="Members"
-            subheader={`${value.members.length} member${
-              value.members.length === 1 ? '' : 's'
-            }`}
+            subheader={
+              value.describedWith
+                ? `${value.members.length} member${
+                    value.members.length === 1 ? '' : 's'
+                  }`
+                : undefined
+            }
           >
-            <ConsumerGroupMembersTable members={value.members} />
+            {value.describedWith || value.members.length > 0 ? (
+              <ConsumerGroupMembersTable members={value.members} />
+            ) : (
+              <Typography variant="body2" color="textSecondary">
+                {value.type === 'share' || value.type === 'streams'
+                  ? `Kafka Hub lists ${value.type} groups with their state; it does not describe their members.`
+                  : 'Kafka Hub could not describe the members of this group yet.'}
+              </Typography>
+            )}
           </InfoCard>
         </Grid>
       </Grid>

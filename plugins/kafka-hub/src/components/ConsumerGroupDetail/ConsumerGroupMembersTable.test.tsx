@@ -41,6 +41,66 @@ describe('ConsumerGroupMembersTable', () => {
     ]);
   });
 
+  it('shows the epochs of a KIP-848 group and what a reconciling member moves to', () => {
+    render(
+      <ConsumerGroupMembersTable
+        members={[
+          {
+            memberId: 'Hq3-a',
+            clientId: 'orders',
+            host: '/127.0.0.1',
+            instanceId: 'orders-0',
+            memberEpoch: 7,
+            subscribedTopics: ['orders.created'],
+            assignments: [{ topic: 'orders.created', partitions: [0, 1] }],
+            targetAssignments: [{ topic: 'orders.created', partitions: [0] }],
+          },
+          {
+            memberId: 'Hq3-b',
+            clientId: 'orders',
+            host: '/127.0.0.2',
+            memberEpoch: 8,
+            subscribedTopics: ['orders.created'],
+            assignments: [{ topic: 'orders.created', partitions: [2] }],
+            targetAssignments: [{ topic: 'orders.created', partitions: [2] }],
+          },
+        ]}
+      />,
+    );
+    const table = screen.getByRole('table', { name: 'Group members' });
+    expect(
+      within(table)
+        .getAllByRole('columnheader')
+        .map(h => h.textContent),
+    ).toEqual([
+      'Member id',
+      'Client id',
+      'Host',
+      'Epoch',
+      'Partitions',
+      'Assigned partitions',
+    ]);
+    const rows = within(table)
+      .getAllByRole('row')
+      .slice(1)
+      .map(r =>
+        within(r)
+          .getAllByRole('cell')
+          .map(c => c.textContent),
+      );
+    expect(rows).toEqual([
+      [
+        'Hq3-ainstance orders-0',
+        'orders',
+        '/127.0.0.1',
+        '7',
+        '2',
+        'orders.created: 0–1Reconciling to:→ orders.created: 0',
+      ],
+      ['Hq3-b', 'orders', '/127.0.0.2', '8', '1', 'orders.created: 2'],
+    ]);
+  });
+
   it('shows a member without assignments and an empty group', () => {
     const { unmount } = render(
       <ConsumerGroupMembersTable

@@ -24,6 +24,39 @@ const useStyles = makeStyles({
   topic: { fontFamily: 'monospace' },
 });
 
+type Assignments = ConsumerGroupMember['assignments'];
+
+const sameAssignments = (a: Assignments, b: Assignments) =>
+  JSON.stringify(a) === JSON.stringify(b);
+
+const AssignmentLines = ({
+  assignments,
+  prefix = '',
+}: {
+  assignments: Assignments;
+  prefix?: string;
+}) => {
+  const classes = useStyles();
+  return (
+    <>
+      {[...assignments]
+        .sort((a, b) => a.topic.localeCompare(b.topic))
+        .map(a => (
+          <Typography
+            key={a.topic}
+            variant="body2"
+            display="block"
+            component="span"
+          >
+            {prefix}
+            <span className={classes.topic}>{a.topic}</span>
+            {`: ${partitionRanges(a.partitions)}`}
+          </Typography>
+        ))}
+    </>
+  );
+};
+
 /** Partition numbers as ranges: `0–3, 5, 7–8`. */
 export function partitionRanges(partitions: number[]): string {
   const sorted = [...new Set(partitions)].sort((a, b) => a - b);
@@ -42,8 +75,11 @@ export function partitionRanges(partitions: number[]): string {
 }
 
 /**
- * The members of a group: member id, client id, host and the partitions
- * assigned to each, by topic. Paged when the group has many members.
+ * The members of a group: member id (and static instance id), client id,
+ * host and the partitions assigned to each, by topic. Members of a
+ * consumer (KIP-848) group also show their epoch and, while they
+ * reconcile, the partitions the coordinator is moving them to. Paged when
+ * the group has many members.
  *
  * @public
  */
@@ -70,6 +106,7 @@ export const ConsumerGroupMembersTable = ({
       </Typography>
     );
   }
+  const withEpochs = members.some(m => m.memberEpoch !== undefined);
   const lastPage = Math.max(0, Math.ceil(sorted.length / pageSize) - 1);
   const shownPage = Math.min(page, lastPage);
   const rows = sorted.slice(shownPage * pageSize, (shownPage + 1) * pageSize);
@@ -82,6 +119,11 @@ export const ConsumerGroupMembersTable = ({
               <TableCell>Member id</TableCell>
               <TableCell>Client id</TableCell>
               <TableCell>Host</TableCell>
+              {withEpochs && (
+                <TableCell align="right" className={classes.nowrap}>
+                  Epoch
+                </TableCell>
+              )}
               <TableCell align="right" className={classes.nowrap}>
                 Partitions
               </TableCell>
@@ -96,9 +138,23 @@ export const ConsumerGroupMembersTable = ({
               );
               return (
                 <TableRow key={m.memberId}>
-                  <TableCell className={classes.mono}>{m.memberId}</TableCell>
+                  <TableCell className={classes.mono}>
+                    {m.memberId}
+                    {m.instanceId && (
+                      <Typography
+                        variant="caption"
+                        display="block"
+                        color="textSecondary"
+                      >
+                        {`instance ${m.instanceId}`}
+                      </Typography>
+                    )}
+                  </TableCell>
                   <TableCell className={classes.mono}>{m.clientId}</TableCell>
                   <TableCell className={classes.host}>{m.host}</TableCell>
+                  {withEpochs && (
+                    <TableCell align="right">{m.memberEpoch ?? '—'}</TableCell>
+                  )}
                   <TableCell align="right">{count}</TableCell>
                   <TableCell>
                     {m.assignments.length === 0 ? (
@@ -106,20 +162,27 @@ export const ConsumerGroupMembersTable = ({
                         None
                       </Typography>
                     ) : (
-                      [...m.assignments]
-                        .sort((a, b) => a.topic.localeCompare(b.topic))
-                        .map(a => (
-                          <Typography
-                            key={a.topic}
-                            variant="body2"
-                            display="block"
-                            component="span"
-                          >
-                            <span className={classes.topic}>{a.topic}</span>
-                            {`: ${partitionRanges(a.partitions)}`}
-                          </Typography>
-                        ))
+                      <AssignmentLines assignments={m.assignments} />
                     )}
+                    {m.targetAssignments &&
+                      !sameAssignments(m.assignments, m.targetAssignments) && (
+                        <Typography
+                          variant="caption"
+                          display="block"
+                          color="textSecondary"
+                          component="div"
+                        >
+                          Reconciling to:
+                          {m.targetAssignments.length === 0 ? (
+                            ' none'
+                          ) : (
+                            <AssignmentLines
+                              assignments={m.targetAssignments}
+                              prefix="→ "
+                            />
+                          )}
+                        </Typography>
+                      )}
                   </TableCell>
                 </TableRow>
               );

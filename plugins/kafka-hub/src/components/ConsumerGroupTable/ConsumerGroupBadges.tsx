@@ -3,6 +3,7 @@ import {
   ConsumerGroupLifecycle,
   ConsumerGroupState,
   ConsumerGroupStatus,
+  ConsumerGroupType,
 } from '@internal/plugin-kafka-hub-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles, Theme } from '@material-ui/core/styles';
@@ -11,6 +12,8 @@ import Typography from '@material-ui/core/Typography';
 import {
   formatCount,
   formatTimeLag,
+  groupTypeDescription,
+  groupTypeLabel,
   LIFECYCLE_DESCRIPTIONS,
   LIFECYCLE_LABELS,
   STATE_LABELS,
@@ -52,6 +55,8 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'nowrap',
   },
   muted: { color: theme.palette.text.secondary },
+  nowrap: { whiteSpace: 'nowrap' },
+  mutedNowrap: { color: theme.palette.text.secondary, whiteSpace: 'nowrap' },
 }));
 
 /** @public */
@@ -114,6 +119,24 @@ export const ConsumerGroupStateText = ({
         </Tooltip>
       )}
     </>
+  );
+};
+
+/** The group's type (and protocol type when it says more), on one line, with its meaning on hover. */
+export const ConsumerGroupTypeText = ({
+  type,
+  protocolType,
+}: {
+  type?: ConsumerGroupType;
+  protocolType?: string;
+}) => {
+  const classes = useStyles();
+  return (
+    <Tooltip title={groupTypeDescription(type)}>
+      <span className={type ? classes.nowrap : classes.mutedNowrap}>
+        {groupTypeLabel(type, protocolType)}
+      </span>
+    </Tooltip>
   );
 };
 

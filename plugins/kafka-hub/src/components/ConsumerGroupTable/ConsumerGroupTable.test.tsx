@@ -94,11 +94,13 @@ describe('ConsumerGroupTable', () => {
         await released;
         return HttpResponse.json(
           groupList([
-            makeGroup(),
+            makeGroup({ type: 'consumer' }),
             makeGroup({
               environment: 'prod',
               groupId: 'legacy-billing',
               entityRef: undefined,
+              type: 'classic',
+              protocolType: 'connect',
               state: 'Empty',
               lifecycle: 'inactive',
               memberCount: 0,
@@ -115,6 +117,8 @@ describe('ConsumerGroupTable', () => {
             }),
             makeGroup({
               groupId: 'orders.new',
+              type: 'share',
+              protocolType: 'share',
               lag: undefined,
               trend: [],
             }),
@@ -135,6 +139,7 @@ describe('ConsumerGroupTable', () => {
       'Group',
       'Environment',
       'Entity',
+      'Type',
       'State',
       'Status',
       'Members',
@@ -148,6 +153,7 @@ describe('ConsumerGroupTable', () => {
       'orders.fulfilment',
       'dev',
       'orders-service',
+      'Consumer',
       'Stable',
       'OK',
       '2',
@@ -159,6 +165,7 @@ describe('ConsumerGroupTable', () => {
       'legacy-billing',
       'prod',
       'Not linked',
+      'Classic · connect',
       'EmptyInactive',
       'STOP',
       '0',
@@ -170,6 +177,7 @@ describe('ConsumerGroupTable', () => {
       'orders.new',
       'dev',
       'orders-service',
+      'Share',
       'Stable',
       'Not sampled',
       '2',
@@ -177,6 +185,18 @@ describe('ConsumerGroupTable', () => {
       '—',
       '—',
     ]);
+
+    // What a type is, on hover; the type never wraps.
+    const kip848 = within(rows[0]).getByText('Consumer');
+    expect(kip848.closest('[title]')).toHaveAttribute(
+      'title',
+      expect.stringMatching(/^KIP-848 rebalance protocol/),
+    );
+    expect(getComputedStyle(kip848).whiteSpace).toBe('nowrap');
+    expect(
+      getComputedStyle(within(rows[1]).getByText('Classic · connect'))
+        .whiteSpace,
+    ).toBe('nowrap');
 
     // The status reason and what the time lag is are on hover.
     expect(

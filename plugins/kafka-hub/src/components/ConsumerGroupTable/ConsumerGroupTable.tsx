@@ -46,6 +46,7 @@ import { errorMessage } from '../ProvisioningCommon';
 import {
   ConsumerGroupStateText,
   ConsumerGroupStatusChip,
+  ConsumerGroupTypeText,
   TimeLagText,
   TotalLagText,
 } from './ConsumerGroupBadges';
@@ -280,6 +281,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
                 {sortHeader('name', 'Group')}
                 <TableCell>Environment</TableCell>
                 {showEntity && <TableCell>Entity</TableCell>}
+                <TableCell>Type</TableCell>
                 <TableCell>State</TableCell>
                 <TableCell>Status</TableCell>
                 <TableCell align="right">Members</TableCell>
@@ -323,6 +325,12 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
                       )}
                     </TableCell>
                   )}
+                  <TableCell className={classes.number}>
+                    <ConsumerGroupTypeText
+                      type={item.type}
+                      protocolType={item.protocolType}
+                    />
+                  </TableCell>
                   <TableCell className={classes.number}>
                     <ConsumerGroupStateText
                       state={item.state}

@@ -2,6 +2,7 @@ import {
   ConsumerGroupLifecycle,
   ConsumerGroupState,
   ConsumerGroupStatus,
+  ConsumerGroupType,
   LagHistory,
 } from '@internal/plugin-kafka-hub-common';
 
@@ -77,6 +78,47 @@ export const STATE_LABELS: Record<ConsumerGroupState, string> = {
   Dead: 'Dead',
   Unknown: 'Unknown',
 };
+
+export const TYPE_LABELS: Record<ConsumerGroupType, string> = {
+  classic: 'Classic',
+  consumer: 'Consumer',
+  share: 'Share',
+  streams: 'Streams',
+};
+
+export const TYPE_DESCRIPTIONS: Record<ConsumerGroupType, string> = {
+  classic:
+    'Classic rebalance protocol (JoinGroup/SyncGroup): consumers with group.protocol=classic, Connect workers.',
+  consumer:
+    'KIP-848 rebalance protocol (group.protocol=consumer): the coordinator assigns the partitions.',
+  share:
+    'Share group (KIP-932): members share partitions and acknowledge records one by one. Listed with its state; its members are not described.',
+  streams:
+    'Kafka Streams rebalance protocol (KIP-1071). Listed with its state; its members are not described.',
+};
+
+/**
+ * A group's type as the lists show it: `Consumer`, `Classic`, or
+ * `Classic · connect` for a classic group of another protocol type.
+ */
+export function groupTypeLabel(
+  type: ConsumerGroupType | undefined,
+  protocolType: string | undefined,
+): string {
+  if (!type) return protocolType || 'Unknown';
+  const other =
+    type === 'classic' && protocolType && protocolType !== 'consumer';
+  return other ? `${TYPE_LABELS[type]} · ${protocolType}` : TYPE_LABELS[type];
+}
+
+/** What a group's type means, for tooltips. */
+export function groupTypeDescription(
+  type: ConsumerGroupType | undefined,
+): string {
+  return type
+    ? TYPE_DESCRIPTIONS[type]
+    : "The broker's group listing does not tell the type (brokers before Kafka 3.8), or the group was not synced since Kafka Hub learned types.";
+}
 
 export const LIFECYCLE_LABELS: Record<ConsumerGroupLifecycle, string> = {
   active: 'Active',

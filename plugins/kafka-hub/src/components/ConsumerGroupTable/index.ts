@@ -3,6 +3,7 @@ export type { ConsumerGroupTableProps } from './ConsumerGroupTable';
 export {
   ConsumerGroupStateText,
   ConsumerGroupStatusChip,
+  ConsumerGroupTypeText,
   TimeLagText,
   TotalLagText,
 } from './ConsumerGroupBadges';
