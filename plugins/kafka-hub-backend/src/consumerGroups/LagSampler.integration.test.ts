@@ -18,8 +18,10 @@ import { LagSampler } from './LagSampler';
 import {
   committedOffsets,
   createProducer,
+  createShareGroup,
   createTopics,
   liveEnvironment,
+  produce,
   setOffsets,
   startConsumer,
   testAdmin,
@@ -292,4 +294,88 @@ describe('LagSampler against the real broker', () => {
       });
     },
   );
+
+  it('samples a KIP-848 group like a classic one and leaves a share group out, on every database', async () => {
+    const prefix = `khgt-${uniqueSuffix()}.`;
+    const topic = `${prefix}orders`;
+    const ids = {
+      consumer: `${prefix}kip848`,
+      classic: `${prefix}classic`,
+      share: `${prefix}share`,
+    };
+    topics.push(topic);
+    groupIds.push(...Object.values(ids));
+    await createTopics(admin, [{ topic, partitions: 2 }]);
+    const producer = createProducer();
+    await produce(producer, topic, 2, 3);
+    // Committed on partition 0 only: partition 1 has no commit, not lag 0.
+    await setOffsets(admin, ids.classic, topic, [{ partition: 0, offset: 1 }]);
+    const consumer = await startConsumer(ids.consumer, topic, {
+      groupProtocol: 'consumer',
+    });
+    await waitFor(`${ids.consumer} to commit`, async () => {
+      const committed = await committedOffsets(admin, ids.consumer, topic);
+      return committed[0] === 3 && committed[1] === 3;
+    });
+    await createShareGroup(ids.share, topic);
+
+    const recorders = await Promise.all(
+      databases.eachSupportedId().map(async ([databaseId]) => {
+        const s = await stores(databaseId);
+        return { s, sampler: samplerFor(s) };
+      }),
+    );
+    const sampleAll = async () => {
+      for (const { s, sampler } of recorders) {
+        expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
+        expect(await sampler.sample()).toMatchObject({
+          ok: true,
+          groupErrors: [],
+        });
+      }
+    };
+    await sampleAll();
+    // The member stops; 2 more messages per partition arrive.
+    await consumer.close();
+    await produce(producer, topic, 2, 2);
+    await producer.close();
+    await sampleAll();
+
+    for (const { s, sampler } of recorders) {
+      await sampler.close();
+      expect(await s.groups.get('dev', ids.consumer)).toMatchObject({
+        type: 'consumer',
+        lag: {
+          totalLag: 4,
+          maxPartitionLag: 2,
+          partitionsWithoutCommit: 0,
+          trend: [0, 4],
+        },
+      });
+      expect(await s.groups.get('dev', ids.classic)).toMatchObject({
+        type: 'classic',
+        lag: { totalLag: 4, partitionsWithoutCommit: 1, trend: [2, 4] },
+      });
+      const [committed, uncommitted] = await s.groups.latestOffsets(
+        'dev',
+        ids.classic,
+      );
+      expect(committed).toMatchObject({
+        topic,
+        partition: 0,
+        committedOffset: 1,
+        endOffset: 5,
+        lag: 4,
+      });
+      expect(uncommitted).toMatchObject({ topic, partition: 1, endOffset: 5 });
+      expect(uncommitted.committedOffset).toBeUndefined();
+      expect(uncommitted.lag).toBeUndefined();
+      const share = await s.groups.get('dev', ids.share);
+      expect(share).toMatchObject({ type: 'share', lifecycle: 'active' });
+      expect(share?.lag).toBeUndefined();
+      expect(await s.taskRuns.get('dev', 'lag')).toMatchObject({
+        lastError: undefined,
+      });
+    }
+  });
 });

@@ -111,10 +111,11 @@ export class LagSampler {
       databaseWriteMs: 0,
     };
     try {
-      const groups = await this.options.groups.listByLifecycle(
-        environment.name,
-        'active',
-      );
+      // Share groups (KIP-932) commit no offsets: their progress is each
+      // share partition's start offset, which this sampler does not read.
+      const groups = (
+        await this.options.groups.listByLifecycle(environment.name, 'active')
+      ).filter(group => group.type !== 'share');
       await this.resumeFromDatabase(startedAt);
       const kafkaStart = now();
       const fetched = await this.fetchOffsets(groups);

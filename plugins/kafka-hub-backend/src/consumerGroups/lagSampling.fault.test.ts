@@ -6,7 +6,7 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { Admin } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import request from 'supertest';
 import type {
   ConsumerGroupDetail,
@@ -16,7 +16,14 @@ import type {
 import { kafkaHubPlugin } from '../plugin';
 import { kafkaService } from '../testUtils/kafkaService';
 import { testServices } from '../testUtils/testServices';
-import { testKafka, uniqueSuffix, waitFor } from './__testUtils__/testKafka';
+import {
+  createProducer,
+  createTopics,
+  setOffsets,
+  testAdmin,
+  uniqueSuffix,
+  waitFor,
+} from './__testUtils__/testKafka';
 
 jest.setTimeout(240_000);
 
@@ -29,39 +36,30 @@ describe('lag sampling while the broker stops and comes back', () => {
   let admin: Admin;
 
   beforeAll(async () => {
-    admin = testKafka().admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [{ topic, numPartitions: 2 }],
-      waitForLeaders: true,
-    });
-    const producer = testKafka().producer();
-    await producer.connect();
+    admin = testAdmin();
+    await createTopics(admin, [{ topic, partitions: 2 }]);
+    const producer = createProducer();
     await producer.send({
-      topic,
       messages: Array.from({ length: 10 }, (_, i) => ({
+        topic,
         partition: i % 2,
         value: String(i),
       })),
     });
-    await producer.disconnect();
+    await producer.close();
     // An Empty group 3 behind on partition 0 and 5 on partition 1.
-    await admin.setOffsets({
-      groupId,
-      topic,
-      partitions: [
-        { partition: 0, offset: '2' },
-        { partition: 1, offset: '0' },
-      ],
-    });
+    await setOffsets(admin, groupId, topic, [
+      { partition: 0, offset: 2 },
+      { partition: 1, offset: 0 },
+    ]);
   });
 
   afterAll(async () => {
     // Leave the broker running for whatever comes next, whatever happened.
     kafkaService('start', '--keep-data');
-    await admin.deleteGroups([groupId]).catch(() => undefined);
+    await admin.deleteGroups({ groups: [groupId] }).catch(() => undefined);
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
   });
 
   it('records the error, keeps serving and the earlier history, then samples again', async () => {
