@@ -19,7 +19,7 @@ const COLUMNS = [
  * Members (JSON in `members`) may now also carry instanceId, memberEpoch,
  * subscribedTopics, subscribedTopicRegex and targetAssignments; states now
  * include Assigning, Reconciling and NotReady. Rows recorded before have no
- * type until the next sync.
+ * type until the next sync; their members came from DescribeGroups.
  *
  * @param {import('knex').Knex} knex
  */
@@ -54,6 +54,8 @@ exports.up = async function up(knex) {
         'Why the last sync could not describe this group; its members are then the ones last described',
       );
   });
+  // What described every group recorded so far (kafkajs spoke nothing else).
+  await knex(GROUPS).update({ described_with: 'DescribeGroups' });
 };
 
 /**

@@ -238,6 +238,11 @@ describe('ConsumerGroupStore', () => {
         state: 'Stable',
         members: group('a.one').members,
       });
+      // Recorded before the migration: described with DescribeGroups, type
+      // unknown until the next sync.
+      expect(await store.get('dev', 'a.one')).toMatchObject({
+        describedWith: 'DescribeGroups',
+      });
       expect((await store.get('dev', 'a.one'))?.type).toBeUndefined();
     },
   );
