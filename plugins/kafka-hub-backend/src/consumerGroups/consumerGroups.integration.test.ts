@@ -1,5 +1,5 @@
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
-import { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import {
   ConsumerGroupStore,
   LagHistoryStore,
@@ -13,12 +13,17 @@ import { LagSampler } from './LagSampler';
 import {
   committedOffsets,
   createProducer,
+  createTopics,
   endOffsets,
   entity,
   liveEnvironment,
   produce,
+  setOffsets,
   startConsumer,
-  testKafka,
+  TEST_CLIENT_ID,
+  testAdmin,
+  TestConsumer,
+  TestProducer,
   uniqueSuffix,
   waitFor,
 } from './__testUtils__/testKafka';
@@ -32,8 +37,9 @@ const logger = mockServices.logger.mock();
  * database (SQLite and PostgreSQL) at the same moments: a group that keeps
  * consuming, one whose consumer stopped, one whose consumer is paused, one
  * rewound by an offset reset after its consumer stopped, one with a
- * committed offset on only one of three partitions, and one that commits
- * more slowly than its topic grows.
+ * committed offset on only one of three partitions, one that commits
+ * more slowly than its topic grows, and one that keeps consuming on the
+ * KIP-848 rebalance protocol (which kafkajs saw Dead and STOP).
  */
 describe('consumer group sync and lag sampling against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
@@ -47,55 +53,34 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     rewound: `${prefix}rewound`,
     // Named by the community annotation only: no prefix.
     partial: `legacy-${suffix}-partial`,
+    kip848: `${prefix}kip848`,
   };
   // Its own topic, so the others' exact offsets stay as they are.
   const slowTopic = `${prefix}slow-events`;
   const slowGroup = `${prefix}slow`;
-  let kafka: Kafka;
   let admin: Admin;
-  let producer: Producer;
-  const consumers: Consumer[] = [];
+  let producer: TestProducer;
+  const consumers: TestConsumer[] = [];
 
   beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({
-      topics: [
-        { topic, numPartitions: 3 },
-        { topic: slowTopic, numPartitions: 1 },
-      ],
-    });
-    // kafkajs's own wait for leaders fails with UNKNOWN_TOPIC_OR_PARTITION
-    // on a freshly started broker: poll the metadata instead.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { topics } = await admin.fetchTopicMetadata({
-          topics: [topic, slowTopic],
-        });
-        const led = topics.flatMap(t =>
-          t.partitions.filter(p => p.leader >= 0),
-        );
-        if (led.length === 4) break;
-      } catch (error) {
-        if (attempt >= 30) throw error;
-      }
-      await new Promise(resolve => setTimeout(resolve, 500));
-    }
-    producer = createProducer(kafka);
-    await producer.connect();
+    admin = testAdmin();
+    await createTopics(admin, [
+      { topic, partitions: 3 },
+      { topic: slowTopic, partitions: 1 },
+    ]);
+    producer = createProducer();
   });
 
   afterAll(async () => {
-    await Promise.allSettled(consumers.map(c => c.disconnect()));
-    await producer?.disconnect();
+    await Promise.allSettled(consumers.map(c => c.close()));
+    await producer?.close();
     await admin
-      ?.deleteGroups([...Object.values(g), slowGroup])
+      ?.deleteGroups({ groups: [...Object.values(g), slowGroup] })
       .catch(() => undefined);
     await admin
       ?.deleteTopics({ topics: [topic, slowTopic] })
       .catch(() => undefined);
-    await admin?.disconnect();
+    await admin?.close();
   });
 
   it('finds the groups with their state and members, samples exact lag and tells their status', async () => {
@@ -159,43 +144,59 @@ describe('consumer group sync and lag sampling against the real broker', () => {
 
     // Every consumer reads the first 30 messages and commits them.
     await produce(producer, topic, 3, 10);
-    for (const group of [g.running, g.stopped, g.paused, g.rewound]) {
-      consumers.push(await startConsumer(kafka, group, topic));
+    for (const group of [g.running, g.stopped, g.rewound]) {
+      consumers.push(await startConsumer(group, topic));
     }
-    const [running, stopped, paused, rewound] = consumers;
+    const [running, stopped, rewound] = consumers;
+    // A member that stays in the group and stops committing: it commits
+    // what it read by hand once, then nothing (a paused stream still
+    // commits what it buffered, so no auto commit).
+    const paused = await startConsumer(g.paused, topic, { autocommit: false });
+    consumers.push(paused);
+    const kip848 = await startConsumer(g.kip848, topic, {
+      groupProtocol: 'consumer',
+    });
+    consumers.push(kip848);
     // A member that commits by hand: one message per sample while four
     // arrive, so its lag grows although it commits.
-    const slow = await startConsumer(kafka, slowGroup, slowTopic);
+    const slow = await startConsumer(slowGroup, slowTopic, {
+      autocommit: false,
+    });
     consumers.push(slow);
     await waitFor(`${slowGroup} to be Stable`, async () => {
-      const { groups } = await admin.describeGroups([slowGroup]);
-      return groups[0]?.state === 'Stable' && groups[0].members.length === 1;
+      const group = (await admin.describeGroups({ groups: [slowGroup] })).get(
+        slowGroup,
+      );
+      return group?.state === 'Stable' && group.members.size === 1;
     });
-    slow.pause([{ topic: slowTopic }]);
+    slow.pause();
     let slowCommitted = 0;
     const slowStep = async () => {
       await produce(producer, slowTopic, 1, 4);
       slowCommitted += 1;
-      await slow.commitOffsets([
-        { topic: slowTopic, partition: 0, offset: String(slowCommitted) },
-      ]);
+      await slow.commit(slowTopic, 0, slowCommitted);
     };
     const committedAll = (group: string, n: number) =>
       waitFor(`${group} to commit ${n}`, async () => {
         const offsets = await committedOffsets(admin, group, topic);
         return [0, 1, 2].every(p => offsets[p] === n);
       });
-    for (const group of [g.running, g.stopped, g.paused, g.rewound]) {
+    await waitFor(`${g.paused} to be Stable`, async () => {
+      const group = (await admin.describeGroups({ groups: [g.paused] })).get(
+        g.paused,
+      );
+      return group?.state === 'Stable' && group.members.size === 1;
+    });
+    paused.pause();
+    for (const partition of [0, 1, 2]) {
+      await paused.commit(topic, partition, 10);
+    }
+    for (const group of [g.running, g.stopped, g.paused, g.rewound, g.kip848]) {
       await committedAll(group, 10);
     }
-    await stopped.disconnect();
-    await rewound.disconnect();
-    paused.pause([{ topic }]);
-    await admin.setOffsets({
-      groupId: g.partial,
-      topic,
-      partitions: [{ partition: 0, offset: '4' }],
-    });
+    await stopped.close();
+    await rewound.close();
+    await setOffsets(admin, g.partial, topic, [{ partition: 0, offset: 4 }]);
 
     await syncAll();
     for (const r of recorders) {
@@ -205,17 +206,39 @@ describe('consumer group sync and lag sampling against the real broker', () => {
         lifecycle: 'active',
         entityRef: 'component:default/orders',
         linkedBy: 'prefix',
+        type: 'classic',
         protocolType: 'consumer',
+        describedWith: 'DescribeGroups',
         subscribedTopics: [topic],
         coordinator: expect.stringMatching(/^\d+ \(.+:\d+\)$/),
       });
       expect(running1?.members).toEqual([
         {
           memberId: expect.any(String),
-          clientId: 'kafka-hub-consumer-groups-test-client',
+          clientId: TEST_CLIENT_ID,
           host: expect.any(String),
+          subscribedTopics: [topic],
           assignments: [{ topic, partitions: [0, 1, 2] }],
         },
+      ]);
+      const kip848Group = await r.groups.get('dev', g.kip848);
+      expect(kip848Group).toMatchObject({
+        type: 'consumer',
+        protocolType: 'consumer',
+        describedWith: 'ConsumerGroupDescribe',
+        state: 'Stable',
+        assignmentStrategy: expect.any(String),
+        groupEpoch: expect.any(Number),
+        subscribedTopics: [topic],
+      });
+      expect(kip848Group?.members).toEqual([
+        expect.objectContaining({
+          clientId: TEST_CLIENT_ID,
+          memberEpoch: expect.any(Number),
+          subscribedTopics: [topic],
+          assignments: [{ topic, partitions: [0, 1, 2] }],
+          targetAssignments: [{ topic, partitions: [0, 1, 2] }],
+        }),
       ]);
       expect(await r.groups.get('dev', g.paused)).toMatchObject({
         state: 'Stable',
@@ -239,13 +262,15 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     // Rewind the stopped consumer's group, then produce 15 more messages:
     // only the running consumer reads them.
     // What `kafka-consumer-groups --reset-offsets --to-offset 2` does.
-    await admin.setOffsets({
-      groupId: g.rewound,
+    await setOffsets(
+      admin,
+      g.rewound,
       topic,
-      partitions: [0, 1, 2].map(partition => ({ partition, offset: '2' })),
-    });
+      [0, 1, 2].map(partition => ({ partition, offset: 2 })),
+    );
     await produce(producer, topic, 3, 5);
     await committedAll(g.running, 15);
+    await committedAll(g.kip848, 15);
     for (let i = 0; i < 3; i++) {
       await slowStep();
       await sampleAll();
@@ -287,6 +312,12 @@ describe('consumer group sync and lag sampling against the real broker', () => {
         totalLag: 0,
         timeLagSeconds: 0,
         partitionsWithoutCommit: 0,
+      });
+      // kafkajs saw this group Dead with 0 members: "No consumer is running".
+      expect(await status(g.kip848)).toMatchObject({
+        status: 'OK',
+        totalLag: 0,
+        statusReason: 'Caught up: no lag',
       });
       expect(await status(g.stopped)).toMatchObject({
         status: 'STOP',
@@ -331,7 +362,7 @@ describe('consumer group sync and lag sampling against the real broker', () => {
       lag: undefined,
       timeLagSeconds: undefined,
     });
-    await running.disconnect();
-    await paused.disconnect();
+    await running.close();
+    await paused.close();
   });
 });
