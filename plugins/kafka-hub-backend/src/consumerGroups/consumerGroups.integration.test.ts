@@ -39,7 +39,7 @@ const logger = mockServices.logger.mock();
  * rewound by an offset reset after its consumer stopped, one with a
  * committed offset on only one of three partitions, one that commits
  * more slowly than its topic grows, and one that keeps consuming on the
- * KIP-848 rebalance protocol (which kafkajs saw Dead and STOP).
+ * KIP-848 rebalance protocol (classic DescribeGroups answers it Dead).
  */
 describe('consumer group sync and lag sampling against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
@@ -313,7 +313,7 @@ describe('consumer group sync and lag sampling against the real broker', () => {
         timeLagSeconds: 0,
         partitionsWithoutCommit: 0,
       });
-      // kafkajs saw this group Dead with 0 members: "No consumer is running".
+      // Described as classic, it was Dead, 0 members: "No consumer is running".
       expect(await status(g.kip848)).toMatchObject({
         status: 'OK',
         totalLag: 0,

@@ -201,7 +201,7 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
     });
 
     const running = await compareWithTool(rs, groupId);
-    // Kafka's words, not kafkajs's DescribeGroups v2 answer (Dead, 0 members).
+    // Not what classic DescribeGroups answers for it (Dead, 0 members).
     expect(running.tool.state).toMatchObject({
       state: 'Stable',
       members: 1,
@@ -230,7 +230,9 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
     );
 
     await consumer.stop();
-    await waitFor(`${groupId} to be Empty`, async () => (await listedState(groupId)) === 'Empty',
+    await waitFor(
+      `${groupId} to be Empty`,
+      async () => (await listedState(groupId)) === 'Empty',
     );
     const stopped = await compareWithTool(rs, groupId);
     expect(stopped.tool.state).toMatchObject({ state: 'Empty', members: 0 });
@@ -288,7 +290,9 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
     ]);
 
     await consumer.stop();
-    await waitFor(`${groupId} to be Empty`, async () => (await listedState(groupId)) === 'Empty',
+    await waitFor(
+      `${groupId} to be Empty`,
+      async () => (await listedState(groupId)) === 'Empty',
     );
     const stopped = await compareWithTool(rs, groupId);
     expect(stopped.tool.state).toMatchObject({ state: 'Empty', members: 0 });
@@ -308,7 +312,9 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
     consumers.push(
       await startConsumer(kip848, topic, { groupProtocol: 'consumer' }),
     );
-    await waitFor(`${kip848} to be Stable`, async () => (await listedState(kip848)) === 'Stable',
+    await waitFor(
+      `${kip848} to be Stable`,
+      async () => (await listedState(kip848)) === 'Stable',
     );
     const output = await runKafkaTool(
       'org.apache.kafka.tools.consumer.group.ShareGroupCommand',
