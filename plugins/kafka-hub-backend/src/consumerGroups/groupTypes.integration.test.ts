@@ -110,7 +110,9 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
     if (groupIds.length > 0) {
       await admin?.deleteGroups({ groups: groupIds }).catch(() => undefined);
     }
-    await admin?.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin
+      ?.deleteTopics({ topics: [topic, `${prefix}secret`] })
+      .catch(() => undefined);
     await admin?.close();
   });
 
@@ -353,20 +355,25 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
     const consumer = `${prefix}acl-consumer`;
     const classic = `${prefix}acl-classic`;
     const denied = `${prefix}acl-denied`;
-    groupIds.push(consumer, classic, denied);
+    // Reads a topic alice may not describe.
+    const secretReader = `${prefix}acl-secret-reader`;
+    const secret = `${prefix}secret`;
+    groupIds.push(consumer, classic, denied, secretReader);
+    await createTopics(admin, [{ topic: secret, partitions: 1 }]);
     consumers.push(
       await startConsumer(consumer, topic, { groupProtocol: 'consumer' }),
       await startConsumer(classic, topic, { groupProtocol: 'classic' }),
       await startConsumer(denied, topic, { groupProtocol: 'consumer' }),
+      await startConsumer(secretReader, secret, { groupProtocol: 'consumer' }),
     );
-    await waitFor('the three groups to be Stable', async () => {
+    await waitFor('the four groups to be Stable', async () => {
       const states = await Promise.all(
-        [consumer, classic, denied].map(listedState),
+        [consumer, classic, denied, secretReader].map(listedState),
       );
       return states.every(s => s === 'Stable');
     });
 
-    // Alice may describe two of the three groups, and the topic (which
+    // Alice may describe three of the four groups, and one topic (which
     // ConsumerGroupDescribe checks for the members' subscriptions).
     const alice = testServices.user.username;
     const describe = (
@@ -385,6 +392,7 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
       describe(ResourceTypes.TOPIC, topic),
       describe(ResourceTypes.GROUP, consumer),
       describe(ResourceTypes.GROUP, classic),
+      describe(ResourceTypes.GROUP, secretReader),
     ];
     await admin.createAcls({ creations: acls });
     const environment = liveEnvironment();
@@ -405,11 +413,14 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
         // the same response that describes the consumer group; then
         // DescribeGroups, like Java's DescribeConsumerGroupsHandler.
         { groupId: classic, state: 'Stable' },
+        // Its error code comes in that same response.
+        { groupId: secretReader, type: 'consumer', state: 'Stable' },
       ]);
       expect(described.map(g => g.groupId)).toEqual([
         consumer,
         denied,
         classic,
+        secretReader,
       ]);
       expect(described[0]).toMatchObject({
         type: 'consumer',
@@ -435,6 +446,15 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
         members: [expect.objectContaining({ subscribedTopics: [topic] })],
       });
       expect(described[2].describeError).toBeUndefined();
+      expect(described[3]).toMatchObject({
+        groupId: secretReader,
+        type: 'consumer',
+        state: 'Stable',
+        members: [],
+        coordinator: described[0].coordinator,
+        describeError: expect.stringMatching(/^TOPIC_AUTHORIZATION_FAILED: /),
+      });
+      expect(described[3].describedWith).toBeUndefined();
 
       // Same through the plaintext listener, where every group is
       // described: the three in one ConsumerGroupDescribe batch.
@@ -442,6 +462,7 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
         { groupId: consumer, type: 'consumer', state: 'Stable' },
         { groupId: denied, type: 'consumer', state: 'Stable' },
         { groupId: classic, state: 'Stable' },
+        { groupId: secretReader, type: 'consumer', state: 'Stable' },
         // Listed a moment ago, gone since: Dead, as Java's tools say.
         { groupId: `${prefix}gone`, state: 'Empty' },
       ]);
@@ -449,6 +470,7 @@ describe('group types against the real broker, with Kafka tools as the oracle', 
         [consumer, 'Stable', undefined],
         [denied, 'Stable', undefined],
         [classic, 'Stable', undefined],
+        [secretReader, 'Stable', undefined],
         [`${prefix}gone`, 'Dead', undefined],
       ]);
     } finally {
