@@ -750,6 +750,82 @@ describe('ProvisioningEngine against the real broker', () => {
       );
     });
 
+    it('reports drift of the topics whose configs it may read and an error for each it may not', async () => {
+      const application = uniqueApplication('cfgauth');
+      const [open, closed] = ['open', 'closed'].map(t => `${application}.${t}`);
+      await admin.createTopics({
+        topics: [open, closed].map(topic => ({
+          topic,
+          partitions: 1,
+          replicas: 1,
+        })),
+        configs: [{ name: 'retention.ms', value: '86400000' }],
+      });
+      await waitForLeaders(admin, [open, closed], 30_000);
+      // bob sees both topics but may read the configs of one only.
+      await admin.createAcls({
+        creations: [
+          {
+            resourceType: ResourceTypes.TOPIC,
+            resourceName: `${application}.`,
+            resourcePatternType: ResourcePatternTypes.PREFIXED,
+            principal: 'User:bob',
+            host: '*',
+            operation: AclOperations.DESCRIBE,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+          {
+            resourceType: ResourceTypes.TOPIC,
+            resourceName: open,
+            resourcePatternType: ResourcePatternTypes.LITERAL,
+            principal: 'User:bob',
+            host: '*',
+            operation: AclOperations.DESCRIBE_CONFIGS,
+            permissionType: AclPermissionTypes.ALLOW,
+          },
+        ],
+      });
+      const engine = engineFor([
+        environment('dev', { sasl: { mechanism: 'plain', ...bob } }),
+      ]);
+      const desiredState = {
+        environments: ['dev'],
+        topics: ['open', 'closed'].map(name => ({
+          name,
+          partitions: 1,
+          config: { 'retention.ms': '7d' },
+        })),
+      };
+
+      // The KRaft controller applies new ACLs a moment later: wait until
+      // bob sees both topics.
+      const bobAdmin = createKafkaAdmin(
+        kafkaConfig({ sasl: { mechanism: 'plain', ...bob } }),
+      );
+      try {
+        for (let attempt = 0; attempt < 50; attempt++) {
+          const visible = await bobAdmin.listTopics();
+          if (visible.includes(open) && visible.includes(closed)) break;
+          await new Promise(resolve => setTimeout(resolve, 100));
+        }
+      } finally {
+        await bobAdmin.close();
+      }
+
+      const result = await engine.provision({ application, desiredState });
+
+      expect(result.environments.dev).toEqual({
+        status: 'failed',
+        message: `Created 0 topics, 2 already existed; topic ${open} has retention.ms=86400000, 604800000 declared (not changed)`,
+        error: expect.stringMatching(
+          new RegExp(
+            `^Describing the configs of topic ${closed}: TOPIC_AUTHORIZATION_FAILED: Topic authorization failed; Describing ACLs of User:${application}: CLUSTER_AUTHORIZATION_FAILED: `,
+          ),
+        ),
+        finishedAt: expect.any(String),
+      });
+    });
+
     it("uses each environment's replication factor and principal", async () => {
       // One broker: a replication factor of 2 cannot be met, which shows
       // that prod's own setting was used.

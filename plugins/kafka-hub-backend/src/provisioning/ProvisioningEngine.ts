@@ -114,9 +114,10 @@ export function overallStatus(
 
 /**
  * Creates each environment's namespace of an application on that
- * environment's cluster: its topics under the prefix and the prefixed ACLs
- * of its principal. Idempotent; environments run concurrently and a failing
- * one never stops the others.
+ * environment's cluster, with that environment's settings: its topics under
+ * the prefix (partitions, replication factor, configs) and the prefixed ACLs
+ * of its principal. Idempotent; existing topics are compared, never changed.
+ * Environments run concurrently and a failing one never stops the others.
  */
 export class ProvisioningEngine {
   private readonly environments: Map<string, EnvironmentConfig>;
