@@ -24,6 +24,9 @@
 //     VACUUM ANALYZE (what autovacuum leaves an append-only table in).
 // Everything it creates (topics, groups, database) is deleted at the end.
 //
+// Kafka requests are counted on the clients' connections through
+// `@platformatic/kafka`'s diagnostics channel (`connectionsApiChannel`).
+//
 // Env: BENCH_GROUPS, BENCH_PARTITIONS, BENCH_SAMPLES, BENCH_BUSY_SAMPLES,
 // BENCH_HISTORY_ROWS (0 skips the history queries), BENCH_BASELINE (false
 // skips the naive baseline, e.g. for a longer memory run), BENCH_BROKERS
@@ -33,10 +36,20 @@
 import { execSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import knexFactory, { Knex } from 'knex';
-import { Admin, Kafka, logLevel } from 'kafkajs';
+import {
+  Admin,
+  connectionsApiChannel,
+  Producer,
+  protocolAPIsById,
+} from '@platformatic/kafka';
 import { ClaimSet } from '../../plugins/kafka-hub-backend/src/claims';
 import { mapWithConcurrency } from '../../plugins/kafka-hub-backend/src/concurrency/mapWithConcurrency';
 import { EnvironmentConfig } from '../../plugins/kafka-hub-backend/src/config/types';
+import {
+  createKafkaAdmin,
+  describeKafkaError,
+  kafkaClientOptions,
+} from '../../plugins/kafka-hub-backend/src/kafka';
 import { GroupSync } from '../../plugins/kafka-hub-backend/src/consumerGroups/GroupSync';
 import { LagSampler } from '../../plugins/kafka-hub-backend/src/consumerGroups/LagSampler';
 import { lagHistoryPlan } from '../../plugins/kafka-hub-backend/src/consumerGroups/lagHistoryPlan';
@@ -83,12 +96,8 @@ const environment: EnvironmentConfig = {
   },
 };
 
-const kafka = new Kafka({
-  clientId: 'kafka-hub-bench-setup',
-  brokers: BROKERS,
-  logLevel: logLevel.NOTHING,
-  retry: { retries: 8 },
-});
+const setupKafka = { ...environment.kafka, clientId: 'kafka-hub-bench-setup' };
+const setupAdmin = () => createKafkaAdmin(setupKafka, { retries: 8 });
 
 const ms = (t0: number) => Date.now() - t0;
 const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
@@ -104,42 +113,52 @@ async function setUpKafka(admin: Admin) {
   const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i));
   for (let i = 0; i < topics.length; i += 100) {
     await admin.createTopics({
-      topics: topics
-        .slice(i, i + 100)
-        .map(topic => ({ topic, numPartitions: PARTITIONS })),
-      waitForLeaders: false,
-      timeout: 120_000,
+      topics: topics.slice(i, i + 100),
+      partitions: PARTITIONS,
     });
   }
-  // kafkajs's waitForLeaders gives up on a topic the metadata does not show
-  // yet; wait for every partition's leader here instead.
+  // Wait until every partition's leader answers for it: a new topic's
+  // metadata names leaders before they serve (NOT_LEADER_OR_FOLLOWER).
   const until = Date.now() + 300_000;
+  let notReady: unknown;
   for (;;) {
     const ready = await admin
-      .fetchTopicMetadata({ topics })
-      .then(m =>
-        m.topics.every(
-          t =>
-            t.partitions.length === PARTITIONS &&
-            t.partitions.every(p => p.leader >= 0),
-        ),
-      )
-      .catch(() => false);
+      .listOffsets({
+        topics: topics.map(name => ({
+          name,
+          partitions: Array.from({ length: PARTITIONS }, (_, p) => ({
+            partitionIndex: p,
+            timestamp: -1n,
+          })),
+        })),
+      })
+      .then(() => true)
+      .catch(error => {
+        notReady = error;
+        return false;
+      });
     if (ready) break;
-    if (Date.now() > until)
-      throw new Error('topics have no leaders after 300 s');
+    if (Date.now() > until) {
+      throw new Error(
+        `partitions not served after 300 s: ${describeKafkaError(notReady)}`,
+      );
+    }
     await new Promise(resolve => setTimeout(resolve, 500));
   }
   await produceToEveryPartition(3);
   // Each group committed offset 1 on every partition of its topic: lag 2.
-  await mapWithConcurrency(topics, 64, (topic, i) =>
-    admin.setOffsets({
+  await mapWithConcurrency(topics, 64, (name, i) =>
+    admin.alterConsumerGroupOffsets({
       groupId: groupOf(i),
-      topic,
-      partitions: Array.from({ length: PARTITIONS }, (_, p) => ({
-        partition: p,
-        offset: '1',
-      })),
+      topics: [
+        {
+          name,
+          partitionOffsets: Array.from({ length: PARTITIONS }, (_, p) => ({
+            partition: p,
+            offset: 1n,
+          })),
+        },
+      ],
     }),
   );
   log(
@@ -152,48 +171,72 @@ async function setUpKafka(admin: Admin) {
 /** `perPartition` one-byte messages to every partition of every bench topic. */
 async function produceToEveryPartition(perPartition: number) {
   const topics = Array.from({ length: GROUPS }, (_, i) => topicOf(i));
-  const producer = kafka.producer();
-  await producer.connect();
-  // 100 topics per batch: the producer adds each batch's topics to its
-  // metadata at once (one topic per send queues 1,000 metadata refreshes).
+  const producer = new Producer(kafkaClientOptions(setupKafka, { retries: 8 }));
+  const value = Buffer.from('x');
+  // 100 topics per send: one metadata request for each batch's topics.
   for (let i = 0; i < topics.length; i += 100) {
-    await producer.sendBatch({
-      topicMessages: topics.slice(i, i + 100).map(topic => ({
-        topic,
-        messages: Array.from({ length: PARTITIONS * perPartition }, (_, m) => ({
+    await producer.send({
+      messages: topics.slice(i, i + 100).flatMap(topic =>
+        Array.from({ length: PARTITIONS * perPartition }, (_, m) => ({
+          topic,
           partition: m % PARTITIONS,
-          value: 'x',
+          value,
         })),
-      })),
+      ),
     });
   }
-  await producer.disconnect();
+  await producer.close();
 }
 
-/** What the community plugin does for each group it shows. */
+/**
+ * What the community plugin does for each group it shows (with kafkajs):
+ * a new admin connection for the group's committed offsets, then a new one
+ * per topic for its end offsets.
+ */
 async function naiveBaseline(): Promise<{ wallMs: number; requests: number }> {
+  const owners = new Set<number>();
   let requests = 0;
-  const admin = () => {
-    const a = kafka.admin();
-    a.on(a.events.REQUEST, () => {
+  const count = (message: unknown) => {
+    const { connection } = message as { connection?: { ownerId?: number } };
+    if (connection?.ownerId !== undefined && owners.has(connection.ownerId)) {
       requests++;
-    });
+    }
+  };
+  connectionsApiChannel.start.subscribe(count);
+  const admin = () => {
+    const a = createKafkaAdmin(environment.kafka, { retries: 8 });
+    owners.add(a.instanceId);
     return a;
   };
   const t0 = Date.now();
-  for (let i = 0; i < GROUPS; i++) {
-    const groupAdmin = admin();
-    await groupAdmin.connect();
-    const offsets = await groupAdmin.fetchOffsets({ groupId: groupOf(i) });
-    await groupAdmin.disconnect();
-    await Promise.all(
-      offsets.map(async ({ topic }) => {
-        const topicAdmin = admin();
-        await topicAdmin.connect();
-        await topicAdmin.fetchTopicOffsets(topic);
-        await topicAdmin.disconnect();
-      }),
-    );
+  try {
+    for (let i = 0; i < GROUPS; i++) {
+      const groupAdmin = admin();
+      const [group] = await groupAdmin.listConsumerGroupOffsets({
+        groups: [groupOf(i)],
+      });
+      await groupAdmin.close();
+      await Promise.all(
+        group.topics.map(async ({ name }) => {
+          const topicAdmin = admin();
+          const { topics } = await topicAdmin.metadata({ topics: [name] });
+          await topicAdmin.listOffsets({
+            topics: [
+              {
+                name,
+                partitions: Array.from(
+                  { length: topics.get(name)!.partitionsCount },
+                  (_, partitionIndex) => ({ partitionIndex, timestamp: -1n }),
+                ),
+              },
+            ],
+          });
+          await topicAdmin.close();
+        }),
+      );
+    }
+  } finally {
+    connectionsApiChannel.start.unsubscribe(count);
   }
   return { wallMs: ms(t0), requests };
 }
@@ -329,8 +372,7 @@ async function timeQueries(
 }
 
 async function main() {
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = setupAdmin();
   const { knex, drop } = await createScratchDatabase();
   let sampler: LagSampler | undefined;
   try {
@@ -379,19 +421,35 @@ async function main() {
       if (!result.ok) throw new Error(result.error);
       return { ...result, wallMs: ms(t0) };
     };
-    const cold = await timed();
+    // Every request sent while one sample runs (nothing else sends then), by API.
+    const byApi = async () => {
+      const counts = new Map<string, number>();
+      const count = (message: unknown) => {
+        const name = protocolAPIsById[(message as { apiKey: number }).apiKey];
+        counts.set(name, (counts.get(name) ?? 0) + 1);
+      };
+      connectionsApiChannel.start.subscribe(count);
+      try {
+        const result = await timed();
+        const apis = [...counts].map(([name, n]) => `${name} ${n}`).join(', ');
+        return { ...result, apis };
+      } finally {
+        connectionsApiChannel.start.unsubscribe(count);
+      }
+    };
+    const cold = await byApi();
     log(
-      `first sample (opens the connection, loads topic metadata): ${seconds(
+      `first sample (opens the connection, finds the coordinators): ${seconds(
         cold.wallMs,
-      )}, ${cold.kafkaRequests} Kafka requests`,
+      )}, ${cold.kafkaRequests} Kafka requests (${cold.apis})`,
     );
-    const warm = await timed();
+    const warm = await byApi();
     log(
       `ONE SAMPLE: ${warm.groups} groups, ${warm.partitions} partitions, ${
         warm.topics
       } topics: wall ${seconds(warm.wallMs)}, Kafka ${seconds(
         warm.kafkaMs,
-      )} with ${warm.kafkaRequests} requests, database write ${
+      )} with ${warm.kafkaRequests} requests (${warm.apis}), database write ${
         warm.databaseWriteMs
       } ms`,
     );
@@ -409,6 +467,7 @@ async function main() {
 
     const walls: number[] = [];
     const writes: number[] = [];
+    const kafkaTimes: number[] = [];
     const memory: Array<{
       sample: number;
       heap: number;
@@ -420,6 +479,7 @@ async function main() {
       const r = await timed();
       walls.push(r.wallMs);
       writes.push(r.databaseWriteMs);
+      kafkaTimes.push(r.kafkaMs);
       if (i === 1 || i % Math.max(1, Math.round(SAMPLES / 4)) === 0) {
         (global as any).gc?.();
         const { heapUsed, heapTotal, external, rss } = process.memoryUsage();
@@ -431,7 +491,9 @@ async function main() {
         median(walls),
       )}, max ${seconds(Math.max(...walls))}; database write median ${median(
         writes,
-      )} ms, max ${Math.max(...writes)} ms`,
+      )} ms, max ${Math.max(...writes)} ms; Kafka median ${median(
+        kafkaTimes,
+      )} ms, max ${Math.max(...kafkaTimes)} ms`,
     );
     log(
       `memory after GC: ${memory
@@ -464,7 +526,7 @@ async function main() {
 
     if (HISTORY_ROWS > 0) await historyQueries(knex);
   } catch (error) {
-    log(`failed: ${(error as Error).stack ?? error}`);
+    log(`failed: ${describeKafkaError(error)}\n${(error as Error).stack}`);
     process.exitCode = 1;
   } finally {
     await sampler?.close();
@@ -472,7 +534,9 @@ async function main() {
     try {
       const ids = Array.from({ length: GROUPS }, (_, i) => groupOf(i));
       for (let i = 0; i < ids.length; i += 100) {
-        await admin.deleteGroups(ids.slice(i, i + 100)).catch(() => undefined);
+        await admin
+          .deleteGroups({ groups: ids.slice(i, i + 100) })
+          .catch(() => undefined);
       }
       const existing = new Set(await admin.listTopics());
       const topics = Array.from({ length: GROUPS }, (_, i) =>
@@ -480,7 +544,7 @@ async function main() {
       ).filter(t => existing.has(t));
       for (let i = 0; i < topics.length; i += 100) {
         await admin
-          .deleteTopics({ topics: topics.slice(i, i + 100), timeout: 30_000 })
+          .deleteTopics({ topics: topics.slice(i, i + 100) })
           .catch(error => log(`could not delete topics: ${error.message}`));
       }
     } catch (error) {
@@ -490,7 +554,7 @@ async function main() {
         }): delete the topics and groups ${prefix}* by hand`,
       );
     }
-    await admin.disconnect().catch(() => undefined);
+    await admin.close().catch(() => undefined);
     await drop().catch(error =>
       log(
         `could not drop the scratch database kafka_hub_bench_${suffix}: ${error.message}`,
