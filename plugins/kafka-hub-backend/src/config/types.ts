@@ -43,7 +43,9 @@ export interface KafkaOAuthBearerSaslConfig {
 }
 
 /** SASL credentials of a Kafka environment. Never leaves the backend. */
-export type KafkaSaslConfig = KafkaPasswordSaslConfig | KafkaOAuthBearerSaslConfig;
+export type KafkaSaslConfig =
+  | KafkaPasswordSaslConfig
+  | KafkaOAuthBearerSaslConfig;
 
 export interface KafkaClusterConfig {
   brokers: string[];

@@ -77,6 +77,17 @@ describe('describeKafkaError', () => {
     expect(kafkaErrorCode(error)).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
+  it("keeps the principal and the missing permission of the broker's request dump", () => {
+    // As Kafka 4.3 words a DescribeAcls refused to alice.
+    const error = new ProtocolError(
+      'CLUSTER_AUTHORIZATION_FAILED',
+      'Request Request(processor=3, connectionId=127.0.0.1:9094-127.0.0.1:51234-7, session=Session(User:alice,/127.0.0.1), listenerName=ListenerName(SASL_PLAINTEXT), securityProtocol=SASL_PLAINTEXT, buffer=null, envelope=None) needs DESCRIBE permission.',
+    );
+    expect(describeKafkaError(error)).toBe(
+      'CLUSTER_AUTHORIZATION_FAILED: Cluster authorization failed. (User:alice needs DESCRIBE permission.)',
+    );
+  });
+
   it('says why SASL authentication failed, with the broker message', () => {
     const error = new MultipleErrors('Cannot connect to any broker.', [
       new NetworkError('Connection to 127.0.0.1:9094 failed.', {

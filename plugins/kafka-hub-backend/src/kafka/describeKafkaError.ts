@@ -75,6 +75,17 @@ function describeTlsFailure(error: KafkaErrorLike): string | undefined {
     : `TLS alert from the broker: ${alert}`;
 }
 
+/**
+ * A broker's authorization message names the principal inside a dump of
+ * the request's internals; keep the principal and what it needs.
+ */
+function brokerMessage(message: string): string {
+  const dump = /^Request Request\(.*\) (needs .*)$/s.exec(message);
+  if (!dump) return message;
+  const principal = /Session\(([^,()]+),/.exec(message)?.[1];
+  return principal ? `${principal} ${dump[1]}` : dump[1];
+}
+
 function describeLeaf(error: KafkaErrorLike): string {
   const tls = describeTlsFailure(error);
   if (tls) return tls;
@@ -82,7 +93,7 @@ function describeLeaf(error: KafkaErrorLike): string {
     // A broker error code: name it like Kafka's own tools do.
     const detail =
       error.serverErrorMessage && error.serverErrorMessage !== error.message
-        ? ` (${error.serverErrorMessage})`
+        ? ` (${brokerMessage(error.serverErrorMessage)})`
         : '';
     return `${error.apiId}: ${error.message}${detail}`;
   }
