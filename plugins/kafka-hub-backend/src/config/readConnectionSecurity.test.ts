@@ -1,5 +1,6 @@
 import { writeFileSync } from 'fs';
 import { ConfigReader } from '@backstage/config';
+import { JsonValue } from '@backstage/types';
 import {
   makeTestCertificates,
   TestCertificates,
@@ -19,8 +20,8 @@ beforeAll(() => {
 
 afterAll(() => certs.remove());
 
-const tls = (ssl: unknown) => readTls(new ConfigReader({ ssl }), 'ssl', PATH);
-const sasl = (value: unknown) =>
+const tls = (ssl: JsonValue) => readTls(new ConfigReader({ ssl }), 'ssl', PATH);
+const sasl = (value: JsonValue) =>
   readSasl(new ConfigReader({ sasl: value }), PATH);
 
 /** The message of what `read` throws. */
