@@ -319,7 +319,7 @@ export class OffsetsClient {
           listOffsets.api.async(
             connection,
             -1,
-            // As kafkajs did: the last stable offset, where a read_committed consumer stops.
+            // The last stable offset, where a read_committed consumer stops.
             FetchIsolationLevels.READ_COMMITTED,
             batch.topics,
           ),
