@@ -74,8 +74,9 @@ export async function partitionCount(
 }
 
 /**
- * Creates topics and waits until every partition has a leader: a freshly
- * started broker answers UNKNOWN_TOPIC_OR_PARTITION for a while.
+ * Creates topics and waits until every partition's leader serves it: a
+ * freshly (re)started broker names leaders in its metadata before they
+ * answer, and a produce sent then fails with NOT_LEADER_OR_FOLLOWER.
  */
 export async function createTopics(
   admin: Admin,
@@ -84,24 +85,19 @@ export async function createTopics(
   await admin.createTopics({
     topics: topics.map(({ topic, partitions }) => ({ topic, partitions })),
   });
-  await waitFor(
-    `leaders of ${topics.map(t => t.topic).join(', ')}`,
-    async () => {
-      try {
-        const metadata = await admin.metadata({
-          topics: topics.map(t => t.topic),
-          forceUpdate: true,
-        });
-        return topics.every(({ topic, partitions }) => {
-          const led = metadata.topics
-            .get(topic)
-            ?.partitions.filter(p => p && p.leader >= 0);
-          return led?.length === partitions;
-        });
-      } catch {
-        return false;
-      }
-    },
+  await waitFor(`leaders of ${topics.map(t => t.topic).join(', ')}`, async () =>
+    admin
+      .listOffsets({
+        topics: topics.map(({ topic, partitions }) => ({
+          name: topic,
+          partitions: Array.from({ length: partitions }, (_, i) => ({
+            partitionIndex: i,
+            timestamp: -1n,
+          })),
+        })),
+      })
+      .then(() => true)
+      .catch(() => false),
   );
 }
 
@@ -186,6 +182,9 @@ export function createProducer(): TestProducer {
   return new Producer({
     ...testClientOptions(),
     serializers: stringSerializers,
+    // A send retried after a lost answer must not write its messages twice:
+    // the tests count exact offsets.
+    idempotent: true,
   });
 }
 
