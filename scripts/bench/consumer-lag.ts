@@ -189,7 +189,7 @@ async function produceToEveryPartition(perPartition: number) {
 }
 
 /**
- * What the community plugin does for each group it shows (with kafkajs):
+ * What the community plugin does for each group it shows (it uses kafkajs):
  * a new admin connection for the group's committed offsets, then a new one
  * per topic for its end offsets.
  */
