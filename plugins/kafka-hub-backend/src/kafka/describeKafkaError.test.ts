@@ -77,14 +77,14 @@ describe('describeKafkaError', () => {
     expect(kafkaErrorCode(error)).toBe('TOPIC_AUTHORIZATION_FAILED');
   });
 
-  it("keeps the principal and the missing permission of the broker's request dump", () => {
-    // As Kafka 4.3 words a DescribeAcls refused to alice.
+  it("keeps the missing permission of the broker's request dump", () => {
+    // As Kafka 4.3.1 words a DescribeAcls refused to alice.
     const error = new ProtocolError(
       'CLUSTER_AUTHORIZATION_FAILED',
-      'Request Request(processor=3, connectionId=127.0.0.1:9094-127.0.0.1:51234-7, session=Session(User:alice,/127.0.0.1), listenerName=ListenerName(SASL_PLAINTEXT), securityProtocol=SASL_PLAINTEXT, buffer=null, envelope=None) needs DESCRIBE permission.',
+      'Request Request(processor=3, connectionId=127.0.0.1:9094-127.0.0.1:55726-3-0, session=org.apache.kafka.network.Session@5d03ef91, listenerName=ListenerName(SASL_PLAINTEXT), securityProtocol=SASL_PLAINTEXT, buffer=null, envelope=None) needs DESCRIBE permission.',
     );
     expect(describeKafkaError(error)).toBe(
-      'CLUSTER_AUTHORIZATION_FAILED: Cluster authorization failed. (User:alice needs DESCRIBE permission.)',
+      'CLUSTER_AUTHORIZATION_FAILED: Cluster authorization failed. (the connecting principal needs DESCRIBE permission.)',
     );
   });
 

@@ -76,14 +76,12 @@ function describeTlsFailure(error: KafkaErrorLike): string | undefined {
 }
 
 /**
- * A broker's authorization message names the principal inside a dump of
- * the request's internals; keep the principal and what it needs.
+ * A broker's authorization message is a dump of the request's internals
+ * (Kafka 4.3 prints the session as an object id); keep what is missing.
  */
 function brokerMessage(message: string): string {
   const dump = /^Request Request\(.*\) (needs .*)$/s.exec(message);
-  if (!dump) return message;
-  const principal = /Session\(([^,()]+),/.exec(message)?.[1];
-  return principal ? `${principal} ${dump[1]}` : dump[1];
+  return dump ? `the connecting principal ${dump[1]}` : message;
 }
 
 function describeLeaf(error: KafkaErrorLike): string {
