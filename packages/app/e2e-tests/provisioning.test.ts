@@ -134,7 +134,7 @@ test('@admin the admin Provisioning tab filters, expands and retries all failed'
   const details = page.getByLabel('Details of payments');
   // Admins get the whole error text, pre-formatted.
   await expect(details.locator('pre').first()).toContainText(
-    'KafkaJSConnectionError',
+    'prod: Connecting to 127.0.0.1:19092: Connection to 127.0.0.1:19092 failed: connect ECONNREFUSED 127.0.0.1:19092',
   );
   await expect(
     details.getByRole('button', { name: /Copy run ID/ }).first(),
