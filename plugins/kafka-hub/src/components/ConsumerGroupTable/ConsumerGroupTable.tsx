@@ -1,4 +1,4 @@
-import { MouseEvent, useMemo } from 'react';
+import { Fragment, MouseEvent, useMemo } from 'react';
 import {
   EmptyState,
   InfoCard,
@@ -105,10 +105,23 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   row: { cursor: 'pointer' },
-  mono: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
+  // Group ids break only where a '.', '-' or '_' allows (see groupIdBreaks).
+  mono: { fontFamily: 'monospace', minWidth: theme.spacing(20) },
   number: { whiteSpace: 'nowrap' },
+  // Headers, environments and entity names never break mid-word.
+  noWrap: { whiteSpace: 'nowrap' },
   headerHelp: { textDecoration: 'underline dotted', cursor: 'help' },
 }));
+
+/** A group id with line-break opportunities after each '.', '-' and '_'. */
+function groupIdBreaks(groupId: string) {
+  return groupId.split(/(?<=[._-])/).map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 && <wbr />}
+      {part}
+    </Fragment>
+  ));
+}
 
 const DEFAULT_EMPTY_DESCRIPTION =
   "Kafka Hub discovers each environment's consumer groups on a schedule and samples their lag. " +
@@ -279,7 +292,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
             <TableHead>
               <TableRow>
                 {sortHeader('name', 'Group')}
-                <TableCell>Environment</TableCell>
+                <TableCell className={classes.noWrap}>Environment</TableCell>
                 {showEntity && <TableCell>Entity</TableCell>}
                 <TableCell>Type</TableCell>
                 <TableCell>State</TableCell>
@@ -308,12 +321,17 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
                       state={locationState}
                       onClick={(e: MouseEvent) => e.stopPropagation()}
                     >
-                      {item.groupId}
+                      {groupIdBreaks(item.groupId)}
                     </Link>
                   </TableCell>
-                  <TableCell>{item.environment}</TableCell>
+                  <TableCell className={classes.noWrap}>
+                    {item.environment}
+                  </TableCell>
                   {showEntity && (
-                    <TableCell onClick={e => e.stopPropagation()}>
+                    <TableCell
+                      className={classes.noWrap}
+                      onClick={e => e.stopPropagation()}
+                    >
                       {item.entityRef ? (
                         <EntityRefLink entityRef={item.entityRef} />
                       ) : (
