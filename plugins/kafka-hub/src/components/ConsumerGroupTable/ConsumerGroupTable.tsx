@@ -108,7 +108,12 @@ const useStyles = makeStyles(theme => ({
   // Group ids break only where a '.', '-' or '_' allows (see groupIdBreaks).
   mono: { fontFamily: 'monospace', minWidth: theme.spacing(20) },
   number: { whiteSpace: 'nowrap' },
-  // Headers, environments and entity names never break mid-word.
+  // No cell breaks mid-word (the theme's cells break anywhere): headers and
+  // environments stay on one line, entity names break after a '-'.
+  table: {
+    '& td, & th': { wordBreak: 'normal', overflowWrap: 'normal' },
+    '& th': { whiteSpace: 'nowrap' },
+  },
   noWrap: { whiteSpace: 'nowrap' },
   headerHelp: { textDecoration: 'underline dotted', cursor: 'help' },
 }));
@@ -288,11 +293,15 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
           </Alert>
         )}
         <TableContainer>
-          <Table size="small" aria-label="Consumer groups">
+          <Table
+            size="small"
+            aria-label="Consumer groups"
+            className={classes.table}
+          >
             <TableHead>
               <TableRow>
                 {sortHeader('name', 'Group')}
-                <TableCell className={classes.noWrap}>Environment</TableCell>
+                <TableCell>Environment</TableCell>
                 {showEntity && <TableCell>Entity</TableCell>}
                 <TableCell>Type</TableCell>
                 <TableCell>State</TableCell>
@@ -328,10 +337,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
                     {item.environment}
                   </TableCell>
                   {showEntity && (
-                    <TableCell
-                      className={classes.noWrap}
-                      onClick={e => e.stopPropagation()}
-                    >
+                    <TableCell onClick={e => e.stopPropagation()}>
                       {item.entityRef ? (
                         <EntityRefLink entityRef={item.entityRef} />
                       ) : (
