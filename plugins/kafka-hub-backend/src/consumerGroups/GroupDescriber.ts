@@ -9,10 +9,15 @@ import {
   describeGroupsV4,
   describeGroupsV5,
   FindCoordinatorKeyTypes,
-  ProtocolError,
 } from '@platformatic/kafka';
+import { chunks } from '../database/chunks';
 import { DiscoveredGroup } from '../database/consumerGroups';
 import { describeKafkaError } from '../kafka';
+import {
+  answerDespiteItemErrors,
+  itemError,
+  newestSupported,
+} from '../kafka/protocolAnswers';
 import {
   fromConsumerGroupDescribe,
   fromDescribeGroups,
@@ -51,36 +56,6 @@ interface GroupResponse<G> {
   groups: Array<G & { errorCode: number; groupId: string }>;
 }
 
-function chunk<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    result.push(items.slice(i, i + size));
-  }
-  return result;
-}
-
-function supports(
-  apis: Awaited<ReturnType<Admin['listApis']>>,
-  api: { key: number; version: number },
-): boolean {
-  return apis.some(
-    a =>
-      a.apiKey === api.key &&
-      a.minVersion <= api.version &&
-      api.version <= a.maxVersion,
-  );
-}
-
-/**
- * The answer of a request whose groups failed one by one: the protocol
- * API reports per-group error codes as a ResponseError that carries the
- * whole response (the other groups' descriptions with it).
- */
-function responseOf<G>(error: unknown): GroupResponse<G> | undefined {
-  const response = (error as { response?: GroupResponse<G> } | null)?.response;
-  return Array.isArray(response?.groups) ? response : undefined;
-}
-
 /** The groups of a request, or the request's failure, by group. */
 async function sendForGroups<G>(
   send: () => Promise<GroupResponse<G>>,
@@ -89,16 +64,14 @@ async function sendForGroups<G>(
   | { ok: false; error: string }
 > {
   try {
-    return { ok: true, groups: (await send()).groups };
+    return { ok: true, groups: (await answerDespiteItemErrors(send())).groups };
   } catch (error) {
-    const response = responseOf<G>(error);
-    if (response) return { ok: true, groups: response.groups };
     return { ok: false, error: describeKafkaError(error) };
   }
 }
 
 function groupError(errorCode: number, message?: string | null): string {
-  return describeKafkaError(new ProtocolError(errorCode, message ?? null));
+  return describeKafkaError(itemError(errorCode, message));
 }
 
 /**
@@ -130,8 +103,12 @@ export class GroupDescriber {
     }
     if (toDescribe.length > 0) {
       const apis = await this.admin.listApis();
-      const describeGroups = DESCRIBE_GROUPS.find(api => supports(apis, api));
-      const consumerGroupDescribe = supports(apis, CONSUMER_GROUP_DESCRIBE);
+      const describeGroups = newestSupported(
+        apis,
+        DESCRIBE_GROUPS.map(api => ({ api })),
+      )?.api;
+      const consumerGroupDescribe =
+        newestSupported(apis, [{ api: CONSUMER_GROUP_DESCRIBE }]) !== undefined;
       const coordinators = await this.coordinators(toDescribe, result);
       for (const [coordinator, groups] of coordinators) {
         const connection = await this.connection(coordinator, groups, result);
@@ -199,7 +176,7 @@ export class GroupDescriber {
         byCoordinator.get(coordinator)!.push(group);
       }
     };
-    for (const batch of chunk(groups, this.batchSize)) {
+    for (const batch of chunks(groups, this.batchSize)) {
       try {
         await find(batch);
       } catch {
@@ -258,7 +235,7 @@ export class GroupDescriber {
     result: Map<string, DiscoveredGroup>,
   ): Promise<ListedGroup[]> {
     const fallback: ListedGroup[] = [];
-    for (const batch of chunk(groups, this.batchSize)) {
+    for (const batch of chunks(groups, this.batchSize)) {
       const answer = await sendForGroups(() =>
         CONSUMER_GROUP_DESCRIBE.async(
           connection,
@@ -294,7 +271,7 @@ export class GroupDescriber {
     groups: ListedGroup[],
     result: Map<string, DiscoveredGroup>,
   ): Promise<void> {
-    for (const batch of chunk(groups, this.batchSize)) {
+    for (const batch of chunks(groups, this.batchSize)) {
       const answer = api
         ? await sendForGroups(() =>
             api.async(

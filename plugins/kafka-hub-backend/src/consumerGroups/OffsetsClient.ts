@@ -16,12 +16,16 @@ import {
   offsetFetchV8,
   offsetFetchV9,
   parseBroker,
-  ProtocolError,
-  protocolErrorsCodesById,
 } from '@platformatic/kafka';
 import { KafkaClusterConfig } from '../config/types';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
+import { chunks } from '../database/chunks';
 import { createKafkaAdmin, KafkaClientTuning } from '../kafka';
+import {
+  answerDespiteItemErrors,
+  itemError,
+  newestSupported,
+} from '../kafka/protocolAnswers';
 
 /** Committed offsets of one group: partitions without a commit are not listed. */
 export type CommittedTopicOffsets = Array<{
@@ -76,16 +80,6 @@ interface Snapshot {
   brokers: Map<number, Broker>;
 }
 
-/** A broker error code as the error the client would raise for it. */
-function protocolError(code: number, message?: string | null): Error {
-  if (protocolErrorsCodesById[code] === undefined) {
-    return new Error(
-      `Kafka error code ${code}${message ? `: ${message}` : ''}`,
-    );
-  }
-  return new ProtocolError(code, message ?? null);
-}
-
 /**
  * Whether a group's failure may pass when asked again after a new
  * coordinator lookup: a coordinator that moved or is loading, or a broker
@@ -94,23 +88,6 @@ function protocolError(code: number, message?: string | null): Error {
 function worthAnotherTry(error: unknown): boolean {
   const apiId = (error as { apiId?: unknown } | undefined)?.apiId;
   return typeof apiId === 'string' ? COORDINATOR_MOVED.has(apiId) : true;
-}
-
-/**
- * The answer of a request whose items carry their own error codes. The
- * client's parser throws a `ResponseError` holding the whole parsed answer
- * when any item has one; each item is judged by its own code instead.
- */
-async function answered<T>(request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (error) {
-    const response = (error as { code?: string; response?: unknown })?.response;
-    if ((error as { code?: string })?.code === 'PLT_KFK_RESPONSE' && response) {
-      return response as T;
-    }
-    throw error;
-  }
 }
 
 /**
@@ -208,7 +185,7 @@ export class OffsetsClient {
         let response: offsetFetchV9.OffsetFetchResponse;
         try {
           const connection = await this.connectionTo(batch.coordinator);
-          response = await answered(
+          response = await answerDespiteItemErrors(
             offsetFetch.api.async(
               connection,
               ids.map(groupId => ({
@@ -243,7 +220,7 @@ export class OffsetsClient {
             .find(p => p.errorCode !== 0);
           const code = answer.errorCode || failedPartition?.errorCode || 0;
           if (code !== 0) {
-            const error = protocolError(code);
+            const error = itemError(code);
             results[i] = { error };
             if (!last && worthAnotherTry(error)) again.push(i);
             continue;
@@ -315,7 +292,7 @@ export class OffsetsClient {
       let response: listOffsetsV9.ListOffsetsResponse;
       try {
         const connection = await this.connectionTo(batch.leader, snapshot);
-        response = await answered(
+        response = await answerDespiteItemErrors(
           listOffsets.api.async(
             connection,
             -1,
@@ -333,7 +310,7 @@ export class OffsetsClient {
         result.set(topic.name, offsets);
         for (const p of topic.partitions) {
           if (p.errorCode !== 0) {
-            failures.set(topic.name, protocolError(p.errorCode));
+            failures.set(topic.name, itemError(p.errorCode));
           } else {
             offsets.set(p.partitionIndex, Number(p.offset));
           }
@@ -352,7 +329,7 @@ export class OffsetsClient {
       ...this.bootstrap,
     ]);
     // Topics that are gone or not visible answer an error code of their own.
-    const response = await answered(
+    const response = await answerDespiteItemErrors(
       metadata.api.async(connection, topics, false, false),
     );
     const brokers = new Map<number, Broker>(
@@ -391,7 +368,7 @@ export class OffsetsClient {
         ...this.brokers.values(),
         ...this.bootstrap,
       ]);
-      response = await answered(
+      response = await answerDespiteItemErrors(
         findCoordinator.api.async(
           connection,
           FindCoordinatorKeyTypes.GROUP,
@@ -404,7 +381,7 @@ export class OffsetsClient {
     }
     for (const c of response.coordinators) {
       if (c.errorCode !== 0) {
-        errors.set(c.key, protocolError(c.errorCode, c.errorMessage));
+        errors.set(c.key, itemError(c.errorCode, c.errorMessage));
         continue;
       }
       this.coordinators.set(c.key, c.nodeId);
@@ -439,15 +416,7 @@ export class OffsetsClient {
       this.apis = undefined;
       throw error;
     });
-    const apis = await this.apis;
-    const key = candidates[0].api.key;
-    const range = apis.find(a => a.apiKey === key);
-    const usable = candidates.find(
-      c =>
-        range &&
-        c.api.version >= range.minVersion &&
-        c.api.version <= range.maxVersion,
-    );
+    const usable = newestSupported(await this.apis, candidates);
     if (!usable) {
       const versions = candidates.map(c => c.api.version).join(', ');
       throw new Error(
@@ -456,14 +425,6 @@ export class OffsetsClient {
     }
     return usable;
   }
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  const result: T[][] = [];
-  for (let i = 0; i < items.length; i += size) {
-    result.push(items.slice(i, i + size));
-  }
-  return result;
 }
 
 /** The partitions of the snapshot's topics by leader, in requests of at most `size`. */
