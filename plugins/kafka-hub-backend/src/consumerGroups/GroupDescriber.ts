@@ -8,13 +8,17 @@ import {
   describeGroupsV3,
   describeGroupsV4,
   describeGroupsV5,
-  FindCoordinatorKeyTypes,
 } from '@platformatic/kafka';
 import { chunks } from '../database/chunks';
 import { DiscoveredGroup } from '../database/consumerGroups';
 import { describeKafkaError } from '../kafka';
 import {
+  findGroupCoordinators,
+  GroupCoordinators,
+} from '../kafka/groupCoordinators';
+import {
   answerDespiteItemErrors,
+  ApiVersionRanges,
   itemError,
   newestSupported,
 } from '../kafka/protocolAnswers';
@@ -109,7 +113,7 @@ export class GroupDescriber {
       )?.api;
       const consumerGroupDescribe =
         newestSupported(apis, [{ api: CONSUMER_GROUP_DESCRIBE }]) !== undefined;
-      const coordinators = await this.coordinators(toDescribe, result);
+      const coordinators = await this.coordinators(toDescribe, apis, result);
       for (const [coordinator, groups] of coordinators) {
         const connection = await this.connection(coordinator, groups, result);
         if (!connection) continue;
@@ -141,61 +145,53 @@ export class GroupDescriber {
   }
 
   /**
-   * Each group's coordinator, one FindCoordinator per batch; a batch that
-   * fails is asked again one group at a time, so that a group whose
-   * coordinator cannot be found fails alone.
+   * Each group's coordinator, from one FindCoordinator for all of them; a
+   * group whose coordinator cannot be found fails alone.
    */
   private async coordinators(
     groups: ListedGroup[],
+    apis: ApiVersionRanges,
     result: Map<string, DiscoveredGroup>,
   ): Promise<Map<Coordinator, ListedGroup[]>> {
+    const ids = groups.map(g => g.groupId);
+    let lookup: GroupCoordinators;
+    try {
+      const { brokers } = await this.admin.metadata({ topics: [] });
+      const connection = await this.admin.connections.getFirstAvailable([
+        ...brokers.values(),
+      ]);
+      lookup = await findGroupCoordinators(connection, apis, ids);
+    } catch (error) {
+      lookup = {
+        found: new Map(),
+        failed: new Map(ids.map(id => [id, error])),
+      };
+    }
     const byNode = new Map<number, Coordinator>();
     const byCoordinator = new Map<Coordinator, ListedGroup[]>();
-    const find = async (batch: ListedGroup[]) => {
-      const found = await this.admin.findCoordinator({
-        keyType: FindCoordinatorKeyTypes.GROUP,
-        keys: batch.map(g => g.groupId),
-      });
-      const nodeOf = new Map(found.map(c => [c.key, c]));
-      for (const group of batch) {
-        const node = nodeOf.get(group.groupId);
-        if (!node) {
-          throw new Error(`No coordinator found for group ${group.groupId}`);
-        }
-        let coordinator = byNode.get(node.nodeId);
-        if (!coordinator) {
-          coordinator = {
-            nodeId: node.nodeId,
-            host: node.host,
-            port: node.port,
-            label: `${node.nodeId} (${node.host}:${node.port})`,
-          };
-          byNode.set(node.nodeId, coordinator);
-          byCoordinator.set(coordinator, []);
-        }
-        byCoordinator.get(coordinator)!.push(group);
+    for (const group of groups) {
+      const node = lookup.found.get(group.groupId);
+      if (!node) {
+        const why = describeKafkaError(lookup.failed.get(group.groupId));
+        result.set(
+          group.groupId,
+          withDescribeError(
+            group,
+            `Its coordinator could not be found: ${why}`,
+          ),
+        );
+        continue;
       }
-    };
-    for (const batch of chunks(groups, this.batchSize)) {
-      try {
-        await find(batch);
-      } catch {
-        for (const group of batch) {
-          try {
-            await find([group]);
-          } catch (error) {
-            result.set(
-              group.groupId,
-              withDescribeError(
-                group,
-                `Its coordinator could not be found: ${describeKafkaError(
-                  error,
-                )}`,
-              ),
-            );
-          }
-        }
+      let coordinator = byNode.get(node.nodeId);
+      if (!coordinator) {
+        coordinator = {
+          ...node,
+          label: `${node.nodeId} (${node.host}:${node.port})`,
+        };
+        byNode.set(node.nodeId, coordinator);
+        byCoordinator.set(coordinator, []);
       }
+      byCoordinator.get(coordinator)!.push(group);
     }
     return byCoordinator;
   }

@@ -5,10 +5,6 @@ import {
   Connection,
   connectionsApiChannel,
   FetchIsolationLevels,
-  FindCoordinatorKeyTypes,
-  findCoordinatorV4,
-  findCoordinatorV5,
-  findCoordinatorV6,
   listOffsetsV7,
   listOffsetsV8,
   listOffsetsV9,
@@ -21,6 +17,7 @@ import { KafkaClusterConfig } from '../config/types';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { chunks } from '../database/chunks';
 import { createKafkaAdmin, KafkaClientTuning } from '../kafka';
+import { findGroupCoordinators } from '../kafka/groupCoordinators';
 import {
   answerDespiteItemErrors,
   itemError,
@@ -61,11 +58,6 @@ const COORDINATOR_MOVED = new Set([
 // supports), highest first: the first one the broker speaks is used. The
 // same arguments and answer shape within each list.
 const METADATA = [metadataV12];
-const FIND_COORDINATOR = [
-  findCoordinatorV6,
-  findCoordinatorV5,
-  findCoordinatorV4,
-];
 const OFFSET_FETCH = [offsetFetchV9, offsetFetchV8];
 const LIST_OFFSETS = [listOffsetsV9, listOffsetsV8, listOffsetsV7];
 
@@ -143,7 +135,6 @@ export class OffsetsClient {
     concurrency: number,
   ): Promise<GroupCommittedOffsets[]> {
     const results = new Array<GroupCommittedOffsets>(groupIds.length);
-    const findCoordinator = await this.api('FindCoordinator', FIND_COORDINATOR);
     const offsetFetch = await this.api('OffsetFetch', OFFSET_FETCH);
 
     let pending = groupIds.map((_, i) => i);
@@ -156,10 +147,7 @@ export class OffsetsClient {
       const unknown = pending
         .map(i => groupIds[i])
         .filter(id => !this.coordinators.has(id));
-      const lookupErrors = await this.findCoordinators(
-        findCoordinator,
-        unknown,
-      );
+      const lookupErrors = await this.findCoordinators(unknown);
       const again: number[] = [];
       const byCoordinator = new Map<number, number[]>();
       for (const i of pending) {
@@ -356,43 +344,30 @@ export class OffsetsClient {
    * Looks the coordinators of `groupIds` up in one request and keeps them;
    * returns why a group has none.
    */
+  /** Looks up the coordinators of `groupIds`; returns the groups that failed, with their errors. */
   private async findCoordinators(
-    findCoordinator: (typeof FIND_COORDINATOR)[number],
     groupIds: string[],
   ): Promise<Map<string, unknown>> {
-    const errors = new Map<string, unknown>();
-    if (groupIds.length === 0) return errors;
-    let response: findCoordinatorV6.FindCoordinatorResponse;
+    if (groupIds.length === 0) return new Map();
+    let connection: Connection;
     try {
-      const connection = await this.admin.connections.getFirstAvailable([
+      connection = await this.admin.connections.getFirstAvailable([
         ...this.brokers.values(),
         ...this.bootstrap,
       ]);
-      response = await answerDespiteItemErrors(
-        findCoordinator.api.async(
-          connection,
-          FindCoordinatorKeyTypes.GROUP,
-          groupIds,
-        ),
-      );
     } catch (error) {
-      groupIds.forEach(id => errors.set(id, error));
-      return errors;
+      return new Map(groupIds.map(id => [id, error]));
     }
-    for (const c of response.coordinators) {
-      if (c.errorCode !== 0) {
-        errors.set(c.key, itemError(c.errorCode, c.errorMessage));
-        continue;
-      }
-      this.coordinators.set(c.key, c.nodeId);
+    const { found, failed } = await findGroupCoordinators(
+      connection,
+      await this.apiVersions(),
+      groupIds,
+    );
+    for (const [groupId, c] of found) {
+      this.coordinators.set(groupId, c.nodeId);
       this.brokers.set(c.nodeId, { host: c.host, port: c.port });
     }
-    for (const id of groupIds) {
-      if (!this.coordinators.has(id) && !errors.has(id)) {
-        errors.set(id, new Error(`No coordinator was found for ${id}`));
-      }
-    }
-    return errors;
+    return failed;
   }
 
   private async connectionTo(
@@ -404,19 +379,21 @@ export class OffsetsClient {
     return this.admin.connections.get(broker);
   }
 
-  /**
-   * The first of `candidates` (highest version first) the cluster speaks;
-   * the versions are asked once per client.
-   */
-  private async api<T extends { api: { key: number; version: number } }>(
-    name: string,
-    candidates: readonly T[],
-  ): Promise<T> {
+  /** The cluster's API versions, asked once per client. */
+  private apiVersions(): ReturnType<Admin['listApis']> {
     this.apis ??= this.admin.listApis().catch(error => {
       this.apis = undefined;
       throw error;
     });
-    const usable = newestSupported(await this.apis, candidates);
+    return this.apis;
+  }
+
+  /** The first of `candidates` (highest version first) the cluster speaks. */
+  private async api<T extends { api: { key: number; version: number } }>(
+    name: string,
+    candidates: readonly T[],
+  ): Promise<T> {
+    const usable = newestSupported(await this.apiVersions(), candidates);
     if (!usable) {
       const versions = candidates.map(c => c.api.version).join(', ');
       throw new Error(
