@@ -1,6 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import kafkaHubPlugin from '@internal/plugin-kafka-hub/alpha';
+import kafkaHubPlugin from '@kafka-hub/backstage-plugin-kafka-hub/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({

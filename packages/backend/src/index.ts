@@ -18,6 +18,6 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(kafkaHubDemoPolicyModule);
 
-backend.add(import('@internal/plugin-kafka-hub-backend'));
+backend.add(import('@kafka-hub/backstage-plugin-kafka-hub-backend'));
 
 backend.start();

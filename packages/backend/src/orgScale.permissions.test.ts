@@ -23,7 +23,7 @@ import {
   kafkaHubAdminRetryPermission,
   kafkaHubEntityReadPermission,
   kafkaHubProvisioningRetryPermission,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   OrgScaleBackend,
   OrgScaleResponse,

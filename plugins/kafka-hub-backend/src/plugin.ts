@@ -3,7 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { kafkaHubPermissions } from '@internal/plugin-kafka-hub-common';
+import { kafkaHubPermissions } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaEntitiesReader } from './catalog/KafkaEntitiesReader';
 import { ClaimReader, ClaimResolver } from './claims';
 import { LinkErrorStore, NamespaceClaimStore } from './database/claims';

@@ -6,7 +6,7 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isKafkaApplication } from '@internal/plugin-kafka-hub-common';
+import { isKafkaApplication } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
 import { adminRouteRef, rootRouteRef } from './routes';
 import { KafkaHubIcon } from './components/KafkaHubIcon';

@@ -5,14 +5,14 @@ import {
   createRoutableExtension,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { isKafkaApplication } from '@internal/plugin-kafka-hub-common';
+import { isKafkaApplication } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
 import { adminRouteRef, rootRouteRef } from './routes';
 
 /**
  * Kafka Hub for apps on the legacy frontend system (`App.tsx` and
  * `EntityPage.tsx`). Apps on the new frontend system use
- * `@internal/plugin-kafka-hub/alpha`.
+ * `@kafka-hub/backstage-plugin-kafka-hub/alpha`.
  *
  * @public
  */

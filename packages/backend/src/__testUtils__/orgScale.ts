@@ -91,7 +91,7 @@ import { randomBytes } from 'crypto';
 import knexFactory from 'knex';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import permissionPlugin from '@backstage/plugin-permission-backend';
-import kafkaHubPlugin from '@internal/plugin-kafka-hub-backend';
+import kafkaHubPlugin from '@kafka-hub/backstage-plugin-kafka-hub-backend';
 import { kafkaHubDemoPolicyModule } from '../permissions/module';
 
 /** Where the backend keeps its plugins' databases. */

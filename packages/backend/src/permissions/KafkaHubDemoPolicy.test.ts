@@ -6,7 +6,7 @@ import {
   kafkaHubAdminRetryPermission,
   kafkaHubEntityReadPermission,
   kafkaHubProvisioningRetryPermission,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaHubDemoPolicy } from './KafkaHubDemoPolicy';
 
 const ADMINS = 'group:default/kafka-platform';

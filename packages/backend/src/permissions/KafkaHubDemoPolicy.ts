@@ -18,7 +18,7 @@ import {
   kafkaHubAdminRetryPermission,
   kafkaHubEntityReadPermission,
   kafkaHubProvisioningRetryPermission,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * The demo's catalog-driven policy for Kafka Hub: members of an admin group

@@ -13,7 +13,7 @@ import {
   KAFKA_HUB_ANNOTATIONS,
   KafkaEntityAnnotations,
   parseKafkaAnnotations,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** One catalog entity that carries any Kafka Hub annotation, parsed. */
 export interface KafkaEntity {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { AnnotationError } from '@internal/plugin-kafka-hub-common';
+import { AnnotationError } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Knex } from 'knex';
 import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
 import {

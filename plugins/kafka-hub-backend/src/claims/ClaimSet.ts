@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { KafkaHubAnnotation } from '@internal/plugin-kafka-hub-common';
+import { KafkaHubAnnotation } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   LinkClaim,
   LinkClaimStore,

@@ -2,7 +2,7 @@ import {
   AnnotationError,
   KAFKA_HUB_ANNOTATIONS,
   KafkaHubAnnotation,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { LinkClaim, NamespaceClaim } from '../database/claims';
 
 // The errors an entity gets when what it declares belongs to another

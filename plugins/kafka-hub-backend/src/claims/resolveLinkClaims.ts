@@ -3,7 +3,7 @@ import {
   AnnotationError,
   KAFKA_HUB_ANNOTATIONS,
   KafkaHubAnnotation,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaEntity } from '../catalog/KafkaEntitiesReader';
 import {
   LinkClaim,

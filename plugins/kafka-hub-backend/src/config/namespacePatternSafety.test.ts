@@ -1,5 +1,5 @@
 import { ConfigReader } from '@backstage/config';
-import { applicationPrefix } from '@internal/plugin-kafka-hub-common';
+import { applicationPrefix } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { readKafkaHubConfig } from './readKafkaHubConfig';
 
 const read = (kafkaHub: object) =>

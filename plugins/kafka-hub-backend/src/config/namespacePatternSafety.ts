@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { applicationPrefix } from '@internal/plugin-kafka-hub-common';
+import { applicationPrefix } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 const PLACEHOLDER = '{application}';
 

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import {
   DEFAULT_NAMESPACE_PATTERN,
   ENVIRONMENT_NAME_PATTERN,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   readDurationMs,
   readPattern,

@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import {
   MAX_PARTITIONS,
   parseTopicConfigValue,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { readPattern, readPositiveInt } from './configReaders';
 import { EnvironmentProvisioningConfig } from './types';
 

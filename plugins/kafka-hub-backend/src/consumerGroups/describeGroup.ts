@@ -3,7 +3,7 @@ import {
   ConsumerGroupState,
   ConsumerGroupType,
   CONSUMER_GROUP_TYPES,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   consumerGroupDescribeV0,
   decodeConsumerProtocolAssignment,

@@ -1,7 +1,7 @@
 import {
   ConsumerGroupState,
   ConsumerGroupStatus,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** What the status evaluation needs of one sample of a group. */
 export interface StatusSample {

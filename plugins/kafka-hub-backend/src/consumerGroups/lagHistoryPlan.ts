@@ -1,4 +1,4 @@
-import { LagHistoryRange } from '@internal/plugin-kafka-hub-common';
+import { LagHistoryRange } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   DAY_MS,
   HistoryResolution,

@@ -12,7 +12,7 @@ import type {
   ConsumerGroupDetail,
   KafkaHubTaskRun,
   LagHistory,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubPlugin } from '../plugin';
 import { kafkaService } from '../testUtils/kafkaService';
 import { testServices } from '../testUtils/testServices';

@@ -5,7 +5,7 @@ import {
 import { Knex } from 'knex';
 
 export const migrationsDir = resolvePackagePath(
-  '@internal/plugin-kafka-hub-backend',
+  '@kafka-hub/backstage-plugin-kafka-hub-backend',
   'migrations',
 );
 

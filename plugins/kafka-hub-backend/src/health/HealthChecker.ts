@@ -3,7 +3,7 @@ import {
   EnvironmentHealth,
   HealthResponse,
   ServiceHealth,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaHubConfig } from '../config/types';
 import {
   ClusterHealthStore,

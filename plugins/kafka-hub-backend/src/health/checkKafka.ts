@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { ServiceHealth } from '@internal/plugin-kafka-hub-common';
+import { ServiceHealth } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaClusterConfig } from '../config/types';
 import { createKafkaAdmin, describeKafkaError } from '../kafka';
 import { withTimeout } from './withTimeout';

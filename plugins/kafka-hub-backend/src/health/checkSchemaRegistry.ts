@@ -1,4 +1,4 @@
-import { ServiceHealth } from '@internal/plugin-kafka-hub-common';
+import { ServiceHealth } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { SchemaRegistryConfig } from '../config/types';
 import { SchemaRegistryClient } from '../schemaRegistry';
 import { errorMessage } from '../errors/errorMessage';

@@ -11,7 +11,7 @@ import {
 import {
   kafkaHubAdminReadPermission,
   kafkaHubEntityReadPermission,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** What a single-entity route may show and let the caller do. */
 export interface EntityGrant {

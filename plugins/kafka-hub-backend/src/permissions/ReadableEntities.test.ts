@@ -8,7 +8,7 @@ import {
   PermissionCriteria,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
+import { kafkaHubEntityReadPermission } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ReadableEntities } from './ReadableEntities';
 
 const TEAM_A = 'group:default/team-a';

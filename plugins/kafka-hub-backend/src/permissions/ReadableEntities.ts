@@ -16,7 +16,7 @@ import {
 import {
   kafkaHubAdminReadPermission,
   kafkaHubEntityReadPermission,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KAFKA_ENTITY_ANNOTATIONS } from '../catalog/KafkaEntitiesReader';
 import { authorizeInChunks } from './authorizeInChunks';
 import {

@@ -4,7 +4,7 @@ import {
   AuthorizeResult,
   ConditionalPolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
+import { kafkaHubEntityReadPermission } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   authorizeChunks,
   authorizeInChunks,

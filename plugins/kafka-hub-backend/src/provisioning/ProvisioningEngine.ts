@@ -4,7 +4,7 @@ import {
   DEFAULT_NAMESPACE_PATTERN,
   MAX_PARTITIONS,
   TopicSpec,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   AclOperations,
   AclPermissionTypes,

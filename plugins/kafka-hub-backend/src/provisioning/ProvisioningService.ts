@@ -2,7 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   AnnotationError,
   topicDeclarationErrors,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { randomUUID } from 'crypto';
 import {
   KafkaEntitiesReader,

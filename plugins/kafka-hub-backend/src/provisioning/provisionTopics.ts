@@ -1,4 +1,4 @@
-import { kafkaTopicConfig, TopicSpec } from '@internal/plugin-kafka-hub-common';
+import { kafkaTopicConfig, TopicSpec } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   Admin,
   ConfigDescription,

@@ -4,7 +4,7 @@ import {
   KafkaHubTaskName,
   KafkaHubTaskRun,
   KafkaHubTaskRunList,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Router from 'express-promise-router';
 import { TaskRunStore } from '../database/consumerGroups';
 import { ConsumerGroupTask } from '../database/consumerGroups/types';

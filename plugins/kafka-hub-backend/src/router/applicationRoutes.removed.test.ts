@@ -10,7 +10,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { KafkaApplicationDetail } from '@internal/plugin-kafka-hub-common';
+import { KafkaApplicationDetail } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import request from 'supertest';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { kafkaHubPlugin } from '../plugin';

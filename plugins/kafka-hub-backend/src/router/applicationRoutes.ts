@@ -22,7 +22,7 @@ import {
   ProvisioningStatus,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';

@@ -9,7 +9,7 @@ import {
   NamespaceClaim,
   NamespaceClaimList,
   ReleaseNamespaceClaimResponse,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import {

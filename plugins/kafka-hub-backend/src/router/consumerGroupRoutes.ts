@@ -14,7 +14,7 @@ import {
   LagHistory,
   LagHistoryRange,
   PartitionLag,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { lagHistoryPlan } from '../consumerGroups/lagHistoryPlan';

@@ -3,7 +3,7 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+import { kafkaHubAdminReadPermission } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { firstLine } from '../errors/firstLine';
 
 export type ErrorDetail = 'full' | 'brief';

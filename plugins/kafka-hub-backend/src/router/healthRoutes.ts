@@ -5,7 +5,7 @@ import {
 import {
   HealthResponse,
   ServiceHealth,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Router from 'express-promise-router';
 import { HealthChecker } from '../health/HealthChecker';
 import { briefError, errorDetailFor } from './errorDetail';

@@ -12,7 +12,7 @@ import {
   AuthorizeResult,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
-import { kafkaHubEntityReadPermission } from '@internal/plugin-kafka-hub-common';
+import { kafkaHubEntityReadPermission } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import express from 'express';
 import request from 'supertest';
 import { EnvironmentConfig } from '../config/types';

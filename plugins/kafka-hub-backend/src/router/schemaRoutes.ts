@@ -16,7 +16,7 @@ import {
   SchemaSubjectList,
   SchemaSummary,
   SchemaVersionList,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Request } from 'express';
 import Router from 'express-promise-router';
 import { EnvironmentConfig } from '../config/types';

@@ -2,7 +2,7 @@ import {
   SchemaFormat,
   SCHEMA_FORMATS,
   SchemaReference,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { SchemaRegistryError } from './SchemaRegistryError';
 import { RegistrySchema, RegistrySchemaVersion } from './types';
 

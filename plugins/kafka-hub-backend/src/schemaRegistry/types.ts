@@ -1,7 +1,7 @@
 import {
   SchemaFormat,
   SchemaReference,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** A schema as the registry returns it by global id. */
 export interface RegistrySchema {

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { CompatibilitySource } from '@internal/plugin-kafka-hub-common';
+import { CompatibilitySource } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ClaimSet } from '../claims';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { SchemaStore } from '../database/schemas/SchemaStore';

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { SchemaFormat } from '@internal/plugin-kafka-hub-common';
+import { SchemaFormat } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * The schema in a normal form, so that versions that differ only in layout

@@ -15,13 +15,13 @@ import {
   SchemaSubjectList,
   SchemaSummary,
   SchemaVersionList,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import type {
   EntityLinkErrors,
   EntityLinkErrorsList,
   NamespaceClaimList,
   ReleaseNamespaceClaimResponse,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import type {
   ConsumerGroupDetail,
   ConsumerGroupLifecycle,
@@ -30,7 +30,7 @@ import type {
   ConsumerGroupState,
   LagHistory,
   LagHistoryRange,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * Filters, order and page of `listConsumerGroups`; each filter narrows the list.

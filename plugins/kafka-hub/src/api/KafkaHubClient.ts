@@ -16,7 +16,7 @@ import {
   SchemaSubjectList,
   SchemaSummary,
   SchemaVersionList,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   KafkaHubApi,
   ListApplicationsRequest,
@@ -28,14 +28,14 @@ import type {
   EntityLinkErrorsList,
   NamespaceClaimList,
   ReleaseNamespaceClaimResponse,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import type {
   ConsumerGroupDetail,
   ConsumerGroupList,
   ConsumerGroupsSummary,
   LagHistory,
   LagHistoryRange,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import type {
   ConsumerGroupSummaryRequest,
   ListConsumerGroupsRequest,

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { parseKafkaAnnotations } from '@internal/plugin-kafka-hub-common';
+import { parseKafkaAnnotations } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { useApplicationList } from '../components/ProvisioningCommon';
 
 /**

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { AnnotationError } from '@internal/plugin-kafka-hub-common';
+import { AnnotationError } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { chunks } from '../chunks';
 import { tablePage } from '../tablePage';
 import { readTimestamp, StoredTimestamp } from '../timestamps';

@@ -1,4 +1,4 @@
-import { AnnotationError } from '@internal/plugin-kafka-hub-common';
+import { AnnotationError } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** The holder of an application slug's namespace, as stored. */
 export interface NamespaceClaim {

@@ -5,7 +5,7 @@ import {
   ConsumerGroupState,
   ConsumerGroupStatus,
   ConsumerGroupType,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks } from '../chunks';
 import { whereEntityRefIn } from '../entityRefFilter';

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { ConsumerGroupState } from '@internal/plugin-kafka-hub-common';
+import { ConsumerGroupState } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { bulkInsert, ColumnType, isPostgres } from './bulkInsert';
 import { chunks } from '../chunks';
 import { toNumber, toOptionalNumber } from '../numbers';

@@ -5,7 +5,7 @@ import {
   ConsumerGroupState,
   ConsumerGroupStatus,
   ConsumerGroupType,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 export type ConsumerGroupLinkSource =
   | 'prefix'

@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import {
   AnnotationError,
   formatAnnotationError,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   ClaimDueOptions,
   ClaimedApplication,

@@ -7,7 +7,7 @@ import {
   ProvisioningStatus,
   ProvisioningTrigger,
   TopicSpec,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 // Shared with the frontend; re-exported so the store's callers import one place.
 export type {

@@ -10,7 +10,7 @@ import {
   SchemaSummary,
   SchemaSyncRun,
   SchemaVersion,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Knex } from 'knex';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
 import {

@@ -4,7 +4,7 @@ import {
   SchemaReference,
   SchemaStatus,
   SchemaSyncRun,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** What the sync needs to know of one stored version to decide what to fetch. */
 export interface StoredVersionState {

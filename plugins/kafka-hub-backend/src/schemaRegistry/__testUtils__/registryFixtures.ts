@@ -2,7 +2,7 @@ import { randomBytes } from 'crypto';
 import {
   SchemaFormat,
   SchemaReference,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * Writes test data into the real registry through its own API. The registry

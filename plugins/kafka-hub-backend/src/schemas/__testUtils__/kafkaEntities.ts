@@ -1,4 +1,4 @@
-import { SchemaSubjectLink } from '@internal/plugin-kafka-hub-common';
+import { SchemaSubjectLink } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaEntity } from '../../catalog/KafkaEntitiesReader';
 import { kafkaEntity as teamKafkaEntity } from '../../claims/__testUtils__/claims';
 

@@ -11,7 +11,7 @@ import {
   ConsumerGroupDetail as ConsumerGroupDetailType,
   LAG_HISTORY_RANGES,
   LagHistoryRange,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';

@@ -5,7 +5,7 @@ import {
   LAG_HISTORY_RANGES,
   LagHistory,
   LagHistoryRange,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Paper from '@material-ui/core/Paper';

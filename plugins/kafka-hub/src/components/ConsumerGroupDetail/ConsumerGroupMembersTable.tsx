@@ -1,5 +1,5 @@
 import { ChangeEvent, useMemo, useState } from 'react';
-import { ConsumerGroupMember } from '@internal/plugin-kafka-hub-common';
+import { ConsumerGroupMember } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';

@@ -4,7 +4,7 @@ import {
   CONSUMER_GROUP_STATES,
   CONSUMER_GROUP_STATUSES,
   ConsumerGroupsSummary,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import Grid from '@material-ui/core/Grid';

@@ -4,7 +4,7 @@ import {
   ConsumerGroupState,
   ConsumerGroupStatus,
   ConsumerGroupType,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';

@@ -4,7 +4,7 @@ import {
   ConsumerGroupStatus,
   ConsumerGroupType,
   LagHistory,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** A count with thousands separators: `12,345`. */
 export function formatCount(n: number): string {

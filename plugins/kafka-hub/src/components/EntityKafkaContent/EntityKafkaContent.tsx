@@ -12,7 +12,7 @@ import {
   formatAnnotationError,
   KAFKA_HUB_ANNOTATIONS,
   parseKafkaAnnotations,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import { ProvisioningAlert } from '../ProvisioningAlert';

@@ -1,6 +1,6 @@
 import { WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { formatAnnotationError } from '@internal/plugin-kafka-hub-common';
+import { formatAnnotationError } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsync from 'react-use/esm/useAsync';

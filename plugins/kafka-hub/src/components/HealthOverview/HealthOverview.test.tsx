@@ -7,7 +7,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { HealthResponse } from '@internal/plugin-kafka-hub-common';
+import { HealthResponse } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { HealthOverview } from './HealthOverview';
 import { kafkaHubApiRef, KafkaHubClient } from '../../api';
 

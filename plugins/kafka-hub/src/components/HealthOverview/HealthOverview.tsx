@@ -6,7 +6,7 @@ import {
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { EnvironmentHealth } from '@internal/plugin-kafka-hub-common';
+import { EnvironmentHealth } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Typography from '@material-ui/core/Typography';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';

@@ -6,7 +6,7 @@ import {
 import Box from '@material-ui/core/Box';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import { ServiceHealth } from '@internal/plugin-kafka-hub-common';
+import { ServiceHealth } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 const formatTime = (iso?: string) =>
   iso ? new Date(iso).toLocaleString() : undefined;

@@ -8,7 +8,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   KafkaApplication,
   ProvisioningRunSummary,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import { makeStyles } from '@material-ui/core/styles';

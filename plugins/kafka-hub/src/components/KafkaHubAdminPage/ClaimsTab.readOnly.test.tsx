@@ -5,7 +5,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { NamespaceClaimList } from '@internal/plugin-kafka-hub-common';
+import { NamespaceClaimList } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ClaimsTab } from './ClaimsTab';
 import {
   BASE_URL,

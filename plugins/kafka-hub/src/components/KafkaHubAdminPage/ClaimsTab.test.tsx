@@ -11,7 +11,7 @@ import {
   EntityLinkErrorsList,
   NamespaceClaim,
   NamespaceClaimList,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ClaimsTab } from './ClaimsTab';
 import {
   BASE_URL,

@@ -7,7 +7,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { KafkaApplicationDetail } from '@internal/plugin-kafka-hub-common';
+import { KafkaApplicationDetail } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaHubAdminContent, KafkaHubAdminPage } from './KafkaHubAdminPage';
 import {
   APPLICATIONS_URL,

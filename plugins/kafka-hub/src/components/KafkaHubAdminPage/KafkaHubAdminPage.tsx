@@ -7,7 +7,7 @@ import {
   TabbedLayout,
 } from '@backstage/core-components';
 import { usePermission } from '@backstage/plugin-permission-react';
-import { kafkaHubAdminReadPermission } from '@internal/plugin-kafka-hub-common';
+import { kafkaHubAdminReadPermission } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { HealthOverview } from '../HealthOverview';
 import { ProvisioningTab } from './ProvisioningTab';
 import { TaskRunsCard } from './TaskRunsCard';

@@ -2,7 +2,7 @@ import { useCallback } from 'react';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { EntityLinkErrors } from '@internal/plugin-kafka-hub-common';
+import { EntityLinkErrors } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef } from '../../api';
 import { AnnotationErrorLines, RelativeTime } from '../ProvisioningCommon';
 import { PagedTable, PagedTableColumn } from './PagedTable';

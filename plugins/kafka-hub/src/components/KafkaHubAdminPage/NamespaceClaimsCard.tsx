@@ -6,7 +6,7 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   kafkaHubAdminRetryPermission,
   NamespaceClaim,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';

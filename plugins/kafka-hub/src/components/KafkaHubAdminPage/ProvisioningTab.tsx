@@ -12,7 +12,7 @@ import {
   kafkaHubAdminRetryPermission,
   ProvisioningStatus,
   RetryAllFailedResponse,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';

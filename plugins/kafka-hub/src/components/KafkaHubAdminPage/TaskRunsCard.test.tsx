@@ -6,7 +6,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { KafkaHubTaskRunList } from '@internal/plugin-kafka-hub-common';
+import { KafkaHubTaskRunList } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { TaskRunsCard } from './TaskRunsCard';
 import { BASE_URL, kafkaHubTestApi } from '../ProvisioningCommon/__testUtils__';
 

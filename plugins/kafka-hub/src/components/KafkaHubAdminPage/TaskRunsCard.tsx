@@ -9,7 +9,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   KafkaHubTaskName,
   KafkaHubTaskRun,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';

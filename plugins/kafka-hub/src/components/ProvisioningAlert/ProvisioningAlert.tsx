@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import {
   KafkaApplication,
   ProvisioningStatus,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
 import Alert from '@material-ui/lab/Alert';
 import { MAX_APPLICATIONS_PAGE } from '../../api/KafkaHubApi';

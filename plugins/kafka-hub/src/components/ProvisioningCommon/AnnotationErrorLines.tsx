@@ -1,7 +1,7 @@
 import {
   AnnotationError,
   formatAnnotationError,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Typography from '@material-ui/core/Typography';
 
 /** Annotation errors, one paragraph each, as the catalog annotation reads. */

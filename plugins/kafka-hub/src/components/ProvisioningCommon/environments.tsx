@@ -7,7 +7,7 @@ import {
 import {
   EnvironmentProvisioningDetail,
   KafkaApplication,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /** One environment of an application, with its outcome when it has one. */
 export interface EnvironmentRow {

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { KafkaApplicationList } from '@internal/plugin-kafka-hub-common';
+import { KafkaApplicationList } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef } from '../../api';
 import { ListApplicationsRequest } from '../../api/KafkaHubApi';
 

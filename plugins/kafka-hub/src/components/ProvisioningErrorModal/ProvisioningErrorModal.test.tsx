@@ -8,7 +8,7 @@ import {
   registerMswTestHooks,
   renderInTestApp,
 } from '@backstage/frontend-test-utils';
-import { KafkaApplication } from '@internal/plugin-kafka-hub-common';
+import { KafkaApplication } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ProvisioningErrorModal } from './ProvisioningErrorModal';
 import {
   APPLICATIONS_URL,

@@ -5,7 +5,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   KafkaApplication,
   ProvisioningStatus,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';

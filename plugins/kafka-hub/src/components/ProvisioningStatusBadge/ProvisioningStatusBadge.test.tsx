@@ -3,7 +3,7 @@ import { themes, UnifiedThemeProvider } from '@backstage/theme';
 import {
   PROVISIONING_STATUSES,
   ProvisioningStatus,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ProvisioningStatusBadge } from './ProvisioningStatusBadge';
 
 const renderIn = (theme: 'light' | 'dark', status: ProvisioningStatus) =>

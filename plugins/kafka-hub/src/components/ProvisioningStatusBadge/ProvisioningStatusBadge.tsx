@@ -1,4 +1,4 @@
-import { ProvisioningStatus } from '@internal/plugin-kafka-hub-common';
+import { ProvisioningStatus } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Chip from '@material-ui/core/Chip';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
 import SvgIcon from '@material-ui/core/SvgIcon';

@@ -5,7 +5,7 @@ import {
   kafkaHubProvisioningRetryPermission,
   ProvisioningStatus,
   RetryProvisioningResponse,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Tooltip from '@material-ui/core/Tooltip';

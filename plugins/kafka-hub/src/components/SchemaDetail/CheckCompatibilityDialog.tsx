@@ -4,7 +4,7 @@ import {
   SchemaCompatibilityResult,
   SchemaFormat,
   SchemaReference,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Dialog from '@material-ui/core/Dialog';

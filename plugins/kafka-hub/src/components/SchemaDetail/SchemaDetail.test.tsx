@@ -11,7 +11,7 @@ import { useLocation } from 'react-router-dom';
 import {
   SchemaSubjectDetail,
   SchemaVersion,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { SchemaRoutes } from './SchemaRoutes';
 import {
   catalogRoutes,

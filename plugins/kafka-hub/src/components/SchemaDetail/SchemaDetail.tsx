@@ -11,7 +11,7 @@ import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import {
   SchemaSubjectDetail,
   SchemaVersion,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { InfoCard } from '@backstage/core-components';
-import { SchemaVersion } from '@internal/plugin-kafka-hub-common';
+import { SchemaVersion } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import FormControl from '@material-ui/core/FormControl';

@@ -1,4 +1,4 @@
-import { SchemaVersion } from '@internal/plugin-kafka-hub-common';
+import { SchemaVersion } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Chip from '@material-ui/core/Chip';

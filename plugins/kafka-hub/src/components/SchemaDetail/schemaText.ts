@@ -1,4 +1,4 @@
-import { SchemaFormat } from '@internal/plugin-kafka-hub-common';
+import { SchemaFormat } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * A schema's text for reading: Avro and JSON Schema are JSON, so they are

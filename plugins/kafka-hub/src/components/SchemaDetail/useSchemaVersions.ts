@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useApi } from '@backstage/core-plugin-api';
-import { SchemaVersion } from '@internal/plugin-kafka-hub-common';
+import { SchemaVersion } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef } from '../../api';
 
 /** Versions per request: the newest page first, older ones on demand. */

@@ -3,7 +3,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import {
   SCHEMA_FORMATS,
   SCHEMA_STATUSES,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Card from '@material-ui/core/Card';
 import CardContent from '@material-ui/core/CardContent';
 import Grid from '@material-ui/core/Grid';

@@ -14,7 +14,7 @@ import {
   SchemaFormat,
   SchemaStatus,
   SchemaSubject,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';

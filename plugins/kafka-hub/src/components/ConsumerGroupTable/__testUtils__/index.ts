@@ -6,7 +6,7 @@ import {
   LagHistory,
   LagHistoryPoint,
   PartitionLag,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { BASE_URL } from '../../ProvisioningCommon/__testUtils__';
 
 export const CONSUMER_GROUPS_URL = `${BASE_URL}/consumer-groups`;

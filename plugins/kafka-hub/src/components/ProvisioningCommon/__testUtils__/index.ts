@@ -4,7 +4,7 @@ import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
   KafkaApplication,
   KafkaApplicationList,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from '../../../api';
 
 // Lazy pages and a whole test app take longer than testing-library's 1 s

@@ -4,7 +4,7 @@ import {
   SchemaSubjectList,
   SchemaSummary,
   SchemaVersion,
-} from '@internal/plugin-kafka-hub-common';
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { BASE_URL } from '../../ProvisioningCommon/__testUtils__';
 
 export const SCHEMAS_URL = `${BASE_URL}/schemas`;
