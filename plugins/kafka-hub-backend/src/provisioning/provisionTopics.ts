@@ -1,4 +1,7 @@
-import { kafkaTopicConfig, TopicSpec } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import {
+  kafkaTopicConfig,
+  TopicSpec,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import {
   Admin,
   ConfigDescription,
