@@ -16,7 +16,11 @@ const routes = convertLegacyRouteRefs({
   admin: adminRouteRef,
 });
 
-/** The backend client, through the app's fetchApi. */
+/**
+ * The backend client, through the app's fetchApi.
+ *
+ * @alpha
+ */
 export const kafkaHubApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
@@ -26,7 +30,11 @@ export const kafkaHubApi = ApiBlueprint.make({
     }),
 });
 
-/** `/kafka-hub`: everything the caller may read across entities. */
+/**
+ * `/kafka-hub`: everything the caller may read across entities.
+ *
+ * @alpha
+ */
 export const kafkaHubPage = PageBlueprint.make({
   params: {
     path: '/kafka-hub',
@@ -41,6 +49,8 @@ export const kafkaHubPage = PageBlueprint.make({
 /**
  * `/kafka-hub/admin`: provisioning of every application and cluster health,
  * for `kafka-hub.admin.read`. No icon, so it stays out of the sidebar.
+ *
+ * @alpha
  */
 export const kafkaHubAdminPage = PageBlueprint.make({
   name: 'admin',
@@ -55,7 +65,11 @@ export const kafkaHubAdminPage = PageBlueprint.make({
   },
 });
 
-/** The entity `Kafka` tab, only on entities that declare a Kafka application. */
+/**
+ * The entity `Kafka` tab, only on entities that declare a Kafka application.
+ *
+ * @alpha
+ */
 export const entityKafkaContent = EntityContentBlueprint.make({
   name: 'kafka',
   params: {
@@ -72,6 +86,8 @@ export const entityKafkaContent = EntityContentBlueprint.make({
 /**
  * The entity `Schemas` tab, only on entities that declare a Kafka
  * application; a subject's detail opens at `schemas/<environment>/<subject>`.
+ *
+ * @alpha
  */
 export const entitySchemasContent = EntityContentBlueprint.make({
   name: 'schemas',
@@ -89,6 +105,8 @@ export const entitySchemasContent = EntityContentBlueprint.make({
 /**
  * The entity `Consumer groups` tab, only on entities that declare a Kafka
  * application; a group's detail opens at `consumer-groups/<environment>/<groupId>`.
+ *
+ * @alpha
  */
 export const entityConsumerGroupsContent = EntityContentBlueprint.make({
   name: 'consumer-groups',
@@ -103,7 +121,11 @@ export const entityConsumerGroupsContent = EntityContentBlueprint.make({
   },
 });
 
-/** The Group entity `Kafka` tab: the team's applications and their schemas. */
+/**
+ * The Group entity `Kafka` tab: the team's applications and their schemas.
+ *
+ * @alpha
+ */
 export const entityGroupKafkaContent = EntityContentBlueprint.make({
   name: 'group-kafka',
   params: {
