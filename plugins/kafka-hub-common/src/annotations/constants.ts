@@ -16,7 +16,10 @@ export const KAFKA_HUB_ANNOTATIONS = {
   consumerGroups: 'kafka-hub.io/consumer-groups',
   /** Extra schema subjects: `<env>/<subject>,...`. */
   schemaSubjects: 'kafka-hub.io/schema-subjects',
-  /** The community Kafka plugin's annotation, read as-is: `<cluster>/<group>,...`. */
+  /**
+   * The community Kafka plugin's annotation, read as-is: `<cluster>/<group>,...`.
+   * `<cluster>` is an environment's name or one of its `aliases`.
+   */
   communityConsumerGroups: 'kafka.apache.org/consumer-groups',
 } as const;
 

@@ -3,6 +3,7 @@ export * from './types';
 export {
   parseKafkaAnnotations,
   isKafkaApplication,
+  hasKafkaConsumerGroups,
   formatAnnotationError,
 } from './parseKafkaAnnotations';
 export type { AnnotatedEntity } from './parseKafkaAnnotations';

@@ -1,5 +1,6 @@
 import {
   formatAnnotationError,
+  hasKafkaConsumerGroups,
   isKafkaApplication,
   parseKafkaAnnotations,
 } from './parseKafkaAnnotations';
@@ -105,6 +106,22 @@ describe('parseKafkaAnnotations', () => {
   });
 
   it.each([
+    [{ 'kafka-hub.io/application': 'orders' }, true],
+    [{ 'kafka.apache.org/consumer-groups': 'prod/orders-consumer' }, true],
+    [{ 'kafka.apache.org/consumer-groups': 'malformed' }, true],
+    [{ 'kafka-hub.io/consumer-groups': 'dev/reader' }, true],
+    [{ 'kafka-hub.io/schema-subjects': 'dev/orders-value' }, false],
+    [{ 'kafka.apache.org/dashboard-urls': 'prod/orders/https://x' }, false],
+    [{}, false],
+  ])('tells whether groups may be linked to %j: %p', (annotations, expected) => {
+    expect(hasKafkaConsumerGroups(entity(annotations))).toBe(expected);
+    if (!annotations['kafka-hub.io/application']) {
+      // Only an application gets the Kafka and Schemas tabs.
+      expect(isKafkaApplication(entity(annotations))).toBe(false);
+    }
+  });
+
+  it.each([
     ['', 'is empty'],
     ['dev,,prod', 'empty item'],
     ['dev,pr od', 'invalid environment name "pr od"'],
@@ -183,8 +200,64 @@ describe('parseKafkaAnnotations', () => {
     ).toEqual(['dev/a', 'dev/b']);
   });
 
+  it("keeps the community annotation's cluster names as written, for the backend to map", () => {
+    // Cluster names of the community plugin's config need not be
+    // environment names: `prod.eu-west` maps through an environment's aliases.
+    const result = parseKafkaAnnotations(
+      entity({
+        'kafka.apache.org/consumer-groups':
+          'prod.eu-west/orders-consumer, Legacy Cluster / billing',
+      }),
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.value.consumerGroups).toEqual([
+      {
+        environment: 'prod.eu-west',
+        groupId: 'orders-consumer',
+        source: 'kafka.apache.org/consumer-groups',
+      },
+      {
+        environment: 'Legacy Cluster',
+        groupId: 'billing',
+        source: 'kafka.apache.org/consumer-groups',
+      },
+    ]);
+  });
+
+  it.each(['orders-consumer', '/group', 'prod/', 'prod/a,,prod/b'])(
+    'rejects kafka.apache.org/consumer-groups: %j, naming the cluster form',
+    value => {
+      const result = parseKafkaAnnotations(
+        entity({ 'kafka.apache.org/consumer-groups': value }),
+      );
+      expect(result.value.consumerGroups).toEqual([]);
+      expect(result.errors).toEqual([
+        {
+          annotation: 'kafka.apache.org/consumer-groups',
+          value,
+          message: value.includes(',,')
+            ? 'has an empty item; separate values with single commas'
+            : `"${value}" is not of the form <cluster>/<group>`,
+        },
+      ]);
+    },
+  );
+
+  it('still checks the environment names of kafka-hub.io/consumer-groups', () => {
+    const result = parseKafkaAnnotations(
+      entity({ 'kafka-hub.io/consumer-groups': 'prod.eu-west/orders' }),
+    );
+    expect(result.errors).toEqual([
+      {
+        annotation: 'kafka-hub.io/consumer-groups',
+        value: 'prod.eu-west/orders',
+        message:
+          '"prod.eu-west/orders" has an invalid environment name "prod.eu-west"',
+      },
+    ]);
+  });
+
   it.each([
-    ['kafka.apache.org/consumer-groups', 'orders-consumer'],
     ['kafka-hub.io/consumer-groups', '/group'],
     ['kafka-hub.io/consumer-groups', 'dev/'],
     ['kafka-hub.io/schema-subjects', 'orders-value'],

@@ -141,7 +141,12 @@ function parseTopics(
   return topics;
 }
 
-/** Parses `<env>/<rest>` pairs; the first `/` separates, so `<rest>` may contain more. */
+/**
+ * Parses `<env>/<rest>` pairs; the first `/` separates, so `<rest>` may
+ * contain more. The community annotation names a cluster instead: any name
+ * the community plugin's config could hold, mapped to an environment by
+ * the backend (environment names, then `aliases`).
+ */
 function parseEnvironmentPairs(
   annotation: KafkaHubAnnotation,
   raw: string,
@@ -150,6 +155,7 @@ function parseEnvironmentPairs(
 ): Array<{ environment: string; name: string }> {
   const items = splitList(annotation, raw, errors);
   if (!items) return [];
+  const cluster = annotation === A.communityConsumerGroups;
   const pairs: Array<{ environment: string; name: string }> = [];
   const problems: string[] = [];
   for (const item of items) {
@@ -157,8 +163,12 @@ function parseEnvironmentPairs(
     const environment = slash > 0 ? item.slice(0, slash).trim() : '';
     const name = slash > 0 ? item.slice(slash + 1).trim() : '';
     if (!environment || !name) {
-      problems.push(`"${item}" is not of the form <environment>/<${what}>`);
-    } else if (!ENVIRONMENT_NAME_PATTERN.test(environment)) {
+      problems.push(
+        `"${item}" is not of the form <${
+          cluster ? 'cluster' : 'environment'
+        }>/<${what}>`,
+      );
+    } else if (!cluster && !ENVIRONMENT_NAME_PATTERN.test(environment)) {
       problems.push(
         `"${item}" has an invalid environment name "${environment}"`,
       );
@@ -281,6 +291,23 @@ export function parseKafkaAnnotations(
  */
 export function isKafkaApplication(entity: AnnotatedEntity): boolean {
   return Boolean(entity.metadata.annotations?.[A.application]);
+}
+
+/**
+ * True when consumer groups may be linked to the entity: it declares a
+ * Kafka application, or names groups in `kafka-hub.io/consumer-groups` or
+ * the community plugin's `kafka.apache.org/consumer-groups`. Decides where
+ * the `Consumer groups` tab shows.
+ *
+ * @public
+ */
+export function hasKafkaConsumerGroups(entity: AnnotatedEntity): boolean {
+  const annotations = entity.metadata.annotations;
+  return (
+    isKafkaApplication(entity) ||
+    Boolean(annotations?.[A.consumerGroups]) ||
+    Boolean(annotations?.[A.communityConsumerGroups])
+  );
 }
 
 /**

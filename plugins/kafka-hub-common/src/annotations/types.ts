@@ -26,6 +26,11 @@ export interface TopicSpec {
 
 /** @public */
 export interface ConsumerGroupLink {
+  /**
+   * The environment; for `kafka.apache.org/consumer-groups`, the cluster
+   * name as written, which the backend maps to an environment by its name
+   * or one of its `aliases`.
+   */
   environment: string;
   groupId: string;
   /** The annotation that named this group. */
