@@ -105,7 +105,7 @@ describe('parseKafkaAnnotations', () => {
     expect(isKafkaApplication(entity({ other: 'x' }))).toBe(false);
   });
 
-  it.each([
+  it.each<[Record<string, string>, boolean]>([
     [{ 'kafka-hub.io/application': 'orders' }, true],
     [{ 'kafka.apache.org/consumer-groups': 'prod/orders-consumer' }, true],
     [{ 'kafka.apache.org/consumer-groups': 'malformed' }, true],
