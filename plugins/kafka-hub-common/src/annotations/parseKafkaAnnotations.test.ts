@@ -113,13 +113,16 @@ describe('parseKafkaAnnotations', () => {
     [{ 'kafka-hub.io/schema-subjects': 'dev/orders-value' }, false],
     [{ 'kafka.apache.org/dashboard-urls': 'prod/orders/https://x' }, false],
     [{}, false],
-  ])('tells whether groups may be linked to %j: %p', (annotations, expected) => {
-    expect(hasKafkaConsumerGroups(entity(annotations))).toBe(expected);
-    if (!annotations['kafka-hub.io/application']) {
-      // Only an application gets the Kafka and Schemas tabs.
-      expect(isKafkaApplication(entity(annotations))).toBe(false);
-    }
-  });
+  ])(
+    'tells whether groups may be linked to %j: %p',
+    (annotations, expected) => {
+      expect(hasKafkaConsumerGroups(entity(annotations))).toBe(expected);
+      if (!annotations['kafka-hub.io/application']) {
+        // Only an application gets the Kafka and Schemas tabs.
+        expect(isKafkaApplication(entity(annotations))).toBe(false);
+      }
+    },
+  );
 
   it.each([
     ['', 'is empty'],
