@@ -128,6 +128,15 @@ export interface Config {
           timeoutMs?: number;
         };
         /**
+         * Cluster names of the community Kafka plugin (its
+         * `kafka.clusters[].name`) that stand for this environment, so a
+         * `kafka.apache.org/consumer-groups: <cluster>/<group>` annotation
+         * links its group here. The environment's own name needs no alias.
+         * An alias may not be another environment's name or alias, nor
+         * contain `,` or `/`.
+         */
+        aliases?: string[];
+        /**
          * This environment's own topic and ACL settings, over those of
          * `kafkaHub.provisioning` (so prod and dev can differ). `topicConfig`
          * merges key by key; the others replace the global value.

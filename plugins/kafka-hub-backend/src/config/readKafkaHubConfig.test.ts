@@ -189,6 +189,7 @@ describe('readKafkaHubConfig', () => {
           requestTimeoutMs: 10000,
         },
         schemaRegistry: undefined,
+        aliases: [],
         provisioning: {
           defaultPartitions: 3,
           maxPartitions: 10000,

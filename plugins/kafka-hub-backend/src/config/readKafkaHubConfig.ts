@@ -12,6 +12,10 @@ import {
   readShare,
   readWholeNumber,
 } from './configReaders';
+import {
+  assertDistinctAliases,
+  readEnvironmentAliases,
+} from './environmentAliases';
 import { assertSafeNamespacePattern } from './namespacePatternSafety';
 import {
   BUILT_IN_PROVISIONING,
@@ -112,6 +116,7 @@ function readEnvironment(name: string, config: Config): EnvironmentConfig {
       config.getOptionalConfig('schemaRegistry'),
       `${path}.schemaRegistry`,
     ),
+    aliases: readEnvironmentAliases(config, path),
   };
 }
 
@@ -254,6 +259,7 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
       ),
     };
   });
+  assertDistinctAliases(environments);
   const health = config?.getOptionalConfig('health');
   const namespacePattern = readPattern(
     config,

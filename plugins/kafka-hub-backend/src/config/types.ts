@@ -74,6 +74,12 @@ export interface EnvironmentConfig {
   kafka: KafkaClusterConfig;
   schemaRegistry?: SchemaRegistryConfig;
   /**
+   * Cluster names of the community Kafka plugin that stand for this
+   * environment in `kafka.apache.org/consumer-groups`. Always set by the
+   * config reader.
+   */
+  aliases?: string[];
+  /**
    * How this environment provisions: its own `provisioning` settings over
    * `kafkaHub.provisioning`. Always set by the config reader; without it
    * the provisioning engine uses its own options.
