@@ -23,7 +23,11 @@ export const KAFKA_HUB_ANNOTATIONS = {
   communityConsumerGroups: 'kafka.apache.org/consumer-groups',
 } as const;
 
-/** @public */
+/**
+ * The name of an annotation Kafka Hub reads.
+ *
+ * @public
+ */
 export type KafkaHubAnnotation =
   (typeof KAFKA_HUB_ANNOTATIONS)[keyof typeof KAFKA_HUB_ANNOTATIONS];
 
@@ -41,9 +45,21 @@ export const APPLICATION_SLUG_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
  */
 export const ENVIRONMENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/i;
 
-/** Kafka's own rule for topic names (legal characters and maximum length). */
+/**
+ * Kafka's own rule for topic names (legal characters and maximum length).
+ *
+ * @public
+ */
 export const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
-/** @public */
+/**
+ * Kafka's maximum topic name length.
+ *
+ * @public
+ */
 export const MAX_TOPIC_NAME_LENGTH = 249;
-/** @public */
+/**
+ * The largest partition count an annotation may ask for.
+ *
+ * @public
+ */
 export const MAX_PARTITIONS = 10000;

@@ -16,8 +16,13 @@ import {
 } from './types';
 import { parseTopicConfigAnnotation } from './topicConfig';
 
-/** Anything carrying catalog metadata annotations, usually an Entity. */
+/**
+ * Anything carrying catalog metadata annotations, usually an Entity.
+ *
+ * @public
+ */
 export interface AnnotatedEntity {
+  /** The entity's metadata; only its annotations are read. */
   metadata: { annotations?: Record<string, string | undefined> };
 }
 

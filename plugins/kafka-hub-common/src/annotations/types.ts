@@ -6,12 +6,19 @@ import { KafkaHubAnnotation } from './constants';
  * @public
  */
 export interface AnnotationError {
+  /** The annotation that holds the error. */
   annotation: KafkaHubAnnotation;
+  /** The part of the annotation's value that is wrong. */
   value: string;
+  /** What is wrong, for the entity's owner. */
   message: string;
 }
 
-/** @public */
+/**
+ * A topic declared in `kafka-hub.io/topics`.
+ *
+ * @public
+ */
 export interface TopicSpec {
   /** Name inside the application's namespace, without the prefix. */
   name: string;
@@ -24,7 +31,11 @@ export interface TopicSpec {
   config?: Record<string, string>;
 }
 
-/** @public */
+/**
+ * A consumer group linked to an entity by annotation.
+ *
+ * @public
+ */
 export interface ConsumerGroupLink {
   /**
    * The environment; for `kafka.apache.org/consumer-groups`, the cluster
@@ -32,14 +43,21 @@ export interface ConsumerGroupLink {
    * or one of its `aliases`.
    */
   environment: string;
+  /** The consumer group's id. */
   groupId: string;
   /** The annotation that named this group. */
   source: KafkaHubAnnotation;
 }
 
-/** @public */
+/**
+ * A schema subject linked to an entity by `kafka-hub.io/schema-subjects`.
+ *
+ * @public
+ */
 export interface SchemaSubjectLink {
+  /** The environment whose Schema Registry holds the subject. */
   environment: string;
+  /** The Schema Registry subject. */
   subject: string;
 }
 
@@ -55,13 +73,22 @@ export interface KafkaEntityAnnotations {
   application?: string;
   /** Environments to provision; undefined means all configured environments. */
   environments?: string[];
+  /** Topics declared in `kafka-hub.io/topics`, with their settings. */
   topics: TopicSpec[];
+  /** Consumer groups linked by annotation. */
   consumerGroups: ConsumerGroupLink[];
+  /** Schema subjects linked by annotation. */
   schemaSubjects: SchemaSubjectLink[];
 }
 
-/** @public */
+/**
+ * The outcome of parsing an entity's annotations: what could be read, and an error per bad entry.
+ *
+ * @public
+ */
 export interface ParsedKafkaAnnotations {
+  /** What could be parsed; entries with errors are left out. */
   value: KafkaEntityAnnotations;
+  /** One error per bad entry. */
   errors: AnnotationError[];
 }

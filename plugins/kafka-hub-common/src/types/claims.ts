@@ -7,6 +7,7 @@ import { AnnotationError } from '../annotations';
  * @public
  */
 export interface NamespaceClaim {
+  /** The claimed application name (the topic and group prefix). */
   application: string;
   /** Namespace prefix of topics, groups and transactional ids. */
   prefix: string;
@@ -28,9 +29,13 @@ export interface NamespaceClaim {
  * @public
  */
 export interface NamespaceClaimList {
+  /** The page's claims. */
   items: NamespaceClaim[];
+  /** How many claims match, across all pages. */
   total: number;
+  /** The page size used. */
   limit: number;
+  /** How many claims were skipped before this page. */
   offset: number;
 }
 
@@ -40,6 +45,7 @@ export interface NamespaceClaimList {
  * @public
  */
 export interface ReleaseNamespaceClaimResponse {
+  /** The claim as it was before it was released. */
   released: NamespaceClaim;
 }
 
@@ -51,7 +57,9 @@ export interface ReleaseNamespaceClaimResponse {
  * @public
  */
 export interface EntityLinkErrors {
+  /** The entity whose annotations have errors. */
   entityRef: string;
+  /** The entity's annotation errors. */
   errors: AnnotationError[];
   /** ISO timestamp of the last change; absent when there are none. */
   updatedAt?: string;
@@ -63,8 +71,12 @@ export interface EntityLinkErrors {
  * @public
  */
 export interface EntityLinkErrorsList {
+  /** The page's entities. */
   items: EntityLinkErrors[];
+  /** How many entities have errors, across all pages. */
   total: number;
+  /** The page size used. */
   limit: number;
+  /** How many entities were skipped before this page. */
   offset: number;
 }

@@ -46,7 +46,11 @@ export const CONSUMER_GROUP_STATES: readonly ConsumerGroupState[] = [
  */
 export type ConsumerGroupType = 'classic' | 'consumer' | 'share' | 'streams';
 
-/** @public */
+/**
+ * Every consumer group type, in display order.
+ *
+ * @public
+ */
 export const CONSUMER_GROUP_TYPES: readonly ConsumerGroupType[] = [
   'classic',
   'consumer',
@@ -63,7 +67,11 @@ export const CONSUMER_GROUP_TYPES: readonly ConsumerGroupType[] = [
  */
 export type ConsumerGroupLifecycle = 'active' | 'inactive' | 'archived';
 
-/** @public */
+/**
+ * Every consumer group lifecycle, in display order.
+ *
+ * @public
+ */
 export const CONSUMER_GROUP_LIFECYCLES: readonly ConsumerGroupLifecycle[] = [
   'active',
   'inactive',
@@ -83,7 +91,11 @@ export const CONSUMER_GROUP_LIFECYCLES: readonly ConsumerGroupLifecycle[] = [
  */
 export type ConsumerGroupStatus = 'OK' | 'WARN' | 'STALL' | 'STOP' | 'REWIND';
 
-/** @public */
+/**
+ * Every consumer group lag status, in display order.
+ *
+ * @public
+ */
 export const CONSUMER_GROUP_STATUSES: readonly ConsumerGroupStatus[] = [
   'OK',
   'WARN',
@@ -98,8 +110,11 @@ export const CONSUMER_GROUP_STATUSES: readonly ConsumerGroupStatus[] = [
  * @public
  */
 export interface ConsumerGroupMember {
+  /** The member id the coordinator assigned. */
   memberId: string;
+  /** The client id the member's consumer sent. */
   clientId: string;
+  /** The host the member connected from. */
   host: string;
   /** `group.instance.id` of a static member. */
   instanceId?: string;
@@ -128,6 +143,7 @@ export interface ConsumerGroupLag {
   sampledAt: string;
   /** Sum of the lag of every partition with a committed offset. */
   totalLag: number;
+  /** The largest lag of one partition, in messages. */
   maxPartitionLag: number;
   /**
    * Estimated seconds the group is behind the newest message (the largest
@@ -137,6 +153,7 @@ export interface ConsumerGroupLag {
   timeLagSeconds?: number;
   /** Partitions of subscribed topics that have no committed offset. */
   partitionsWithoutCommit: number;
+  /** The group's lag status. */
   status: ConsumerGroupStatus;
   /** Why the status is what it is, in words. */
   statusReason: string;
@@ -148,7 +165,9 @@ export interface ConsumerGroupLag {
  * @public
  */
 export interface ConsumerGroup {
+  /** The environment the group runs in. */
   environment: string;
+  /** The consumer group's id. */
   groupId: string;
   /** The catalog entity the group belongs to, when linked. */
   entityRef?: string;
@@ -164,13 +183,17 @@ export interface ConsumerGroup {
    * Connect workers, `share` and `streams` for those group types.
    */
   protocolType?: string;
+  /** The group's state as the coordinator reported it. */
   state: ConsumerGroupState;
+  /** Whether the group is active, inactive or archived. */
   lifecycle: ConsumerGroupLifecycle;
+  /** How many members the group has. */
   memberCount: number;
   /** Topics the members subscribe to or the group has offsets on. */
   topics: string[];
   /** ISO timestamps. */
   firstSeenAt: string;
+  /** When a sync last saw the group (ISO 8601). */
   lastSeenAt: string;
   /** Undefined until the first sample of the group. */
   lag?: ConsumerGroupLag;
@@ -184,10 +207,13 @@ export interface ConsumerGroup {
  * @public
  */
 export interface ConsumerGroupList {
+  /** The page's groups. */
   items: ConsumerGroup[];
   /** Matching groups before paging. */
   total: number;
+  /** The page size used. */
   limit: number;
+  /** How many groups were skipped before this page. */
   offset: number;
 }
 
@@ -198,15 +224,21 @@ export interface ConsumerGroupList {
  * @public
  */
 export interface PartitionLag {
+  /** The topic of the partition. */
   topic: string;
+  /** The partition number. */
   partition: number;
+  /** The group's committed offset; undefined when none was committed. */
   committedOffset?: number;
+  /** The partition's end offset. */
   endOffset: number;
+  /** End offset minus committed offset; undefined without a committed offset. */
   lag?: number;
   /** Estimated seconds behind; an estimate. */
   timeLagSeconds?: number;
   /** Member the partition is assigned to, when one is. */
   memberId?: string;
+  /** The client id of the member the partition is assigned to. */
   clientId?: string;
 }
 
@@ -236,6 +268,7 @@ export interface ConsumerGroupDetail extends ConsumerGroup {
    * the ones last described.
    */
   describeError?: string;
+  /** The group's members. */
   members: ConsumerGroupMember[];
   /** Latest offsets, the most lagging partitions first. */
   partitions: PartitionLag[];
@@ -250,7 +283,11 @@ export interface ConsumerGroupDetail extends ConsumerGroup {
  */
 export type LagHistoryRange = '1h' | '6h' | '24h' | '7d' | '30d';
 
-/** @public */
+/**
+ * Every lag history range, shortest first.
+ *
+ * @public
+ */
 export const LAG_HISTORY_RANGES: readonly LagHistoryRange[] = [
   '1h',
   '6h',
@@ -269,9 +306,11 @@ export interface LagHistoryPoint {
   time: string;
   /** Average total lag in the bucket, rounded. */
   totalLag: number;
+  /** The largest total lag sampled in the bucket, in messages. */
   maxTotalLag: number;
   /** Average estimated time lag; absent when it could not be estimated. */
   timeLagSeconds?: number;
+  /** The largest estimated time lag in the bucket, in seconds. */
   maxTimeLagSeconds?: number;
   /** Samples the point aggregates. */
   samples: number;
@@ -283,8 +322,11 @@ export interface LagHistoryPoint {
  * @public
  */
 export interface LagHistory {
+  /** The environment the group runs in. */
   environment: string;
+  /** The consumer group's id. */
   groupId: string;
+  /** The range the history covers. */
   range: LagHistoryRange;
   /** Which stored history answered: raw samples or hourly or daily rollups. */
   resolution: 'raw' | 'hour' | 'day';
@@ -292,7 +334,9 @@ export interface LagHistory {
   bucketSeconds: number;
   /** ISO timestamps of the range. */
   from: string;
+  /** The end of the range (ISO 8601). */
   to: string;
+  /** The samples, oldest first. */
   points: LagHistoryPoint[];
 }
 
@@ -302,9 +346,13 @@ export interface LagHistory {
  * @public
  */
 export interface ConsumerGroupsSummary {
+  /** How many groups the caller may read. */
   total: number;
+  /** How many groups are in each state. */
   byState: Record<ConsumerGroupState, number>;
+  /** How many groups have each lag status. */
   byStatus: Record<ConsumerGroupStatus, number>;
+  /** How many groups are in each lifecycle. */
   byLifecycle: Record<ConsumerGroupLifecycle, number>;
   /** Sum of the latest total lag of every group. */
   totalLag: number;

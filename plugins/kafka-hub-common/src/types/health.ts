@@ -4,6 +4,7 @@
  * @public
  */
 export interface ServiceHealth {
+  /** Whether the service answered, did not, or is not configured. */
   status: 'up' | 'down' | 'not-configured';
   /** Round-trip time of the check, when it completed. */
   latencyMs?: number;
@@ -15,17 +16,30 @@ export interface ServiceHealth {
   details?: Record<string, string | number | boolean>;
 }
 
-/** @public */
+/**
+ * Reachability of one environment's Kafka cluster and Schema Registry.
+ *
+ * @public
+ */
 export interface EnvironmentHealth {
+  /** The environment's name. */
   environment: string;
+  /** When the check ran (ISO 8601). */
   checkedAt: string;
+  /** The Kafka cluster's health. */
   kafka: ServiceHealth;
+  /** The Schema Registry's health. */
   schemaRegistry: ServiceHealth;
 }
 
-/** @public */
+/**
+ * The answer of `GET /health`.
+ *
+ * @public
+ */
 export interface HealthResponse {
   /** False when the app-config has no `kafkaHub.environments`. */
   configured: boolean;
+  /** One entry per configured environment. */
   environments: EnvironmentHealth[];
 }

@@ -36,6 +36,7 @@ export type FinishedProvisioningStatus = 'completed' | 'partial' | 'failed';
  * @public
  */
 export interface EnvironmentProvisioningDetail {
+  /** The environment's outcome. */
   status: 'success' | 'failed' | 'skipped';
   /** The real cause when failed (whole text for admins, first line otherwise). */
   error?: string;
@@ -76,7 +77,9 @@ export type ProvisioningRunResult = FinishedProvisioningStatus | 'interrupted';
  * @public
  */
 export interface ProvisioningRunSummary {
+  /** The run's id. */
   runId: string;
+  /** What started the run. */
   trigger: ProvisioningTrigger;
   /** User or service entity ref, or `kafka-hub:provisioning-task`. */
   requestedBy?: string;
@@ -84,8 +87,11 @@ export interface ProvisioningRunSummary {
   environments: string[];
   /** ISO timestamps. */
   startedAt: string;
+  /** When the run finished (ISO 8601); undefined while it runs. */
   finishedAt?: string;
+  /** The run's outcome; undefined while it runs. */
   result?: ProvisioningRunResult;
+  /** Why the run failed, worded for the caller. */
   error?: string;
 }
 
@@ -98,6 +104,7 @@ export interface ProvisioningRunSummary {
  * @public
  */
 export interface KafkaApplication {
+  /** The catalog entity that declares the application. */
   entityRef: string;
   /** The application slug. */
   application: string;
@@ -109,6 +116,7 @@ export interface KafkaApplication {
   desiredEnvironments: string[];
   /** Topics declared by the annotation, without the prefix. */
   topics: Array<{ name: string; partitions?: number }>;
+  /** The application's provisioning status. */
   status: ProvisioningStatus;
   /** Top-level error of the last finished run. */
   error?: string;
@@ -120,9 +128,11 @@ export interface KafkaApplication {
     value: string;
     message: string;
   }>;
+  /** How many provisioning attempts were made. */
   attemptCount: number;
   /** ISO timestamps. */
   lastAttemptAt?: string;
+  /** When the next automatic retry is due (ISO 8601). */
   nextAttemptAt?: string;
   /** Admins only. */
   currentRunId?: string;
@@ -143,7 +153,9 @@ export interface KafkaApplicationList {
   items: KafkaApplication[];
   /** Applications matching the filters that the caller may read. */
   total: number;
+  /** The page size used. */
   limit: number;
+  /** How many applications were skipped before this page. */
   offset: number;
   /** `full` when the caller has admin read, `brief` otherwise. */
   errorDetail: 'full' | 'brief';
@@ -155,7 +167,9 @@ export interface KafkaApplicationList {
  * @public
  */
 export interface KafkaApplicationDetail extends KafkaApplication {
+  /** `full` for admins; `brief` errors omit cluster details. */
   errorDetail: 'full' | 'brief';
+  /** The application's recent provisioning runs, newest first. */
   runs?: ProvisioningRunSummary[];
 }
 

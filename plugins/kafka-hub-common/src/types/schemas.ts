@@ -5,7 +5,11 @@
  */
 export type SchemaFormat = 'AVRO' | 'PROTOBUF' | 'JSON';
 
-/** @public */
+/**
+ * Every schema format, in display order.
+ *
+ * @public
+ */
 export const SCHEMA_FORMATS: readonly SchemaFormat[] = [
   'AVRO',
   'PROTOBUF',
@@ -21,7 +25,11 @@ export const SCHEMA_FORMATS: readonly SchemaFormat[] = [
  */
 export type SchemaStatus = 'registered' | 'deleted' | 'stale';
 
-/** @public */
+/**
+ * Every schema subject status, in display order.
+ *
+ * @public
+ */
 export const SCHEMA_STATUSES: readonly SchemaStatus[] = [
   'registered',
   'deleted',
@@ -46,7 +54,9 @@ export type CompatibilitySource = 'subject' | 'global';
 export interface SchemaReference {
   /** Name the referencing schema uses (Avro full name, proto import, $ref). */
   name: string;
+  /** The referenced subject. */
   subject: string;
+  /** The referenced version. */
   version: number;
 }
 
@@ -56,7 +66,9 @@ export interface SchemaReference {
  * @public
  */
 export interface SchemaSubject {
+  /** The environment whose Schema Registry holds the subject. */
   environment: string;
+  /** The Schema Registry subject. */
   subject: string;
   /** Catalog entity the subject belongs to; absent for unlinked subjects (admins only). */
   entityRef?: string;
@@ -64,6 +76,7 @@ export interface SchemaSubject {
   topic?: string;
   /** Whether the subject holds the topic's key or value schema. */
   role?: 'key' | 'value';
+  /** The format of the subject's latest version. */
   format: SchemaFormat;
   /** Highest live version; the highest version when all are deleted. */
   latestVersion?: number;
@@ -73,10 +86,13 @@ export interface SchemaSubject {
   versionCount: number;
   /** Effective compatibility level, e.g. `BACKWARD`. */
   compatibility?: string;
+  /** Whether the compatibility is set on the subject or inherited. */
   compatibilitySource?: CompatibilitySource;
+  /** Whether the subject is registered, deleted or stale. */
   status: SchemaStatus;
   /** ISO timestamps: when a sync first and last saw the subject in the registry. */
   firstSeenAt: string;
+  /** When a sync last saw the subject (ISO 8601). */
   lastSeenAt: string;
 }
 
@@ -86,10 +102,13 @@ export interface SchemaSubject {
  * @public
  */
 export interface SchemaSubjectList {
+  /** The page's subjects. */
   items: SchemaSubject[];
   /** All matching subjects the caller may read, across pages. */
   total: number;
+  /** The page size used. */
   limit: number;
+  /** How many subjects were skipped before this page. */
   offset: number;
 }
 
@@ -99,8 +118,11 @@ export interface SchemaSubjectList {
  * @public
  */
 export interface SchemaSummary {
+  /** How many subjects the caller may read. */
   total: number;
+  /** How many subjects have each format. */
   byFormat: Record<SchemaFormat, number>;
+  /** How many subjects have each status. */
   byStatus: Record<SchemaStatus, number>;
 }
 
@@ -121,11 +143,15 @@ export interface SchemaSubjectDetail extends SchemaSubject {
  * @public
  */
 export interface SchemaVersion {
+  /** The version number within the subject. */
   version: number;
+  /** The registry-wide id of the schema. */
   globalId: number;
+  /** The schema's format. */
   format: SchemaFormat;
   /** The schema text exactly as the registry returned it. */
   schema: string;
+  /** The schemas this one references. */
   references: SchemaReference[];
   /** SHA-256 of the normalized schema: equal for schemas that differ only in layout. */
   fingerprint: string;
@@ -133,6 +159,7 @@ export interface SchemaVersion {
   deleted: boolean;
   /** ISO timestamps. */
   firstSeenAt: string;
+  /** When the version was synced (ISO 8601). */
   syncedAt: string;
 }
 
@@ -146,7 +173,9 @@ export interface SchemaVersionList {
   items: SchemaVersion[];
   /** Stored versions of the subject, deleted ones included. */
   total: number;
+  /** The page size used. */
   limit: number;
+  /** How many versions were skipped before this page. */
   offset: number;
 }
 
@@ -156,9 +185,11 @@ export interface SchemaVersionList {
  * @public
  */
 export interface SchemaCompatibilityRequest {
+  /** The candidate schema's text. */
   schema: string;
   /** Default: the subject's format. */
   schemaType?: SchemaFormat;
+  /** The schemas the candidate references. */
   references?: SchemaReference[];
 }
 
@@ -170,7 +201,9 @@ export interface SchemaCompatibilityRequest {
  * @public
  */
 export interface SchemaCompatibilityResult {
+  /** Whether the registry accepts the candidate as the next version. */
   compatible: boolean;
+  /** The registry's reasons when it is not compatible. */
   messages: string[];
 }
 
@@ -180,12 +213,15 @@ export interface SchemaCompatibilityResult {
  * @public
  */
 export interface SchemaSyncRun {
+  /** The environment that was synced. */
   environment: string;
   /** `partial`: some subjects could not be read; nothing was marked stale. */
   status: 'succeeded' | 'partial' | 'failed';
   /** ISO timestamps. */
   startedAt: string;
+  /** When the sync finished (ISO 8601). */
   finishedAt: string;
+  /** How long the sync took, in milliseconds. */
   durationMs: number;
   /** Subjects the registry listed, soft-deleted ones included. */
   subjects: number;
@@ -197,6 +233,7 @@ export interface SchemaSyncRun {
   failedSubjects: number;
   /** HTTP calls made to the registry. */
   httpCalls: number;
+  /** Why the sync failed. */
   error?: string;
   /** ISO timestamp of the latest run that succeeded. */
   lastSuccessAt?: string;

@@ -19,10 +19,13 @@ export type KafkaHubTaskName =
 export interface KafkaHubTaskRun {
   /** Absent for a task that covers every environment (the reconcile). */
   environment?: string;
+  /** The task's name. */
   task: KafkaHubTaskName;
   /** ISO timestamps. */
   lastRunAt: string;
+  /** When the task last succeeded (ISO 8601). */
   lastSuccessAt?: string;
+  /** How long the last run took, in milliseconds. */
   durationMs: number;
   /** The last run's error; whole for admins. */
   error?: string;
@@ -36,5 +39,6 @@ export interface KafkaHubTaskRun {
  * @public
  */
 export interface KafkaHubTaskRunList {
+  /** One entry per task. */
   items: KafkaHubTaskRun[];
 }

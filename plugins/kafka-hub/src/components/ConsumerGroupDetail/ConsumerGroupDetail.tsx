@@ -43,9 +43,15 @@ import { ConsumerGroupLagChart, DEFAULT_RANGE } from './ConsumerGroupLagChart';
 import { ConsumerGroupMembersTable } from './ConsumerGroupMembersTable';
 import { PartitionLagTable } from './PartitionLagTable';
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupDetail}.
+ *
+ * @public
+ */
 export interface ConsumerGroupDetailProps {
+  /** The environment the group runs in. */
   environment: string;
+  /** The consumer group's id. */
   groupId: string;
   /** Where "Back to consumer groups" goes; no back link when undefined. */
   backLink?: string;

@@ -49,12 +49,19 @@ export const DEFAULT_RANGE: LagHistoryRange = '1h';
 export const TOTAL_LAG_NAME = 'Total lag (messages)';
 export const TIME_LAG_NAME = 'Time lag (estimated)';
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupLagChart}.
+ *
+ * @public
+ */
 export interface ConsumerGroupLagChartProps {
+  /** The environment the group runs in. */
   environment: string;
+  /** The consumer group's id. */
   groupId: string;
   /** The range shown; uncontrolled (starting at 1h) when undefined. */
   range?: LagHistoryRange;
+  /** Called when the user picks another range. */
   onRangeChange?: (range: LagHistoryRange) => void;
   /** Reload interval while the page is visible; false: only on range change. */
   refreshIntervalMs?: number | false;

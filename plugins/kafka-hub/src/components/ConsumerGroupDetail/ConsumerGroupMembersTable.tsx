@@ -10,9 +10,15 @@ import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupMembersTable}.
+ *
+ * @public
+ */
 export interface ConsumerGroupMembersTableProps {
+  /** The group's members, from `KafkaHubApi.getConsumerGroup`. */
   members: ConsumerGroupMember[];
+  /** Rows per page. */
   pageSize?: number;
 }
 

@@ -3,7 +3,11 @@ import { Route, Routes, useLocation, useParams } from 'react-router-dom';
 import { ConsumerGroupListLocationState } from '../ConsumerGroupTable/links';
 import { ConsumerGroupDetail } from './ConsumerGroupDetail';
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupRoutes}.
+ *
+ * @public
+ */
 export interface ConsumerGroupRoutesProps {
   /** The list view, shown at every other path below the routes' own. */
   children: ReactNode;

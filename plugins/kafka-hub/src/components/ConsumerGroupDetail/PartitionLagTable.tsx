@@ -27,7 +27,11 @@ type Column =
   | 'timeLag'
   | 'member';
 
-/** @public */
+/**
+ * Props of {@link PartitionLagTable}.
+ *
+ * @public
+ */
 export interface PartitionLagTableProps {
   /** Latest offsets of every partition of the group. */
   partitions: PartitionLag[];

@@ -25,7 +25,11 @@ const useStyles = makeStyles(theme => ({
   value: { fontSize: theme.typography.h4.fontSize, fontWeight: 600 },
 }));
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupSummaryCards}.
+ *
+ * @public
+ */
 export interface ConsumerGroupSummaryCardsProps {
   /** Only groups of these entities; undefined: everything the caller may read. */
   entityRefs?: string[];

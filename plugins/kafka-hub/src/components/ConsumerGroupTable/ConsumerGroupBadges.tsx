@@ -59,10 +59,15 @@ const useStyles = makeStyles(theme => ({
   mutedNowrap: { color: theme.palette.text.secondary, whiteSpace: 'nowrap' },
 }));
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupStatusChip}.
+ *
+ * @public
+ */
 export interface ConsumerGroupStatusChipProps {
   /** The group's latest lag; undefined until its first sample. */
   lag?: ConsumerGroupLag;
+  /** The chip's size. */
   size?: 'small' | 'medium';
 }
 
@@ -143,8 +148,6 @@ export const ConsumerGroupTypeText = ({
 /**
  * An estimated time lag, `~12 s`, with what the estimate is on hover; a
  * dash with the reason while it cannot be estimated.
- *
- * @public
  */
 export const TimeLagText = ({ seconds }: { seconds?: number }) => {
   const classes = useStyles();

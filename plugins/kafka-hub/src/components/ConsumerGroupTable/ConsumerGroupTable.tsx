@@ -64,7 +64,11 @@ type Sort = NonNullable<ListConsumerGroupsRequest['sort']>;
 const SORTS: Sort[] = ['lag', 'timeLag', 'name'];
 const DEFAULT_SORT: Sort = 'lag';
 
-/** @public */
+/**
+ * Props of {@link ConsumerGroupTable}.
+ *
+ * @public
+ */
 export interface ConsumerGroupTableProps {
   /**
    * Only groups linked to these entities; undefined lists everything the
@@ -80,7 +84,9 @@ export interface ConsumerGroupTableProps {
   environments?: string[];
   /** Shows the column of the entity each group belongs to. */
   showEntity?: boolean;
+  /** The card's title. Default: `Consumer groups`. */
   title?: string;
+  /** A line under the title. */
   subheader?: string;
   /** Where a group's detail is, relative to the list's route. */
   detailLink: (group: ConsumerGroup) => string;

@@ -2,11 +2,17 @@ import { useTheme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { formatCount } from './format';
 
-/** @public */
+/**
+ * Props of {@link LagSparkline}.
+ *
+ * @public
+ */
 export interface LagSparklineProps {
   /** Total lag values, oldest first. */
   values: number[];
+  /** Width in pixels. */
   width?: number;
+  /** Height in pixels. */
   height?: number;
 }
 

@@ -2,6 +2,8 @@
  * The path of a consumer group's detail page, relative to where a group
  * list is mounted: `[prefix/]<environment>/<groupId>`, each segment
  * URL-encoded (group ids may contain `/`, `:`, spaces or any unicode).
+ *
+ * @public
  */
 export function consumerGroupDetailPath(
   environment: string,

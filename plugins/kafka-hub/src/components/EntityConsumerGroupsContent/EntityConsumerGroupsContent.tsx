@@ -6,7 +6,11 @@ import {
   ConsumerGroupTable,
 } from '../ConsumerGroupTable';
 
-/** @public */
+/**
+ * Props of {@link EntityConsumerGroupsContent}.
+ *
+ * @public
+ */
 export interface EntityConsumerGroupsContentProps {
   /** Reload interval while the page is visible; false: only on demand. */
   refreshIntervalMs?: number | false;
@@ -17,8 +21,6 @@ export interface EntityConsumerGroupsContentProps {
  * the environment and other filters in the URL (`?environment=dev`), and
  * each group's detail (lag chart, partitions, members) at
  * `<tab>/<environment>/<groupId>`.
- *
- * @public
  */
 export const EntityConsumerGroupsContent = (
   props: EntityConsumerGroupsContentProps,

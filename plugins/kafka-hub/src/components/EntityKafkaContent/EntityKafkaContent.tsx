@@ -26,8 +26,6 @@ import { EntityLinkErrors } from './EntityLinkErrors';
  * environments, topics, linked groups and subjects), every malformed
  * annotation named with its bad value, and the claim error of a slug
  * another entity holds (with the links it therefore does not make).
- *
- * @public
  */
 export const EntityKafkaContent = () => {
   const { entity } = useEntity();

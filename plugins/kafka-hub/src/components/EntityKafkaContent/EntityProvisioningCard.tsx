@@ -79,20 +79,33 @@ const ProvisioningSummary = ({
 };
 
 /**
+ * Props of {@link EntityProvisioningCard}.
+ *
+ * @public
+ */
+export interface EntityProvisioningCardProps {
+  /** The entity's application, from `KafkaHubApi.getApplication`. */
+  app?: KafkaApplication;
+  /** Whether the application is being (re)loaded. */
+  loading: boolean;
+  /** Why loading the application failed. */
+  error?: Error;
+  /** Called after a retry started or failed, to reload the application. */
+  onChange: () => void;
+}
+
+/**
  * The entity's provisioning per environment: overall status, attempts,
  * retry, and a table of each environment's outcome.
+ *
+ * @public
  */
 export const EntityProvisioningCard = ({
   app,
   loading,
   error,
   onChange,
-}: {
-  app?: KafkaApplication;
-  loading: boolean;
-  error?: Error;
-  onChange: () => void;
-}) => {
+}: EntityProvisioningCardProps) => {
   const classes = useStyles();
   let content;
   if (loading && !app) {

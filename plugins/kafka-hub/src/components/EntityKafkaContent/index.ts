@@ -1,1 +1,3 @@
 export { EntityKafkaContent } from './EntityKafkaContent';
+export { EntityProvisioningCard } from './EntityProvisioningCard';
+export type { EntityProvisioningCardProps } from './EntityProvisioningCard';

@@ -7,8 +7,6 @@ import { schemaDetailPath, SchemaTable } from '../SchemaTable';
  * The entity `Schemas` tab: the subjects linked to the entity, with the
  * environment and other filters in the URL (`?environment=dev`), and each
  * subject's detail at `<tab>/<environment>/<subject>`.
- *
- * @public
  */
 export const EntitySchemasContent = () => {
   const { entity } = useEntity();

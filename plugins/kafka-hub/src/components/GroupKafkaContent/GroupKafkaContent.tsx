@@ -204,8 +204,6 @@ const GroupKafkaOverview = () => {
  * those applications, each
  * opening at `<tab>/schemas/<environment>/<subject>`, and their consumer
  * groups, each opening at `<tab>/consumer-groups/<environment>/<groupId>`.
- *
- * @public
  */
 export const GroupKafkaContent = () => (
   <ConsumerGroupRoutes prefix={CONSUMER_GROUP_PREFIX}>

@@ -19,8 +19,6 @@ import Grid from '@material-ui/core/Grid';
  * Clusters and Namespace claims tabs, for callers with
  * `kafka-hub.admin.read`, and a clear
  * "not allowed" state for everyone else.
- *
- * @public
  */
 export const KafkaHubAdminContent = () => {
   const { loading, allowed } = usePermission({
@@ -65,8 +63,6 @@ export const KafkaHubAdminContent = () => {
 /**
  * The `/kafka-hub/admin` page with its own header, for apps on the legacy
  * frontend system.
- *
- * @public
  */
 export const KafkaHubAdminPage = () => (
   <Page themeId="tool">

@@ -8,8 +8,6 @@ import { ConsumerGroupsTab } from './ConsumerGroupsTab';
  * view across everything the caller may read (`/kafka-hub` overview,
  * `/kafka-hub/schemas`, `/kafka-hub/consumer-groups`). Add a view as
  * another `TabbedLayout.Route`.
- *
- * @public
  */
 export const KafkaHubPageContent = () => (
   <TabbedLayout>
@@ -28,8 +26,6 @@ export const KafkaHubPageContent = () => (
 /**
  * The `/kafka-hub` page with its own header, for apps on the legacy
  * frontend system.
- *
- * @public
  */
 export const KafkaHubPage = () => (
   <Page themeId="tool">

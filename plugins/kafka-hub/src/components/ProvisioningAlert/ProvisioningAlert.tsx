@@ -14,7 +14,11 @@ import {
 
 const ISSUE_STATUSES: ProvisioningStatus[] = ['failed', 'partial'];
 
-/** @public */
+/**
+ * Props of {@link ProvisioningAlert}.
+ *
+ * @public
+ */
 export interface ProvisioningAlertProps {
   /** The banner of one entity's application... */
   entityRef?: string;

@@ -192,9 +192,15 @@ const ApplicationIssues = ({
   );
 };
 
-/** @public */
+/**
+ * Props of {@link ProvisioningErrorModal}.
+ *
+ * @public
+ */
 export interface ProvisioningErrorModalProps {
+  /** Whether the dialog is shown. */
   open: boolean;
+  /** Called when the user closes the dialog. */
   onClose: () => void;
   /** Show this entity's application... */
   entityRef?: string;

@@ -47,6 +47,16 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /**
+ * Props of {@link ProvisioningStatusBadge}.
+ *
+ * @public
+ */
+export interface ProvisioningStatusBadgeProps {
+  /** The application's provisioning status. */
+  status: ProvisioningStatus;
+}
+
+/**
  * The provisioning status of an application: icon, colour and label for each
  * of the five states; the in-progress icon spins.
  *
@@ -54,9 +64,7 @@ const useStyles = makeStyles(theme => ({
  */
 export const ProvisioningStatusBadge = ({
   status,
-}: {
-  status: ProvisioningStatus;
-}) => {
+}: ProvisioningStatusBadgeProps) => {
   const { label, Icon, colour } = LOOK[status];
   const classes = useStyles();
   const theme = useTheme();

@@ -1,1 +1,2 @@
 export { ProvisioningStatusBadge } from './ProvisioningStatusBadge';
+export type { ProvisioningStatusBadgeProps } from './ProvisioningStatusBadge';

@@ -13,7 +13,11 @@ import ReplayIcon from '@material-ui/icons/Replay';
 import { kafkaHubApiRef } from '../../api';
 import { errorMessage } from '../ProvisioningCommon';
 
-/** @public */
+/**
+ * Props of {@link RetryProvisioningButton}.
+ *
+ * @public
+ */
 export interface RetryProvisioningButtonProps {
   /** The entity whose application is retried. */
   entityRef: string;
@@ -27,6 +31,7 @@ export interface RetryProvisioningButtonProps {
   all?: boolean;
   /** Button label; default "Retry provisioning". */
   label?: string;
+  /** The button's size. */
   size?: 'small' | 'medium';
   /** Called once the backend has claimed the run. */
   onStarted?: (response: RetryProvisioningResponse) => void;

@@ -34,7 +34,6 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** @public */
 export interface CheckCompatibilityDialogProps {
   open: boolean;
   onClose: () => void;
@@ -60,8 +59,6 @@ type Outcome =
  * Asks the subject's Schema Registry whether a proposed schema is
  * compatible with all of the subject's versions, and shows the verdict with
  * the registry's messages, or why the check could not run.
- *
- * @public
  */
 export const CheckCompatibilityDialog = (
   props: CheckCompatibilityDialogProps,

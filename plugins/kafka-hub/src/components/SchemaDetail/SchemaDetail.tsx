@@ -60,9 +60,15 @@ const useStyles = makeStyles(theme => ({
   },
 }));
 
-/** @public */
+/**
+ * Props of {@link SchemaDetail}.
+ *
+ * @public
+ */
 export interface SchemaDetailProps {
+  /** The environment whose Schema Registry holds the subject. */
   environment: string;
+  /** The Schema Registry subject. */
   subject: string;
   /** Where "Back to schemas" goes; no back link without it. */
   backLink?: string;

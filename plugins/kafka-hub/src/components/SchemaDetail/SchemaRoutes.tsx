@@ -6,7 +6,11 @@ import {
 } from '../SchemaTable/links';
 import { SchemaDetail } from './SchemaDetail';
 
-/** @public */
+/**
+ * Props of {@link SchemaRoutes}.
+ *
+ * @public
+ */
 export interface SchemaRoutesProps {
   /** The list view, shown at the routes' own path. */
   children: ReactNode;

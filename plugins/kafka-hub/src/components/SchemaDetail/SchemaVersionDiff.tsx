@@ -84,7 +84,6 @@ const useStyles = makeStyles(theme => {
   };
 });
 
-/** @public */
 export interface SchemaVersionDiffProps {
   /** The subject's versions, newest first. */
   versions: SchemaVersion[];
@@ -104,8 +103,6 @@ const versionLabel = (v: SchemaVersion) =>
  * pretty-printed text: removed lines on the left in red, added lines on the
  * right in green, changed words emphasised, with `−`/`+` markers so the
  * change does not rely on colour alone.
- *
- * @public
  */
 export const SchemaVersionDiff = (props: SchemaVersionDiffProps) => {
   const { versions, onChange } = props;

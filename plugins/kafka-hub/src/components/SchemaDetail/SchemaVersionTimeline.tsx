@@ -30,7 +30,6 @@ const useStyles = makeStyles(theme => ({
   actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' },
 }));
 
-/** @public */
 export interface SchemaVersionTimelineProps {
   /** The subject's versions, newest first. */
   versions: SchemaVersion[];
@@ -46,8 +45,6 @@ export interface SchemaVersionTimelineProps {
  * The versions of a subject on a vertical timeline, newest first, each with
  * its global id and the time Kafka Hub first saw it (the registry does not
  * record registration times); deleted versions are marked.
- *
- * @public
  */
 export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
   const { versions, selected, onSelect, onCompare } = props;

@@ -18,7 +18,11 @@ const useStyles = makeStyles(theme => ({
   value: { fontSize: theme.typography.h4.fontSize, fontWeight: 600 },
 }));
 
-/** @public */
+/**
+ * Props of {@link SchemaSummaryCards}.
+ *
+ * @public
+ */
 export interface SchemaSummaryCardsProps {
   /** Only subjects of these entities; undefined: everything the caller may read. */
   entityRefs?: string[];

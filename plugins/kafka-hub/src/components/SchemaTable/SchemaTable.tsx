@@ -50,7 +50,11 @@ import {
 } from './SchemaBadges';
 import { SchemaListLocationState } from './links';
 
-/** @public */
+/**
+ * Props of {@link SchemaTable}.
+ *
+ * @public
+ */
 export interface SchemaTableProps {
   /**
    * Only subjects linked to these entities; undefined lists everything the
@@ -66,7 +70,9 @@ export interface SchemaTableProps {
   environments?: string[];
   /** Shows the column of the entity each subject belongs to. */
   showEntity?: boolean;
+  /** The card's title. Default: `Schemas`. */
   title?: string;
+  /** A line under the title. */
   subheader?: string;
   /** Where a subject's detail is, relative to the list's route. */
   detailLink: (subject: SchemaSubject) => string;

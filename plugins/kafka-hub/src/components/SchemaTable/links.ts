@@ -2,6 +2,8 @@
  * The path of a subject's detail page, relative to where a schema list is
  * mounted: `[prefix/]<environment>/<subject>`, each segment URL-encoded
  * (subjects may contain `/`, `:`, spaces or any unicode).
+ *
+ * @public
  */
 export function schemaDetailPath(
   environment: string,
