@@ -7,6 +7,7 @@ import { kafkaHubPermissions } from '@kafka-hub/backstage-plugin-kafka-hub-commo
 import { KafkaEntitiesReader } from './catalog/KafkaEntitiesReader';
 import { ClaimReader, ClaimResolver } from './claims';
 import { LinkErrorStore, NamespaceClaimStore } from './database/claims';
+import { clusterEnvironments } from './config/environmentAliases';
 import { readKafkaHubConfig } from './config/readKafkaHubConfig';
 import { ClusterHealthStore } from './database/ClusterHealthStore';
 import { applyDatabaseMigrations } from './database/migrations';
@@ -111,6 +112,9 @@ export const kafkaHubPlugin = createBackendPlugin({
           claims: new ClaimResolver({
             db,
             releaseAfterMs: kafkaHubConfig.claims.releaseAfterMs,
+            environmentOfCluster: clusterEnvironments(
+              kafkaHubConfig.environments,
+            ),
             logger: logger.child({ task: 'claims' }),
           }),
           environmentNames: kafkaHubConfig.environments.map(e => e.name),

@@ -35,6 +35,12 @@ export class ClaimResolver {
       db: Knex;
       /** How long a holder may be missing before its claims are released. */
       releaseAfterMs: number;
+      /**
+       * The environment a `kafka.apache.org/consumer-groups` cluster name
+       * stands for (see `clusterEnvironments`); undefined makes the item a
+       * link error. Default: the cluster name is read as the environment's.
+       */
+      environmentOfCluster?: (cluster: string) => string | undefined;
       logger: LoggerService;
     },
   ) {
@@ -73,6 +79,8 @@ export class ClaimResolver {
       now,
       releaseAfterMs,
       catalogIncomplete,
+      environmentOfCluster:
+        this.options.environmentOfCluster ?? (cluster => cluster),
       logger,
     });
     for (const list of linkErrors.values()) {

@@ -79,3 +79,15 @@ export function linkClaimedError(
     } since ${claim.claimedAt.toISOString()}; the first entity to link a name keeps it`,
   };
 }
+
+/** A community annotation's cluster is no environment's name or alias. */
+export function unknownClusterError(
+  value: string,
+  cluster: string,
+): AnnotationError {
+  return {
+    annotation: KAFKA_HUB_ANNOTATIONS.communityConsumerGroups,
+    value,
+    message: `names the cluster "${cluster}", which is neither an environment of kafkaHub.environments nor one of their aliases; add it to kafkaHub.environments.<environment>.aliases to link the group`,
+  };
+}

@@ -12,7 +12,11 @@ import {
   LinkKind,
   NamespaceClaimStore,
 } from '../database/claims';
-import { linkClaimedError, linkInsideNamespaceError } from './claimErrors';
+import {
+  linkClaimedError,
+  linkInsideNamespaceError,
+  unknownClusterError,
+} from './claimErrors';
 import { firstDeclaredOrder } from './firstDeclaredOrder';
 import { NamespaceIndex } from './NamespaceIndex';
 
@@ -25,23 +29,44 @@ interface WantedLink {
   value: string;
 }
 
-/** The explicit links of an entity, from all three link annotations. */
-function explicitLinks(entity: KafkaEntity): WantedLink[] {
+/**
+ * The explicit links of an entity, from all three link annotations, and an
+ * error for each community annotation item whose cluster stands for no
+ * environment.
+ */
+function explicitLinks(
+  entity: KafkaEntity,
+  environmentOfCluster: (cluster: string) => string | undefined,
+): { links: WantedLink[]; errors: AnnotationError[] } {
   const links: WantedLink[] = [];
+  const errors: AnnotationError[] = [];
   const add = (
     kind: LinkKind,
     environment: string,
     name: string,
     annotation: KafkaHubAnnotation,
+    value = `${environment}/${name}`,
   ) =>
     links.push({
       key: { environment, kind, name },
       entity,
       annotation,
-      value: `${environment}/${name}`,
+      value,
     });
   for (const group of entity.annotations.consumerGroups) {
-    add('consumer-group', group.environment, group.groupId, group.source);
+    if (group.source !== KAFKA_HUB_ANNOTATIONS.communityConsumerGroups) {
+      add('consumer-group', group.environment, group.groupId, group.source);
+      continue;
+    }
+    // The community annotation names a cluster: an environment's name or alias.
+    const cluster = group.environment;
+    const value = `${cluster}/${group.groupId}`;
+    const environment = environmentOfCluster(cluster);
+    if (environment === undefined) {
+      errors.push(unknownClusterError(value, cluster));
+    } else {
+      add('consumer-group', environment, group.groupId, group.source, value);
+    }
   }
   for (const subject of entity.annotations.schemaSubjects) {
     add(
@@ -51,7 +76,7 @@ function explicitLinks(entity: KafkaEntity): WantedLink[] {
       KAFKA_HUB_ANNOTATIONS.schemaSubjects,
     );
   }
-  return links;
+  return { links, errors };
 }
 
 const keyOf = (key: LinkKey) =>
@@ -78,6 +103,8 @@ export async function resolveLinkClaims(options: {
   releaseAfterMs: number;
   /** A holder missing from an incomplete catalog read is not counted as gone. */
   catalogIncomplete?: boolean;
+  /** The environment a `kafka.apache.org/consumer-groups` cluster stands for. */
+  environmentOfCluster: (cluster: string) => string | undefined;
   logger: LoggerService;
 }): Promise<Map<string, AnnotationError[]>> {
   const { store, entities, namespaces, losers, now, logger } = options;
@@ -87,7 +114,9 @@ export async function resolveLinkClaims(options: {
 
   const wanted = new Map<string, WantedLink[]>();
   for (const entity of entities) {
-    for (const link of explicitLinks(entity)) {
+    const explicit = explicitLinks(entity, options.environmentOfCluster);
+    for (const error of explicit.errors) addError(entity.entityRef, error);
+    for (const link of explicit.links) {
       const namespace = namespaces.of(link.key.kind, link.key.name);
       if (namespace) {
         if (namespace.entityRef !== entity.entityRef) {
