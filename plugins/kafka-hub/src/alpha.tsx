@@ -6,7 +6,10 @@ import {
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
-import { isKafkaApplication } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import {
+  hasKafkaConsumerGroups,
+  isKafkaApplication,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
 import { adminRouteRef, rootRouteRef } from './routes';
 import { KafkaHubIcon } from './components/KafkaHubIcon';
@@ -103,8 +106,10 @@ export const entitySchemasContent = EntityContentBlueprint.make({
 });
 
 /**
- * The entity `Consumer groups` tab, only on entities that declare a Kafka
- * application; a group's detail opens at `consumer-groups/<environment>/<groupId>`.
+ * The entity `Consumer groups` tab, on entities that declare a Kafka
+ * application or link groups by annotation, the community plugin's
+ * `kafka.apache.org/consumer-groups` included; a group's detail opens at
+ * `consumer-groups/<environment>/<groupId>`.
  *
  * @alpha
  */
@@ -113,7 +118,7 @@ export const entityConsumerGroupsContent = EntityContentBlueprint.make({
   params: {
     path: '/consumer-groups',
     title: 'Consumer groups',
-    filter: entity => isKafkaApplication(entity),
+    filter: entity => hasKafkaConsumerGroups(entity),
     loader: () =>
       import('./components/EntityConsumerGroupsContent').then(m => (
         <m.EntityConsumerGroupsContent />

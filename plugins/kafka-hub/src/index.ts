@@ -14,6 +14,7 @@ export {
   EntityConsumerGroupsContent,
   EntityGroupKafkaContent,
   isKafkaHubApplication,
+  isKafkaHubConsumerGroupsAvailable,
 } from './plugin';
 export { kafkaHubApiRef, KafkaHubClient } from './api';
 export type { KafkaHubApi } from './api';

@@ -5,7 +5,10 @@ import {
   createRoutableExtension,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
-import { isKafkaApplication } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import {
+  hasKafkaConsumerGroups,
+  isKafkaApplication,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
 import { adminRouteRef, rootRouteRef } from './routes';
 
@@ -99,7 +102,7 @@ export const EntitySchemasContent = kafkaHubPlugin.provide(
 
 /**
  * The entity `Consumer groups` tab content, for `EntityPage.tsx`, e.g.
- * `<EntityLayout.Route path="/consumer-groups" title="Consumer groups" if={isKafkaHubApplication}>`.
+ * `<EntityLayout.Route path="/consumer-groups" title="Consumer groups" if={isKafkaHubConsumerGroupsAvailable}>`.
  * A group's detail opens below the tab's path; the environment filter is
  * kept in the URL (`?environment=dev`).
  *
@@ -139,3 +142,14 @@ export const EntityGroupKafkaContent = kafkaHubPlugin.provide(
  * @public
  */
 export const isKafkaHubApplication = isKafkaApplication;
+
+/**
+ * For the `Consumer groups` tab in `EntityPage.tsx`:
+ * `<EntityLayout.Route path="/consumer-groups" title="Consumer groups" if={isKafkaHubConsumerGroupsAvailable}>`.
+ * True on Kafka applications and on entities that link groups by
+ * annotation, the community plugin's `kafka.apache.org/consumer-groups`
+ * included, so it replaces the community plugin's `isKafkaAvailable`.
+ *
+ * @public
+ */
+export const isKafkaHubConsumerGroupsAvailable = hasKafkaConsumerGroups;
