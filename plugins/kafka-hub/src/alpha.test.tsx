@@ -1,14 +1,17 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
   createExtensionTester,
   mockApis,
   registerMswTestHooks,
+  renderInTestApp,
   renderTestApp,
 } from '@backstage/frontend-test-utils';
 import { coreExtensionData } from '@backstage/frontend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import kafkaHubPlugin, {
   entityConsumerGroupsContent,
@@ -32,6 +35,11 @@ import {
   SCHEMAS_URL,
   subjectList,
 } from './components/SchemaTable/__testUtils__';
+import {
+  CONSUMER_GROUPS_URL,
+  groupList,
+  makeGroup,
+} from './components/ConsumerGroupTable/__testUtils__';
 
 const entity = (
   annotations: Record<string, string>,
@@ -70,12 +78,18 @@ describe('entity Schemas tab', () => {
 });
 
 describe('entity Consumer groups tab', () => {
-  it('is shown at /consumer-groups only on entities with the application annotation', () => {
+  it('is shown at /consumer-groups on applications and on entities that link groups, the community annotation alone included', () => {
     const tester = createExtensionTester(entityConsumerGroupsContent);
     const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction)!;
     expect(filter(entity({ 'kafka-hub.io/application': 'orders' }))).toBe(true);
     expect(
       filter(entity({ 'kafka.apache.org/consumer-groups': 'dev/g' })),
+    ).toBe(true);
+    expect(filter(entity({ 'kafka-hub.io/consumer-groups': 'dev/g' }))).toBe(
+      true,
+    );
+    expect(
+      filter(entity({ 'kafka-hub.io/schema-subjects': 'dev/orders-value' })),
     ).toBe(false);
     expect(filter(entity({}))).toBe(false);
     expect(filter(entity({}, 'Group'))).toBe(false);
@@ -89,6 +103,73 @@ describe('entity Consumer groups tab', () => {
     expect(
       kafkaHubPlugin.getExtension('entity-content:kafka-hub/consumer-groups'),
     ).toBeDefined();
+  });
+
+  describe('on an entity with only the community annotation', () => {
+    const server = setupServer();
+    registerMswTestHooks(server);
+
+    const TAB = '/catalog/default/component/billing/consumer-groups';
+    const billing: Entity = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'billing',
+        annotations: {
+          'kafka.apache.org/consumer-groups': 'legacy-prod/billing-reader',
+        },
+      },
+      spec: { type: 'service', owner: 'team-billing', lifecycle: 'production' },
+    };
+
+    it("lists the groups the backend linked to it, in their environments, not the annotation's cluster names", async () => {
+      const requests: URL[] = [];
+      server.use(
+        // Not an application: the backend has none for it.
+        http.get(APPLICATIONS_URL, () => HttpResponse.json(list([]))),
+        http.get(CONSUMER_GROUPS_URL, ({ request }) => {
+          requests.push(new URL(request.url));
+          return HttpResponse.json(
+            groupList([
+              makeGroup({
+                environment: 'prod',
+                groupId: 'billing-reader',
+                entityRef: 'component:default/billing',
+                linkedBy: 'kafka.apache.org/consumer-groups',
+              }),
+            ]),
+          );
+        }),
+      );
+      const tab = createExtensionTester(
+        entityConsumerGroupsContent,
+      ).reactElement();
+      await renderInTestApp(
+        <EntityProvider entity={billing}>{tab}</EntityProvider>,
+        {
+          mountPath: TAB,
+          initialRouteEntries: [TAB],
+          mountedRoutes: catalogRoutes,
+          apis: [kafkaHubTestApi(), mockApis.permission()],
+        },
+      );
+      expect(
+        await screen.findByRole('link', { name: 'billing-reader' }),
+      ).toHaveAttribute('href', `${TAB}/prod/billing-reader`);
+      expect(requests[0].searchParams.get('entityRef')).toBe(
+        'component:default/billing',
+      );
+      // `legacy-prod` is the community plugin's cluster name; the backend
+      // maps it to `prod` through the environment's aliases.
+      await userEvent.click(
+        screen.getByRole('button', { name: /^Environment/ }),
+      );
+      await waitFor(() =>
+        expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual(
+          ['All environments', 'prod'],
+        ),
+      );
+    });
   });
 });
 

@@ -1,12 +1,16 @@
 import { useMemo } from 'react';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { parseKafkaAnnotations } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import {
+  KAFKA_HUB_ANNOTATIONS,
+  parseKafkaAnnotations,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { useApplicationList } from '../components/ProvisioningCommon';
 
 /**
  * The entity's ref as a one-item list (stable across renders) and the
  * environments it names: its `kafka-hub.io/environments`, those of its
- * listed consumer groups and schema subjects, and those of its provisioned
+ * listed consumer groups (not the community annotation's cluster names)
+ * and schema subjects, and those of its provisioned
  * application. They feed an environment filter; a failed application
  * lookup only leaves the filter with the environments of the listed items.
  */
@@ -24,7 +28,13 @@ export function useEntityEnvironments(entity: Entity): {
   );
   const environments = useMemo(() => {
     const names = new Set<string>(annotations.environments ?? []);
-    for (const g of annotations.consumerGroups) names.add(g.environment);
+    for (const g of annotations.consumerGroups) {
+      // The community annotation names clusters, which the backend maps to
+      // environments (`aliases`): its groups' rows bring the environment.
+      if (g.source !== KAFKA_HUB_ANNOTATIONS.communityConsumerGroups) {
+        names.add(g.environment);
+      }
+    }
     for (const s of annotations.schemaSubjects) names.add(s.environment);
     for (const app of applications.value?.items ?? []) {
       for (const env of app.desiredEnvironments) names.add(env);
