@@ -95,22 +95,42 @@ describe("least privilege of Kafka Hub's own principal", () => {
     },
   });
 
-  /** A user of this run with the README's ACLs, except the rights named. */
-  async function userWithout(name: string, ...without: string[]) {
+  /**
+   * A user of this run with the README's ACLs (CREATE and DESCRIBE_CONFIGS
+   * prefixed on this run's namespace head, unless `namespaceHead` is
+   * undefined: then on `*`), except the rights named.
+   */
+  async function userWith(
+    name: string,
+    namespaceHead: string | undefined,
+    without: string[] = [],
+  ) {
     const username = `khlp-${run}-${name}`;
     usernames.push(username);
     const user = await createScramUser(admin, username);
-    const rights = documentedAcls(head).filter(
+    const rights = documentedAcls(namespaceHead).filter(
       acl => !without.includes(acl.right),
     );
-    expect(rights).toHaveLength(documentedAcls(head).length - without.length);
+    expect(rights).toHaveLength(
+      documentedAcls(namespaceHead).length - without.length,
+    );
     await grantAndSettle(admin, aclBindings(user.principal, rights));
     return user;
   }
 
-  /** An application whose `ledger` topic exists with retention.ms of a day. */
-  async function applicationWithLedger(application: string) {
-    const ledger = `${head}${application}.ledger`;
+  const userWithout = (name: string, ...without: string[]) =>
+    userWith(name, head, without);
+
+  /**
+   * An application whose `ledger` topic exists with retention.ms of a day,
+   * under this run's namespace head (or, with `namespaceHead` '', under the
+   * default pattern's `<application>.`).
+   */
+  async function applicationWithLedger(
+    application: string,
+    namespaceHead = head,
+  ) {
+    const ledger = `${namespaceHead}${application}.ledger`;
     await admin.createTopics({
       topics: [{ topic: ledger, partitions: 1, replicas: 1 }],
       configs: [{ name: 'retention.ms', value: '86400000' }],
@@ -129,14 +149,14 @@ describe("least privilege of Kafka Hub's own principal", () => {
     };
   }
 
-  const engineAs = (user: ScramUser) =>
+  const engineAs = (user: ScramUser, pattern = namespacePattern) =>
     new ProvisioningEngine({
       environments: [environmentAs(user)],
       logger,
       options: {
         defaultPartitions: 1,
         replicationFactor: 1,
-        namespacePattern,
+        namespacePattern: pattern,
         principalPattern,
       },
     });
@@ -211,7 +231,7 @@ describe("least privilege of Kafka Hub's own principal", () => {
       .deleteGroups({ groups: [classicGroup, consumerGroup] })
       .catch(() => undefined);
     const topics = (await admin.listTopics().catch(() => [])).filter(t =>
-      t.startsWith(head),
+      t.startsWith(`khlp-${run}`),
     );
     if (topics.length > 0) {
       await admin.deleteTopics({ topics }).catch(() => undefined);
@@ -223,7 +243,7 @@ describe("least privilege of Kafka Hub's own principal", () => {
     let user: ScramUser;
 
     beforeAll(async () => {
-      user = await userWithout('all');
+      user = await userWith('all', head);
     });
 
     it('passes the health check', async () => {
@@ -344,6 +364,21 @@ describe("least privilege of Kafka Hub's own principal", () => {
       } finally {
         await offsets.close();
       }
+    });
+  });
+
+  it('provisions under the default namespacePattern with CREATE and DESCRIBE_CONFIGS on every topic', async () => {
+    const user = await userWith('wildcard', undefined);
+    // `{application}.`: the prefix has no fixed head, so `*` it is.
+    const application = `khlp-${run}-plain`;
+    const request = await applicationWithLedger(application, '');
+
+    const result = await engineAs(user, '{application}.').provision(request);
+
+    expect(result.environments.dev).toEqual({
+      status: 'success',
+      message: `Created 1 topic, 1 already existed; topic ${application}.ledger has retention.ms=86400000, 604800000 declared (not changed); 6 ACLs in place (6 created, 0 already existed)`,
+      finishedAt: expect.any(String),
     });
   });
 

@@ -33,14 +33,20 @@ export interface DocumentedAcl {
 
 /**
  * The rights of Kafka Hub's principal, as the README's table lists them.
- * `namespaceHead` is the fixed start of `namespacePattern` (the part before
- * `{application}`): with the default pattern there is none and the README
- * grants CREATE and DESCRIBE_CONFIGS on the literal `*` instead, a superset
- * of what the test grants here.
+ * CREATE and DESCRIBE_CONFIGS on topics are granted on the literal `*`
+ * (any `namespacePattern`, the default `{application}.` included), or
+ * prefixed on `namespaceHead`, the fixed text a `namespacePattern` such as
+ * `apps.{application}.` starts with (`apps.`).
  */
 export function documentedAcls(
-  namespaceHead: string,
+  namespaceHead?: string,
 ): Array<DocumentedAcl & { resourceName: string }> {
+  const namespaces = namespaceHead
+    ? {
+        resourceName: namespaceHead,
+        resourcePatternType: ResourcePatternTypes.PREFIXED,
+      }
+    : { resourceName: '*', resourcePatternType: ResourcePatternTypes.LITERAL };
   return [
     {
       right: 'cluster ALTER',
@@ -66,15 +72,13 @@ export function documentedAcls(
     {
       right: 'topic CREATE',
       resourceType: ResourceTypes.TOPIC,
-      resourceName: namespaceHead,
-      resourcePatternType: ResourcePatternTypes.PREFIXED,
+      ...namespaces,
       operation: AclOperations.CREATE,
     },
     {
       right: 'topic DESCRIBE_CONFIGS',
       resourceType: ResourceTypes.TOPIC,
-      resourceName: namespaceHead,
-      resourcePatternType: ResourcePatternTypes.PREFIXED,
+      ...namespaces,
       operation: AclOperations.DESCRIBE_CONFIGS,
     },
   ];
