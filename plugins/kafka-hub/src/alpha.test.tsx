@@ -165,9 +165,10 @@ describe('entity Consumer groups tab', () => {
         screen.getByRole('button', { name: /^Environment/ }),
       );
       await waitFor(() =>
-        expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual(
-          ['All environments', 'prod'],
-        ),
+        expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
+          'All environments',
+          'prod',
+        ]),
       );
     });
   });

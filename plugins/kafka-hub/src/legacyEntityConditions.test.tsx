@@ -36,7 +36,7 @@ const component = (name: string, annotations: Record<string, string>) =>
     kind: 'Component',
     metadata: { name, annotations },
     spec: { type: 'service', owner: 'team-billing', lifecycle: 'production' },
-  }) satisfies Entity;
+  } satisfies Entity);
 
 // Moving from the community plugin: only its annotation.
 const billing = component('billing', {

@@ -52,12 +52,15 @@ describe('kafkaHub.environments.<env>.aliases', () => {
       },
       'kafkaHub.environments.dev.aliases: "main" is already an alias of the environment "prod"; a cluster name may stand for one environment only',
     ],
-  ])('refuses an alias that is %s, naming the key', (_, environments, message) => {
-    expect(() => read(environments)).toThrow(message);
-  });
+  ])(
+    'refuses an alias that is %s, naming the key',
+    (_, environments, message) => {
+      expect(() => read(environments)).toThrow(message);
+    },
+  );
 
   it.each([
-    ['a list of strings', 'prod-cluster', "kafkaHub.environments.prod.aliases"],
+    ['a list of strings', 'prod-cluster', 'kafkaHub.environments.prod.aliases'],
     ['a list of strings', [3], 'kafkaHub.environments.prod.aliases'],
     [
       'free of commas',

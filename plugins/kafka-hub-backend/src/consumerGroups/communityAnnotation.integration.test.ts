@@ -217,7 +217,9 @@ describe('the community consumer-group annotation, through environment aliases',
           'kafka.apache.org/consumer-groups',
         ],
       ]);
-      expect(await new LinkErrorStore(knex).get(refOf(billing))).toBeUndefined();
+      expect(
+        await new LinkErrorStore(knex).get(refOf(billing)),
+      ).toBeUndefined();
     },
   );
 

@@ -117,29 +117,15 @@ describe('parseKafkaAnnotations', () => {
     'tells whether groups may be linked to %j: %p',
     (annotations, expected) => {
       expect(hasKafkaConsumerGroups(entity(annotations))).toBe(expected);
-      if (!annotations['kafka-hub.io/application']) {
-        // Only an application gets the Kafka and Schemas tabs.
-        expect(isKafkaApplication(entity(annotations))).toBe(false);
-      }
     },
   );
 
-  it.each([
-    ['', 'is empty'],
-    ['dev,,prod', 'empty item'],
-    ['dev,pr od', 'invalid environment name "pr od"'],
-  ])('rejects environments %j', (value, message) => {
-    const result = parseKafkaAnnotations(
-      entity({
-        'kafka-hub.io/application': 'orders',
-        'kafka-hub.io/environments': value,
-      }),
-    );
-    expect(result.value.environments).toBeUndefined();
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0].annotation).toBe('kafka-hub.io/environments');
-    expect(result.errors[0].value).toBe(value);
-    expect(result.errors[0].message).toContain(message);
+  it('keeps an entity with only the community annotation out of the application tabs', () => {
+    const community = entity({
+      'kafka.apache.org/consumer-groups': 'prod/orders-consumer',
+    });
+    expect(hasKafkaConsumerGroups(community)).toBe(true);
+    expect(isKafkaApplication(community)).toBe(false);
   });
 
   it.each([
