@@ -430,6 +430,49 @@ describe("least privilege of Kafka Hub's own principal", () => {
       );
     });
 
+    it('observes groups and lag with DESCRIBE on topics and groups only (an environment that is only observed)', async () => {
+      // The README's rows of an observed-only environment, no others.
+      const user = await userWithout(
+        'observer',
+        'cluster ALTER',
+        'topic CREATE',
+        'topic DESCRIBE_CONFIGS',
+      );
+
+      // Without cluster DESCRIBE, ListGroups lists the groups the
+      // principal may describe: with DESCRIBE on every group, all of them.
+      for (const { id, groups, sync } of await groupSyncsAs(user)) {
+        const result = await sync.sync();
+        expect({ id, ok: result.ok }).toEqual({ id, ok: true });
+        if (!result.ok) continue;
+        expect(
+          result.describeErrors.filter(e => e.groupId.startsWith(head)),
+        ).toEqual([]);
+        expect(await groups.get('dev', consumerGroup)).toMatchObject({
+          state: 'Stable',
+          describedWith: 'ConsumerGroupDescribe',
+        });
+        expect(await groups.get('dev', classicGroup)).toMatchObject({
+          state: 'Empty',
+        });
+      }
+      const offsets = new OffsetsClient(kafkaAs(user));
+      try {
+        const committed = await offsets.committedOffsetsOfGroups(
+          [classicGroup, consumerGroup],
+          4,
+        );
+        expect(committed.map(c => c.error)).toEqual([undefined, undefined]);
+        expect(
+          Object.fromEntries(
+            (await offsets.endOffsets([feed], 4)).get(feed) ?? [],
+          ),
+        ).toEqual(await endOffsets(admin, feed));
+      } finally {
+        await offsets.close();
+      }
+    });
+
     it('cannot create topics without CREATE on the namespaces', async () => {
       const user = await userWithout('no-create', 'topic CREATE');
       const request = await applicationWithLedger('nocreate');
