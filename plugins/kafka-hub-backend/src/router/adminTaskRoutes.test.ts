@@ -17,6 +17,7 @@ import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningT
 import { SchemaStore } from '../database/schemas';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { testDatabaseIds } from '../testUtils/testServices';
+import { createKafkaHubRouter } from './kafkaHubRouter';
 import { adminTaskRoutes } from './adminTaskRoutes';
 
 const ADMIN = 'user:default/pat';
@@ -71,16 +72,16 @@ describe('GET /admin/tasks', () => {
         'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete.',
       summary: '0 new, 0 changed, 188 unchanged, 0 removed',
     });
+    const router = await createKafkaHubRouter();
+    adminTaskRoutes(router, {
+      httpAuth: mockServices.httpAuth(),
+      access: new EntityAccess(permissions),
+      schemaStore,
+      consumerGroupTaskRuns: taskRuns,
+      provisioningTaskRuns,
+    });
     const app = express();
-    app.use(
-      adminTaskRoutes({
-        httpAuth: mockServices.httpAuth(),
-        access: new EntityAccess(permissions),
-        schemaStore,
-        consumerGroupTaskRuns: taskRuns,
-        provisioningTaskRuns,
-      }),
-    );
+    app.use(router);
     app.use(mockErrorHandler());
     return app;
   }

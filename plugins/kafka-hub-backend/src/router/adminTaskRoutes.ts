@@ -5,7 +5,6 @@ import {
   KafkaHubTaskRun,
   KafkaHubTaskRunList,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import Router from 'express-promise-router';
 import { TaskRunStore } from '../database/consumerGroups';
 import { ConsumerGroupTask } from '../database/consumerGroups/types';
 import {
@@ -14,6 +13,7 @@ import {
 } from '../database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from '../database/schemas';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { KafkaHubRouter } from './kafkaHubRouter';
 
 export interface AdminTaskRoutesOptions {
   httpAuth: HttpAuthService;
@@ -38,7 +38,10 @@ const PROVISIONING_TASKS: Record<ProvisioningTask, KafkaHubTaskName> = {
  * environment, and of the provisioning reconcile (across environments),
  * for the admin page's Clusters tab. Admins only.
  */
-export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
+export function adminTaskRoutes(
+  router: KafkaHubRouter,
+  options: AdminTaskRoutesOptions,
+): void {
   const {
     httpAuth,
     access,
@@ -46,7 +49,6 @@ export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
     consumerGroupTaskRuns,
     provisioningTaskRuns,
   } = options;
-  const router = Router();
 
   router.get('/admin/tasks', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -99,6 +101,4 @@ export function adminTaskRoutes(options: AdminTaskRoutesOptions) {
     const body: KafkaHubTaskRunList = { items };
     res.json(body);
   });
-
-  return router;
 }

@@ -459,43 +459,60 @@ describe('application routes', () => {
     async databaseId => {
       const { server } = await setup(databaseId);
       const cases: Array<[string, 'get' | 'post', string]> = [
-        ['/api/kafka-hub/applications?status=broken', 'get', 'status must be'],
+        [
+          '/api/kafka-hub/applications?status=broken',
+          'get',
+          'request/query/status/0 must be equal to one of the allowed values: pending, in_progress, completed, partial, failed',
+        ],
         [
           '/api/kafka-hub/applications?entityRef=orders',
           'get',
-          'entityRef must be an entity ref',
+          'request/query/entityRef must be an entity ref like component:default/my-service',
         ],
         [
           '/api/kafka-hub/applications?owner=',
           'get',
-          'owner must be one entity ref',
+          "Empty value found for query parameter 'owner'",
         ],
-        [path('no-kind'), 'get', 'entityRef must be an entity ref'],
-        [path(ORDERS, '/retry?all=maybe'), 'post', 'all must be true or false'],
+        [
+          path('no-kind'),
+          'get',
+          'request/params/entityRef must be an entity ref like component:default/my-service',
+        ],
+        [
+          path(ORDERS, '/retry?all=maybe'),
+          'post',
+          'request/query/all must be boolean',
+        ],
         [
           '/api/kafka-hub/applications?limit=0',
           'get',
-          'Query parameter limit must be a whole number from 1 to 500; got "0"',
+          'request/query/limit must be >= 1',
         ],
         [
           '/api/kafka-hub/applications?limit=501',
           'get',
-          'Query parameter limit must be a whole number from 1 to 500; got "501"',
+          'request/query/limit must be <= 500',
         ],
         [
           '/api/kafka-hub/applications?limit=ten',
           'get',
-          'Query parameter limit must be a whole number from 1 to 500; got "ten"',
+          'request/query/limit must be integer',
         ],
         [
           '/api/kafka-hub/applications?offset=-1',
           'get',
-          'Query parameter offset must be a whole number from 0 to',
+          'request/query/offset must be >= 0',
         ],
         [
           '/api/kafka-hub/applications?offset=1&offset=2',
           'get',
-          'Query parameter offset must be given once',
+          'request/query/offset must be integer',
+        ],
+        [
+          '/api/kafka-hub/applications?verbose=true',
+          'get',
+          "Unknown query parameter 'verbose'",
         ],
       ];
       for (const [url, method, message] of cases) {

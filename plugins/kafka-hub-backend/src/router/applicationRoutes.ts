@@ -17,14 +17,10 @@ import {
   KafkaApplication,
   KafkaApplicationDetail,
   KafkaApplicationList,
-  PROVISIONING_STATUSES,
   ProvisioningRunSummary,
-  ProvisioningStatus,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { Request } from 'express';
-import Router from 'express-promise-router';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import {
   ProvisioningApplication,
@@ -34,8 +30,8 @@ import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ProvisioningService } from '../provisioning/ProvisioningService';
 import { ErrorDetail, tierError } from './errorDetail';
-import { entityRefParam, requiredEntityRef } from './entityRefParams';
-import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
+import { normalizedEntityRef } from './entityRefs';
+import { AnyRequest, KafkaHubRouter } from './kafkaHubRouter';
 
 export interface ApplicationRoutesOptions {
   httpAuth: HttpAuthService;
@@ -58,12 +54,17 @@ const RUN_HISTORY = 20;
  * - `POST /applications/:entityRef/retry[?all=true]`
  * - `POST /admin/retry-failed`
  *
+ * Parameters are checked by the contract (`src/schema/openapi.yaml`).
+ *
  * Lists show the entities the caller may read (`kafka-hub.entity.read`, one
  * conditional decision per request); an application the caller may not
  * read answers 404 like a missing one. Error texts are whole, and run ids
  * shown, only for `kafka-hub.admin.read`.
  */
-export function applicationRoutes(options: ApplicationRoutesOptions) {
+export function applicationRoutes(
+  router: KafkaHubRouter,
+  options: ApplicationRoutesOptions,
+): void {
   const {
     httpAuth,
     auditor,
@@ -73,9 +74,8 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
     service,
     namespacePattern,
   } = options;
-  const router = Router();
 
-  const credentialsOf = (req: Request) =>
+  const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   const view = (
@@ -109,10 +109,11 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
 
   router.get('/applications', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const entityRef = entityRefParam(req, 'entityRef');
-    const owner = entityRefParam(req, 'owner');
-    const statuses = optionalStatuses(req.query.status);
-    const page = pageParams(req, LIST_PAGE_LIMITS);
+    const { status: statuses, limit = 50, offset = 0 } = req.query;
+    const entityRef =
+      req.query.entityRef && normalizedEntityRef(req.query.entityRef);
+    const owner = req.query.owner && normalizedEntityRef(req.query.owner);
+    const page = { limit, offset };
     const scope = await readable.listScope(credentials);
 
     let entityRefs = scope.entityRefs;
@@ -144,7 +145,7 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
 
   router.get('/applications/:entityRef', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const entityRef = requiredEntityRef(req.params.entityRef);
+    const entityRef = normalizedEntityRef(req.params.entityRef);
     // Unreadable answers exactly like missing: nothing to probe.
     const { admin } = await access.requireRead(credentials, entityRef, () =>
       noApplication(entityRef),
@@ -163,8 +164,8 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
 
   router.post('/applications/:entityRef/retry', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const entityRef = requiredEntityRef(req.params.entityRef);
-    const all = optionalBoolean(req.query.all, 'all');
+    const entityRef = normalizedEntityRef(req.params.entityRef);
+    const all = req.query.all ?? false;
     const event = await auditor.createEvent({
       eventId: 'provisioning-retry',
       severityLevel: 'medium',
@@ -223,8 +224,6 @@ export function applicationRoutes(options: ApplicationRoutesOptions) {
       throw error;
     }
   });
-
-  return router;
 }
 
 /** The one answer for a missing application and one the caller may not read. */
@@ -290,29 +289,4 @@ function requesterOf(credentials: BackstageCredentials): string | undefined {
   return principal.type === 'user'
     ? principal.userEntityRef
     : principal.subject;
-}
-
-function optionalStatuses(value: unknown): ProvisioningStatus[] | undefined {
-  if (value === undefined) return undefined;
-  const parts = (Array.isArray(value) ? value : [value]).flatMap(v =>
-    typeof v === 'string' ? v.split(',') : [String(v)],
-  );
-  const bad = parts.filter(
-    p => !PROVISIONING_STATUSES.includes(p as ProvisioningStatus),
-  );
-  if (bad.length > 0 || parts.length === 0) {
-    throw new InputError(
-      `status must be one or more of ${PROVISIONING_STATUSES.join(
-        ', ',
-      )}; got "${bad.join(',')}"`,
-    );
-  }
-  return parts as ProvisioningStatus[];
-}
-
-function optionalBoolean(value: unknown, name: string): boolean {
-  if (value === undefined) return false;
-  if (value === 'true') return true;
-  if (value === 'false') return false;
-  throw new InputError(`${name} must be true or false, got "${value}"`);
 }

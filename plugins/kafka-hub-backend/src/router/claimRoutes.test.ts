@@ -188,7 +188,7 @@ describe('claim routes', () => {
         .set(as(ADMIN));
       expect(badLimit.status).toBe(400);
       expect(badLimit.body.error.message).toBe(
-        'Query parameter limit must be a whole number from 1 to 500; got "0"',
+        'request/query/limit must be >= 1',
       );
       for (const user of [ALICE, BOB]) {
         const denied = await request(server)
@@ -243,16 +243,16 @@ describe('claim routes', () => {
         .set(as(ADMIN));
       expect(again.status).toBe(404);
       expect(again.body.error.message).toBe('No namespace claim of "payments"');
+      // A malformed slug breaks the contract: refused before the handler,
+      // it releases nothing, so there is no attempt to audit.
       const bad = await request(server)
         .delete('/api/kafka-hub/admin/claims/Not_A_Slug')
         .set(as(ADMIN));
       expect(bad.status).toBe(400);
-      expect(events.map(e => e.outcome)).toEqual([
-        'fail',
-        'success',
-        'fail',
-        'fail',
-      ]);
+      expect(bad.body.error.message).toBe(
+        'request/params/application must be an application slug (a lower-case letter followed by at most 62 lower-case letters, digits or hyphens)',
+      );
+      expect(events.map(e => e.outcome)).toEqual(['fail', 'success', 'fail']);
     },
   );
 

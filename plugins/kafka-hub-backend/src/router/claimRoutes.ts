@@ -1,7 +1,6 @@
 import { AuditorService, HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
-  APPLICATION_SLUG_PATTERN,
   EntityLinkErrors,
   EntityLinkErrorsList,
   kafkaHubAdminReadPermission,
@@ -10,8 +9,6 @@ import {
   NamespaceClaimList,
   ReleaseNamespaceClaimResponse,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { Request } from 'express';
-import Router from 'express-promise-router';
 import {
   LinkErrorStore,
   NamespaceClaim as StoredNamespaceClaim,
@@ -19,8 +16,8 @@ import {
   StoredLinkErrors,
 } from '../database/claims';
 import { EntityAccess } from '../permissions/EntityAccess';
-import { requiredEntityRef } from './entityRefParams';
-import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
+import { normalizedEntityRef } from './entityRefs';
+import { AnyRequest, KafkaHubRouter } from './kafkaHubRouter';
 
 export interface ClaimRoutesOptions {
   httpAuth: HttpAuthService;
@@ -42,12 +39,17 @@ export interface ClaimRoutesOptions {
  *   annotations link nothing (admin read).
  * - `GET /link-errors/:entityRef`: one entity's link errors (entity read;
  *   a forbidden entity answers like a missing one).
+ *
+ * Parameters are checked by the contract (`src/schema/openapi.yaml`): a
+ * malformed slug is refused before the release is audited.
  */
-export function claimRoutes(options: ClaimRoutesOptions) {
+export function claimRoutes(
+  router: KafkaHubRouter,
+  options: ClaimRoutesOptions,
+): void {
   const { httpAuth, auditor, access, namespaceClaims, linkErrors } = options;
-  const router = Router();
 
-  const credentialsOf = (req: Request) =>
+  const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   const view = (claim: StoredNamespaceClaim): NamespaceClaim => ({
@@ -67,7 +69,7 @@ export function claimRoutes(options: ClaimRoutesOptions) {
   router.get('/admin/claims', async (req, res) => {
     const credentials = await credentialsOf(req);
     await access.require(credentials, kafkaHubAdminReadPermission);
-    const { limit, offset } = pageParams(req, LIST_PAGE_LIMITS);
+    const { limit = 50, offset = 0 } = req.query;
     const { items, total } = await namespaceClaims.page({ limit, offset });
     const body: NamespaceClaimList = {
       items: items.map(view),
@@ -89,11 +91,6 @@ export function claimRoutes(options: ClaimRoutesOptions) {
     });
     try {
       await access.require(credentials, kafkaHubAdminRetryPermission);
-      if (!APPLICATION_SLUG_PATTERN.test(application)) {
-        throw new InputError(
-          `"${application}" is not an application slug (a lower-case letter followed by at most 62 lower-case letters, digits or hyphens)`,
-        );
-      }
       const released = await namespaceClaims.release(application);
       if (!released) {
         throw new NotFoundError(`No namespace claim of "${application}"`);
@@ -116,7 +113,7 @@ export function claimRoutes(options: ClaimRoutesOptions) {
   router.get('/admin/link-errors', async (req, res) => {
     const credentials = await credentialsOf(req);
     await access.require(credentials, kafkaHubAdminReadPermission);
-    const { limit, offset } = pageParams(req, LIST_PAGE_LIMITS);
+    const { limit = 50, offset = 0 } = req.query;
     const { items, total } = await linkErrors.page({ limit, offset });
     const body: EntityLinkErrorsList = {
       items: items.map(linkErrorsView),
@@ -129,7 +126,7 @@ export function claimRoutes(options: ClaimRoutesOptions) {
 
   router.get('/link-errors/:entityRef', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const entityRef = requiredEntityRef(req.params.entityRef);
+    const entityRef = normalizedEntityRef(req.params.entityRef);
     await access.requireRead(
       credentials,
       entityRef,
@@ -141,8 +138,6 @@ export function claimRoutes(options: ClaimRoutesOptions) {
       : { entityRef, errors: [] };
     res.json(body);
   });
-
-  return router;
 }
 
 function linkErrorsView(stored: StoredLinkErrors): EntityLinkErrors {

@@ -25,6 +25,7 @@ import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { testDatabaseIds } from '../testUtils/testServices';
+import { createKafkaHubRouter } from './kafkaHubRouter';
 import { consumerGroupRoutes } from './consumerGroupRoutes';
 
 jest.setTimeout(60_000);
@@ -196,30 +197,30 @@ describe('consumer group routes', () => {
         now: new Date(NOW),
       });
     }
-    const app = express();
-    app.use(
-      consumerGroupRoutes({
-        ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
-        httpAuth: mockServices.httpAuth(),
-        access: new EntityAccess(permissions),
-        readable: new ReadableEntities({
-          permissions,
-          catalog: catalogServiceMock({
-            entities: [
-              entity(ORDERS, ALICE),
-              entity(PAYMENTS, 'user:default/bob'),
-            ],
-          }),
-          auth: mockServices.auth(),
-          logger: mockServices.logger.mock(),
+    const router = await createKafkaHubRouter();
+    consumerGroupRoutes(router, {
+      ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
+      httpAuth: mockServices.httpAuth(),
+      access: new EntityAccess(permissions),
+      readable: new ReadableEntities({
+        permissions,
+        catalog: catalogServiceMock({
+          entities: [
+            entity(ORDERS, ALICE),
+            entity(PAYMENTS, 'user:default/bob'),
+          ],
         }),
-        groups,
-        history,
-        taskRuns,
-        retention: { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 },
-        now: () => NOW,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
       }),
-    );
+      groups,
+      history,
+      taskRuns,
+      retention: { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 },
+      now: () => NOW,
+    });
+    const app = express();
+    app.use(router);
     app.use(mockErrorHandler());
     return { app, knex };
   }
@@ -347,10 +348,21 @@ describe('consumer group routes', () => {
         ['state=Running', 'state'],
         ['lifecycle=gone', 'lifecycle'],
         ['search=a&search=b', 'search'],
-        ['entityRef=orders', 'entityRef must be an entity ref'],
-        ['entityRef=', 'entityRef must be one or more entity refs'],
-        ['owner=team-a', 'owner must be an entity ref'],
-        ['owner=a:b/c&owner=a:b/d', 'owner must be one entity ref'],
+        [
+          'entityRef=orders',
+          'request/query/entityRef/0 must be an entity ref like component:default/my-service',
+        ],
+        ['entityRef=', "Empty value found for query parameter 'entityRef'"],
+        [
+          'entityRef=component:default/a,orders',
+          'request/query/entityRef/1 must be an entity ref',
+        ],
+        ['owner=team-a', 'request/query/owner must be an entity ref'],
+        ['owner=a:b/c&owner=a:b/d', 'request/query/owner must be string'],
+        [
+          'environment=d.e.v',
+          'request/query/environment must be an environment name',
+        ],
       ]) {
         const res = await request(app)
           .get(`/consumer-groups?${query}`)
@@ -363,7 +375,7 @@ describe('consumer group routes', () => {
         .set(as(ADMIN));
       expect(range.status).toBe(400);
       expect(range.body.error.message).toContain(
-        'range must be one of 1h, 6h, 24h, 7d, 30d',
+        'request/query/range must be equal to one of the allowed values: 1h, 6h, 24h, 7d, 30d',
       );
     },
   );

@@ -1,25 +1,18 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import {
   CONSUMER_GROUP_LIFECYCLES,
   CONSUMER_GROUP_STATES,
   CONSUMER_GROUP_STATUSES,
   ConsumerGroup,
   ConsumerGroupDetail,
-  ConsumerGroupLifecycle,
   ConsumerGroupList,
   ConsumerGroupsSummary,
-  ConsumerGroupState,
-  LAG_HISTORY_RANGES,
   LagHistory,
-  LagHistoryRange,
   PartitionLag,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { Request } from 'express';
-import Router from 'express-promise-router';
 import { lagHistoryPlan } from '../consumerGroups/lagHistoryPlan';
 import {
-  ConsumerGroupSort,
   ConsumerGroupStore,
   LagHistoryStore,
   RetentionWindows,
@@ -28,7 +21,7 @@ import {
 } from '../database/consumerGroups';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
-import { LIST_PAGE_LIMITS, pageParams } from './pageParams';
+import { AnyRequest, KafkaHubRouter } from './kafkaHubRouter';
 import { requestedEntities } from './requestedEntities';
 
 export interface ConsumerGroupRoutesOptions {
@@ -43,46 +36,6 @@ export interface ConsumerGroupRoutesOptions {
   /** Decides which stored resolution answers a history range. */
   retention: Pick<RetentionWindows, 'rawMs' | 'hourlyMs'>;
   now?: () => number;
-}
-
-const SORTS: readonly ConsumerGroupSort[] = ['lag', 'timeLag', 'name'];
-
-/** One query parameter as a single string, or undefined; 400 when repeated. */
-function param(req: Request, name: string): string | undefined {
-  const value = req.query[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') {
-    throw new InputError(`Query parameter ${name} must be given once`);
-  }
-  return value;
-}
-
-function oneOf<T extends string>(
-  req: Request,
-  name: string,
-  allowed: readonly T[],
-): T | undefined {
-  const value = param(req, name);
-  if (value === undefined) return undefined;
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw new InputError(
-      `Query parameter ${name} must be one of ${allowed.join(
-        ', ',
-      )}; got "${value}"`,
-    );
-  }
-  return value as T;
-}
-
-function bool(req: Request, name: string): boolean | undefined {
-  const value = param(req, name);
-  if (value === undefined) return undefined;
-  if (value !== 'true' && value !== 'false') {
-    throw new InputError(
-      `Query parameter ${name} must be true or false; got "${value}"`,
-    );
-  }
-  return value === 'true';
 }
 
 function toConsumerGroup(group: StoredConsumerGroupWithLag): ConsumerGroup {
@@ -122,9 +75,13 @@ function zeroCounts<T extends string>(keys: readonly T[]): Record<T, number> {
  * service. Callers see the groups linked to entities they may read
  * (`kafka-hub.entity.read`, one conditional decision per list); unlinked
  * groups only with `kafka-hub.admin.read`. A group the caller may not see
- * answers 404 like one that does not exist.
+ * answers 404 like one that does not exist. Parameters are checked by the
+ * contract (`src/schema/openapi.yaml`).
  */
-export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
+export function consumerGroupRoutes(
+  router: KafkaHubRouter,
+  options: ConsumerGroupRoutesOptions,
+): void {
   const {
     httpAuth,
     access,
@@ -136,9 +93,8 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
     retention,
   } = options;
   const now = options.now ?? Date.now;
-  const router = Router();
 
-  const credentialsOf = (req: Request) =>
+  const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /**
@@ -147,10 +103,11 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
    * may read; unlinked groups only for admins who narrowed nothing.
    */
   async function groupScope(
-    req: Request,
+    req: AnyRequest,
+    query: { entityRef?: string[]; owner?: string },
   ): Promise<{ entityRefs?: readonly string[]; includeUnlinked: boolean }> {
     const { admin, narrowed, entityRefs } = await requestedEntities(
-      req,
+      query,
       await credentialsOf(req),
       { readable, ownedEntityRefs },
     );
@@ -158,9 +115,11 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   }
 
   /** The group in the path, if the caller may see it; else 404 like a missing one. */
-  async function visibleGroup(req: Request) {
+  async function visibleGroup(
+    req: AnyRequest,
+    { environment, groupId }: { environment: string; groupId: string },
+  ) {
     const credentials = await credentialsOf(req);
-    const { environment, groupId } = req.params;
     const group = await groups.get(environment, groupId);
     const notFound = () =>
       new NotFoundError(
@@ -177,37 +136,34 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   }
 
   router.get('/consumer-groups', async (req, res) => {
-    const filters = {
-      environment: param(req, 'environment'),
-      state: oneOf<ConsumerGroupState>(req, 'state', CONSUMER_GROUP_STATES),
-      lifecycle: oneOf<ConsumerGroupLifecycle>(
-        req,
-        'lifecycle',
-        CONSUMER_GROUP_LIFECYCLES,
-      ),
-      hasLag: bool(req, 'hasLag'),
-      search: param(req, 'search'),
-      sort: oneOf(req, 'sort', SORTS) ?? 'lag',
-      ...pageParams(req, LIST_PAGE_LIMITS),
-    };
+    const {
+      entityRef,
+      owner,
+      sort = 'lag',
+      limit = 50,
+      offset = 0,
+      ...filters
+    } = req.query;
     const { items, total } = await groups.list({
       ...filters,
-      ...(await groupScope(req)),
+      sort,
+      limit,
+      offset,
+      ...(await groupScope(req, { entityRef, owner })),
     });
     const body: ConsumerGroupList = {
       items: items.map(toConsumerGroup),
       total,
-      limit: filters.limit,
-      offset: filters.offset,
+      limit,
+      offset,
     };
     res.json(body);
   });
 
   router.get('/consumer-groups/summary', async (req, res) => {
-    const environment = param(req, 'environment');
     const rows = await groups.counts({
-      environment,
-      ...(await groupScope(req)),
+      environment: req.query.environment,
+      ...(await groupScope(req, req.query)),
     });
     const body: ConsumerGroupsSummary = {
       total: 0,
@@ -229,7 +185,7 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   });
 
   router.get('/consumer-groups/:environment/:groupId', async (req, res) => {
-    const { group, admin } = await visibleGroup(req);
+    const { group, admin } = await visibleGroup(req, req.params);
     const [offsets, lagRun] = await Promise.all([
       groups.latestOffsets(group.environment, group.groupId),
       taskRuns.get(group.environment, 'lag'),
@@ -271,9 +227,8 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
   });
 
   router.get('/consumer-groups/:environment/:groupId/lag', async (req, res) => {
-    const range =
-      oneOf<LagHistoryRange>(req, 'range', LAG_HISTORY_RANGES) ?? '24h';
-    const { group } = await visibleGroup(req);
+    const range = req.query.range ?? '24h';
+    const { group } = await visibleGroup(req, req.params);
     const plan = lagHistoryPlan(range, now(), retention);
     const buckets = await history.history({
       environment: group.environment,
@@ -302,8 +257,6 @@ export function consumerGroupRoutes(options: ConsumerGroupRoutesOptions) {
     };
     res.json(body);
   });
-
-  return router;
 }
 
 /**

@@ -3,7 +3,6 @@ import {
   PermissionsService,
 } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
 import { HealthChecker } from '../health/HealthChecker';
 import {
   applicationRoutes,
@@ -19,6 +18,7 @@ import {
 } from './consumerGroupRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
+import { createKafkaHubRouter } from './kafkaHubRouter';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
@@ -43,39 +43,40 @@ export interface RouterOptions {
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
 
-/** The plugin's HTTP API, mounted at `/api/kafka-hub`. */
+/**
+ * The plugin's HTTP API, mounted at `/api/kafka-hub`, served from its
+ * contract `src/schema/openapi.yaml`: requests that break it answer 400
+ * before any handler runs.
+ */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, access, readable } = options;
   const ownedEntityRefs = (ownerRef: string) =>
     options.applications.store.ownedEntityRefs(ownerRef);
-  const router = Router();
-  // Proposed schemas for the compatibility check can be large.
-  router.use(express.json({ limit: '1mb' }));
-  router.use(healthRoutes(options));
-  router.use(
-    applicationRoutes({ httpAuth, access, readable, ...options.applications }),
-  );
-  router.use(
-    schemaRoutes({
-      httpAuth,
-      entityAccess: access,
-      readable,
-      ownedEntityRefs,
-      ...options.schemas,
-    }),
-  );
-  router.use(
-    consumerGroupRoutes({
-      httpAuth,
-      access,
-      readable,
-      ownedEntityRefs,
-      ...options.consumerGroups,
-    }),
-  );
-  router.use(adminTaskRoutes({ httpAuth, access, ...options.tasks }));
-  router.use(claimRoutes({ httpAuth, access, ...options.claims }));
+  const router = await createKafkaHubRouter();
+  healthRoutes(router, options);
+  applicationRoutes(router, {
+    httpAuth,
+    access,
+    readable,
+    ...options.applications,
+  });
+  schemaRoutes(router, {
+    httpAuth,
+    entityAccess: access,
+    readable,
+    ownedEntityRefs,
+    ...options.schemas,
+  });
+  consumerGroupRoutes(router, {
+    httpAuth,
+    access,
+    readable,
+    ownedEntityRefs,
+    ...options.consumerGroups,
+  });
+  adminTaskRoutes(router, { httpAuth, access, ...options.tasks });
+  claimRoutes(router, { httpAuth, access, ...options.claims });
   return router;
 }

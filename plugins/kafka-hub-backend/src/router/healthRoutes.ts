@@ -6,9 +6,9 @@ import {
   HealthResponse,
   ServiceHealth,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import Router from 'express-promise-router';
 import { HealthChecker } from '../health/HealthChecker';
 import { briefError, errorDetailFor } from './errorDetail';
+import { KafkaHubRouter } from './kafkaHubRouter';
 
 export interface HealthRoutesOptions {
   httpAuth: HttpAuthService;
@@ -21,9 +21,11 @@ export interface HealthRoutesOptions {
  * Schema Registry. Any signed-in user or service may read it; error texts
  * beyond their first line are for admins.
  */
-export function healthRoutes(options: HealthRoutesOptions) {
+export function healthRoutes(
+  router: KafkaHubRouter,
+  options: HealthRoutesOptions,
+): void {
   const { httpAuth, permissions, healthChecker } = options;
-  const router = Router();
 
   router.get('/health', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
@@ -47,6 +49,4 @@ export function healthRoutes(options: HealthRoutesOptions) {
     };
     res.json(body);
   });
-
-  return router;
 }

@@ -1,11 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { Request } from 'express';
 import { ReadableEntities } from '../permissions/ReadableEntities';
-import {
-  entityRefParam,
-  entityRefsParam,
-  intersectEntityRefs,
-} from './entityRefParams';
+import { intersectEntityRefs, normalizedEntityRef } from './entityRefs';
 
 /** What a list, summary or search may cover for one request. */
 export interface RequestedEntities {
@@ -23,7 +18,7 @@ export interface RequestedEntities {
  * conditional decision, asked while the owner's applications are read).
  */
 export async function requestedEntities(
-  req: Request,
+  query: { entityRef?: string[]; owner?: string },
   credentials: BackstageCredentials,
   options: {
     readable: Pick<ReadableEntities, 'listScope'>;
@@ -31,8 +26,10 @@ export async function requestedEntities(
     ownedEntityRefs: (ownerRef: string) => Promise<string[]>;
   },
 ): Promise<RequestedEntities> {
-  const requested = entityRefsParam(req);
-  const owner = entityRefParam(req, 'owner');
+  const requested = query.entityRef && [
+    ...new Set(query.entityRef.map(normalizedEntityRef)),
+  ];
+  const owner = query.owner && normalizedEntityRef(query.owner);
   const [scope, owned] = await Promise.all([
     options.readable.listScope(credentials),
     owner === undefined ? undefined : options.ownedEntityRefs(owner),

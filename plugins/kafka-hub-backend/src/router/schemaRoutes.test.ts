@@ -25,6 +25,7 @@ import { ReadableEntities } from '../permissions/ReadableEntities';
 import { RegistryFixtures } from '../schemaRegistry/__testUtils__/registryFixtures';
 import { localHttpServer } from '../testUtils/localHttpServer';
 import { testServices, unusedPort } from '../testUtils/testServices';
+import { createKafkaHubRouter } from './kafkaHubRouter';
 import { schemaRoutes } from './schemaRoutes';
 
 jest.setTimeout(60_000);
@@ -246,36 +247,35 @@ describe('schemaRoutes', () => {
         return requests.map(() => decideConditional(options.credentials));
       },
     });
-    app = express();
-    app.use(express.json());
-    app.use(
-      schemaRoutes({
-        httpAuth: mockServices.httpAuth(),
-        entityAccess: new EntityAccess(permissions),
-        ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
-        readable: new ReadableEntities({
-          permissions,
-          catalog: catalogServiceMock({
-            entities: [
-              catalogEntity(ORDERS, ALICE),
-              catalogEntity(PAYMENTS, BOB),
-            ],
-          }),
-          auth: mockServices.auth(),
-          logger: mockServices.logger.mock(),
-          // Every request resolves afresh, so each test counts its own calls.
-          cacheTtlMs: 0,
+    const router = await createKafkaHubRouter();
+    schemaRoutes(router, {
+      httpAuth: mockServices.httpAuth(),
+      entityAccess: new EntityAccess(permissions),
+      ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
+      readable: new ReadableEntities({
+        permissions,
+        catalog: catalogServiceMock({
+          entities: [
+            catalogEntity(ORDERS, ALICE),
+            catalogEntity(PAYMENTS, BOB),
+          ],
         }),
-        store,
-        environments: [
-          environment('dev', testServices.registryUrl),
-          environment('prod'),
-          environment('down', `http://127.0.0.1:${deadPort}/ccompat`),
-          environment('stacked', stackedRegistry.url),
-        ],
-        retries: 0,
+        auth: mockServices.auth(),
+        logger: mockServices.logger.mock(),
+        // Every request resolves afresh, so each test counts its own calls.
+        cacheTtlMs: 0,
       }),
-    );
+      store,
+      environments: [
+        environment('dev', testServices.registryUrl),
+        environment('prod'),
+        environment('down', `http://127.0.0.1:${deadPort}/ccompat`),
+        environment('stacked', stackedRegistry.url),
+      ],
+      retries: 0,
+    });
+    app = express();
+    app.use(router);
     app.use(mockErrorHandler());
   });
 
@@ -381,39 +381,34 @@ describe('schemaRoutes', () => {
 
     it.each(
       [
-        [
-          '?limit=0',
-          'Query parameter limit must be a whole number from 1 to 500; got "0"',
-        ],
-        [
-          '?limit=501',
-          'Query parameter limit must be a whole number from 1 to 500; got "501"',
-        ],
-        [
-          '?limit=ten',
-          'Query parameter limit must be a whole number from 1 to 500; got "ten"',
-        ],
-        ['?limit=1&limit=2', 'Query parameter limit must be given once'],
-        ['?offset=-1', 'Query parameter offset must be a whole number'],
+        ['?limit=0', 'request/query/limit must be >= 1'],
+        ['?limit=501', 'request/query/limit must be <= 500'],
+        ['?limit=ten', 'request/query/limit must be integer'],
+        ['?limit=1&limit=2', 'request/query/limit must be integer'],
+        ['?offset=-1', 'request/query/offset must be >= 0'],
         [
           '?format=XML',
-          'format must be one of AVRO, PROTOBUF, JSON, got "XML"',
+          'request/query/format/0 must be equal to one of the allowed values: AVRO, PROTOBUF, JSON, avro, protobuf, json',
         ],
         [
           '?status=gone',
-          'status must be one of registered, deleted, stale, got "gone"',
+          'request/query/status/0 must be equal to one of the allowed values: registered, deleted, stale',
         ],
         [
           '?environment=no%20such',
-          'environment "no such" is not a valid environment name',
+          "request/query/environment must be an environment name (letters, digits, '-' and '_')",
         ],
         [
           '?entityRef=orders',
-          'entityRef must be an entity ref like component:default/my-service, got "orders"',
+          'request/query/entityRef/0 must be an entity ref like component:default/my-service',
         ],
-        ['?entityRef=', 'entityRef must be one or more entity refs'],
-        ['?owner=team-b', 'owner must be an entity ref'],
-        [`?search=${'x'.repeat(201)}`, 'search must be at most 200 characters'],
+        ['?entityRef=', "Empty value found for query parameter 'entityRef'"],
+        ['?owner=team-b', 'request/query/owner must be an entity ref'],
+        [
+          `?search=${'x'.repeat(201)}`,
+          'request/query/search must NOT have more than 200 characters',
+        ],
+        ['?sort=name', "Unknown query parameter 'sort'"],
       ].map(([query, message]) => [query.slice(0, 30), query, message]),
     )('answers 400 to %s', async (_label, query, message) => {
       const res = await request(app)
@@ -513,15 +508,9 @@ describe('schemaRoutes', () => {
       const beyond = await page('?offset=5');
       expect(beyond.body).toMatchObject({ items: [], total: 2 });
       for (const [query, message] of [
-        [
-          '?limit=501',
-          'Query parameter limit must be a whole number from 1 to 500; got "501"',
-        ],
-        [
-          '?limit=0',
-          'Query parameter limit must be a whole number from 1 to 500; got "0"',
-        ],
-        ['?offset=x', 'Query parameter offset must be a whole number'],
+        ['?limit=501', 'request/query/limit must be <= 500'],
+        ['?limit=0', 'request/query/limit must be >= 1'],
+        ['?offset=x', 'request/query/offset must be integer'],
       ]) {
         const res = await page(query);
         expect(res.status).toBe(400);
@@ -582,13 +571,15 @@ describe('schemaRoutes', () => {
         .get(path('d.e.v', 'orders.created-value'))
         .set('Authorization', as(ADMIN));
       expect(bad.status).toBe(400);
-      expect(bad.body.error.message).toContain('environment "d.e.v"');
+      expect(bad.body.error.message).toBe(
+        "request/params/environment must be an environment name (letters, digits, '-' and '_')",
+      );
       const long = await request(app)
         .get(path('dev', 'x'.repeat(513)))
         .set('Authorization', as(ADMIN));
       expect(long.status).toBe(400);
       expect(long.body.error.message).toBe(
-        'subject must be at most 512 characters',
+        'request/params/subject must NOT have more than 512 characters',
       );
     });
   });
@@ -617,14 +608,17 @@ describe('schemaRoutes', () => {
 
     it('answers 400 for a bad body or a schema the registry rejects', async () => {
       for (const [body, message] of [
-        [{}, 'schema must be a non-empty string'],
-        [{ schema: '  ' }, 'schema must be a non-empty string'],
-        [{ schema: '"x"', schemaType: 'XML' }, 'schemaType must be one of'],
+        [{}, "request/body must have required property 'schema'"],
+        [{ schema: '  ' }, 'request/body/schema must be a non-blank string'],
+        [
+          { schema: '"x"', schemaType: 'XML' },
+          'request/body/schemaType must be equal to one of the allowed values',
+        ],
         [
           { schema: '"x"', references: [{ name: 'a' }] },
-          'references must be an array',
+          "request/body/references/0 must have required property 'subject'",
         ],
-        [['not', 'an', 'object'], 'The body must be a JSON object'],
+        [['not', 'an', 'object'], 'request/body must be object'],
         [{ schema: '{not avro' }, 'The registry rejected the schema: '],
       ] as const) {
         const res = await check(ALICE, body);

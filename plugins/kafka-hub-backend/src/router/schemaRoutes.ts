@@ -5,27 +5,21 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
-  ENVIRONMENT_NAME_PATTERN,
-  SCHEMA_FORMATS,
-  SCHEMA_STATUSES,
   SchemaCompatibilityResult,
   SchemaFormat,
-  SchemaReference,
   SchemaStatus,
   SchemaSubjectDetail,
   SchemaSubjectList,
   SchemaSummary,
   SchemaVersionList,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { Request } from 'express';
-import Router from 'express-promise-router';
 import { EnvironmentConfig } from '../config/types';
 import { SchemaStore } from '../database/schemas/SchemaStore';
 import { SchemaFilter } from '../database/schemas/types';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ErrorDetail, tierError } from './errorDetail';
-import { LIST_PAGE_LIMITS, Page, pageParams } from './pageParams';
+import { AnyRequest, KafkaHubRouter } from './kafkaHubRouter';
 import { requestedEntities } from './requestedEntities';
 import {
   registryErrorText,
@@ -48,10 +42,15 @@ export interface SchemaRoutesOptions {
   fetch?: typeof fetch;
 }
 
-const DEFAULT_VERSIONS = 100;
-const MAX_VERSIONS = 500;
-const MAX_SEARCH = 200;
-const MAX_SUBJECT = 512;
+/** The filters of `GET /schemas` and `GET /schemas/summary`. */
+interface ListQuery {
+  entityRef?: string[];
+  owner?: string;
+  environment?: string;
+  format?: string[];
+  status?: SchemaStatus[];
+  search?: string;
+}
 
 /**
  * The synced schemas: lists, summary, detail, versions and a compatibility
@@ -59,9 +58,13 @@ const MAX_SUBJECT = 512;
  * callers who may read that entity's Kafka data (lists: one conditional
  * decision per request); unlinked subjects only to callers with
  * `kafka-hub.admin.read`, who see everything. A subject the caller may not
- * read answers 404 like a missing one.
+ * read answers 404 like a missing one. Parameters and bodies are checked by
+ * the contract (`src/schema/openapi.yaml`).
  */
-export function schemaRoutes(options: SchemaRoutesOptions) {
+export function schemaRoutes(
+  router: KafkaHubRouter,
+  options: SchemaRoutesOptions,
+): void {
   const { httpAuth, entityAccess, readable, ownedEntityRefs, store } = options;
   const registries = new Map<string, SchemaRegistryClient>();
   for (const env of options.environments) {
@@ -75,9 +78,8 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
       );
     }
   }
-  const router = Router();
 
-  const credentialsOf = (req: Request) =>
+  const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /**
@@ -85,14 +87,24 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
    * applications (`owner`), narrowed to those the caller may read; unlinked
    * subjects only for admins who narrowed nothing.
    */
-  async function listFilter(req: Request): Promise<SchemaFilter> {
-    const query = readListQuery(req);
+  async function listFilter(
+    req: AnyRequest,
+    query: ListQuery,
+  ): Promise<SchemaFilter> {
     const { admin, entityRefs } = await requestedEntities(
-      req,
+      query,
       await credentialsOf(req),
       { readable, ownedEntityRefs },
     );
-    return { ...query, entityRefs, linkedOnly: !admin };
+    return {
+      environment: query.environment,
+      // The contract takes formats in any case.
+      formats: query.format?.map(f => f.toUpperCase() as SchemaFormat),
+      statuses: query.status,
+      search: query.search?.trim() || undefined,
+      entityRefs,
+      linkedOnly: !admin,
+    };
   }
 
   /**
@@ -101,10 +113,10 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
    * exactly like a missing one.
    */
   async function readableSubject(
-    req: Request,
+    req: AnyRequest,
+    { environment, subject }: { environment: string; subject: string },
   ): Promise<{ detail: SchemaSubjectDetail; errorDetail: ErrorDetail }> {
     const credentials = await credentialsOf(req);
-    const { environment, subject } = readSubjectParams(req);
     const detail = await store.getSubject(environment, subject);
     const notFound = () =>
       new NotFoundError(
@@ -121,8 +133,8 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
   }
 
   router.get('/schemas', async (req, res) => {
-    const { limit, offset } = pageParams(req, LIST_PAGE_LIMITS);
-    const filter = await listFilter(req);
+    const { limit = 50, offset = 0, ...query } = req.query;
+    const filter = await listFilter(req, query);
     const { items, total } = await store.listSubjects(filter, {
       limit,
       offset,
@@ -132,21 +144,22 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
   });
 
   router.get('/schemas/summary', async (req, res) => {
-    const body: SchemaSummary = await store.summarize(await listFilter(req));
+    const body: SchemaSummary = await store.summarize(
+      await listFilter(req, req.query),
+    );
     res.json(body);
   });
 
   router.get('/schemas/:environment/:subject', async (req, res) => {
-    const body: SchemaSubjectDetail = (await readableSubject(req)).detail;
+    const body: SchemaSubjectDetail = (await readableSubject(req, req.params))
+      .detail;
     res.json(body);
   });
 
   router.get('/schemas/:environment/:subject/versions', async (req, res) => {
-    const page: Page = pageParams(req, {
-      defaultLimit: DEFAULT_VERSIONS,
-      maxLimit: MAX_VERSIONS,
-    });
-    const { detail } = await readableSubject(req);
+    const { limit = 100, offset = 0 } = req.query;
+    const page = { limit, offset };
+    const { detail } = await readableSubject(req, req.params);
     const [items, total] = await Promise.all([
       store.listVersions(detail.environment, detail.subject, page),
       store.countVersions(detail.environment, detail.subject),
@@ -158,8 +171,18 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
   router.post(
     '/schemas/:environment/:subject/compatibility',
     async (req, res) => {
-      const { detail, errorDetail } = await readableSubject(req);
-      const proposal = readCompatibilityBody(req.body, detail.format);
+      const { detail, errorDetail } = await readableSubject(req, req.params);
+      const { schema, schemaType, references = [] } = req.body;
+      const proposal = {
+        schema,
+        // The contract takes the format in any case; the subject's by default.
+        format: (schemaType?.toUpperCase() as SchemaFormat) ?? detail.format,
+        references: references.map(r => ({
+          name: r.name,
+          subject: r.subject,
+          version: r.version,
+        })),
+      };
       const registry = registries.get(detail.environment);
       if (!registry) {
         throw new NotFoundError(
@@ -175,8 +198,6 @@ export function schemaRoutes(options: SchemaRoutesOptions) {
       res.json(result);
     },
   );
-
-  return router;
 }
 
 /**
@@ -216,141 +237,4 @@ function registryFailure(
       }" could not check the schema: ${registryErrorText(error)}`,
     ),
   );
-}
-
-type Query = Request['query'][string];
-
-/** One optional string parameter; repeated or nested ones are errors. */
-function single(name: string, value: Query): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') {
-    throw new InputError(`${name} must be given at most once, as text`);
-  }
-  return value;
-}
-
-/** A list parameter: repeated, comma-separated, or both. */
-function list(name: string, value: Query): string[] | undefined {
-  if (value === undefined) return undefined;
-  const values = Array.isArray(value) ? value : [value];
-  if (values.some(v => typeof v !== 'string')) {
-    throw new InputError(`${name} must be text`);
-  }
-  const items = (values as string[])
-    .flatMap(v => v.split(','))
-    .map(v => v.trim())
-    .filter(v => v !== '');
-  if (items.length === 0) {
-    throw new InputError(`${name} must not be empty`);
-  }
-  return items;
-}
-
-function readEnvironment(name: string, value: string): string {
-  if (!ENVIRONMENT_NAME_PATTERN.test(value)) {
-    throw new InputError(
-      `${name} "${value}" is not a valid environment name (letters, digits, '-' and '_')`,
-    );
-  }
-  return value;
-}
-
-/** The filters of a list request, but the entities it covers. */
-function readListQuery(
-  req: Request,
-): Omit<SchemaFilter, 'entityRefs' | 'linkedOnly'> {
-  const environment = single('environment', req.query.environment);
-  const formats = list('format', req.query.format)?.map(f => {
-    const format = f.toUpperCase() as SchemaFormat;
-    if (!SCHEMA_FORMATS.includes(format)) {
-      throw new InputError(
-        `format must be one of ${SCHEMA_FORMATS.join(', ')}, got "${f}"`,
-      );
-    }
-    return format;
-  });
-  const statuses = list('status', req.query.status)?.map(s => {
-    if (!SCHEMA_STATUSES.includes(s as SchemaStatus)) {
-      throw new InputError(
-        `status must be one of ${SCHEMA_STATUSES.join(', ')}, got "${s}"`,
-      );
-    }
-    return s as SchemaStatus;
-  });
-  const search = single('search', req.query.search);
-  if (search !== undefined && search.length > MAX_SEARCH) {
-    throw new InputError(`search must be at most ${MAX_SEARCH} characters`);
-  }
-  return {
-    environment:
-      environment === undefined
-        ? undefined
-        : readEnvironment('environment', environment),
-    formats,
-    statuses,
-    search: search?.trim() || undefined,
-  };
-}
-
-function readSubjectParams(req: Request): {
-  environment: string;
-  subject: string;
-} {
-  const { environment, subject } = req.params;
-  if (subject.length > MAX_SUBJECT) {
-    throw new InputError(`subject must be at most ${MAX_SUBJECT} characters`);
-  }
-  return { environment: readEnvironment('environment', environment), subject };
-}
-
-function readCompatibilityBody(
-  body: unknown,
-  subjectFormat: SchemaFormat,
-): { schema: string; format: SchemaFormat; references: SchemaReference[] } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new InputError(
-      'The body must be a JSON object: { schema, schemaType?, references? }',
-    );
-  }
-  const { schema, schemaType, references } = body as Record<string, unknown>;
-  if (typeof schema !== 'string' || schema.trim() === '') {
-    throw new InputError('schema must be a non-empty string');
-  }
-  let format = subjectFormat;
-  if (schemaType !== undefined) {
-    if (
-      typeof schemaType !== 'string' ||
-      !SCHEMA_FORMATS.includes(schemaType.toUpperCase() as SchemaFormat)
-    ) {
-      throw new InputError(
-        `schemaType must be one of ${SCHEMA_FORMATS.join(', ')}`,
-      );
-    }
-    format = schemaType.toUpperCase() as SchemaFormat;
-  }
-  const refs = references ?? [];
-  if (
-    !Array.isArray(refs) ||
-    !refs.every(
-      r =>
-        typeof r === 'object' &&
-        r !== null &&
-        typeof r.name === 'string' &&
-        typeof r.subject === 'string' &&
-        Number.isSafeInteger(r.version),
-    )
-  ) {
-    throw new InputError(
-      'references must be an array of { name, subject, version }',
-    );
-  }
-  return {
-    schema,
-    format,
-    references: (refs as SchemaReference[]).map(r => ({
-      name: r.name,
-      subject: r.subject,
-      version: r.version,
-    })),
-  };
 }
