@@ -49,9 +49,10 @@ describe('KafkaHubClient consumer groups', () => {
     await client.getConsumerGroupSummary({
       entityRefs: ['component:default/a', 'component:default/b'],
     });
+    // One parameter, comma-separated (the contract's form style).
     expect(requests.map(r => r.searchParams.getAll('entityRef'))).toEqual([
-      ['component:default/a', 'component:default/b'],
-      ['component:default/a', 'component:default/b'],
+      ['component:default/a,component:default/b'],
+      ['component:default/a,component:default/b'],
     ]);
 
     expect(await client.listConsumerGroups({ entityRefs: [] })).toEqual({

@@ -1,4 +1,4 @@
-import { FetchApi } from '@backstage/core-plugin-api';
+import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   CONSUMER_GROUP_LIFECYCLES,
@@ -40,28 +40,34 @@ import type {
   ConsumerGroupSummaryRequest,
   ListConsumerGroupsRequest,
 } from './KafkaHubApi';
+import { DefaultApiClient } from '../schema/openapi';
 
 /** The backend's default page of `GET /consumer-groups`. */
 const DEFAULT_CONSUMER_GROUP_PAGE = 50;
 
 /**
- * Talks to the Kafka Hub backend through the app's fetchApi, which adds the
- * user's token and resolves `plugin://kafka-hub` through discovery.
+ * Talks to the Kafka Hub backend through the client generated from its
+ * OpenAPI contract, over the app's fetchApi (which adds the user's token).
+ * Without a discoveryApi the requests go to `plugin://kafka-hub`, which the
+ * app's fetchApi resolves through discovery.
  *
  * @public
  */
 export class KafkaHubClient implements KafkaHubApi {
-  private readonly fetchApi: FetchApi;
+  private readonly api: DefaultApiClient;
 
-  constructor(options: { fetchApi: FetchApi }) {
-    this.fetchApi = options.fetchApi;
+  constructor(options: { discoveryApi?: DiscoveryApi; fetchApi: FetchApi }) {
+    this.api = new DefaultApiClient({
+      discoveryApi: options.discoveryApi ?? {
+        getBaseUrl: async pluginId => `plugin://${pluginId}`,
+      },
+      fetchApi: options.fetchApi,
+    });
   }
 
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const response = await this.fetchApi.fetch(
-      `plugin://kafka-hub${path}`,
-      init,
-    );
+  /** The body of a successful answer; a ResponseError otherwise. */
+  private async body<T>(answer: Promise<Response>): Promise<T> {
+    const response = await answer;
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
@@ -69,48 +75,46 @@ export class KafkaHubClient implements KafkaHubApi {
   }
 
   getHealth(): Promise<HealthResponse> {
-    return this.request<HealthResponse>('/health');
+    return this.body(this.api.getHealth({}));
   }
 
   listApplications(
     request: ListApplicationsRequest = {},
   ): Promise<KafkaApplicationList> {
-    const query = new URLSearchParams();
-    if (request.entityRef) query.set('entityRef', request.entityRef);
-    if (request.owner) query.set('owner', request.owner);
-    if (request.status?.length) query.set('status', request.status.join(','));
-    setPage(query, request);
-    return this.request<KafkaApplicationList>(
-      withQuery('/applications', query),
+    return this.body(
+      this.api.listApplications({
+        query: {
+          entityRef: request.entityRef || undefined,
+          owner: request.owner || undefined,
+          status: request.status?.length ? request.status : undefined,
+          ...page(request),
+        },
+      }),
     );
   }
 
   getApplication(entityRef: string): Promise<KafkaApplicationDetail> {
-    return this.request<KafkaApplicationDetail>(
-      `/applications/${encodeURIComponent(entityRef)}`,
-    );
+    return this.body(this.api.getApplication({ path: { entityRef } }));
   }
 
   retryProvisioning(
     entityRef: string,
     options: { all?: boolean } = {},
   ): Promise<RetryProvisioningResponse> {
-    return this.request<RetryProvisioningResponse>(
-      `/applications/${encodeURIComponent(entityRef)}/retry${
-        options.all ? '?all=true' : ''
-      }`,
-      { method: 'POST' },
+    return this.body(
+      this.api.retryProvisioning({
+        path: { entityRef },
+        query: { all: options.all || undefined },
+      }),
     );
   }
 
   retryAllFailed(): Promise<RetryAllFailedResponse> {
-    return this.request<RetryAllFailedResponse>('/admin/retry-failed', {
-      method: 'POST',
-    });
+    return this.body(this.api.retryAllFailed({}));
   }
 
   listTaskRuns(): Promise<KafkaHubTaskRunList> {
-    return this.request<KafkaHubTaskRunList>('/admin/tasks');
+    return this.body(this.api.listTaskRuns({}));
   }
 
   // Claims
@@ -118,41 +122,26 @@ export class KafkaHubClient implements KafkaHubApi {
   listNamespaceClaims(
     request: { limit?: number; offset?: number } = {},
   ): Promise<NamespaceClaimList> {
-    return this.request<NamespaceClaimList>(
-      withQuery('/admin/claims', pageQuery(request)),
-    );
+    return this.body(this.api.listNamespaceClaims({ query: page(request) }));
   }
 
   releaseNamespaceClaim(
     application: string,
   ): Promise<ReleaseNamespaceClaimResponse> {
-    return this.request<ReleaseNamespaceClaimResponse>(
-      `/admin/claims/${encodeURIComponent(application)}`,
-      { method: 'DELETE' },
-    );
+    return this.body(this.api.releaseNamespaceClaim({ path: { application } }));
   }
 
   getLinkErrors(entityRef: string): Promise<EntityLinkErrors> {
-    return this.request<EntityLinkErrors>(
-      `/link-errors/${encodeURIComponent(entityRef)}`,
-    );
+    return this.body(this.api.getLinkErrors({ path: { entityRef } }));
   }
 
   listLinkErrors(
     request: { limit?: number; offset?: number } = {},
   ): Promise<EntityLinkErrorsList> {
-    return this.request<EntityLinkErrorsList>(
-      withQuery('/admin/link-errors', pageQuery(request)),
-    );
+    return this.body(this.api.listLinkErrors({ query: page(request) }));
   }
 
   // Schemas
-
-  private static schemaPath(environment: string, subject: string): string {
-    return `/schemas/${encodeURIComponent(environment)}/${encodeURIComponent(
-      subject,
-    )}`;
-  }
 
   listSchemas(request: ListSchemasRequest = {}): Promise<SchemaSubjectList> {
     const limit = request.limit ?? 50;
@@ -160,17 +149,19 @@ export class KafkaHubClient implements KafkaHubApi {
     if (request.entityRefs && request.entityRefs.length === 0) {
       return Promise.resolve({ items: [], total: 0, limit, offset });
     }
-    const query = new URLSearchParams();
-    for (const ref of request.entityRefs ?? []) query.append('entityRef', ref);
-    if (request.owner) query.set('owner', request.owner);
-    if (request.environment) query.set('environment', request.environment);
-    if (request.formats?.length) query.set('format', request.formats.join(','));
-    if (request.statuses?.length) {
-      query.set('status', request.statuses.join(','));
-    }
-    if (request.search?.trim()) query.set('search', request.search.trim());
-    setPage(query, request);
-    return this.request<SchemaSubjectList>(withQuery('/schemas', query));
+    return this.body(
+      this.api.listSchemas({
+        query: {
+          entityRef: request.entityRefs,
+          owner: request.owner || undefined,
+          environment: request.environment || undefined,
+          format: request.formats?.length ? request.formats : undefined,
+          status: request.statuses?.length ? request.statuses : undefined,
+          search: request.search?.trim() || undefined,
+          ...page(request),
+        },
+      }),
+    );
   }
 
   getSchemaSummary(
@@ -183,18 +174,22 @@ export class KafkaHubClient implements KafkaHubApi {
         byStatus: { registered: 0, deleted: 0, stale: 0 },
       });
     }
-    const query = new URLSearchParams();
-    for (const ref of request.entityRefs ?? []) query.append('entityRef', ref);
-    if (request.owner) query.set('owner', request.owner);
-    return this.request<SchemaSummary>(withQuery('/schemas/summary', query));
+    return this.body(
+      this.api.getSchemaSummary({
+        query: {
+          entityRef: request.entityRefs,
+          owner: request.owner || undefined,
+        },
+      }),
+    );
   }
 
   getSchemaSubject(
     environment: string,
     subject: string,
   ): Promise<SchemaSubjectDetail> {
-    return this.request<SchemaSubjectDetail>(
-      KafkaHubClient.schemaPath(environment, subject),
+    return this.body(
+      this.api.getSchemaSubject({ path: { environment, subject } }),
     );
   }
 
@@ -203,13 +198,11 @@ export class KafkaHubClient implements KafkaHubApi {
     subject: string,
     request: ListSchemaVersionsRequest = {},
   ): Promise<SchemaVersionList> {
-    const query = new URLSearchParams();
-    setPage(query, request);
-    return this.request<SchemaVersionList>(
-      withQuery(
-        `${KafkaHubClient.schemaPath(environment, subject)}/versions`,
-        query,
-      ),
+    return this.body(
+      this.api.listSchemaVersions({
+        path: { environment, subject },
+        query: page(request),
+      }),
     );
   }
 
@@ -218,26 +211,15 @@ export class KafkaHubClient implements KafkaHubApi {
     subject: string,
     request: SchemaCompatibilityRequest,
   ): Promise<SchemaCompatibilityResult> {
-    return this.request<SchemaCompatibilityResult>(
-      `${KafkaHubClient.schemaPath(environment, subject)}/compatibility`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
-      },
+    return this.body(
+      this.api.checkSchemaCompatibility({
+        path: { environment, subject },
+        body: request,
+      }),
     );
   }
 
   // Consumer groups
-
-  private static consumerGroupPath(
-    environment: string,
-    groupId: string,
-  ): string {
-    return `/consumer-groups/${encodeURIComponent(
-      environment,
-    )}/${encodeURIComponent(groupId)}`;
-  }
 
   listConsumerGroups(
     request: ListConsumerGroupsRequest = {},
@@ -250,22 +232,20 @@ export class KafkaHubClient implements KafkaHubApi {
         offset: request.offset ?? 0,
       });
     }
-    const query = new URLSearchParams();
-    for (const ref of new Set(request.entityRefs ?? [])) {
-      query.append('entityRef', ref);
-    }
-    if (request.owner) query.set('owner', request.owner);
-    if (request.environment) query.set('environment', request.environment);
-    if (request.state) query.set('state', request.state);
-    if (request.lifecycle) query.set('lifecycle', request.lifecycle);
-    if (request.hasLag !== undefined) {
-      query.set('hasLag', String(request.hasLag));
-    }
-    if (request.search?.trim()) query.set('search', request.search.trim());
-    if (request.sort) query.set('sort', request.sort);
-    setPage(query, request);
-    return this.request<ConsumerGroupList>(
-      withQuery('/consumer-groups', query),
+    return this.body(
+      this.api.listConsumerGroups({
+        query: {
+          entityRef: distinct(request.entityRefs),
+          owner: request.owner || undefined,
+          environment: request.environment || undefined,
+          state: request.state,
+          lifecycle: request.lifecycle,
+          hasLag: request.hasLag,
+          search: request.search?.trim() || undefined,
+          sort: request.sort,
+          ...page(request),
+        },
+      }),
     );
   }
 
@@ -275,14 +255,14 @@ export class KafkaHubClient implements KafkaHubApi {
     if (request.entityRefs && request.entityRefs.length === 0) {
       return Promise.resolve(emptyConsumerGroupsSummary());
     }
-    const query = new URLSearchParams();
-    for (const ref of new Set(request.entityRefs ?? [])) {
-      query.append('entityRef', ref);
-    }
-    if (request.owner) query.set('owner', request.owner);
-    if (request.environment) query.set('environment', request.environment);
-    return this.request<ConsumerGroupsSummary>(
-      withQuery('/consumer-groups/summary', query),
+    return this.body(
+      this.api.getConsumerGroupSummary({
+        query: {
+          entityRef: distinct(request.entityRefs),
+          owner: request.owner || undefined,
+          environment: request.environment || undefined,
+        },
+      }),
     );
   }
 
@@ -290,8 +270,8 @@ export class KafkaHubClient implements KafkaHubApi {
     environment: string,
     groupId: string,
   ): Promise<ConsumerGroupDetail> {
-    return this.request<ConsumerGroupDetail>(
-      KafkaHubClient.consumerGroupPath(environment, groupId),
+    return this.body(
+      this.api.getConsumerGroup({ path: { environment, groupId } }),
     );
   }
 
@@ -300,16 +280,14 @@ export class KafkaHubClient implements KafkaHubApi {
     groupId: string,
     range: LagHistoryRange,
   ): Promise<LagHistory> {
-    return this.request<LagHistory>(
-      `${KafkaHubClient.consumerGroupPath(
-        environment,
-        groupId,
-      )}/lag?range=${encodeURIComponent(range)}`,
+    return this.body(
+      this.api.getConsumerGroupLag({
+        path: { environment, groupId },
+        query: { range },
+      }),
     );
   }
 }
-
-/** The backend's order of `GET /consumer-groups`, for merging lists. */
 
 function zeroCounts<K extends string>(keys: readonly K[]): Record<K, number> {
   return Object.fromEntries(keys.map(key => [key, 0])) as Record<K, number>;
@@ -326,23 +304,15 @@ function emptyConsumerGroupsSummary(): ConsumerGroupsSummary {
   };
 }
 
-/** Sets a paged request's `limit`, and its `offset` unless 0. */
-function setPage(
-  query: URLSearchParams,
-  page: { limit?: number; offset?: number },
-): void {
-  if (page.limit !== undefined) query.set('limit', String(page.limit));
-  if (page.offset) query.set('offset', String(page.offset));
+/** A paged request's `limit`, and its `offset` unless 0. */
+function page(request: { limit?: number; offset?: number }): {
+  limit?: number;
+  offset?: number;
+} {
+  return { limit: request.limit, offset: request.offset || undefined };
 }
 
-function pageQuery(page: { limit?: number; offset?: number }) {
-  const query = new URLSearchParams();
-  setPage(query, page);
-  return query;
-}
-
-/** `path` with the query string, if there is one. */
-function withQuery(path: string, query: URLSearchParams): string {
-  const search = query.toString();
-  return search ? `${path}?${search}` : path;
+/** The refs once each; undefined stays undefined (every entity). */
+function distinct(refs: string[] | undefined): string[] | undefined {
+  return refs && [...new Set(refs)];
 }
