@@ -1,0 +1,365 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  ConsumerGroupDetail,
+  ConsumerGroupList,
+  ConsumerGroupsSummary,
+  EntityLinkErrors,
+  EntityLinkErrorsList,
+  HealthResponse,
+  KafkaApplicationDetail,
+  KafkaApplicationList,
+  KafkaHubTaskRunList,
+  LagHistory,
+  LagHistoryRange,
+  NamespaceClaimList,
+  ReleaseNamespaceClaimResponse,
+  RetryAllFailedResponse,
+  RetryProvisioningResponse,
+  SchemaCompatibilityResult,
+  SchemaSubjectDetail,
+  SchemaSubjectList,
+  SchemaSummary,
+  SchemaVersionList,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import { KafkaHubApi } from '../src/api';
+import type {
+  ConsumerGroupSummaryRequest,
+  ListApplicationsRequest,
+  ListConsumerGroupsRequest,
+  ListSchemasRequest,
+} from '../src/api/KafkaHubApi';
+import { applications, consumerGroups, subjects, versions } from './fixtures';
+
+const RANGE_MS: Record<LagHistoryRange, number> = {
+  '1h': 3600_000,
+  '6h': 6 * 3600_000,
+  '24h': 24 * 3600_000,
+  '7d': 7 * 24 * 3600_000,
+  '30d': 30 * 24 * 3600_000,
+};
+
+function page<T>(items: T[], limit = 25, offset = 0) {
+  return {
+    items: items.slice(offset, offset + limit),
+    total: items.length,
+    limit,
+    offset,
+  };
+}
+
+/** Whether an item of an entity is in the request's entities or owner's. */
+function inScope(
+  entityRef: string | undefined,
+  request: { entityRefs?: string[]; owner?: string } = {},
+) {
+  if (request.entityRefs && !request.entityRefs.includes(entityRef ?? '')) {
+    return false;
+  }
+  if (request.owner) {
+    const owned = applications
+      .filter(app => app.ownerRef === request.owner)
+      .map(app => app.entityRef);
+    return owned.includes(entityRef ?? '');
+  }
+  return true;
+}
+
+/** Kafka Hub's API answered from the fixtures, for the dev apps. */
+export class MockKafkaHubApi implements KafkaHubApi {
+  async getHealth(): Promise<HealthResponse> {
+    const checkedAt = new Date().toISOString();
+    return {
+      configured: true,
+      environments: [
+        {
+          environment: 'dev',
+          checkedAt,
+          kafka: { status: 'up', latencyMs: 4 },
+          schemaRegistry: { status: 'up', latencyMs: 9 },
+        },
+        {
+          environment: 'prod',
+          checkedAt,
+          kafka: {
+            status: 'down',
+            error: 'Connection error: connect ECONNREFUSED 10.0.0.12:9092',
+          },
+          schemaRegistry: { status: 'not-configured' },
+        },
+      ],
+    };
+  }
+
+  async listApplications(
+    request: ListApplicationsRequest = {},
+  ): Promise<KafkaApplicationList> {
+    const items = applications.filter(
+      app =>
+        (!request.entityRef || app.entityRef === request.entityRef) &&
+        (!request.owner || app.ownerRef === request.owner) &&
+        (!request.status || request.status.includes(app.status)),
+    );
+    return {
+      ...page(items, request.limit ?? 50, request.offset),
+      errorDetail: 'full',
+    };
+  }
+
+  async getApplication(entityRef: string): Promise<KafkaApplicationDetail> {
+    const app = applications.find(a => a.entityRef === entityRef);
+    if (!app) {
+      throw new NotFoundError(`No Kafka application for ${entityRef}`);
+    }
+    return { ...app, errorDetail: 'full', runs: [] };
+  }
+
+  async retryProvisioning(
+    entityRef: string,
+  ): Promise<RetryProvisioningResponse> {
+    const app = await this.getApplication(entityRef);
+    return { runId: 'dev-run', environments: app.desiredEnvironments };
+  }
+
+  async retryAllFailed(): Promise<RetryAllFailedResponse> {
+    const failed = applications.filter(a => a.status !== 'completed');
+    return { total: failed.length, started: failed.length, skipped: 0 };
+  }
+
+  async listTaskRuns(): Promise<KafkaHubTaskRunList> {
+    const lastRunAt = new Date().toISOString();
+    return {
+      items: [
+        { task: 'schema-sync', environment: 'dev', lastRunAt, durationMs: 420 },
+        { task: 'lag-sampler', environment: 'dev', lastRunAt, durationMs: 35 },
+      ],
+    };
+  }
+
+  async listNamespaceClaims(
+    request: { limit?: number; offset?: number } = {},
+  ): Promise<NamespaceClaimList> {
+    const items = applications.map(app => ({
+      application: app.application,
+      prefix: app.prefix,
+      entityRef: app.entityRef,
+      ownerRef: app.ownerRef,
+      claimedAt: app.lastAttemptAt ?? new Date().toISOString(),
+    }));
+    return page(items, request.limit, request.offset);
+  }
+
+  async releaseNamespaceClaim(
+    application: string,
+  ): Promise<ReleaseNamespaceClaimResponse> {
+    const claims = await this.listNamespaceClaims();
+    const released = claims.items.find(c => c.application === application);
+    if (!released) {
+      throw new NotFoundError(`No claim of ${application}`);
+    }
+    return { released };
+  }
+
+  async getLinkErrors(entityRef: string): Promise<EntityLinkErrors> {
+    return { entityRef, errors: [] };
+  }
+
+  async listLinkErrors(
+    request: { limit?: number; offset?: number } = {},
+  ): Promise<EntityLinkErrorsList> {
+    return page([], request.limit, request.offset);
+  }
+
+  async listSchemas(
+    request: ListSchemasRequest = {},
+  ): Promise<SchemaSubjectList> {
+    const search = request.search?.toLocaleLowerCase('en-US');
+    const items = subjects.filter(
+      s =>
+        inScope(s.entityRef, request) &&
+        (!request.environment || s.environment === request.environment) &&
+        (!request.formats || request.formats.includes(s.format)) &&
+        (!request.statuses || request.statuses.includes(s.status)) &&
+        (!search || s.subject.toLocaleLowerCase('en-US').includes(search)),
+    );
+    return page(items, request.limit, request.offset);
+  }
+
+  async getSchemaSummary(
+    request: { entityRefs?: string[]; owner?: string } = {},
+  ): Promise<SchemaSummary> {
+    const items = subjects.filter(s => inScope(s.entityRef, request));
+    const count = (pick: (s: (typeof items)[number]) => boolean) =>
+      items.filter(pick).length;
+    return {
+      total: items.length,
+      byFormat: {
+        AVRO: count(s => s.format === 'AVRO'),
+        PROTOBUF: count(s => s.format === 'PROTOBUF'),
+        JSON: count(s => s.format === 'JSON'),
+      },
+      byStatus: {
+        registered: count(s => s.status === 'registered'),
+        deleted: count(s => s.status === 'deleted'),
+        stale: count(s => s.status === 'stale'),
+      },
+    };
+  }
+
+  async getSchemaSubject(
+    environment: string,
+    subject: string,
+  ): Promise<SchemaSubjectDetail> {
+    const found = subjects.find(
+      s => s.environment === environment && s.subject === subject,
+    );
+    if (!found) {
+      throw new NotFoundError(`No subject ${subject} in ${environment}`);
+    }
+    return { ...found, references: [] };
+  }
+
+  async listSchemaVersions(
+    environment: string,
+    subject: string,
+  ): Promise<SchemaVersionList> {
+    const found = await this.getSchemaSubject(environment, subject);
+    const items = versions
+      .filter(v => v.version <= (found.latestVersion ?? 0))
+      .map(v => ({ ...v, format: found.format }));
+    return page(items, 100);
+  }
+
+  async checkSchemaCompatibility(): Promise<SchemaCompatibilityResult> {
+    return { compatible: true, messages: [] };
+  }
+
+  async listConsumerGroups(
+    request: ListConsumerGroupsRequest = {},
+  ): Promise<ConsumerGroupList> {
+    const search = request.search?.toLocaleLowerCase('en-US');
+    const items = consumerGroups
+      .filter(
+        g =>
+          inScope(g.entityRef, request) &&
+          (!request.environment || g.environment === request.environment) &&
+          (!request.state || g.state === request.state) &&
+          (!request.lifecycle || g.lifecycle === request.lifecycle) &&
+          (request.hasLag === undefined ||
+            (g.lag?.totalLag ?? 0) > 0 === request.hasLag) &&
+          (!search || g.groupId.toLocaleLowerCase('en-US').includes(search)),
+      )
+      .sort((a, b) =>
+        request.sort === 'name'
+          ? a.groupId.localeCompare(b.groupId)
+          : (b.lag?.totalLag ?? 0) - (a.lag?.totalLag ?? 0),
+      );
+    return page(items, request.limit, request.offset);
+  }
+
+  async getConsumerGroupSummary(
+    request: ConsumerGroupSummaryRequest = {},
+  ): Promise<ConsumerGroupsSummary> {
+    const items = consumerGroups.filter(
+      g =>
+        inScope(g.entityRef, request) &&
+        (!request.environment || g.environment === request.environment),
+    );
+    const summary: ConsumerGroupsSummary = {
+      total: items.length,
+      byState: {
+        Stable: 0,
+        PreparingRebalance: 0,
+        CompletingRebalance: 0,
+        Assigning: 0,
+        Reconciling: 0,
+        NotReady: 0,
+        Empty: 0,
+        Dead: 0,
+        Unknown: 0,
+      },
+      byStatus: { OK: 0, WARN: 0, STALL: 0, STOP: 0, REWIND: 0 },
+      byLifecycle: { active: 0, inactive: 0, archived: 0 },
+      totalLag: 0,
+      groupsWithLag: 0,
+    };
+    for (const g of items) {
+      summary.byState[g.state] += 1;
+      summary.byLifecycle[g.lifecycle] += 1;
+      if (g.lag) {
+        summary.byStatus[g.lag.status] += 1;
+        summary.totalLag += g.lag.totalLag;
+        summary.groupsWithLag += g.lag.totalLag > 0 ? 1 : 0;
+      }
+    }
+    return summary;
+  }
+
+  async getConsumerGroup(
+    environment: string,
+    groupId: string,
+  ): Promise<ConsumerGroupDetail> {
+    const found = consumerGroups.find(
+      g => g.environment === environment && g.groupId === groupId,
+    );
+    if (!found) {
+      throw new NotFoundError(`No group ${groupId} in ${environment}`);
+    }
+    const lag = found.lag?.totalLag ?? 0;
+    const topic = found.topics[0];
+    return {
+      ...found,
+      assignmentStrategy: 'uniform',
+      coordinator: '1 (broker-1:9092)',
+      describedWith: 'ConsumerGroupDescribe',
+      members: Array.from({ length: found.memberCount }, (_, i) => ({
+        memberId: `member-${i}`,
+        clientId: `${found.groupId}-${i}`,
+        host: `/10.0.1.${i + 10}`,
+        assignments: [{ topic, partitions: [i] }],
+      })),
+      partitions: [0, 1].map(partition => ({
+        topic,
+        partition,
+        committedOffset: 10_000,
+        endOffset: 10_000 + Math.round(lag / 2),
+        lag: Math.round(lag / 2),
+        timeLagSeconds: found.lag?.timeLagSeconds,
+        memberId:
+          found.memberCount > partition ? `member-${partition}` : undefined,
+      })),
+    };
+  }
+
+  async getConsumerGroupLag(
+    environment: string,
+    groupId: string,
+    range: LagHistoryRange,
+  ): Promise<LagHistory> {
+    const found = await this.getConsumerGroup(environment, groupId);
+    const to = Date.now();
+    const span = RANGE_MS[range];
+    const count = 30;
+    const peak = found.lag?.totalLag ?? 0;
+    return {
+      environment,
+      groupId,
+      range,
+      resolution: 'raw',
+      bucketSeconds: span / count / 1000,
+      from: new Date(to - span).toISOString(),
+      to: new Date(to).toISOString(),
+      points: Array.from({ length: count }, (_, i) => {
+        // A lag that rises and falls like a daily load curve.
+        const totalLag = Math.round(peak * (0.5 + 0.5 * Math.sin(i / 4)));
+        return {
+          time: new Date(to - span + (i * span) / count).toISOString(),
+          totalLag,
+          maxTotalLag: Math.round(totalLag * 1.2),
+          timeLagSeconds: Math.ceil(totalLag / 100),
+          maxTimeLagSeconds: Math.ceil((totalLag * 1.2) / 100),
+          samples: 2,
+        };
+      }),
+    };
+  }
+}
