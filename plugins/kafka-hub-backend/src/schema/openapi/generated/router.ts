@@ -44,11 +44,26 @@ export const spec = {
       name: 'Claims',
     },
   ],
+  security: [
+    {},
+    {
+      JWT: [],
+    },
+  ],
   components: {
+    securitySchemes: {
+      JWT: {
+        type: 'http',
+        description: 'A Backstage user or service token.',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      },
+    },
     parameters: {
       limit: {
         name: 'limit',
         in: 'query',
+        allowReserved: true,
         description: 'Page size.',
         required: false,
         schema: {
@@ -61,6 +76,7 @@ export const spec = {
       offset: {
         name: 'offset',
         in: 'query',
+        allowReserved: true,
         description: 'Items to skip.',
         required: false,
         schema: {
@@ -73,11 +89,11 @@ export const spec = {
       entityRefs: {
         name: 'entityRef',
         in: 'query',
+        allowReserved: true,
         description: 'Only these entities: repeated, comma-separated, or both.',
         required: false,
         style: 'form',
         explode: false,
-        allowReserved: true,
         schema: {
           type: 'array',
           minItems: 1,
@@ -89,10 +105,10 @@ export const spec = {
       owner: {
         name: 'owner',
         in: 'query',
+        allowReserved: true,
         description:
           "Only the applications of this owner (a Group's entity ref).",
         required: false,
-        allowReserved: true,
         schema: {
           $ref: '#/components/schemas/EntityRef',
         },
@@ -100,6 +116,7 @@ export const spec = {
       environmentQuery: {
         name: 'environment',
         in: 'query',
+        allowReserved: true,
         description: 'Only this environment.',
         required: false,
         schema: {
@@ -156,6 +173,7 @@ export const spec = {
       schemaFormats: {
         name: 'format',
         in: 'query',
+        allowReserved: true,
         description: 'Only these formats, comma-separated (any case).',
         required: false,
         style: 'form',
@@ -171,6 +189,7 @@ export const spec = {
       schemaStatuses: {
         name: 'status',
         in: 'query',
+        allowReserved: true,
         description: 'Only these statuses, comma-separated.',
         required: false,
         style: 'form',
@@ -186,9 +205,9 @@ export const spec = {
       schemaSearch: {
         name: 'search',
         in: 'query',
+        allowReserved: true,
         description: 'Text searched in subject names, case-insensitively.',
         required: false,
-        allowReserved: true,
         schema: {
           type: 'string',
           maxLength: 200,
@@ -1457,9 +1476,9 @@ export const spec = {
           {
             name: 'entityRef',
             in: 'query',
+            allowReserved: true,
             description: 'Only this entity.',
             required: false,
-            allowReserved: true,
             schema: {
               $ref: '#/components/schemas/EntityRef',
             },
@@ -1470,6 +1489,7 @@ export const spec = {
           {
             name: 'status',
             in: 'query',
+            allowReserved: true,
             description: 'Only these statuses, comma-separated.',
             required: false,
             style: 'form',
@@ -1555,6 +1575,7 @@ export const spec = {
           {
             name: 'all',
             in: 'query',
+            allowReserved: true,
             description:
               'Re-run every environment, not only those that did not succeed.',
             required: false,
@@ -1939,6 +1960,7 @@ export const spec = {
           {
             name: 'limit',
             in: 'query',
+            allowReserved: true,
             description: 'Versions per page.',
             required: false,
             schema: {
@@ -2044,6 +2066,7 @@ export const spec = {
           {
             name: 'state',
             in: 'query',
+            allowReserved: true,
             required: false,
             schema: {
               $ref: '#/components/schemas/ConsumerGroupState',
@@ -2052,6 +2075,7 @@ export const spec = {
           {
             name: 'lifecycle',
             in: 'query',
+            allowReserved: true,
             required: false,
             schema: {
               $ref: '#/components/schemas/ConsumerGroupLifecycle',
@@ -2060,6 +2084,7 @@ export const spec = {
           {
             name: 'hasLag',
             in: 'query',
+            allowReserved: true,
             description:
               'true: only groups with lag; false: only groups without.',
             required: false,
@@ -2070,9 +2095,9 @@ export const spec = {
           {
             name: 'search',
             in: 'query',
+            allowReserved: true,
             description: 'Text searched in group ids, case-insensitively.',
             required: false,
-            allowReserved: true,
             schema: {
               type: 'string',
             },
@@ -2080,6 +2105,7 @@ export const spec = {
           {
             name: 'sort',
             in: 'query',
+            allowReserved: true,
             description:
               '`lag` and `timeLag` are descending, `name` ascending.',
             required: false,
@@ -2206,6 +2232,7 @@ export const spec = {
           {
             name: 'range',
             in: 'query',
+            allowReserved: true,
             required: false,
             schema: {
               $ref: '#/components/schemas/LagHistoryRange',
