@@ -58,6 +58,10 @@ async function screenshot(page: Page, name: string) {
 }
 
 test.beforeEach(async ({ page }) => {
+  // A broken bundle shows as a blank page: say why in the test output.
+  page.on('pageerror', error =>
+    console.log(`[${app} app] uncaught page error: ${error.message}`),
+  );
   await signInAsGuest(page);
 });
 
@@ -79,10 +83,13 @@ test("the application's Kafka tab shows its namespace and provisioned topic", as
   await expect(
     page.getByText('adoption-shop.orders (3 partitions)'),
   ).toBeVisible();
-  const provisioned = page.locator('tr', {
-    has: page.getByText('dev', { exact: true }),
-  });
-  await expect(provisioned).toContainText('Success');
+  // The provisioning card's row of dev.
+  await expect(
+    page
+      .getByRole('row')
+      .filter({ has: page.getByText('dev', { exact: true }) })
+      .filter({ hasText: 'Success' }),
+  ).toBeVisible();
   await screenshot(page, 'entity-kafka-tab');
 });
 
