@@ -15,8 +15,8 @@ const now = Date.now();
 const ago = (ms: number) => new Date(now - ms).toISOString();
 
 export const TEAM_REF = 'group:default/team-orders';
-export const ORDERS_REF = 'component:default/orders-service';
-export const PAYMENTS_REF = 'component:default/payments-service';
+const ORDERS_REF = 'component:default/orders-service';
+const PAYMENTS_REF = 'component:default/payments-service';
 
 export const ordersEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -32,7 +32,7 @@ export const ordersEntity: Entity = {
   relations: [{ type: 'ownedBy', targetRef: TEAM_REF }],
 };
 
-export const paymentsEntity: Entity = {
+const paymentsEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: {

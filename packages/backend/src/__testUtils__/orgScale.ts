@@ -241,7 +241,7 @@ export interface OrgScaleBackend {
   stop(): Promise<void>;
 }
 
-export const ADMIN_GROUP_REF = 'group:default/kafka-platform';
+const ADMIN_GROUP_REF = 'group:default/kafka-platform';
 const SMALL_TEAMS = ['team-a', 'team-b', 'team-c'];
 const BIG_TEAM = 'team-big';
 const LOCATION = 'org-scale-harness:generated';

@@ -20,7 +20,7 @@ export interface StatusEvaluation {
 }
 
 /** Samples a trend (growing lag, no progress) needs before it counts. */
-export const MIN_TREND_SAMPLES = 3;
+const MIN_TREND_SAMPLES = 3;
 
 /**
  * States in which the coordinator has members in the group, whatever member

@@ -1,11 +1,4 @@
-export { GroupSync } from './GroupSync';
 export type { GroupSyncOptions, GroupSyncResult } from './GroupSync';
-export { LagSampler } from './LagSampler';
 export type { LagSamplerOptions, LagSampleResult } from './LagSampler';
-export { RetentionTask } from './RetentionTask';
-export { EndOffsetTimelines } from './EndOffsetTimelines';
-export { evaluateGroupStatus } from './evaluateGroupStatus';
-export { consumerGroupLinker } from './linkConsumerGroups';
 export { scheduleConsumerGroupTasks } from './scheduleConsumerGroupTasks';
 export type { ScheduleConsumerGroupTasksOptions } from './scheduleConsumerGroupTasks';
-export { lagHistoryPlan } from './lagHistoryPlan';

@@ -9,7 +9,7 @@ import {
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
 
-export const RANGE_MS: Record<LagHistoryRange, number> = {
+const RANGE_MS: Record<LagHistoryRange, number> = {
   '1h': HOUR_MS,
   '6h': 6 * HOUR_MS,
   '24h': DAY_MS,
@@ -18,7 +18,7 @@ export const RANGE_MS: Record<LagHistoryRange, number> = {
 };
 
 /** At most this many points per chart. */
-export const MAX_POINTS = 500;
+const MAX_POINTS = 500;
 
 /** Bucket widths a chart reads well in, smallest first. */
 const BUCKETS_MS = [

@@ -3,7 +3,7 @@
  * limited to 500 terms, and with up to 12 columns a chunk stays far under
  * both databases' bound-variable limits.
  */
-export const ROWS_PER_STATEMENT = 450;
+const ROWS_PER_STATEMENT = 450;
 
 export function chunks<T>(
   items: readonly T[],

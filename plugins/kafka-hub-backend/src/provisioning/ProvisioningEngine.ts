@@ -37,7 +37,7 @@ import { errorText, plural, step } from './steps';
 export const NOT_LISTED_MESSAGE = 'Not listed in kafka-hub.io/environments';
 
 /** Message of a desired environment missing from the configuration. */
-export function notConfiguredMessage(environment: string): string {
+function notConfiguredMessage(environment: string): string {
   return `Environment "${environment}" is not configured in kafkaHub.environments`;
 }
 
@@ -101,7 +101,7 @@ interface EnvironmentOutcome {
  * The overall status of per-environment outcomes: completed when nothing
  * failed, failed when nothing succeeded, partial otherwise.
  */
-export function overallStatus(
+function overallStatus(
   details: EnvironmentDetails,
 ): FinishedProvisioningStatus {
   const statuses = Object.values(details).map(detail => detail.status);

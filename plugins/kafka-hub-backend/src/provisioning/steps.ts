@@ -1,7 +1,7 @@
 import { describeKafkaError } from '../kafka';
 
 /** A failed provisioning step: what was being done, then why it failed. */
-export class StepError extends Error {
+class StepError extends Error {
   constructor(what: string, cause: unknown) {
     super(`${what}: ${describeKafkaError(cause)}`);
     this.name = 'StepError';

@@ -14,7 +14,7 @@ import { RegistrySchema, RegistrySchemaVersion } from './types';
  */
 
 /** Compatibility levels of the Confluent API. */
-export const COMPATIBILITY_LEVELS = [
+const COMPATIBILITY_LEVELS = [
   'BACKWARD',
   'BACKWARD_TRANSITIVE',
   'FORWARD',
@@ -75,7 +75,7 @@ export function parseVersionNumbers(body: unknown, path: string): number[] {
 }
 
 /** `schemaType`: absent (or null) means AVRO, as the Confluent API defines. */
-export function parseFormat(value: unknown, path: string): SchemaFormat {
+function parseFormat(value: unknown, path: string): SchemaFormat {
   if (value === undefined || value === null) {
     return 'AVRO';
   }
@@ -92,7 +92,7 @@ export function parseFormat(value: unknown, path: string): SchemaFormat {
   );
 }
 
-export function parseReferences(
+function parseReferences(
   value: unknown,
   path: string,
 ): SchemaReference[] {

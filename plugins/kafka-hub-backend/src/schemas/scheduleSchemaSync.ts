@@ -33,7 +33,7 @@ export interface ScheduleSchemaSyncOptions extends SchemaSyncSettings {
 }
 
 /** Task id of an environment's schema sync. */
-export function schemaSyncTaskId(environment: string): string {
+function schemaSyncTaskId(environment: string): string {
   return `kafka-hub-schema-sync-${environment}`;
 }
 

@@ -37,7 +37,7 @@ export const liveEnvironment = (name = 'dev'): EnvironmentConfig => ({
 export const TEST_CLIENT_ID = 'kafka-hub-consumer-groups-test-client';
 
 /** Options of the tests' own clients: patient, as a freshly started broker needs. */
-export const testClientOptions = (): BaseOptions =>
+const testClientOptions = (): BaseOptions =>
   kafkaClientOptions(
     { ...liveEnvironment().kafka, clientId: TEST_CLIENT_ID },
     { retries: 8 },
@@ -60,7 +60,7 @@ export async function waitFor(
 }
 
 /** Partitions of a topic, by its metadata (fresh, not the client's cache). */
-export async function partitionCount(
+async function partitionCount(
   admin: Admin,
   topic: string,
 ): Promise<number> {

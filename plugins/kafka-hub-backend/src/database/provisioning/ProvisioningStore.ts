@@ -48,7 +48,7 @@ const RETRYABLE_STATUSES: ProvisioningStatus[] = ['failed', 'partial'];
 const RUN_IDS_PER_STATEMENT = 250;
 
 /** Who `claimDue` records as the requester unless told otherwise. */
-export const PROVISIONING_TASK_REQUESTER = 'kafka-hub:provisioning-task';
+const PROVISIONING_TASK_REQUESTER = 'kafka-hub:provisioning-task';
 
 type Timestamp = StoredTimestamp;
 
@@ -850,7 +850,7 @@ async function interruptUnfinishedRuns(
 }
 
 /** The error of an application whose annotations are malformed. */
-export function annotationErrorMessage(errors: AnnotationError[]): string {
+function annotationErrorMessage(errors: AnnotationError[]): string {
   return `Not provisioned until the annotations are fixed: ${errors
     .map(formatAnnotationError)
     .join('; ')}`;

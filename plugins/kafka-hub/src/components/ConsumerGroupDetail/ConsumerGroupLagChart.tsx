@@ -36,7 +36,7 @@ import {
 } from '../ConsumerGroupTable';
 import { errorMessage, formatExact } from '../ProvisioningCommon';
 
-export const RANGE_LABELS: Record<LagHistoryRange, string> = {
+const RANGE_LABELS: Record<LagHistoryRange, string> = {
   '1h': 'last hour',
   '6h': 'last 6 hours',
   '24h': 'last 24 hours',
@@ -46,8 +46,8 @@ export const RANGE_LABELS: Record<LagHistoryRange, string> = {
 
 // Lag is watched live: the last hour, at its finest resolution, first.
 export const DEFAULT_RANGE: LagHistoryRange = '1h';
-export const TOTAL_LAG_NAME = 'Total lag (messages)';
-export const TIME_LAG_NAME = 'Time lag (estimated)';
+const TOTAL_LAG_NAME = 'Total lag (messages)';
+const TIME_LAG_NAME = 'Time lag (estimated)';
 
 /**
  * Props of {@link ConsumerGroupLagChart}.

@@ -79,14 +79,14 @@ export const STATE_LABELS: Record<ConsumerGroupState, string> = {
   Unknown: 'Unknown',
 };
 
-export const TYPE_LABELS: Record<ConsumerGroupType, string> = {
+const TYPE_LABELS: Record<ConsumerGroupType, string> = {
   classic: 'Classic',
   consumer: 'Consumer',
   share: 'Share',
   streams: 'Streams',
 };
 
-export const TYPE_DESCRIPTIONS: Record<ConsumerGroupType, string> = {
+const TYPE_DESCRIPTIONS: Record<ConsumerGroupType, string> = {
   classic:
     'Classic rebalance protocol (JoinGroup/SyncGroup): consumers with group.protocol=classic, Connect workers.',
   consumer:

@@ -1,12 +1,6 @@
 export { ConsumerGroupTable } from './ConsumerGroupTable';
 export type { ConsumerGroupTableProps } from './ConsumerGroupTable';
-export {
-  ConsumerGroupStateText,
-  ConsumerGroupStatusChip,
-  ConsumerGroupTypeText,
-  TimeLagText,
-  TotalLagText,
-} from './ConsumerGroupBadges';
+export { ConsumerGroupStatusChip, TimeLagText } from './ConsumerGroupBadges';
 export type { ConsumerGroupStatusChipProps } from './ConsumerGroupBadges';
 export { LagSparkline } from './LagSparkline';
 export type { LagSparklineProps } from './LagSparkline';

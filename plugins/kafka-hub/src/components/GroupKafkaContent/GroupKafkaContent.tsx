@@ -38,7 +38,7 @@ const SCHEMA_PREFIX = 'schemas';
  * The URL query parameters of the application table start with this, apart
  * from the schema and group lists' (`?apps.page=2`).
  */
-export const APPLICATION_QUERY_PREFIX = 'apps.';
+const APPLICATION_QUERY_PREFIX = 'apps.';
 
 const useStyles = makeStyles({
   issue: {

@@ -13,7 +13,7 @@ export const CONSUMER_GROUP_PREFIX = 'consumer-groups';
  * they stay apart from the schema list's on the same page
  * (`?groups.environment=dev`).
  */
-export const CONSUMER_GROUP_QUERY_PREFIX = 'groups.';
+const CONSUMER_GROUP_QUERY_PREFIX = 'groups.';
 
 /**
  * The consumer groups of the team's applications, with their summary: the

@@ -3,7 +3,7 @@ import { useSearchParams } from 'react-router-dom';
 import useDebounce from 'react-use/esm/useDebounce';
 
 /** Debounce of a list's search field, in milliseconds. */
-export const SEARCH_DEBOUNCE_MS = 300;
+const SEARCH_DEBOUNCE_MS = 300;
 /** Page sizes a list offers. */
 export const PAGE_SIZES = [10, 25, 50, 100];
 export const DEFAULT_PAGE_SIZE = 25;
@@ -11,7 +11,7 @@ export const DEFAULT_PAGE_SIZE = 25;
 const MAX_PAGE_SIZE = 500;
 
 /** Reads a page size or page number from the URL, falling back when invalid. */
-export function positive(text: string | null, fallback: number): number {
+function positive(text: string | null, fallback: number): number {
   const n = Number(text);
   return text !== null && Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }

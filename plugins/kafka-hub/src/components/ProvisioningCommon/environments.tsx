@@ -52,7 +52,7 @@ export function environmentText(row: EnvironmentRow): string {
 }
 
 /** The first line of a text, for one-line summaries. */
-export function firstLine(text: string): string {
+function firstLine(text: string): string {
   return text.split('\n', 1)[0].trim();
 }
 

@@ -1,13 +1,12 @@
 export { AnnotationErrorLines } from './AnnotationErrorLines';
 export { errorMessage } from './errors';
-export { formatExact, formatRelative, RelativeTime } from './time';
-export { POLL_INTERVAL_MS, useApplicationList } from './useApplicationList';
+export { formatExact, RelativeTime } from './time';
+export { useApplicationList } from './useApplicationList';
 export type { ApplicationListState } from './useApplicationList';
 export {
   environmentRows,
   environmentText,
   EnvironmentStatus,
-  firstLine,
   hasProvisioningIssue,
   issueSummary,
   retryBlockedReason,

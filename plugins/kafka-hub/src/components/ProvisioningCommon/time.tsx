@@ -10,7 +10,7 @@ const UNITS: Array<[Intl.RelativeTimeFormatUnit, number]> = [
 ];
 
 /** "5 minutes ago", "in 2 hours", "just now". */
-export function formatRelative(iso: string, now: number = Date.now()): string {
+function formatRelative(iso: string, now: number = Date.now()): string {
   const time = new Date(iso).getTime();
   if (Number.isNaN(time)) {
     return iso;

@@ -5,7 +5,7 @@ import { kafkaHubApiRef } from '../../api';
 import { ListApplicationsRequest } from '../../api/KafkaHubApi';
 
 /** How often lists are reloaded while a provisioning run is in progress. */
-export const POLL_INTERVAL_MS = 5000;
+const POLL_INTERVAL_MS = 5000;
 
 export interface ApplicationListState {
   value?: KafkaApplicationList;

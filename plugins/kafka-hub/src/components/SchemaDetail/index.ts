@@ -1,12 +1,7 @@
 export { SchemaDetail } from './SchemaDetail';
 export type { SchemaDetailProps } from './SchemaDetail';
-export { SchemaVersionTimeline } from './SchemaVersionTimeline';
 export type { SchemaVersionTimelineProps } from './SchemaVersionTimeline';
-export { SchemaVersionDiff } from './SchemaVersionDiff';
 export type { SchemaVersionDiffProps } from './SchemaVersionDiff';
-export { CheckCompatibilityDialog } from './CheckCompatibilityDialog';
 export type { CheckCompatibilityDialogProps } from './CheckCompatibilityDialog';
 export { SchemaRoutes } from './SchemaRoutes';
 export type { SchemaRoutesProps } from './SchemaRoutes';
-export { prettySchema } from './schemaText';
-export { sideBySideDiff } from './diffRows';

@@ -4,7 +4,7 @@ import { SchemaVersion } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef } from '../../api';
 
 /** Versions per request: the newest page first, older ones on demand. */
-export const VERSIONS_PAGE = 100;
+const VERSIONS_PAGE = 100;
 
 export interface SchemaVersionsState {
   /** The versions loaded so far, newest first. */

@@ -17,7 +17,7 @@ export const consumerGroupUrl = (environment: string, groupId: string) =>
     environment,
   )}/${encodeURIComponent(groupId)}`;
 
-export const SAMPLED = '2026-11-21T12:00:00.000Z';
+const SAMPLED = '2026-11-21T12:00:00.000Z';
 
 export const makeGroup = (
   overrides: Partial<ConsumerGroup> = {},

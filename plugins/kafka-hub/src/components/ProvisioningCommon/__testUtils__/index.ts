@@ -42,8 +42,8 @@ type Decision = Extract<
   string
 >;
 /** `AuthorizeResult` values, without depending on permission-common. */
-export const ALLOW = 'ALLOW' as unknown as Decision;
-export const DENY = 'DENY' as unknown as Decision;
+const ALLOW = 'ALLOW' as unknown as Decision;
+const DENY = 'DENY' as unknown as Decision;
 
 /** A permission API that denies the named permissions and allows the rest. */
 export const permissionsDenying = (

@@ -67,9 +67,9 @@ export const makeSummary = (
 /** Avro text as a registry returns it: compact, on one line. */
 export const avroV1 =
   '{"type":"record","name":"OrderCreated","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"amount","type":"double"}]}';
-export const avroV2 =
+const avroV2 =
   '{"type":"record","name":"OrderCreated","namespace":"com.example","fields":[{"name":"id","type":"string"},{"name":"amount","type":"long"},{"name":"currency","type":"string","default":"EUR"}]}';
-export const avroV3 =
+const avroV3 =
   '{"type":"record","name":"OrderCreated","namespace":"com.example","fields":[{"name":"id","type":"string"}]}';
 
 export const makeVersion = (
