@@ -70,10 +70,9 @@ describe('ConsumerGroupSummaryCards', () => {
         .textContent,
     ).toBe('Consumer groups9');
     expect(requests).toHaveLength(1);
-    expect(requests[0].searchParams.getAll('entityRef')).toEqual([
-      'component:default/a',
-      'component:default/b',
-    ]);
+    expect(
+      requests[0].searchParams.getAll('entityRef').flatMap(v => v.split(',')),
+    ).toEqual(['component:default/a', 'component:default/b']);
     expect(requests[0].searchParams.get('environment')).toBe('prod');
   });
 
