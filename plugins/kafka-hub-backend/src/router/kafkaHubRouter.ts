@@ -12,16 +12,6 @@ export type KafkaHubRouter = Awaited<ReturnType<typeof createOpenApiRouter>>;
 /** A request to any route of the contract, whatever its parameters. */
 export type AnyRequest = Request<any, any, any, any>;
 
-/** The contract's router, with error texts that say what a pattern means. */
-export async function createKafkaHubRouter(): Promise<KafkaHubRouter> {
-  const router = await createOpenApiRouter({
-    // Proposed schemas for the compatibility check can be large.
-    middleware: [express.json({ limit: '1mb' })],
-  });
-  router.use(explainPatterns);
-  return router;
-}
-
 /** What each pattern of the contract asks for, in words. */
 const PATTERN_MEANINGS = new Map<string, string>([
   [
@@ -55,3 +45,13 @@ const explainPatterns: ErrorRequestHandler = (error, _req, _res, next) => {
   const meaning = match && PATTERN_MEANINGS.get(match[2]);
   next(meaning ? new InputError(`${match[1]} must be ${meaning}`) : error);
 };
+
+/** The contract's router, with error texts that say what a pattern means. */
+export async function createKafkaHubRouter(): Promise<KafkaHubRouter> {
+  const router = await createOpenApiRouter({
+    // Proposed schemas for the compatibility check can be large.
+    middleware: [express.json({ limit: '1mb' })],
+  });
+  router.use(explainPatterns);
+  return router;
+}
