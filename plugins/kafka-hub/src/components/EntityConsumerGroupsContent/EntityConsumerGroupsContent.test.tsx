@@ -13,6 +13,7 @@ import { useLocation } from 'react-router-dom';
 import { EntityConsumerGroupsContent } from './EntityConsumerGroupsContent';
 import {
   APPLICATIONS_URL,
+  BASE_URL,
   catalogRoutes,
   completedApplication,
   kafkaHubTestApi,
@@ -52,9 +53,9 @@ const Probe = () => {
   );
 };
 
-const render = (path: string) =>
+const render = (path: string, shown: Entity = entity) =>
   renderInTestApp(
-    <EntityProvider entity={entity}>
+    <EntityProvider entity={shown}>
       <EntityConsumerGroupsContent refreshIntervalMs={false} />
       <Probe />
     </EntityProvider>,
@@ -174,5 +175,52 @@ describe('EntityConsumerGroupsContent', () => {
     expect(
       screen.getByText(/No consumer group is linked to this entity yet/),
     ).toBeInTheDocument();
+  });
+
+  it("shows a community-annotated entity's links that apply nothing (it has no Kafka tab), and asks nothing for an application", async () => {
+    const legacyRef = 'component:default/legacy-billing';
+    const asked: string[] = [];
+    server.use(
+      http.get(APPLICATIONS_URL, () => HttpResponse.json(list([]))),
+      http.get(CONSUMER_GROUPS_URL, () => HttpResponse.json(groupList([]))),
+      http.get(`${BASE_URL}/link-errors/:ref`, ({ params }) => {
+        asked.push(String(params.ref));
+        return HttpResponse.json({
+          entityRef: legacyRef,
+          errors: [
+            {
+              annotation: 'kafka.apache.org/consumer-groups',
+              value: 'eu-west-prod/billing-consumer',
+              message:
+                'names cluster "eu-west-prod", which is neither an environment nor one of their aliases',
+            },
+          ],
+        });
+      }),
+    );
+    const { unmount } = await render(TAB);
+    expect(
+      await screen.findByText('No consumer groups yet'),
+    ).toBeInTheDocument();
+    expect(asked).toEqual([]);
+    unmount();
+
+    await render(TAB, {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'legacy-billing',
+        annotations: {
+          'kafka.apache.org/consumer-groups': 'eu-west-prod/billing-consumer',
+        },
+      },
+      spec: { type: 'service', owner: 'team-billing', lifecycle: 'production' },
+    });
+    expect(
+      await screen.findByText(
+        /Annotation kafka.apache.org\/consumer-groups: "eu-west-prod\/billing-consumer" names cluster "eu-west-prod"/,
+      ),
+    ).toBeInTheDocument();
+    expect(asked).toEqual([legacyRef]);
   });
 });

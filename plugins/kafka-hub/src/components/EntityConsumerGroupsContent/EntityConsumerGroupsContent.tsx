@@ -1,4 +1,8 @@
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { isKafkaApplication } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import Grid from '@material-ui/core/Grid';
+import { EntityLinkErrors } from '../EntityKafkaContent/EntityLinkErrors';
 import { useEntityEnvironments } from '../../hooks/useEntityEnvironments';
 import { ConsumerGroupRoutes } from '../ConsumerGroupDetail';
 import {
@@ -29,8 +33,17 @@ export const EntityConsumerGroupsContent = (
   const { entity } = useEntity();
   const { entityRefs, environments } = useEntityEnvironments(entity);
 
+  // An entity with only link annotations (e.g. moved from the community
+  // plugin) has no Kafka tab, so its links that apply nothing show here.
+  const linkErrors = isKafkaApplication(entity) ? null : (
+    <Grid container spacing={0}>
+      <EntityLinkErrors entityRef={stringifyEntityRef(entity)} />
+    </Grid>
+  );
+
   return (
     <ConsumerGroupRoutes refreshIntervalMs={refreshIntervalMs}>
+      {linkErrors}
       <ConsumerGroupTable
         title="Consumer groups"
         entityRefs={entityRefs}
