@@ -24,7 +24,7 @@ import {
   KafkaHubPage,
   kafkaHubPlugin,
 } from './plugin';
-import { kafkaHubApiRef } from './api';
+import { KafkaHubApi, kafkaHubApiRef } from './api';
 import { rootRouteRef } from './routes';
 import {
   APPLICATIONS_URL,
@@ -77,7 +77,7 @@ const pluginApis = () => {
     else throw new Error(`unexpected dependency ${ref.id}`);
   }
   return [
-    [kafkaHubApiRef, factory.factory(deps)],
+    [kafkaHubApiRef, factory.factory(deps) as KafkaHubApi],
     [permissionApiRef, mockApis.permission()],
   ] as const;
 };
