@@ -5,6 +5,7 @@
  * (orders-service, payments-service: Kafka, Schemas and Consumer groups
  * tabs; team-orders: Kafka tab). The legacy frontend system: dev/legacy.tsx.
  */
+import '@backstage/cli/asset-types';
 import { useEffect } from 'react';
 import ReactDOM from 'react-dom/client';
 import { createApp } from '@backstage/frontend-defaults';
@@ -27,6 +28,7 @@ import {
   mockCatalogApi,
   mockKafkaHubApi,
 } from './apis';
+import '@backstage/ui/css/styles.css';
 
 /** Signs in at once as the fixtures' team member, without an auth backend. */
 const DevSignInPage = ({ onSignInSuccess }: SignInPageProps) => {
