@@ -6,7 +6,9 @@
 //     with 5 more messages per partition on every run;
 //   - consumer group adoption-shop.order-processor with committed offsets
 //     2 behind the end of each partition (lag 6), no members;
-//   - subject adoption-shop.orders-value (Avro) in the registry.
+//   - subject adoption-shop.orders-value (Avro) in the registry;
+//   - consumer group adoption-community.reader (outside every namespace, the
+//     community plugin's annotation links it) 1 behind on each partition.
 // Idempotent: a second run adds messages and moves the commits along.
 //
 //   node scripts/adoption/seed.mjs
@@ -35,6 +37,7 @@ const REGISTRY_URL = (
 const TOPIC = 'adoption-shop.orders';
 const PARTITIONS = 3;
 const GROUP = 'adoption-shop.order-processor';
+const COMMUNITY_GROUP = 'adoption-community.reader';
 const SUBJECT = `${TOPIC}-value`;
 const MESSAGES_PER_PARTITION = 5;
 const LAG_PER_PARTITION = 2;
@@ -183,23 +186,27 @@ async function seedKafka() {
       }
     }
     const ends = await endOffsets(admin);
-    await admin.alterConsumerGroupOffsets({
-      groupId: GROUP,
-      topics: [
-        {
-          name: TOPIC,
-          partitionOffsets: [...ends].map(([partition, end]) => ({
-            partition,
-            offset: end - BigInt(LAG_PER_PARTITION),
-          })),
-        },
-      ],
-    });
-    log(
-      `group: ${GROUP} committed ${LAG_PER_PARTITION} behind the end of each partition of ${TOPIC} (ends ${[
-        ...ends.values(),
-      ].join(',')})`,
-    );
+    const commitBehind = async (groupId, behind) => {
+      await admin.alterConsumerGroupOffsets({
+        groupId,
+        topics: [
+          {
+            name: TOPIC,
+            partitionOffsets: [...ends].map(([partition, end]) => ({
+              partition,
+              offset: end - BigInt(behind),
+            })),
+          },
+        ],
+      });
+      log(
+        `group: ${groupId} committed ${behind} behind the end of each partition of ${TOPIC} (ends ${[
+          ...ends.values(),
+        ].join(',')})`,
+      );
+    };
+    await commitBehind(GROUP, LAG_PER_PARTITION);
+    await commitBehind(COMMUNITY_GROUP, 1);
   } finally {
     await producer.close().catch(() => {});
     await admin.close().catch(() => {});

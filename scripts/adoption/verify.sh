@@ -119,7 +119,9 @@ CHROMIUM="$(bash scripts/services/chromium.sh ensure)"
 export KAFKA_HUB_CHROMIUM="$CHROMIUM"
 
 if [ "$COLD" = true ]; then
+  echo "adoption: --cold: deleting $WORK/apps and $CACHE (not timed)"
   rm -rf "$WORK/apps" "$WORK/stamps" "$CACHE"
+  STARTED_AT=$(date +%s)
 fi
 CACHE_STATE="$([ -d "$CACHE/yarn-cache" ] && echo warm || echo cold)"
 mkdir -p "$TARBALLS" "$LOGS" "$WORK/apps" "$WORK/stamps" "$CACHE/yarn-cache"

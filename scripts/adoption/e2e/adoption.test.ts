@@ -143,3 +143,27 @@ test("the Group's Kafka tab lists the team's application", async ({ page }) => {
   await expect(application).toContainText('adoption-shop.');
   await screenshot(page, 'group-kafka-tab');
 });
+
+test("an entity with only the community plugin's annotation gets the Consumer groups tab", async ({
+  page,
+}) => {
+  const community = '/catalog/default/component/community-reader';
+  await openTab(
+    page,
+    community,
+    'Consumer groups',
+    '/consumer-groups',
+    'adoption-community.reader',
+  );
+  // Not a Kafka Hub application: no Kafka or Schemas tab.
+  await expect(entityTab(page, 'Kafka')).toHaveCount(0);
+  await expect(entityTab(page, 'Schemas')).toHaveCount(0);
+  const row = page
+    .getByRole('table', { name: 'Consumer groups' })
+    .locator('tr', {
+      has: page.getByRole('link', { name: 'adoption-community.reader' }),
+    });
+  // seed.mjs commits 1 behind the end of each of the 3 partitions.
+  await expect(row.getByRole('cell', { name: '3', exact: true })).toBeVisible();
+  await screenshot(page, 'community-consumer-groups-tab');
+});

@@ -7,7 +7,10 @@ import {
   SignInPage,
 } from '@backstage/core-components';
 import { CatalogEntityPage, CatalogIndexPage } from '@backstage/plugin-catalog';
-import { KafkaHubPage } from '@kafka-hub/backstage-plugin-kafka-hub';
+import {
+  KafkaHubAdminPage,
+  KafkaHubPage,
+} from '@kafka-hub/backstage-plugin-kafka-hub';
 import { entityPage } from './components/catalog/EntityPage';
 
 const app = createApp({
@@ -27,6 +30,7 @@ const routes = (
       {entityPage}
     </Route>
     <Route path="/kafka-hub" element={<KafkaHubPage />} />
+    <Route path="/kafka-hub/admin" element={<KafkaHubAdminPage />} />
   </FlatRoutes>
 );
 

@@ -11,6 +11,7 @@ import {
   EntityKafkaContent,
   EntitySchemasContent,
   isKafkaHubApplication,
+  isKafkaHubConsumerGroupsAvailable,
 } from '@kafka-hub/backstage-plugin-kafka-hub';
 
 const overviewContent = (
@@ -39,7 +40,7 @@ const componentPage = (
     <EntityLayout.Route
       path="/consumer-groups"
       title="Consumer groups"
-      if={isKafkaHubApplication}
+      if={isKafkaHubConsumerGroupsAvailable}
     >
       <EntityConsumerGroupsContent />
     </EntityLayout.Route>
