@@ -45,8 +45,11 @@ export interface ListConsumerGroupsRequest {
   entityRefs?: string[];
   /** Only groups of this owner's applications (a Group's entity ref). */
   owner?: string;
+  /** Only groups of this environment. */
   environment?: string;
+  /** Only groups in this state, as the broker reports it. */
   state?: ConsumerGroupState;
+  /** Only groups in this lifecycle (`active`, `inactive` or `archived`). */
   lifecycle?: ConsumerGroupLifecycle;
   /** true: only groups with lag; false: only groups without. */
   hasLag?: boolean;
@@ -56,6 +59,7 @@ export interface ListConsumerGroupsRequest {
   sort?: 'lag' | 'timeLag' | 'name';
   /** Page size, 1 to 500; the backend's default is 50. */
   limit?: number;
+  /** Groups to skip, for the next pages. */
   offset?: number;
 }
 
@@ -69,6 +73,7 @@ export interface ConsumerGroupSummaryRequest {
   entityRefs?: string[];
   /** Only groups of this owner's applications (a Group's entity ref). */
   owner?: string;
+  /** Only groups of this environment. */
   environment?: string;
 }
 
@@ -78,20 +83,19 @@ export interface ConsumerGroupSummaryRequest {
  * @public
  */
 export interface ListApplicationsRequest {
+  /** Only this entity's application. */
   entityRef?: string;
   /** Owner entity ref, e.g. `group:default/team-orders`. */
   owner?: string;
+  /** Only applications with one of these provisioning statuses. */
   status?: ProvisioningStatus[];
-  /** Page size, 1 to {@link MAX_APPLICATIONS_PAGE}; the backend's default is 50. */
+  /** Page size, 1 to 500; the backend's default is 50. */
   limit?: number;
+  /** Applications to skip, for the next pages. */
   offset?: number;
 }
 
-/**
- * The largest page of `listApplications` the backend serves.
- *
- * @public
- */
+/** The largest page of `listApplications` the backend serves. */
 export const MAX_APPLICATIONS_PAGE = 500;
 
 /**
@@ -119,13 +123,17 @@ export interface ListSchemasRequest {
   entityRefs?: string[];
   /** Only subjects of this owner's applications (a Group's entity ref). */
   owner?: string;
+  /** Only subjects of this environment. */
   environment?: string;
+  /** Only subjects whose latest version has one of these formats. */
   formats?: SchemaFormat[];
+  /** Only subjects with one of these statuses. */
   statuses?: SchemaStatus[];
   /** Text searched in subject names, case-insensitively (at most 200 characters). */
   search?: string;
   /** Page size, 1 to 500; the backend's default is 50. */
   limit?: number;
+  /** Subjects to skip, for the next pages. */
   offset?: number;
 }
 
@@ -135,6 +143,7 @@ export interface ListSchemasRequest {
  * @public
  */
 export interface KafkaHubApi {
+  /** Each environment's cluster and registry health, as last checked. */
   getHealth(): Promise<HealthResponse>;
   /** One page of the applications the caller may read, by entity ref. */
   listApplications(
@@ -234,7 +243,12 @@ export interface KafkaHubApi {
   ): Promise<LagHistory>;
 }
 
-/** @public */
+/**
+ * The Kafka Hub API: apps get `KafkaHubClient` from the plugin; tests and
+ * dev apps may provide their own.
+ *
+ * @public
+ */
 export const kafkaHubApiRef = createApiRef<KafkaHubApi>({
   id: 'plugin.kafka-hub.service',
 });

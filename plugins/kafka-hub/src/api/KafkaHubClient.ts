@@ -74,10 +74,12 @@ export class KafkaHubClient implements KafkaHubApi {
     return (await response.json()) as T;
   }
 
+  /** {@inheritDoc KafkaHubApi.getHealth} */
   getHealth(): Promise<HealthResponse> {
     return this.body(this.api.getHealth({}));
   }
 
+  /** {@inheritDoc KafkaHubApi.listApplications} */
   listApplications(
     request: ListApplicationsRequest = {},
   ): Promise<KafkaApplicationList> {
@@ -93,10 +95,12 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.getApplication} */
   getApplication(entityRef: string): Promise<KafkaApplicationDetail> {
     return this.body(this.api.getApplication({ path: { entityRef } }));
   }
 
+  /** {@inheritDoc KafkaHubApi.retryProvisioning} */
   retryProvisioning(
     entityRef: string,
     options: { all?: boolean } = {},
@@ -109,32 +113,38 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.retryAllFailed} */
   retryAllFailed(): Promise<RetryAllFailedResponse> {
     return this.body(this.api.retryAllFailed({}));
   }
 
+  /** {@inheritDoc KafkaHubApi.listTaskRuns} */
   listTaskRuns(): Promise<KafkaHubTaskRunList> {
     return this.body(this.api.listTaskRuns({}));
   }
 
   // Claims
 
+  /** {@inheritDoc KafkaHubApi.listNamespaceClaims} */
   listNamespaceClaims(
     request: { limit?: number; offset?: number } = {},
   ): Promise<NamespaceClaimList> {
     return this.body(this.api.listNamespaceClaims({ query: page(request) }));
   }
 
+  /** {@inheritDoc KafkaHubApi.releaseNamespaceClaim} */
   releaseNamespaceClaim(
     application: string,
   ): Promise<ReleaseNamespaceClaimResponse> {
     return this.body(this.api.releaseNamespaceClaim({ path: { application } }));
   }
 
+  /** {@inheritDoc KafkaHubApi.getLinkErrors} */
   getLinkErrors(entityRef: string): Promise<EntityLinkErrors> {
     return this.body(this.api.getLinkErrors({ path: { entityRef } }));
   }
 
+  /** {@inheritDoc KafkaHubApi.listLinkErrors} */
   listLinkErrors(
     request: { limit?: number; offset?: number } = {},
   ): Promise<EntityLinkErrorsList> {
@@ -143,6 +153,7 @@ export class KafkaHubClient implements KafkaHubApi {
 
   // Schemas
 
+  /** {@inheritDoc KafkaHubApi.listSchemas} */
   listSchemas(request: ListSchemasRequest = {}): Promise<SchemaSubjectList> {
     const limit = request.limit ?? 50;
     const offset = request.offset ?? 0;
@@ -164,6 +175,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.getSchemaSummary} */
   getSchemaSummary(
     request: { entityRefs?: string[]; owner?: string } = {},
   ): Promise<SchemaSummary> {
@@ -184,6 +196,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.getSchemaSubject} */
   getSchemaSubject(
     environment: string,
     subject: string,
@@ -193,6 +206,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.listSchemaVersions} */
   listSchemaVersions(
     environment: string,
     subject: string,
@@ -206,6 +220,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.checkSchemaCompatibility} */
   checkSchemaCompatibility(
     environment: string,
     subject: string,
@@ -221,6 +236,7 @@ export class KafkaHubClient implements KafkaHubApi {
 
   // Consumer groups
 
+  /** {@inheritDoc KafkaHubApi.listConsumerGroups} */
   listConsumerGroups(
     request: ListConsumerGroupsRequest = {},
   ): Promise<ConsumerGroupList> {
@@ -249,6 +265,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.getConsumerGroupSummary} */
   getConsumerGroupSummary(
     request: ConsumerGroupSummaryRequest = {},
   ): Promise<ConsumerGroupsSummary> {
@@ -266,6 +283,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.getConsumerGroup} */
   getConsumerGroup(
     environment: string,
     groupId: string,
@@ -275,6 +293,7 @@ export class KafkaHubClient implements KafkaHubApi {
     );
   }
 
+  /** {@inheritDoc KafkaHubApi.getConsumerGroupLag} */
   getConsumerGroupLag(
     environment: string,
     groupId: string,
