@@ -52,6 +52,9 @@ phase "Lint and formatting"
 yarn backstage-cli repo lint
 yarn prettier --check .
 
+phase "Packages: OpenAPI contract and generated code, API reports, knip, changesets"
+bash scripts/packages/check.sh
+
 phase "Unit and integration tests (SQLite and PostgreSQL, real Kafka and Apicurio)"
 yarn backstage-cli repo test --json --outputFile="$RESULTS/jest.json"
 
