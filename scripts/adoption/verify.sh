@@ -61,6 +61,7 @@ esac
 STARTED_AT=$(date +%s)
 TIMINGS=()
 BACKEND_PID=""
+PACKING_DIR=""
 
 # timed LABEL CMD...  runs CMD and records how long it took.
 timed() {
@@ -96,6 +97,9 @@ stop_backend() {
 cleanup() {
   local code=$?
   stop_backend
+  if [ -n "$PACKING_DIR" ] && [ -f "$PACKING_DIR/package.json-prepack" ]; then
+    (cd "$PACKING_DIR" && yarn backstage-cli package postpack) || true
+  fi
   summary
   if [ "$code" = 0 ]; then
     echo "adoption: both fresh apps passed (screenshots: $RESULTS)"
@@ -140,11 +144,14 @@ pack() {
     show_log_tail "$LOGS/build-$role.log" 40
     return 1
   }
-  # prepack/postpack point package.json at dist for the tarball only.
+  # prepack/postpack point package.json at dist for the tarball only;
+  # cleanup puts it back if verify.sh is stopped in between.
+  PACKING_DIR="plugins/$dir"
   (cd "plugins/$dir" && yarn pack --out "$tmp") >"$LOGS/pack-$role.log" 2>&1 || {
     show_log_tail "$LOGS/pack-$role.log" 40
     return 1
   }
+  PACKING_DIR=
   sum="$(sha256sum "$tmp" | cut -c1-12)" || return 1
   find "$TARBALLS" -name "$role-*.tgz" ! -name "$role-$sum.tgz" -delete
   mv "$tmp" "$TARBALLS/$role-$sum.tgz" || return 1

@@ -50,11 +50,29 @@ async function openTab(
   }).toPass({ timeout: 120_000, intervals: [2_000] });
 }
 
+/**
+ * A screenshot 1280 px wide of the whole page. The legacy app scrolls inside
+ * its content area, where `fullPage` sees only the viewport: the viewport is
+ * made as tall as the tallest scrolling element for the shot.
+ */
 async function screenshot(page: Page, name: string) {
+  const height = await page.evaluate(() =>
+    Math.max(
+      ...Array.from(document.querySelectorAll('body, body *')).map(
+        element => element.scrollHeight,
+      ),
+    ),
+  );
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({
+    width: viewport.width,
+    height: Math.min(Math.max(height, viewport.height), 4000),
+  });
   await page.screenshot({
     path: `${screenshots}/${app}-${name}.png`,
     fullPage: true,
   });
+  await page.setViewportSize(viewport);
 }
 
 test.beforeEach(async ({ page }) => {
