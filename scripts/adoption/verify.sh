@@ -151,7 +151,7 @@ pack() {
     show_log_tail "$LOGS/pack-$role.log" 40
     return 1
   }
-  PACKING_DIR=
+  PACKING_DIR=""
   sum="$(sha256sum "$tmp" | cut -c1-12)" || return 1
   find "$TARBALLS" -name "$role-*.tgz" ! -name "$role-$sum.tgz" -delete
   mv "$tmp" "$TARBALLS/$role-$sum.tgz" || return 1
