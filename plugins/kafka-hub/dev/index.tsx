@@ -28,6 +28,8 @@ import {
   mockCatalogApi,
   mockKafkaHubApi,
 } from './apis';
+// The dev app is an app: it loads the UI library's styles as packages/app does.
+// eslint-disable-next-line @backstage/no-ui-css-imports-in-non-frontend
 import '@backstage/ui/css/styles.css';
 
 /** Signs in at once as the fixtures' team member, without an auth backend. */

@@ -92,10 +92,7 @@ function parseFormat(value: unknown, path: string): SchemaFormat {
   );
 }
 
-function parseReferences(
-  value: unknown,
-  path: string,
-): SchemaReference[] {
+function parseReferences(value: unknown, path: string): SchemaReference[] {
   if (value === undefined || value === null) {
     return [];
   }

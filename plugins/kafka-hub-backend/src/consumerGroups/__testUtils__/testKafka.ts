@@ -60,10 +60,7 @@ export async function waitFor(
 }
 
 /** Partitions of a topic, by its metadata (fresh, not the client's cache). */
-async function partitionCount(
-  admin: Admin,
-  topic: string,
-): Promise<number> {
+async function partitionCount(admin: Admin, topic: string): Promise<number> {
   const { topics } = await admin.metadata({
     topics: [topic],
     forceUpdate: true,
