@@ -25,8 +25,14 @@ const columns: TableColumn<EnvironmentHealth>[] = [
   {
     title: 'Environment',
     field: 'environment',
-    highlight: true,
     width: '15%',
+    // Typography, not the cell's inherited font: apps without a CSS
+    // baseline would show bare text in the browser's default serif.
+    render: env => (
+      <Typography variant="body2" component="span">
+        <strong>{env.environment}</strong>
+      </Typography>
+    ),
   },
   {
     title: 'Kafka',
@@ -46,7 +52,11 @@ const columns: TableColumn<EnvironmentHealth>[] = [
   {
     title: 'Checked',
     width: '15%',
-    render: env => new Date(env.checkedAt).toLocaleTimeString(),
+    render: env => (
+      <Typography variant="body2" component="span">
+        {new Date(env.checkedAt).toLocaleTimeString()}
+      </Typography>
+    ),
   },
 ];
 
