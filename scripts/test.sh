@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of Kafka Hub on a fresh machine: installs what is missing,
 # starts real Kafka, Apicurio Registry and PostgreSQL on 127.0.0.1, then type
-# check, lint, unit and integration tests (SQLite and PostgreSQL) and the
-# browser end-to-end tests against the running demo. Stops what it started.
+# check, lint, the package checks (OpenAPI contract and generated code, API
+# reports, knip, changesets), unit and integration tests (SQLite and
+# PostgreSQL), the browser end-to-end tests against the running demo, and the
+# proof of adoption (the packed packages in two fresh Backstage apps). Stops
+# what it started.
 # Exits non-zero on any failure.
 set -euo pipefail
 
@@ -119,5 +122,9 @@ kill -- -"$APP_PID" 2>/dev/null || true
 wait "$APP_PID" 2>/dev/null || true
 APP_PID=""
 
-node scripts/test-summary.mjs "$RESULTS"/e2e-*.json "$RESULTS/jest.json" "$RESULTS/fault.json"
+phase "Proof of adoption: the packed packages in two fresh Backstage apps"
+KAFKA_HUB_ADOPTION_REPORTS="$RESULTS" bash scripts/adoption/verify.sh
+
+node scripts/test-summary.mjs "$RESULTS"/e2e-*.json "$RESULTS"/adoption-*.json \
+  "$RESULTS/jest.json" "$RESULTS/fault.json"
 phase "All tests passed"

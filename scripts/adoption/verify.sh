@@ -18,6 +18,7 @@
 #   KAFKA_HUB_ADOPTION_CACHE    yarn cache shared by both apps and every run
 #                               (default $KAFKA_HUB_CACHE_DIR/adoption)
 #   KAFKA_HUB_ADOPTION_REBUILD=1  build the apps even when nothing changed
+#   KAFKA_HUB_ADOPTION_REPORTS  copy each app's Playwright JSON report there
 #
 # What makes the second run fast: the shared yarn cache; each app's
 # node_modules, kept between runs (its sources are rewritten from the
@@ -286,7 +287,12 @@ check_app() {
   KAFKA_HUB_ADOPTION_URL="$APP_URL" KAFKA_HUB_ADOPTION_APP="$kind" \
     KAFKA_HUB_ADOPTION_SCREENSHOTS="$RESULTS" \
     KAFKA_HUB_ADOPTION_TEST_OUTPUT="$RESULTS/test-output-$kind" \
-    yarn playwright test -c "$ADOPTION/playwright.config.ts" --reporter=list
+    PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/adoption-$kind.json" \
+    yarn playwright test -c "$ADOPTION/playwright.config.ts" --reporter=list,json
+  # scripts/test.sh counts these checks in its closing line.
+  if [ -n "${KAFKA_HUB_ADOPTION_REPORTS:-}" ]; then
+    cp "$RESULTS/adoption-$kind.json" "$KAFKA_HUB_ADOPTION_REPORTS/"
+  fi
 }
 
 for kind in "${APPS[@]}"; do
