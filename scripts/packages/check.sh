@@ -29,7 +29,28 @@ NODE_OPTIONS="--require @backstage/cli/config/nodeTransform.cjs" \
 step "OpenAPI contract: lint"
 yarn backstage-repo-tools repo schema openapi lint
 
+# The generator jar repo-tools pins, fetched once through Maven (checksums
+# checked, cached in ~/.m2). Left to itself, openapi-generator-cli downloads it
+# while repo-tools starts the server and client generations at once, and one
+# of them can open the jar before the download has finished.
+ensure_generator_jar() {
+  local version dir jar
+  version="$(node -p "require('@backstage/repo-tools/openapitools.json')['generator-cli'].version")"
+  dir="$(dirname "$(node -p "require.resolve('@openapitools/openapi-generator-cli/package.json')")")/versions"
+  jar="$dir/$version.jar"
+  if [ -s "$jar" ] && unzip -tqq "$jar" >/dev/null 2>&1; then
+    return 0
+  fi
+  mkdir -p "$dir"
+  rm -f "$jar" "$dir/openapi-generator-cli-$version.jar"
+  mvn -q -B dependency:copy \
+    -Dartifact="org.openapitools:openapi-generator-cli:$version" \
+    -DoutputDirectory="$dir"
+  mv "$dir/openapi-generator-cli-$version.jar" "$jar"
+}
+
 step "OpenAPI contract: generated server and client are current"
+ensure_generator_jar
 # The generator exits 0 even when it fails, so start from nothing: a failed
 # generation leaves files missing, which the status check below reports.
 # Needs Java 11+; the first run downloads the generator jar from Maven Central.
