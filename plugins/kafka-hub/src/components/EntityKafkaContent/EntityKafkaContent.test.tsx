@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -246,6 +246,77 @@ describe('EntityKafkaContent', () => {
         /Kafka Hub has not recorded this application yet/,
       ),
     ).toBeInTheDocument();
+  });
+
+  it('reloads every 5 s while the application waits for its first run, and stops once it finished', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    const pending = makeApplication({
+      status: 'pending',
+      error: undefined,
+      environments: {},
+      attemptCount: 0,
+      lastAttemptAt: undefined,
+    });
+    const answers = [pending, pending, completedApplication()];
+    let calls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, () => {
+        const app = answers[Math.min(calls, answers.length - 1)];
+        calls += 1;
+        return HttpResponse.json(list([app]));
+      }),
+    );
+    try {
+      await render(orders);
+      expect(
+        await screen.findByLabelText('Provisioning status: Pending'),
+      ).toBeInTheDocument();
+      expect(calls).toBe(1);
+
+      await act(() => jest.advanceTimersByTimeAsync(5000));
+      await waitFor(() => expect(calls).toBe(2));
+      await act(() => jest.advanceTimersByTimeAsync(5000));
+      expect(
+        await screen.findByLabelText('Provisioning status: Completed'),
+      ).toBeInTheDocument();
+      expect(calls).toBe(3);
+
+      await act(() => jest.advanceTimersByTimeAsync(20000));
+      expect(calls).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('reloads until the reconcile task recorded the application', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    let calls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, () => {
+        calls += 1;
+        return HttpResponse.json(
+          list(calls < 3 ? [] : [completedApplication()]),
+        );
+      }),
+    );
+    try {
+      await render(orders);
+      expect(
+        await screen.findByText(
+          /Kafka Hub has not recorded this application yet/,
+        ),
+      ).toBeInTheDocument();
+      await act(() => jest.advanceTimersByTimeAsync(5000));
+      await waitFor(() => expect(calls).toBe(2));
+      await act(() => jest.advanceTimersByTimeAsync(5000));
+      expect(
+        await screen.findByLabelText('Provisioning status: Completed'),
+      ).toBeInTheDocument();
+      await act(() => jest.advanceTimersByTimeAsync(20000));
+      expect(calls).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('shows progress while loading, and the error without losing the rest of the tab', async () => {

@@ -32,7 +32,10 @@ export const EntityKafkaContent = () => {
   const { value, errors } = parseKafkaAnnotations(entity);
   const entityRef = stringifyEntityRef(entity);
   const request = useMemo(() => ({ entityRef }), [entityRef]);
-  const provisioning = useApplicationList(request, { poll: true });
+  const provisioning = useApplicationList(request, {
+    poll: true,
+    pollWhileEmpty: true,
+  });
   const items = provisioning.value?.items ?? [];
   const app =
     items.find(i => i.entityRef.toLocaleLowerCase('en-US') === entityRef) ??

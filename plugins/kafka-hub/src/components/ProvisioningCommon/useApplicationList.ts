@@ -4,7 +4,7 @@ import { KafkaApplicationList } from '@kafka-hub/backstage-plugin-kafka-hub-comm
 import { kafkaHubApiRef } from '../../api';
 import { ListApplicationsRequest } from '../../api/KafkaHubApi';
 
-/** How often lists are reloaded while a provisioning run is in progress. */
+/** How often lists are reloaded while provisioning work is outstanding. */
 const POLL_INTERVAL_MS = 5000;
 
 export interface ApplicationListState {
@@ -19,16 +19,22 @@ export interface ApplicationListState {
 /**
  * `listApplications` for a filter, or nothing while `request` is undefined.
  * With `poll`, reloads every {@link POLL_INTERVAL_MS} while an application
- * of the list is in progress, and stops as soon as none is, the request
- * becomes undefined or the component unmounts. A reload that fails keeps the
- * last list and sets `error`.
+ * of the list waits for its first run or is being provisioned (`pending` or
+ * `in_progress`), and with `pollWhileEmpty` also while the list is empty (an
+ * entity the reconcile task has not recorded yet). Polling stops as soon as
+ * nothing is outstanding, the request becomes undefined or the component
+ * unmounts. A reload that fails keeps the last list and sets `error`.
  */
 export function useApplicationList(
   request: ListApplicationsRequest | undefined,
-  options: { poll?: boolean; intervalMs?: number } = {},
+  options: { poll?: boolean; pollWhileEmpty?: boolean; intervalMs?: number } = {},
 ): ApplicationListState {
   const api = useApi(kafkaHubApiRef);
-  const { poll = false, intervalMs = POLL_INTERVAL_MS } = options;
+  const {
+    poll = false,
+    pollWhileEmpty = false,
+    intervalMs = POLL_INTERVAL_MS,
+  } = options;
   const key = request ? JSON.stringify(request) : undefined;
   const [state, setState] = useState<{
     key?: string;
@@ -85,18 +91,22 @@ export function useApplicationList(
     load(true);
   }, [key, load]);
 
-  const inProgress =
-    state.key === key &&
-    !!state.value?.items.some(item => item.status === 'in_progress');
+  const items = state.key === key ? state.value?.items : undefined;
+  const outstanding =
+    !!items &&
+    ((pollWhileEmpty && items.length === 0) ||
+      items.some(
+        item => item.status === 'pending' || item.status === 'in_progress',
+      ));
 
-  // Poll while something is in progress; every answer re-arms the timer.
+  // Poll while work is outstanding; every answer re-arms the timer.
   useEffect(() => {
-    if (!poll || key === undefined || !inProgress) {
+    if (!poll || key === undefined || !outstanding) {
       return undefined;
     }
     const timer = setTimeout(() => load(false), intervalMs);
     return () => clearTimeout(timer);
-  }, [poll, key, inProgress, intervalMs, load, state]);
+  }, [poll, key, outstanding, intervalMs, load, state]);
 
   const refresh = useCallback(() => load(false), [load]);
   const current = state.key === key;
