@@ -283,16 +283,21 @@ EOF
 }
 
 check_app() {
-  local kind="$1"
+  # Called through timed (an `||` context, where set -e is off): the
+  # browser checks' exit code is kept by hand and returned last.
+  local kind="$1" rc=0
   KAFKA_HUB_ADOPTION_URL="$APP_URL" KAFKA_HUB_ADOPTION_APP="$kind" \
     KAFKA_HUB_ADOPTION_SCREENSHOTS="$RESULTS" \
     KAFKA_HUB_ADOPTION_TEST_OUTPUT="$RESULTS/test-output-$kind" \
     PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/adoption-$kind.json" \
-    yarn playwright test -c "$ADOPTION/playwright.config.ts" --reporter=list,json
+    yarn playwright test -c "$ADOPTION/playwright.config.ts" \
+    --reporter=list,json || rc=$?
   # scripts/test.sh counts these checks in its closing line.
-  if [ -n "${KAFKA_HUB_ADOPTION_REPORTS:-}" ]; then
+  if [ -n "${KAFKA_HUB_ADOPTION_REPORTS:-}" ] &&
+    [ -f "$RESULTS/adoption-$kind.json" ]; then
     cp "$RESULTS/adoption-$kind.json" "$KAFKA_HUB_ADOPTION_REPORTS/"
   fi
+  return "$rc"
 }
 
 for kind in "${APPS[@]}"; do
