@@ -27,7 +27,11 @@ export interface ApplicationListState {
  */
 export function useApplicationList(
   request: ListApplicationsRequest | undefined,
-  options: { poll?: boolean; pollWhileEmpty?: boolean; intervalMs?: number } = {},
+  options: {
+    poll?: boolean;
+    pollWhileEmpty?: boolean;
+    intervalMs?: number;
+  } = {},
 ): ApplicationListState {
   const api = useApi(kafkaHubApiRef);
   const {
