@@ -3,14 +3,16 @@
 # fresh Backstage apps outside the monorepo that depend on the registry and on
 # those tarballs only (new frontend system with feature discovery; legacy
 # frontend system with App.tsx routes and EntityPage.tsx tabs), installs,
-# builds and starts each (its backend serving the built app, on SQLite, against
-# the local Kafka and Apicurio Registry) and runs a browser check per app.
+# builds and starts each (its backend serving the built app, on PostgreSQL with
+# databases of its own, against the local Kafka and Apicurio Registry) and runs
+# a browser check per app.
 # Stops what it started; exits non-zero on any failure; prints a timing summary.
 #
 #   scripts/adoption/verify.sh [--cold] [new|legacy ...]
 #
-# Needs Kafka on 127.0.0.1:9092 and Apicurio on 127.0.0.1:8081
-# (`bash scripts/services/all.sh start kafka apicurio`) and Debian's Chromium.
+# Needs Kafka on 127.0.0.1:9092, Apicurio on 127.0.0.1:8081 and the project's
+# PostgreSQL (`bash scripts/services/all.sh start kafka apicurio postgres`) and
+# Debian's Chromium.
 #
 #   --cold                      forget the yarn cache and the apps first
 #   KAFKA_HUB_ADOPTION_DIR      work dir: tarballs, apps, logs, screenshots
@@ -116,10 +118,14 @@ phase() { echo; echo "=== [adoption $(($(date +%s) - STARTED_AT))s] $*"; }
 
 # ---- preflight ---------------------------------------------------------------
 
+SERVICES_HINT="start them with: bash scripts/services/all.sh start kafka apicurio postgres"
 port_open 127.0.0.1 9092 || die "$NAME" 1 \
-  "Kafka is not reachable on 127.0.0.1:9092; start it with: bash scripts/services/all.sh start kafka apicurio"
+  "Kafka is not reachable on 127.0.0.1:9092; $SERVICES_HINT"
 port_open 127.0.0.1 8081 || die "$NAME" 1 \
-  "Apicurio Registry is not reachable on 127.0.0.1:8081; start it with: bash scripts/services/all.sh start kafka apicurio"
+  "Apicurio Registry is not reachable on 127.0.0.1:8081; $SERVICES_HINT"
+bash scripts/services/postgres.sh status >/dev/null 2>&1 || die "$NAME" 1 \
+  "the project's PostgreSQL is not running; $SERVICES_HINT"
+POSTGRES_URL="$(bash scripts/services/postgres.sh url)"
 CHROMIUM="$(bash scripts/services/chromium.sh ensure)"
 export KAFKA_HUB_CHROMIUM="$CHROMIUM"
 
@@ -251,6 +257,8 @@ start_app() {
   local dir="$1" kind="$2" port deadline
   port="$(free_port)" || return 1
   APP_URL="http://127.0.0.1:$port"
+  local prefix="kafka_hub_adoption_${kind}_"
+  node "$ADOPTION/fresh-databases.mjs" "$POSTGRES_URL" "$prefix" || return 1
   cat >"$dir/app-config.runtime.yaml" <<EOF
 app:
   baseUrl: $APP_URL
@@ -258,6 +266,9 @@ backend:
   baseUrl: $APP_URL
   listen:
     port: $port
+  database:
+    connection: $POSTGRES_URL
+    prefix: $prefix
 EOF
   local log="$LOGS/backend-$kind.log"
   set -m
