@@ -17,9 +17,19 @@ exports.up = async function up(knex) {
   });
 };
 
-/** @param {import('knex').Knex} knex */
+/**
+ * Drops the column; every application and its runs stay.
+ *
+ * @param {import('knex').Knex} knex
+ */
 exports.down = async function down(knex) {
-  await knex.schema.alterTable('kafka_hub_applications', table => {
-    table.dropColumn('annotation_errors');
-  });
+  // Not alterTable().dropColumn(): on SQLite knex rebuilds the table (copy,
+  // drop the original, rename), and inside the migration's transaction it
+  // cannot switch the foreign_keys pragma off, so dropping the original
+  // cascade-deletes every provisioning run. SQLite (3.35+) and PostgreSQL
+  // both drop a column in place.
+  await knex.raw('ALTER TABLE ?? DROP COLUMN ??', [
+    'kafka_hub_applications',
+    'annotation_errors',
+  ]);
 };
