@@ -128,6 +128,38 @@ export interface RetentionResult {
   };
 }
 
+/** The count a retention step reports: rollups written or rows deleted. */
+export type RetentionStepName =
+  | 'halfHourlyRollups'
+  | 'hourlyRollups'
+  | 'dailyRollups'
+  | keyof RetentionResult['deleted'];
+
+export interface RetentionStep {
+  name: RetentionStepName;
+  run(): Promise<number>;
+}
+
+/** The counts of the steps run (zero for steps not run). */
+export function retentionResult(
+  counts: ReadonlyMap<RetentionStepName, number>,
+): RetentionResult {
+  const of = (name: RetentionStepName) => counts.get(name) ?? 0;
+  return {
+    halfHourlyRollups: of('halfHourlyRollups'),
+    hourlyRollups: of('hourlyRollups'),
+    dailyRollups: of('dailyRollups'),
+    deleted: {
+      raw: of('raw'),
+      halfHourly: of('halfHourly'),
+      hourly: of('hourly'),
+      daily: of('daily'),
+      partitionHistory: of('partitionHistory'),
+      endOffsetPoints: of('endOffsetPoints'),
+    },
+  };
+}
+
 type Aggregate = Record<
   | 'bucket'
   | 'samples'
@@ -561,38 +593,84 @@ export class LagHistoryStore {
     nowMs: number,
     windows: RetentionWindows,
   ): Promise<RetentionResult> {
-    const halfHourlyRollups = await this.rollUp(environment, 'halfhour', nowMs);
-    const hourlyRollups = await this.rollUp(environment, 'hour', nowMs);
-    const dailyRollups = await this.rollUp(environment, 'day', nowMs);
+    const counts = new Map<RetentionStepName, number>();
+    for (const step of this.retentionSteps(environment, nowMs, windows)) {
+      counts.set(step.name, await step.run());
+    }
+    return retentionResult(counts);
+  }
+
+  /**
+   * The steps of {@link applyRetention}, in order, each one statement or
+   * one transaction: a caller may stop between them (its abort signal) and
+   * leaves no step half done. Stopping early is safe: the next run redoes
+   * what is left.
+   */
+  retentionSteps(
+    environment: string,
+    nowMs: number,
+    windows: RetentionWindows,
+  ): RetentionStep[] {
     const olderThan = (table: string, column: string, ms: number) =>
       this.db(table)
         .where({ environment })
         .where(column, '<', nowMs - ms);
-    const deleted = {
-      raw: await olderThan(HISTORY, 'sampled_at_ms', windows.rawMs).delete(),
-      halfHourly: await olderThan(ROLLUPS, 'bucket_start_ms', windows.rawMs)
-        .where({ resolution: 'halfhour' })
-        .delete(),
-      hourly: await olderThan(ROLLUPS, 'bucket_start_ms', windows.hourlyMs)
-        .where({ resolution: 'hour' })
-        .delete(),
-      daily: await olderThan(ROLLUPS, 'bucket_start_ms', windows.dailyMs)
-        .where({ resolution: 'day' })
-        .delete(),
-      partitionHistory: await olderThan(
-        PARTITION_HISTORY,
-        'sampled_at_ms',
-        windows.partitionHistoryMs,
-      ).delete(),
-      // Timelines of partitions nobody has sampled for as long as raw
-      // history is kept (deleted topics, groups gone).
-      endOffsetPoints: await olderThan(
-        END_OFFSETS,
-        'last_seen_ms',
-        windows.rawMs,
-      ).delete(),
-    };
-    return { halfHourlyRollups, hourlyRollups, dailyRollups, deleted };
+    return [
+      {
+        name: 'halfHourlyRollups',
+        run: () => this.rollUp(environment, 'halfhour', nowMs),
+      },
+      {
+        name: 'hourlyRollups',
+        run: () => this.rollUp(environment, 'hour', nowMs),
+      },
+      {
+        name: 'dailyRollups',
+        run: () => this.rollUp(environment, 'day', nowMs),
+      },
+      {
+        name: 'raw',
+        run: async () =>
+          olderThan(HISTORY, 'sampled_at_ms', windows.rawMs).delete(),
+      },
+      {
+        name: 'halfHourly',
+        run: async () =>
+          olderThan(ROLLUPS, 'bucket_start_ms', windows.rawMs)
+            .where({ resolution: 'halfhour' })
+            .delete(),
+      },
+      {
+        name: 'hourly',
+        run: async () =>
+          olderThan(ROLLUPS, 'bucket_start_ms', windows.hourlyMs)
+            .where({ resolution: 'hour' })
+            .delete(),
+      },
+      {
+        name: 'daily',
+        run: async () =>
+          olderThan(ROLLUPS, 'bucket_start_ms', windows.dailyMs)
+            .where({ resolution: 'day' })
+            .delete(),
+      },
+      {
+        name: 'partitionHistory',
+        run: async () =>
+          olderThan(
+            PARTITION_HISTORY,
+            'sampled_at_ms',
+            windows.partitionHistoryMs,
+          ).delete(),
+      },
+      {
+        // Timelines of partitions nobody has sampled for as long as raw
+        // history is kept (deleted topics, groups gone).
+        name: 'endOffsetPoints',
+        run: async () =>
+          olderThan(END_OFFSETS, 'last_seen_ms', windows.rawMs).delete(),
+      },
+    ];
   }
 
   private async rollUp(
@@ -647,13 +725,16 @@ export class LagHistoryStore {
       sum_time_lag_seconds: toNumber(row.sum_time_lag_seconds),
       max_time_lag_seconds: toOptionalNumber(row.max_time_lag_seconds) ?? null,
     }));
-    await bulkInsert(this.db, ROLLUPS, rollups, {
-      columns: ROLLUP_COLUMNS,
-      onConflict: {
-        target: ['environment', 'group_id', 'resolution', 'bucket_start_ms'],
-        merge: Object.keys(ROLLUP_COLUMNS).slice(4),
-      },
-    });
+    // One transaction: SQLite takes the rows in several statements.
+    await this.db.transaction(tx =>
+      bulkInsert(tx, ROLLUPS, rollups, {
+        columns: ROLLUP_COLUMNS,
+        onConflict: {
+          target: ['environment', 'group_id', 'resolution', 'bucket_start_ms'],
+          merge: Object.keys(ROLLUP_COLUMNS).slice(4),
+        },
+      }),
+    );
     return rollups.length;
   }
 }

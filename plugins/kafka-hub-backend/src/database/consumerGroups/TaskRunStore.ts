@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
-import { ConsumerGroupTask, TaskRun } from './types';
+import { ConsumerGroupTask, TaskRun, TaskRunOutcome } from './types';
 
 const TASK_RUNS = 'kafka_hub_consumer_group_task_runs';
 
@@ -9,6 +9,7 @@ interface TaskRunRow {
   task: ConsumerGroupTask;
   last_run_at: StoredTimestamp;
   last_success_at: StoredTimestamp | null;
+  last_outcome: TaskRunOutcome;
   last_error: string | null;
   duration_ms: number | string;
 }
@@ -27,15 +28,19 @@ export class TaskRunStore {
     startedAt: Date;
     finishedAt: Date;
     error?: string;
+    /** Succeeded without an error, failed with one, unless told. */
+    outcome?: TaskRunOutcome;
   }): Promise<void> {
     const { environment, task, startedAt, finishedAt, error } = options;
+    const outcome = options.outcome ?? (error === undefined ? 'succeeded' : 'failed');
     const row = {
       environment,
       task,
       last_run_at: startedAt,
+      last_outcome: outcome,
       last_error: error ?? null,
       duration_ms: finishedAt.getTime() - startedAt.getTime(),
-      ...(error === undefined ? { last_success_at: finishedAt } : {}),
+      ...(outcome === 'succeeded' ? { last_success_at: finishedAt } : {}),
     };
     await this.db(TASK_RUNS)
       .insert({ last_success_at: null, ...row })
@@ -70,6 +75,7 @@ function toTaskRun(row: TaskRunRow): TaskRun {
     lastSuccessAt: row.last_success_at
       ? readTimestamp(row.last_success_at)
       : undefined,
+    lastOutcome: row.last_outcome,
     lastError: row.last_error ?? undefined,
     durationMs: Number(row.duration_ms),
   };

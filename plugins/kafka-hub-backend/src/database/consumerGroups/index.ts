@@ -5,7 +5,17 @@ export type {
   RecordSyncOptions,
   RecordSyncResult,
 } from './ConsumerGroupStore';
-export { LagHistoryStore, HOUR_MS, DAY_MS } from './LagHistoryStore';
-export type { RetentionResult, RetentionWindows } from './LagHistoryStore';
+export {
+  LagHistoryStore,
+  HOUR_MS,
+  DAY_MS,
+  retentionResult,
+} from './LagHistoryStore';
+export type {
+  RetentionResult,
+  RetentionStep,
+  RetentionStepName,
+  RetentionWindows,
+} from './LagHistoryStore';
 export { TaskRunStore } from './TaskRunStore';
 export * from './types';

@@ -165,11 +165,19 @@ export interface HistoryBucket {
 
 export type ConsumerGroupTask = 'sync' | 'lag' | 'retention';
 
+/**
+ * How a task run ended: `partial` when some groups failed and the others
+ * were recorded, `aborted` when it stopped at its abort signal (its timeout
+ * or a shutdown) before doing all its work.
+ */
+export type TaskRunOutcome = 'succeeded' | 'partial' | 'failed' | 'aborted';
+
 export interface TaskRun {
   environment: string;
   task: ConsumerGroupTask;
   lastRunAt: Date;
   lastSuccessAt?: Date;
+  lastOutcome: TaskRunOutcome;
   lastError?: string;
   durationMs: number;
 }
