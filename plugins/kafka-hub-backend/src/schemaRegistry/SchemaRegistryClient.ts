@@ -2,7 +2,10 @@ import { Agent, fetch as undiciFetch } from 'undici';
 import { SchemaRegistryConfig, TlsConfig } from '../config/types';
 import { isUntrustedCertificate } from '../errors/tlsErrors';
 import { tlsConnectionOptions } from '../kafka/kafkaClientOptions';
-import { SchemaRegistryError } from './SchemaRegistryError';
+import {
+  SchemaRegistryAbortError,
+  SchemaRegistryError,
+} from './SchemaRegistryError';
 import {
   parseCompatibilityLevel,
   parseCompatibilityResult,
@@ -45,6 +48,11 @@ function tlsDispatcher(tls: TlsConfig): Agent {
 }
 const JSON_TYPES = 'application/vnd.schemaregistry.v1+json, application/json';
 
+/** Options of every call: `signal` cancels it, a call in flight and a backoff wait included. */
+export interface RegistryCallOptions {
+  signal?: AbortSignal;
+}
+
 /**
  * A client of the Confluent-compatible Schema Registry API (Apicurio's
  * `/apis/ccompat/v7` or Confluent's). Every call has a timeout and, when
@@ -81,29 +89,32 @@ export class SchemaRegistryClient {
   }
 
   /** `GET /subjects`; with `deleted`, soft-deleted subjects too. */
-  async listSubjects(options: { deleted?: boolean } = {}): Promise<string[]> {
+  async listSubjects(
+    options: { deleted?: boolean } & RegistryCallOptions = {},
+  ): Promise<string[]> {
     const path = `/subjects${options.deleted ? '?deleted=true' : ''}`;
-    return parseSubjects(await this.getJson(path), path);
+    return parseSubjects(await this.getJson(path, options), path);
   }
 
   /** `GET /subjects/{subject}/versions`; with `deleted`, soft-deleted versions too. */
   async listVersions(
     subject: string,
-    options: { deleted?: boolean } = {},
+    options: { deleted?: boolean } & RegistryCallOptions = {},
   ): Promise<number[]> {
     const path = `${subjectPath(subject)}/versions${
       options.deleted ? '?deleted=true' : ''
     }`;
-    return parseVersionNumbers(await this.getJson(path), path);
+    return parseVersionNumbers(await this.getJson(path, options), path);
   }
 
   /** `GET /subjects/{subject}/versions/{version}`, soft-deleted versions included. */
   async getVersion(
     subject: string,
     version: number,
+    options: RegistryCallOptions = {},
   ): Promise<RegistrySchemaVersion> {
     const path = `${subjectPath(subject)}/versions/${version}?deleted=true`;
-    const answer = parseSubjectVersion(await this.getJson(path), path);
+    const answer = parseSubjectVersion(await this.getJson(path, options), path);
     if (answer.version !== version) {
       throw new SchemaRegistryError(
         `Malformed answer from ${path}: asked for version ${version}, got ${answer.version}`,
@@ -115,15 +126,20 @@ export class SchemaRegistryClient {
   }
 
   /** `GET /schemas/ids/{id}`: a schema by its global id. */
-  async getSchemaById(id: number): Promise<RegistrySchema> {
+  async getSchemaById(
+    id: number,
+    options: RegistryCallOptions = {},
+  ): Promise<RegistrySchema> {
     const path = `/schemas/ids/${id}`;
-    return parseSchemaById(await this.getJson(path), path);
+    return parseSchemaById(await this.getJson(path, options), path);
   }
 
   /** The registry-wide compatibility level (`GET /config`). */
-  async getGlobalCompatibility(): Promise<string> {
+  async getGlobalCompatibility(
+    options: RegistryCallOptions = {},
+  ): Promise<string> {
     const path = '/config';
-    return parseCompatibilityLevel(await this.getJson(path), path);
+    return parseCompatibilityLevel(await this.getJson(path, options), path);
   }
 
   /**
@@ -131,10 +147,13 @@ export class SchemaRegistryClient {
    * (`GET /config/{subject}?defaultToGlobal=true`); undefined when the
    * registry has no level for it (older registries answer 404).
    */
-  async getSubjectCompatibility(subject: string): Promise<string | undefined> {
+  async getSubjectCompatibility(
+    subject: string,
+    options: RegistryCallOptions = {},
+  ): Promise<string | undefined> {
     const path = `/config/${encodeURIComponent(subject)}?defaultToGlobal=true`;
     try {
-      return parseCompatibilityLevel(await this.getJson(path), path);
+      return parseCompatibilityLevel(await this.getJson(path, options), path);
     } catch (error) {
       if (error instanceof SchemaRegistryError && error.status === 404) {
         return undefined;
@@ -150,6 +169,7 @@ export class SchemaRegistryClient {
   async checkCompatibility(
     subject: string,
     proposal: CompatibilityCheck,
+    options: RegistryCallOptions = {},
   ): Promise<{ compatible: boolean; messages: string[] }> {
     const path = `/compatibility${subjectPath(subject)}/versions?verbose=true`;
     const body: Record<string, unknown> = { schema: proposal.schema };
@@ -160,16 +180,18 @@ export class SchemaRegistryClient {
     if (proposal.references.length > 0) {
       body.references = proposal.references;
     }
-    return parseCompatibilityResult(await this.postJson(path, body), path);
+    return parseCompatibilityResult(
+      await this.send('POST', path, JSON.stringify(body), options.signal),
+      path,
+    );
   }
 
   /** GETs a path below the base URL and parses the JSON body. */
-  async getJson(path: string): Promise<unknown> {
-    return this.send('GET', path);
-  }
-
-  private async postJson(path: string, body: unknown): Promise<unknown> {
-    return this.send('POST', path, JSON.stringify(body));
+  async getJson(
+    path: string,
+    options: RegistryCallOptions = {},
+  ): Promise<unknown> {
+    return this.send('GET', path, undefined, options.signal);
   }
 
   private headers(withBody: boolean): Record<string, string> {
@@ -191,17 +213,22 @@ export class SchemaRegistryClient {
   private async send(
     method: 'GET' | 'POST',
     path: string,
-    body?: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.attempt(method, path, body);
+      if (signal?.aborted) {
+        // No new call once the caller gave up, a retry neither.
+        throw new SchemaRegistryAbortError(path);
+      }
+      const outcome = await this.attempt(method, path, body, signal);
       if (outcome.ok) {
         return outcome.value;
       }
       if (!outcome.retriable || attempt >= this.retries) {
         throw outcome.error;
       }
-      await sleep(this.backoff(attempt, outcome.retryAfterMs));
+      await abortableDelay(this.backoff(attempt, outcome.retryAfterMs), signal);
     }
   }
 
@@ -209,6 +236,7 @@ export class SchemaRegistryClient {
     method: 'GET' | 'POST',
     path: string,
     body: string | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<
     | { ok: true; value: unknown }
     | {
@@ -226,12 +254,21 @@ export class SchemaRegistryClient {
         method,
         headers: this.headers(body !== undefined),
         body,
-        signal: AbortSignal.timeout(this.config.timeoutMs),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)])
+          : AbortSignal.timeout(this.config.timeoutMs),
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       } as RequestInit);
       // The timeout also covers a body that trickles in.
       text = await response.text();
     } catch (error) {
+      if (signal?.aborted) {
+        return {
+          ok: false,
+          retriable: false,
+          error: new SchemaRegistryAbortError(path),
+        };
+      }
       return {
         ok: false,
         retriable: true,
@@ -308,8 +345,24 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number(header.trim()) * 1000;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` fires: a backoff never outlives its caller. */
+function abortableDelay(
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  return new Promise(resolve => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /**

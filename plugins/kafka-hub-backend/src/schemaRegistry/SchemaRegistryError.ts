@@ -19,6 +19,17 @@ export class SchemaRegistryError extends Error {
 }
 
 /**
+ * The caller's signal fired (the scheduler aborted the task): the call was
+ * cancelled or never sent, and is not retried.
+ */
+export class SchemaRegistryAbortError extends SchemaRegistryError {
+  constructor(path: string) {
+    super(`Aborted before ${path} answered`, undefined, path);
+    this.name = 'SchemaRegistryAbortError';
+  }
+}
+
+/**
  * An error text that names the failed call: HTTP and parse errors already
  * do; connection errors and timeouts get the path in front.
  */

@@ -1,6 +1,13 @@
 export { SchemaRegistryClient } from './SchemaRegistryClient';
-export type { SchemaRegistryClientOptions } from './SchemaRegistryClient';
-export { registryErrorText, SchemaRegistryError } from './SchemaRegistryError';
+export type {
+  RegistryCallOptions,
+  SchemaRegistryClientOptions,
+} from './SchemaRegistryClient';
+export {
+  registryErrorText,
+  SchemaRegistryAbortError,
+  SchemaRegistryError,
+} from './SchemaRegistryError';
 export type {
   CompatibilityCheck,
   RegistrySchema,

@@ -579,11 +579,18 @@ describe('SchemaSync against Confluent answers (msw)', () => {
         'registered',
       );
 
+      // Aborted before it starts: not even the listing is asked for.
       const controller = new AbortController();
       controller.abort();
       const aborted = await sync(controller.signal);
-      expect(aborted).toMatchObject({ status: 'partial', staleMarked: 0 });
-      expect(aborted.error).toContain('Aborted after 0 of 4 subjects');
+      expect(aborted).toMatchObject({
+        status: 'failed',
+        staleMarked: 0,
+        httpCalls: 0,
+      });
+      expect(aborted.error).toMatch(
+        /^Aborted during the listing: the scheduler cancelled the run/,
+      );
     },
   );
 

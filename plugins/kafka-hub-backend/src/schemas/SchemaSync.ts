@@ -2,7 +2,10 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { CompatibilitySource } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ClaimSet } from '../claims';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
-import { SchemaStore } from '../database/schemas/SchemaStore';
+import {
+  MAX_SUBJECT_BYTES,
+  SchemaStore,
+} from '../database/schemas/SchemaStore';
 import {
   NewSchemaVersion,
   SchemaSyncRunRecord,
@@ -41,7 +44,17 @@ type SubjectOutcome =
   | { subject: string; ok: true; update?: SubjectUpdate; fetched: number }
   /** Listed, then deleted before it was read: as if it had not been listed. */
   | { subject: string; ok: true; gone: true }
+  /** The run was aborted before the subject was read whole. */
+  | { subject: string; ok: false; aborted: true }
   | { subject: string; ok: false; error: string };
+
+/** What a run did with the listed subjects. */
+interface SyncOutcome {
+  /** Why the run is partial, if it is. */
+  problems: string[];
+  /** Set when the signal fired: why the run stopped. */
+  aborted?: string;
+}
 
 /** The registry's listing of one environment at the start of a run. */
 interface Listing {
@@ -105,15 +118,18 @@ export class SchemaSync {
 
     let listing: Listing;
     try {
-      listing = await this.list();
+      listing = await this.list(signal);
     } catch (error) {
+      if (signal?.aborted) {
+        return finish('failed', abortedText('during the listing'));
+      }
       return finish('failed', `Listing failed: ${registryErrorText(error)}`);
     }
     counts.subjects = listing.subjects.length;
 
-    let problems: string[];
+    let outcome: SyncOutcome;
     try {
-      problems = await this.syncListed(listing, counts, startedAt, signal);
+      outcome = await this.syncListed(listing, counts, startedAt, signal);
     } catch (error) {
       // Not the registry: the database or a bug. Record it where admins
       // look (best effort), and let the scheduler log it too.
@@ -123,15 +139,20 @@ export class SchemaSync {
       ).catch(() => undefined);
       throw error;
     }
+    const { problems, aborted } = outcome;
+    if (aborted) {
+      // Partial, as when subjects could not be read: what was read is stored.
+      return finish('partial', [aborted, ...problems].join('\n'));
+    }
     return problems.length === 0
       ? finish('succeeded')
       : finish('partial', problems.join('\n'));
   }
 
   /**
-   * Reads and writes the listed subjects batch by batch, then marks
-   * unlisted ones stale if the listing was complete. Returns why the run
-   * is partial, if it is.
+   * Reads and writes the listed subjects batch by batch, each subject in a
+   * transaction of its own, then marks unlisted ones stale if the listing
+   * was complete, every subject was read and the run was not aborted.
    */
   private async syncListed(
     listing: Listing,
@@ -141,7 +162,7 @@ export class SchemaSync {
     >,
     startedAt: Date,
     signal: AbortSignal | undefined,
-  ): Promise<string[]> {
+  ): Promise<SyncOutcome> {
     const { environment, store } = this.options;
     const problems: string[] = [];
     const stored = await store.loadSyncState(environment);
@@ -156,45 +177,70 @@ export class SchemaSync {
       );
     }
 
+    // Too long to store: refused one by one, never read, never blocking
+    // the others (nor marking stale, as the listing is still complete).
+    const refused = listing.subjects.filter(
+      s => Buffer.byteLength(s, 'utf8') > MAX_SUBJECT_BYTES,
+    );
+    const storable = refused.length
+      ? listing.subjects.filter(s => !refused.includes(s))
+      : listing.subjects;
+
     const failures: string[] = [];
     const gone = new Set<string>();
-    let aborted = false;
-    for (let i = 0; i < listing.subjects.length; i += this.batchSize) {
+    let read = 0;
+    let aborted: string | undefined;
+    for (let i = 0; i < storable.length; i += this.batchSize) {
       if (signal?.aborted) {
-        aborted = true;
-        problems.push(
-          `Aborted after ${i} of ${listing.subjects.length} subjects`,
-        );
         break;
       }
-      const batch = listing.subjects.slice(i, i + this.batchSize);
+      const batch = storable.slice(i, i + this.batchSize);
       const outcomes = await mapWithConcurrency(
         batch,
         this.options.concurrency,
-        subject => this.readSubject(subject, listing, stored, linker),
+        subject => this.readSubject(subject, listing, stored, linker, signal),
       );
-      const updates: SubjectUpdate[] = [];
       const unchanged: string[] = [];
       for (const outcome of outcomes) {
         if (!outcome.ok) {
-          failures.push(`"${outcome.subject}": ${outcome.error}`);
-        } else if ('gone' in outcome) {
+          if (!('aborted' in outcome)) {
+            failures.push(`"${shortened(outcome.subject)}": ${outcome.error}`);
+          }
+          continue;
+        }
+        read++;
+        if ('gone' in outcome) {
           gone.add(outcome.subject);
         } else if (outcome.update) {
-          updates.push(outcome.update);
-          counts.fetchedVersions += outcome.fetched;
+          // Read whole before the signal, if it fired: written whole.
+          try {
+            await store.saveSubject(environment, outcome.update, startedAt);
+            counts.fetchedVersions += outcome.fetched;
+          } catch (error) {
+            failures.push(
+              `"${shortened(outcome.subject)}": not stored: ${
+                error instanceof Error ? error.message : String(error)
+              }`,
+            );
+          }
         } else {
           unchanged.push(outcome.subject);
         }
       }
-      await store.saveSubjects(environment, updates, startedAt);
       await store.markSeen(environment, unchanged, startedAt);
     }
-    counts.failedSubjects = failures.length;
+    if (signal?.aborted) {
+      aborted = abortedText(
+        `after ${read} of ${storable.length} subjects were read`,
+      );
+    }
+    counts.failedSubjects = failures.length + refused.length;
 
     const limit = this.options.subjectListingLimit;
     const maybeCutOff = limit > 0 && listing.subjects.length >= limit;
-    if (failures.length > 0) {
+    if (aborted) {
+      // Not every subject was read: nothing is marked stale.
+    } else if (failures.length > 0) {
       problems.unshift(
         `${failures.length} of ${
           listing.subjects.length
@@ -206,7 +252,7 @@ export class SchemaSync {
       problems.unshift(
         `The registry listed ${listing.subjects.length} subjects, at least the listing limit of ${limit}: the listing may be cut off, nothing was marked stale`,
       );
-    } else if (!aborted) {
+    } else {
       const listed = new Set(listing.subjects.filter(s => !gone.has(s)));
       counts.staleMarked = await store.markStale(
         environment,
@@ -217,18 +263,32 @@ export class SchemaSync {
         await this.relinkUnlisted(stored, listed, linker, startedAt);
       }
     }
+    if (refused.length > 0) {
+      problems.push(
+        `${refused.length} subjects are longer than the ${MAX_SUBJECT_BYTES} bytes (UTF-8) Kafka Hub stores and were not synced: ${refused
+          .slice(0, MAX_ERRORS_SHOWN)
+          .map(
+            s =>
+              `"${shortened(s)}" (${s.length} characters, ${Buffer.byteLength(
+                s,
+                'utf8',
+              )} bytes)`,
+          )
+          .join('; ')}${refused.length > MAX_ERRORS_SHOWN ? '; ...' : ''}`,
+      );
+    }
 
-    return problems;
+    return { problems, aborted };
   }
 
   /** Live and soft-deleted subjects, and the global compatibility level. */
-  private async list(): Promise<Listing> {
+  private async list(signal: AbortSignal | undefined): Promise<Listing> {
     const { client } = this.options;
     // Settle all three, so no call is still running when the run reports.
     const [live, all, global] = await Promise.allSettled([
-      client.listSubjects(),
-      client.listSubjects({ deleted: true }),
-      client.getGlobalCompatibility(),
+      client.listSubjects({ signal }),
+      client.listSubjects({ deleted: true, signal }),
+      client.getGlobalCompatibility({ signal }),
     ]);
     for (const result of [live, all, global]) {
       if (result.status === 'rejected') throw result.reason;
@@ -252,11 +312,15 @@ export class SchemaSync {
     listing: Listing,
     storedState: Map<string, StoredSubjectState>,
     linker: SubjectLinker | undefined,
+    signal: AbortSignal | undefined,
   ): Promise<SubjectOutcome> {
     const { client, environment } = this.options;
+    if (signal?.aborted) {
+      return { subject, ok: false, aborted: true };
+    }
     try {
       const allVersions = await client
-        .listVersions(subject, { deleted: true })
+        .listVersions(subject, { deleted: true, signal })
         .catch(ifNotFound(undefined));
       if (allVersions === undefined) {
         return { subject, ok: true, gone: true };
@@ -264,7 +328,9 @@ export class SchemaSync {
       // A soft-deleted subject has no live versions; asking would be a 404,
       // which also means it was soft-deleted since the listing.
       const liveVersions = listing.live.has(subject)
-        ? await client.listVersions(subject).catch(ifNotFound(undefined))
+        ? await client
+            .listVersions(subject, { signal })
+            .catch(ifNotFound(undefined))
         : undefined;
       const subjectDeleted = liveVersions === undefined;
       const live = new Set(liveVersions ?? []);
@@ -280,12 +346,13 @@ export class SchemaSync {
           subject,
           version,
           live.has(version),
+          signal,
         );
         if (fetched) {
           newVersions.push(fetched);
         }
       }
-      const level = await client.getSubjectCompatibility(subject);
+      const level = await client.getSubjectCompatibility(subject, { signal });
 
       const versions = new Map<
         number,
@@ -351,6 +418,9 @@ export class SchemaSync {
         ? { subject, ok: true, update, fetched: newVersions.length }
         : { subject, ok: true, fetched: 0 };
     } catch (error) {
+      if (signal?.aborted) {
+        return { subject, ok: false, aborted: true };
+      }
       return { subject, ok: false, error: registryErrorText(error) };
     }
   }
@@ -364,9 +434,10 @@ export class SchemaSync {
     subject: string,
     version: number,
     live: boolean,
+    signal: AbortSignal | undefined,
   ): Promise<NewSchemaVersion | undefined> {
     const answer = await this.options.client
-      .getVersion(subject, version)
+      .getVersion(subject, version, { signal })
       .catch(ifNotFound(undefined));
     if (!answer) {
       return undefined;
@@ -402,12 +473,36 @@ export class SchemaSync {
   }
 }
 
-/** A catch handler that turns a 404 into `value` and rethrows the rest. */
+/**
+ * A catch handler that turns the registry's own 404 into `value` and
+ * rethrows the rest. A 404 without the registry's `error_code` comes from
+ * something in front of it (a proxy, a wrong path): taking it for "deleted"
+ * would mark a live subject stale.
+ */
 function ifNotFound<T>(value: T) {
   return (error: unknown): T => {
-    if (error instanceof SchemaRegistryError && error.status === 404) {
+    if (
+      error instanceof SchemaRegistryError &&
+      error.status === 404 &&
+      error.errorCode !== undefined
+    ) {
       return value;
     }
     throw error;
   };
+}
+
+/** Why an aborted run stopped, for the run record. */
+function abortedText(when: string): string {
+  return `Aborted ${when}: the scheduler cancelled the run (it ran past its timeout, or the backend is stopping). Subjects synced before are kept; nothing was marked stale`;
+}
+
+const SHOWN_HEAD = 60;
+const SHOWN_TAIL = 20;
+
+/** A subject short enough for an error message, its start and end kept. */
+function shortened(subject: string): string {
+  return subject.length <= SHOWN_HEAD + SHOWN_TAIL + 1
+    ? subject
+    : `${subject.slice(0, SHOWN_HEAD)}…${subject.slice(-SHOWN_TAIL)}`;
 }

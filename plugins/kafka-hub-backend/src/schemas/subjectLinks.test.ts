@@ -8,11 +8,19 @@ describe('topicOfSubject', () => {
     ['orders.created-key', { topic: 'orders.created', role: 'key' }],
     ['a-key-value', { topic: 'a-key', role: 'value' }],
     ['sp/é c:ial-value', { topic: 'sp/é c:ial', role: 'value' }],
+    [`${'t'.repeat(249)}-key`, { topic: 't'.repeat(249), role: 'key' }],
   ])('reads %p under the topic-name strategy', (subject, expected) => {
     expect(topicOfSubject(subject)).toEqual(expected);
   });
 
-  it.each(['com.acme.Money', '-value', 'orders-values', 'orders-Key'])(
+  it.each([
+    'com.acme.Money',
+    '-value',
+    'orders-values',
+    'orders-Key',
+    // Longer than any Kafka topic name can be.
+    `${'t'.repeat(250)}-value`,
+  ])(
     'finds no topic in %p',
     subject => {
       expect(topicOfSubject(subject)).toBeUndefined();

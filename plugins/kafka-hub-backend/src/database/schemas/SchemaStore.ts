@@ -31,6 +31,13 @@ const RUNS = 'kafka_hub_schema_sync_runs';
 /** Version rows have 11 columns: 50 rows stay under that limit too. */
 const VERSION_INSERT_BATCH = 50;
 
+/**
+ * The longest subject stored, in UTF-8 bytes: the subject is part of the
+ * primary keys, and a PostgreSQL btree entry holds at most 2704 bytes
+ * (with the environment, up to 252 bytes, and the version beside it).
+ */
+export const MAX_SUBJECT_BYTES = 2000;
+
 interface SchemaRow {
   environment: string;
   subject: string;
@@ -140,73 +147,23 @@ export class SchemaStore {
     }
     await this.db.transaction(async tx => {
       for (const update of updates) {
-        await tx(SCHEMAS)
-          .insert({
-            environment,
-            subject: update.subject,
-            entity_ref: update.entityRef ?? null,
-            topic: update.topic ?? null,
-            role: update.role ?? null,
-            format: update.format,
-            latest_version: update.latestVersion ?? null,
-            latest_global_id: update.latestGlobalId ?? null,
-            version_count: update.versionCount,
-            compatibility: update.compatibility ?? null,
-            compatibility_source: update.compatibilitySource ?? null,
-            status: update.status,
-            first_seen_at: now,
-            last_seen_at: now,
-            updated_at: now,
-          })
-          .onConflict(['environment', 'subject'])
-          .merge([
-            'entity_ref',
-            'topic',
-            'role',
-            'format',
-            'latest_version',
-            'latest_global_id',
-            'version_count',
-            'compatibility',
-            'compatibility_source',
-            'status',
-            'last_seen_at',
-            'updated_at',
-          ]);
-
-        const rows = update.newVersions.map(v => ({
-          environment,
-          subject: update.subject,
-          version: v.version,
-          global_id: v.globalId,
-          format: v.format,
-          schema_text: v.schema,
-          schema_references: JSON.stringify(v.references),
-          fingerprint: v.fingerprint,
-          deleted: v.deleted,
-          first_seen_at: now,
-          synced_at: now,
-        }));
-        for (let i = 0; i < rows.length; i += VERSION_INSERT_BATCH) {
-          // Another replica may have stored the same version meanwhile.
-          await tx(VERSIONS)
-            .insert(rows.slice(i, i + VERSION_INSERT_BATCH))
-            .onConflict(['environment', 'subject', 'version'])
-            .ignore();
-        }
-        for (const [versions, deleted] of [
-          [update.deletedVersions, true],
-          [update.restoredVersions, false],
-        ] as const) {
-          for (const chunk of chunks(versions)) {
-            await tx(VERSIONS)
-              .where({ environment, subject: update.subject })
-              .whereIn('version', chunk)
-              .update({ deleted, synced_at: now });
-          }
-        }
+        await writeSubject(tx, environment, update, now);
       }
     });
+  }
+
+  /**
+   * Writes one subject in its own transaction: stored whole or not at all,
+   * whatever happens to the others.
+   */
+  async saveSubject(
+    environment: string,
+    update: SubjectUpdate,
+    now: Date,
+  ): Promise<void> {
+    await this.db.transaction(tx =>
+      writeSubject(tx, environment, update, now),
+    );
   }
 
   /** Records that a sync read these subjects and found nothing to change. */
@@ -446,6 +403,80 @@ export class SchemaStore {
       ]);
     }
     return query;
+  }
+}
+
+/** The writes of one subject, inside the caller's transaction. */
+async function writeSubject(
+  tx: Knex.Transaction,
+  environment: string,
+  update: SubjectUpdate,
+  now: Date,
+): Promise<void> {
+  await tx(SCHEMAS)
+    .insert({
+      environment,
+      subject: update.subject,
+      entity_ref: update.entityRef ?? null,
+      topic: update.topic ?? null,
+      role: update.role ?? null,
+      format: update.format,
+      latest_version: update.latestVersion ?? null,
+      latest_global_id: update.latestGlobalId ?? null,
+      version_count: update.versionCount,
+      compatibility: update.compatibility ?? null,
+      compatibility_source: update.compatibilitySource ?? null,
+      status: update.status,
+      first_seen_at: now,
+      last_seen_at: now,
+      updated_at: now,
+    })
+    .onConflict(['environment', 'subject'])
+    .merge([
+      'entity_ref',
+      'topic',
+      'role',
+      'format',
+      'latest_version',
+      'latest_global_id',
+      'version_count',
+      'compatibility',
+      'compatibility_source',
+      'status',
+      'last_seen_at',
+      'updated_at',
+    ]);
+
+  const rows = update.newVersions.map(v => ({
+    environment,
+    subject: update.subject,
+    version: v.version,
+    global_id: v.globalId,
+    format: v.format,
+    schema_text: v.schema,
+    schema_references: JSON.stringify(v.references),
+    fingerprint: v.fingerprint,
+    deleted: v.deleted,
+    first_seen_at: now,
+    synced_at: now,
+  }));
+  for (let i = 0; i < rows.length; i += VERSION_INSERT_BATCH) {
+    // Another replica may have stored the same version meanwhile.
+    await tx(VERSIONS)
+      .insert(rows.slice(i, i + VERSION_INSERT_BATCH))
+      .onConflict(['environment', 'subject', 'version'])
+      .ignore();
+  }
+  for (const [versions, deleted] of [
+    [update.deletedVersions, true],
+    [update.restoredVersions, false],
+  ] as const) {
+    for (const chunk of chunks(versions)) {
+      await tx(VERSIONS)
+        .where({ environment, subject: update.subject })
+        .whereIn('version', chunk)
+        .update({ deleted, synced_at: now });
+    }
   }
 }
 
