@@ -87,7 +87,8 @@ function groupError(errorCode: number, message?: string | null): string {
  * `batchSize` groups each. Share and streams groups are listed, not
  * described. A group that cannot be described (its coordinator unknown,
  * its own error code, its request failed) gets its own `describeError`;
- * the others are described as usual.
+ * the others are described as usual. With `signal` aborted no further
+ * request is sent: `describe` throws its reason.
  */
 export class GroupDescriber {
   constructor(
@@ -95,7 +96,10 @@ export class GroupDescriber {
     private readonly batchSize: number,
   ) {}
 
-  async describe(listed: ListedGroup[]): Promise<DiscoveredGroup[]> {
+  async describe(
+    listed: ListedGroup[],
+    signal?: AbortSignal,
+  ): Promise<DiscoveredGroup[]> {
     const result = new Map<string, DiscoveredGroup>();
     const toDescribe: ListedGroup[] = [];
     for (const group of listed) {
@@ -106,6 +110,7 @@ export class GroupDescriber {
       }
     }
     if (toDescribe.length > 0) {
+      signal?.throwIfAborted();
       const apis = await this.admin.listApis();
       const describeGroups = newestSupported(
         apis,
@@ -113,9 +118,19 @@ export class GroupDescriber {
       )?.api;
       const consumerGroupDescribe =
         newestSupported(apis, [{ api: CONSUMER_GROUP_DESCRIBE }]) !== undefined;
-      const coordinators = await this.coordinators(toDescribe, apis, result);
+      const coordinators = await this.coordinators(
+        toDescribe,
+        apis,
+        result,
+        signal,
+      );
       for (const [coordinator, groups] of coordinators) {
-        const connection = await this.connection(coordinator, groups, result);
+        const connection = await this.connection(
+          coordinator,
+          groups,
+          result,
+          signal,
+        );
         if (!connection) continue;
         // Groups of unknown type may be either: ConsumerGroupDescribe
         // first, as the Java client does.
@@ -127,6 +142,7 @@ export class GroupDescriber {
             coordinator,
             consumer,
             result,
+            signal,
           );
           classic.push(...notConsumer);
         } else {
@@ -138,6 +154,7 @@ export class GroupDescriber {
           coordinator,
           classic,
           result,
+          signal,
         );
       }
     }
@@ -152,9 +169,11 @@ export class GroupDescriber {
     groups: ListedGroup[],
     apis: ApiVersionRanges,
     result: Map<string, DiscoveredGroup>,
+    signal: AbortSignal | undefined,
   ): Promise<Map<Coordinator, ListedGroup[]>> {
     const ids = groups.map(g => g.groupId);
     let lookup: GroupCoordinators;
+    signal?.throwIfAborted();
     try {
       const { brokers } = await this.admin.metadata({ topics: [] });
       const connection = await this.admin.connections.getFirstAvailable([
@@ -200,7 +219,9 @@ export class GroupDescriber {
     coordinator: Coordinator,
     groups: ListedGroup[],
     result: Map<string, DiscoveredGroup>,
+    signal: AbortSignal | undefined,
   ): Promise<Connection | undefined> {
+    signal?.throwIfAborted();
     try {
       return await this.admin.connections.get({
         host: coordinator.host,
@@ -229,9 +250,11 @@ export class GroupDescriber {
     coordinator: Coordinator,
     groups: ListedGroup[],
     result: Map<string, DiscoveredGroup>,
+    signal: AbortSignal | undefined,
   ): Promise<ListedGroup[]> {
     const fallback: ListedGroup[] = [];
     for (const batch of chunks(groups, this.batchSize)) {
+      signal?.throwIfAborted();
       const answer = await sendForGroups(() =>
         CONSUMER_GROUP_DESCRIBE.async(
           connection,
@@ -266,8 +289,10 @@ export class GroupDescriber {
     coordinator: Coordinator,
     groups: ListedGroup[],
     result: Map<string, DiscoveredGroup>,
+    signal: AbortSignal | undefined,
   ): Promise<void> {
     for (const batch of chunks(groups, this.batchSize)) {
+      signal?.throwIfAborted();
       const answer = api
         ? await sendForGroups(() =>
             api.async(
@@ -295,7 +320,8 @@ export class GroupDescriber {
 
   /**
    * Records each group of a batch from its own answer; a failed request
-   * (or a group the answer left out) fails its groups alone.
+   * (or a group the answer left out, or one whose answer cannot be read)
+   * fails its groups alone.
    */
   private record<G extends { errorCode: number; groupId: string }>(
     batch: ListedGroup[],
@@ -319,7 +345,19 @@ export class GroupDescriber {
         );
         continue;
       }
-      const discovered = toGroup(group, listed);
+      let discovered: DiscoveredGroup | undefined;
+      try {
+        discovered = toGroup(group, listed);
+      } catch (error) {
+        // A malformed answer for this group fails it alone.
+        discovered = withDescribeError(
+          listed,
+          `The coordinator's answer for this group could not be read: ${describeKafkaError(
+            error,
+          )}`,
+          coordinator.label,
+        );
+      }
       if (discovered) result.set(listed.groupId, discovered);
     }
   }

@@ -33,7 +33,19 @@ export type GroupSyncResult =
       /** Groups that could not be described, each with its own error. */
       describeErrors: Array<{ groupId: string; error: string }>;
     } & RecordSyncResult)
-  | { ok: false; error: string };
+  | {
+      ok: false;
+      error: string;
+      /** It stopped at its abort signal: nothing was recorded. */
+      aborted?: boolean;
+    };
+
+/** Recorded for a run stopped at its abort signal. */
+export const ABORTED_SYNC =
+  'Stopped at its abort signal (the task timed out or the backend is shutting down): no group was recorded';
+
+/** Refused groups named in a run's recorded error. */
+const REFUSALS_SHOWN = 3;
 
 /** Every group type ListGroups v5 knows; without them it lists classic groups only. */
 const GROUP_TYPES = ['classic', 'consumer', 'share', 'streams'];
@@ -48,16 +60,23 @@ const GROUP_TYPES = ['classic', 'consumer', 'share', 'streams'];
 export class GroupSync {
   constructor(private readonly options: GroupSyncOptions) {}
 
-  async sync(): Promise<GroupSyncResult> {
+  /**
+   * One sync. With `signal` aborted it sends no further Kafka request and
+   * records nothing (the groups are written in one transaction, after the
+   * last request): the run is recorded as aborted.
+   */
+  async sync(signal?: AbortSignal): Promise<GroupSyncResult> {
     const { environment, logger, taskRuns } = this.options;
     const now = this.options.now ?? (() => new Date());
     const startedAt = now();
     const admin = createKafkaAdmin(environment.kafka);
     try {
+      signal?.throwIfAborted();
+      const listed = await listGroups(admin);
       const discovered = await new GroupDescriber(
         admin,
         this.options.describeBatchSize,
-      ).describe(await listGroups(admin));
+      ).describe(listed, signal);
       const describeErrors = discovered.flatMap(g =>
         g.describeError ? [{ groupId: g.groupId, error: g.describeError }] : [],
       );
@@ -84,6 +103,7 @@ export class GroupSync {
         );
       }
 
+      signal?.throwIfAborted();
       const result = await this.options.groups.recordSync({
         environment: environment.name,
         groups: discovered,
@@ -92,11 +112,24 @@ export class GroupSync {
         inactiveAfterMs: this.options.inactiveAfterMs,
         archiveAfterMs: this.options.archiveAfterMs,
       });
+      const { refused } = result;
+      let refusedError: string | undefined;
+      if (refused.length > 0) {
+        refusedError = `${refused.length} of ${
+          result.listed
+        } consumer groups could not be recorded: ${refused
+          .slice(0, REFUSALS_SHOWN)
+          .map(r => r.error)
+          .join('; ')}${refused.length > REFUSALS_SHOWN ? '; ...' : ''}`;
+        logger.warn(`Consumer group sync of ${environment.name}: ${refusedError}`);
+      }
       await taskRuns.record({
         environment: environment.name,
         task: 'sync',
         startedAt,
         finishedAt: now(),
+        error: refusedError,
+        outcome: refusedError ? 'partial' : 'succeeded',
       });
       return {
         ok: true,
@@ -105,15 +138,19 @@ export class GroupSync {
         ...result,
       };
     } catch (error) {
-      const message = describeKafkaError(error);
+      const aborted = signal?.aborted === true;
+      const message = aborted ? ABORTED_SYNC : describeKafkaError(error);
       await taskRuns.record({
         environment: environment.name,
         task: 'sync',
         startedAt,
         finishedAt: now(),
         error: message,
+        outcome: aborted ? 'aborted' : 'failed',
       });
-      return { ok: false, error: message };
+      return aborted
+        ? { ok: false, error: message, aborted }
+        : { ok: false, error: message };
     } finally {
       await admin.close().catch(() => {});
     }

@@ -44,6 +44,8 @@ export interface LagSampleResult {
   ok: boolean;
   /** The environment-level failure: nothing was written. */
   error?: string;
+  /** It stopped at its abort signal: nothing was written. */
+  aborted?: boolean;
   sampledAtMs?: number;
   groups: number;
   /** Groups whose offsets could not be fetched, with why. */
@@ -55,6 +57,10 @@ export interface LagSampleResult {
   kafkaMs: number;
   databaseWriteMs: number;
 }
+
+/** Recorded for a sample stopped at its abort signal. */
+export const ABORTED_SAMPLE =
+  'Stopped at its abort signal (the task timed out or the backend is shutting down): nothing was sampled';
 
 /** A loaded sample window reaches back at most this far. */
 const WINDOW_LOOKBACK_MS = 6 * 3_600_000;
@@ -94,8 +100,13 @@ export class LagSampler {
     this.trendLength = options.trendLength ?? 30;
   }
 
-  /** One sample. Never throws: failures are recorded and returned. */
-  async sample(): Promise<LagSampleResult> {
+  /**
+   * One sample. Never throws: failures are recorded and returned. With
+   * `signal` aborted it sends no further Kafka request and writes no
+   * sample (a sample is written in one transaction, after the last
+   * request): the run is recorded as aborted.
+   */
+  async sample(signal?: AbortSignal): Promise<LagSampleResult> {
     const { environment, taskRuns } = this.options;
     const now = this.options.now ?? Date.now;
     const startedAt = now();
@@ -116,12 +127,15 @@ export class LagSampler {
       const groups = (
         await this.options.groups.listByLifecycle(environment.name, 'active')
       ).filter(group => group.type !== 'share');
+      signal?.throwIfAborted();
       await this.resumeFromDatabase(startedAt);
       const kafkaStart = now();
-      const fetched = await this.fetchOffsets(groups);
+      const fetched = await this.fetchOffsets(groups, signal);
       result.kafkaMs = now() - kafkaStart;
       result.groupErrors = fetched.groupErrors;
       result.kafkaRequests = this.requests - requestsBefore;
+      // Last check: the in-memory state moves with the sample built next.
+      signal?.throwIfAborted();
 
       const sample = this.buildSample(fetched);
       result.groups = sample.groups.length;
@@ -152,9 +166,12 @@ export class LagSampler {
         error: fetched.groupErrors.length
           ? `${fetched.groupErrors.length} of ${groups.length} groups could not be sampled, e.g. ${fetched.groupErrors[0].groupId}: ${fetched.groupErrors[0].error}`
           : undefined,
+        outcome: fetched.groupErrors.length ? 'partial' : 'succeeded',
       });
     } catch (error) {
-      result.error = describeKafkaError(error);
+      const aborted = signal?.aborted === true && !result.ok;
+      if (aborted) result.aborted = true;
+      result.error = aborted ? ABORTED_SAMPLE : describeKafkaError(error);
       result.kafkaRequests = this.requests - requestsBefore;
       // The in-memory state may be ahead of the database now.
       this.lastWrittenMs = undefined;
@@ -166,6 +183,7 @@ export class LagSampler {
           startedAt: new Date(startedAt),
           finishedAt: new Date(now()),
           error: result.error,
+          outcome: aborted ? 'aborted' : 'failed',
         })
         .catch(recordError =>
           this.options.logger.warn(
@@ -245,7 +263,10 @@ export class LagSampler {
     this.lastWrittenMs = latest;
   }
 
-  private async fetchOffsets(groups: StoredConsumerGroup[]) {
+  private async fetchOffsets(
+    groups: StoredConsumerGroup[],
+    signal: AbortSignal | undefined,
+  ) {
     const client = this.connection();
     const { concurrency } = this.options;
     const groupErrors: LagSampleResult['groupErrors'] = [];
@@ -253,6 +274,7 @@ export class LagSampler {
     const answers = await client.committedOffsetsOfGroups(
       groups.map(g => g.groupId),
       concurrency,
+      signal,
     );
     const committed = groups.map((group, i) => {
       const { offsets, error } = answers[i];
@@ -279,7 +301,11 @@ export class LagSampler {
     // committed offsets: an end offset is never older than a commit.
     // Topics deleted since a group committed on them have no end offsets.
     const sampledAtMs = (this.options.now ?? Date.now)();
-    const endOffsets = await client.endOffsets([...topics].sort(), concurrency);
+    const endOffsets = await client.endOffsets(
+      [...topics].sort(),
+      concurrency,
+      signal,
+    );
     return {
       committed: committed.filter(<T>(c: T | undefined): c is T => !!c),
       endOffsets,

@@ -129,19 +129,26 @@ export class OffsetsClient {
     await this.admin.close();
   }
 
-  /** Every committed offset of each group, in the order of `groupIds`. */
+  /**
+   * Every committed offset of each group, in the order of `groupIds`. With
+   * `signal` aborted no further request is sent: it throws its reason.
+   */
   async committedOffsetsOfGroups(
     groupIds: string[],
     concurrency: number,
+    signal?: AbortSignal,
   ): Promise<GroupCommittedOffsets[]> {
     const results = new Array<GroupCommittedOffsets>(groupIds.length);
+    signal?.throwIfAborted();
     const offsetFetch = await this.api('OffsetFetch', OFFSET_FETCH);
 
     let pending = groupIds.map((_, i) => i);
     for (let attempt = 0; pending.length > 0; attempt++) {
       const last = attempt === 1;
+      signal?.throwIfAborted();
       if (attempt > 0) {
         await delay(RETRY_DELAY_MS);
+        signal?.throwIfAborted();
         pending.forEach(i => this.coordinators.delete(groupIds[i]));
       }
       const unknown = pending
@@ -169,6 +176,7 @@ export class OffsetsClient {
         })),
       );
       await mapWithConcurrency(batches, concurrency, async batch => {
+        signal?.throwIfAborted();
         const ids = batch.indexes.map(i => groupIds[i]);
         let response: offsetFetchV9.OffsetFetchResponse;
         try {
@@ -232,25 +240,35 @@ export class OffsetsClient {
   /**
    * End offsets of every partition of `topics` that has a leader, after one
    * metadata request for them. Topics that are gone, or that this client
-   * may not describe, are left out.
+   * may not describe, are left out. With `signal` aborted no further
+   * request is sent: it throws its reason.
    */
-  async endOffsets(topics: string[], concurrency: number): Promise<EndOffsets> {
+  async endOffsets(
+    topics: string[],
+    concurrency: number,
+    signal?: AbortSignal,
+  ): Promise<EndOffsets> {
+    signal?.throwIfAborted();
     const listOffsets = await this.api('ListOffsets', LIST_OFFSETS);
     const result: EndOffsets = new Map();
     if (topics.length === 0) return result;
+    signal?.throwIfAborted();
     let failures = await this.listOffsets(
       listOffsets,
       await this.snapshot(topics),
       concurrency,
       result,
+      signal,
     );
     if (failures.size > 0) {
       // A leader moved or a topic went since the metadata: once more on fresh metadata.
+      signal?.throwIfAborted();
       failures = await this.listOffsets(
         listOffsets,
         await this.snapshot([...failures.keys()]),
         concurrency,
         result,
+        signal,
       );
     }
     const [failure] = failures;
@@ -273,10 +291,12 @@ export class OffsetsClient {
     snapshot: Snapshot,
     concurrency: number,
     result: EndOffsets,
+    signal: AbortSignal | undefined,
   ): Promise<Map<string, Error>> {
     const failures = new Map<string, Error>();
     const batches = leaderBatches(snapshot, PARTITIONS_PER_REQUEST);
     await mapWithConcurrency(batches, concurrency, async batch => {
+      signal?.throwIfAborted();
       let response: listOffsetsV9.ListOffsetsResponse;
       try {
         const connection = await this.connectionTo(batch.leader, snapshot);

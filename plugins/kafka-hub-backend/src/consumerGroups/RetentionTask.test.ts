@@ -36,7 +36,11 @@ function gate() {
   const opened = new Promise<void>(resolve => {
     open = resolve;
   });
-  return { atGate, open, wait: () => (reached(), opened) };
+  const wait = () => {
+    reached();
+    return opened;
+  };
+  return { atGate, open, wait };
 }
 
 /** The real store, with a gate before one of its retention steps. */

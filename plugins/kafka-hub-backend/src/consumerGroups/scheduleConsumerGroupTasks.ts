@@ -15,7 +15,7 @@ import { describeKafkaError } from '../kafka';
 import { ConsumerGroupsConfig } from '../config/types';
 import { GroupSync } from './GroupSync';
 import { LagSampler } from './LagSampler';
-import { RetentionTask } from './RetentionTask';
+import { ABORTED_RETENTION, RetentionTask } from './RetentionTask';
 
 export interface ScheduleConsumerGroupTasksOptions {
   scheduler: SchedulerService;
@@ -31,7 +31,9 @@ export interface ScheduleConsumerGroupTasksOptions {
  * Registers three global tasks per environment (the scheduler runs each on
  * one replica at a time, and environments spread over replicas): the group
  * sync, the lag sampler and the history retention. A failing environment
- * only fails its own tasks.
+ * only fails its own tasks. Each task stops at the scheduler's abort signal
+ * (its timeout, or a shutdown): after its timeout the scheduler lets
+ * another replica run it, which must not overlap a run still writing.
  */
 export async function scheduleConsumerGroupTasks(
   options: ScheduleConsumerGroupTasksOptions,
@@ -88,11 +90,14 @@ export async function scheduleConsumerGroupTasks(
       id: `kafka-hub:consumer-groups:sync:${env}`,
       scope: 'global',
       ...config.syncSchedule,
-      fn: async () => {
-        const result = await sync.sync();
-        if (!result.ok) {
-          logger.warn(`Consumer group sync of ${env} failed: ${result.error}`);
-        }
+      fn: async signal => {
+        const result = await sync.sync(signal);
+        if (result.ok) return;
+        logger.warn(
+          result.aborted
+            ? `Consumer group sync of ${env} stopped: ${result.error}`
+            : `Consumer group sync of ${env} failed: ${result.error}`,
+        );
       },
     });
 
@@ -100,11 +105,14 @@ export async function scheduleConsumerGroupTasks(
       id: `kafka-hub:consumer-groups:lag:${env}`,
       scope: 'global',
       ...config.lagSchedule,
-      fn: async () => {
-        const result = await sampler.sample();
-        if (!result.ok) {
-          logger.warn(`Lag sample of ${env} failed: ${result.error}`);
-        }
+      fn: async signal => {
+        const result = await sampler.sample(signal);
+        if (result.ok) return;
+        logger.warn(
+          result.aborted
+            ? `Lag sample of ${env} stopped: ${result.error}`
+            : `Lag sample of ${env} failed: ${result.error}`,
+        );
       },
     });
 
@@ -112,9 +120,14 @@ export async function scheduleConsumerGroupTasks(
       id: `kafka-hub:consumer-groups:retention:${env}`,
       scope: 'global',
       ...config.retentionSchedule,
-      fn: async () => {
+      fn: async signal => {
         try {
-          await retention.run();
+          const result = await retention.run(signal);
+          if (result.aborted) {
+            logger.warn(
+              `Lag history retention of ${env} stopped: ${ABORTED_RETENTION}`,
+            );
+          }
         } catch (error) {
           logger.warn(
             `Lag history retention of ${env} failed: ${describeKafkaError(
