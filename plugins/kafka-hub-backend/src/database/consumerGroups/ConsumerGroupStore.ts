@@ -10,6 +10,7 @@ import { readTimestamp, StoredTimestamp } from '../timestamps';
 import { chunks } from '../chunks';
 import { whereEntityRefIn } from '../entityRefFilter';
 import { toNumber, toOptionalNumber } from '../numbers';
+import { groupIdRefusal } from './groupIdLimit';
 import { decodePartitions } from './partitionsJson';
 import {
   ConsumerGroupLinkSource,
@@ -89,6 +90,11 @@ export interface RecordSyncResult {
   archived: number;
   /** Stored groups the cluster no longer lists. */
   gone: number;
+  /**
+   * Listed groups not recorded because their id is too long to store,
+   * each with why; stored rows of them (if any) stay as they were.
+   */
+  refused: Array<{ groupId: string; error: string }>;
 }
 
 /** How many groups share a state, lifecycle and status, for the summary. */
@@ -135,7 +141,13 @@ export class ConsumerGroupStore {
    * archived once unseen for `archiveAfterMs`.
    */
   async recordSync(options: RecordSyncOptions): Promise<RecordSyncResult> {
-    const { environment, groups, linkOf, now } = options;
+    const { environment, linkOf, now } = options;
+    const refused: RecordSyncResult['refused'] = [];
+    const groups = options.groups.filter(group => {
+      const error = groupIdRefusal(group.groupId);
+      if (error) refused.push({ groupId: group.groupId, error });
+      return !error;
+    });
     const existing: Array<
       Pick<
         GroupRow,
@@ -203,7 +215,8 @@ export class ConsumerGroupStore {
       };
     });
 
-    const listed = new Set(groups.map(g => g.groupId));
+    // A refused group is listed: it is not gone.
+    const listed = new Set(options.groups.map(g => g.groupId));
     const gone = existing.filter(row => !listed.has(row.group_id));
     let archived = 0;
 
@@ -261,11 +274,12 @@ export class ConsumerGroupStore {
     });
 
     return {
-      listed: groups.length,
+      listed: options.groups.length,
       created,
       inactive: rows.filter(r => r.lifecycle === 'inactive').length,
       archived,
       gone: gone.length,
+      refused,
     };
   }
 
