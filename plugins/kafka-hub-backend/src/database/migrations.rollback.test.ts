@@ -43,8 +43,16 @@ function lostRows(changes: TableChange[]): number {
   return changes.reduce((sum, change) => sum + change.lost.length, 0);
 }
 
+type Damage = {
+  table: string;
+  rowsBefore: number;
+  rowsAfter: number;
+  lost: string[];
+  gained: string[];
+};
+
 /** Tables whose rows went missing, changed or appeared: for the failure message. */
-function damaged(changes: TableChange[]) {
+function damaged(changes: TableChange[]): Damage[] {
   return changes
     .filter(change => change.lost.length > 0 || change.gained.length > 0)
     .map(({ table, rowsBefore, rowsAfter, lost, gained }) => ({
@@ -114,6 +122,9 @@ describe('down-migrations keep data', () => {
       expect(pending.map((m: { file: string }) => m.file)).toEqual(files);
 
       const lines: ReportLine[] = [];
+      // Rows lost or changed, per step and table; checked once every step
+      // ran, so the report covers every migration.
+      const failures: Array<{ step: string } & Damage> = [];
       // The shape (tables and columns) before each migration's up: its down
       // must bring back exactly that shape. So a down may drop only the
       // tables and columns its own up added, and every other table keeps
@@ -156,15 +167,16 @@ describe('down-migrations keep data', () => {
             lostByDown: lostRows(downChanges),
             lostByUp: lostRows(upChanges),
           });
-          expect({ file, damaged: damaged(downChanges) }).toEqual({
-            file,
-            damaged: [],
-          });
-          // An up may add rows (a backfill), never lose or change one.
-          expect({ file, lostByUp: upChanges.flatMap(c => c.lost) }).toEqual({
-            file,
-            lostByUp: [],
-          });
+          failures.push(
+            ...damaged(downChanges).map(change => ({
+              step: `down-up ${file}: the down`,
+              ...change,
+            })),
+            // An up may add rows (a backfill), never lose or change one.
+            ...damaged(upChanges)
+              .filter(change => change.lost.length > 0)
+              .map(change => ({ step: `down-up ${file}: the up`, ...change })),
+          );
         }
 
         // The full down, newest first, with the final shape filled once more.
@@ -188,10 +200,12 @@ describe('down-migrations keep data', () => {
             lostByDown: lostRows(changes),
             lostByUp: 0,
           });
-          expect({ file, damaged: damaged(changes) }).toEqual({
-            file,
-            damaged: [],
-          });
+          failures.push(
+            ...damaged(changes).map(change => ({
+              step: `full down ${file}`,
+              ...change,
+            })),
+          );
         }
         expect(await listTables(knex)).toEqual([]);
 
@@ -206,6 +220,7 @@ describe('down-migrations keep data', () => {
         (sum, line) => sum + line.lostByDown + line.lostByUp,
         0,
       );
+      expect(failures).toEqual([]);
       expect(lost).toBe(0);
       expect(lines).toHaveLength(files.length * 2);
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Knex } from 'knex';
 import {
   foreignKeys,
@@ -21,7 +22,10 @@ const BASE_MS = Date.UTC(2026, 10, 20, 8);
  */
 function realisticRows(
   generation: number,
-  { longGroupIds }: { longGroupIds: boolean },
+  {
+    longGroupIds,
+    longSubjects,
+  }: { longGroupIds: boolean; longSubjects: boolean },
 ): Record<string, Row[]> {
   const g = generation;
   const at = (hours: number) => new Date(BASE_MS + (g * 24 + hours) * HOUR_MS);
@@ -53,7 +57,13 @@ function realisticRows(
         ]
       : []),
   ]);
-  const subjects = environments.flatMap(environment =>
+  const subjects: Array<{
+    environment: string;
+    app: (typeof apps)[number];
+    role: string | null;
+    topic: string | null;
+    subject: string;
+  }> = environments.flatMap(environment =>
     apps.flatMap(app =>
       ['key', 'value'].map(role => ({
         environment,
@@ -64,6 +74,22 @@ function realisticRows(
       })),
     ),
   );
+  // Confluent sets no limit on subject names (a record-name subject is a
+  // fully qualified record name); once the column takes longer ones, a
+  // database has some.
+  if (longSubjects) {
+    for (const environment of environments) {
+      subjects.push({
+        environment,
+        app: apps[1],
+        role: null,
+        topic: null,
+        subject: `com.example.${'deeply.nested.namespace.'.repeat(
+          25,
+        )}Order${g}`,
+      });
+    }
+  }
   const schemaText = (subject: string, version: number) =>
     JSON.stringify({
       type: 'record',
@@ -133,23 +159,25 @@ function realisticRows(
         detail: JSON.stringify({ [environments[0]]: { status: 'completed' } }),
       })),
     ),
-    kafka_hub_schemas: subjects.map(({ environment, app, role, topic }) => ({
-      environment,
-      subject: `${topic}-${role}`,
-      entity_ref: app.ref,
-      topic,
-      role,
-      format: 'AVRO',
-      latest_version: 2,
-      latest_global_id: g * 1000 + subjects.length,
-      version_count: 2,
-      compatibility: 'BACKWARD',
-      compatibility_source: role === 'key' ? 'subject' : 'global',
-      status: app.removed ? 'stale' : 'registered',
-      first_seen_at: at(0),
-      last_seen_at: at(3),
-      updated_at: at(3),
-    })),
+    kafka_hub_schemas: subjects.map(
+      ({ environment, app, role, topic, subject }) => ({
+        environment,
+        subject,
+        entity_ref: app.ref,
+        topic,
+        role,
+        format: 'AVRO',
+        latest_version: 2,
+        latest_global_id: g * 1000 + subjects.length,
+        version_count: 2,
+        compatibility: 'BACKWARD',
+        compatibility_source: role === 'key' ? 'subject' : 'global',
+        status: app.removed ? 'stale' : 'registered',
+        first_seen_at: at(0),
+        last_seen_at: at(3),
+        updated_at: at(3),
+      }),
+    ),
     kafka_hub_schema_versions: subjects.flatMap(({ environment, subject }, s) =>
       [1, 2].map(version => ({
         environment,
@@ -159,7 +187,9 @@ function realisticRows(
         format: 'AVRO',
         schema_text: schemaText(subject, version),
         schema_references: '[]',
-        fingerprint: `${subject}-${version}`.padEnd(64, '0').slice(0, 64),
+        fingerprint: createHash('sha256')
+          .update(schemaText(subject, version))
+          .digest('hex'),
         deleted: version === 1 && s % 3 === 0,
         first_seen_at: at(version),
         synced_at: at(3),
@@ -389,6 +419,21 @@ function valueOfType(
   return text.length <= max ? text : `${serial}`.slice(-max);
 }
 
+/** Whether the table exists and its column stores text longer than `length`. */
+async function takesLongerThan(
+  knex: Knex,
+  table: string,
+  column: string,
+  length: number,
+): Promise<boolean> {
+  if (!(await listTables(knex)).includes(table)) return false;
+  const info = (await tableColumns(knex, table))[column];
+  return (
+    info !== undefined &&
+    (info.maxLength === null || Number(info.maxLength) > length)
+  );
+}
+
 /**
  * Adds one generation of rows to every plugin table that exists now, in
  * foreign-key order. Returns the rows inserted per table.
@@ -397,13 +442,19 @@ export async function populateTables(
   knex: Knex,
   generation: number,
 ): Promise<Map<string, number>> {
-  const groupId = (await listTables(knex)).includes('kafka_hub_consumer_groups')
-    ? (await tableColumns(knex, 'kafka_hub_consumer_groups')).group_id
-    : undefined;
   const known = realisticRows(generation, {
-    longGroupIds:
-      groupId !== undefined &&
-      (groupId.maxLength === null || Number(groupId.maxLength) > 255),
+    longGroupIds: await takesLongerThan(
+      knex,
+      'kafka_hub_consumer_groups',
+      'group_id',
+      255,
+    ),
+    longSubjects: await takesLongerThan(
+      knex,
+      'kafka_hub_schemas',
+      'subject',
+      512,
+    ),
   });
   const inserted = new Map<string, number>();
   for (const table of await referencedFirst(knex, await listTables(knex))) {
