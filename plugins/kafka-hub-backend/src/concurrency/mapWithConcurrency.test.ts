@@ -19,16 +19,40 @@ describe('mapWithConcurrency', () => {
     expect(peak).toBe(2);
   });
 
-  it('rejects with the first error and starts nothing after it', async () => {
-    const started: number[] = [];
+  it('runs every item after a failure, then rejects with that error', async () => {
+    const done: number[] = [];
     await expect(
       mapWithConcurrency([1, 2, 3, 4], 1, async item => {
-        started.push(item);
         if (item === 2) throw new Error('boom at 2');
+        done.push(item);
         return item;
       }),
     ).rejects.toThrow('boom at 2');
-    expect(started).toEqual([1, 2]);
+    expect(done).toEqual([1, 3, 4]);
+  });
+
+  it('rejects with every error in input order once all items settled', async () => {
+    const done: number[] = [];
+    const outcome = mapWithConcurrency([40, 1, 20, 5, 0], 2, async (ms, i) => {
+      await new Promise(resolve => setTimeout(resolve, ms));
+      if (i % 2 === 0) throw new Error(`boom at ${i}`);
+      done.push(i);
+      return i;
+    });
+    const error: AggregateError = await outcome.then(
+      () => {
+        throw new Error('expected a rejection');
+      },
+      e => e,
+    );
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(error.message).toBe('3 of 5 items failed; the first: boom at 0');
+    expect(error.errors.map((e: Error) => e.message)).toEqual([
+      'boom at 0',
+      'boom at 2',
+      'boom at 4',
+    ]);
+    expect(done.sort()).toEqual([1, 3]);
   });
 
   it('rejects a limit below one', async () => {
