@@ -265,7 +265,9 @@ export class SchemaSync {
     }
     if (refused.length > 0) {
       problems.push(
-        `${refused.length} subjects are longer than the ${MAX_SUBJECT_BYTES} bytes (UTF-8) Kafka Hub stores and were not synced: ${refused
+        `${refused.length} ${
+          refused.length === 1 ? 'subject' : 'subjects'
+        } not synced, longer than the ${MAX_SUBJECT_BYTES} bytes (UTF-8) Kafka Hub stores: ${refused
           .slice(0, MAX_ERRORS_SHOWN)
           .map(
             s =>

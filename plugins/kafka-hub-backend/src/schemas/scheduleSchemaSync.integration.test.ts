@@ -124,6 +124,23 @@ describe('scheduleSchemaSync', () => {
         ['prod', 'failed'],
       ]);
       expect(runs[1].error).toMatch(/ECONNREFUSED/);
+
+      // The task hands the scheduler's signal to the sync: once it has
+      // fired, the run asks the registry nothing and records why.
+      const aborted = new AbortController();
+      aborted.abort();
+      await tasks[0].fn(aborted.signal);
+      expect((await store.getSyncRuns())[0]).toMatchObject({
+        environment: 'dev',
+        status: 'failed',
+        httpCalls: 0,
+        error: expect.stringMatching(/^Aborted during the listing: /),
+        lastSuccessAt: runs[0].lastSuccessAt,
+      });
+      expect(await store.getSubject('dev', subject)).toMatchObject({
+        status: 'registered',
+        latestVersion: 1,
+      });
     },
   );
 });
