@@ -953,6 +953,7 @@ describe('ProvisioningStore', () => {
           entityRef: ref(n),
           runId: `first-${n}`,
           status,
+          ...(status === 'completed' ? {} : { error: 'prod: unreachable' }),
           environments: detail(t(2)),
           now: t(2),
         });
@@ -977,6 +978,8 @@ describe('ProvisioningStore', () => {
           ),
       });
       expect(result.found).toBe(2);
+      // 'live' is in progress, but it was pending, not failing.
+      expect(result.alreadyInProgress).toBe(0);
       expect(
         result.claimed.map(c => [c.application.entityRef, c.runId, c.trigger]),
       ).toEqual([
@@ -1017,7 +1020,8 @@ describe('ProvisioningStore', () => {
       ).toEqual({ applied: true, desiredStateChanged: false });
       expect(await countRuns(knex)).toBe(7);
 
-      // Nothing left to claim: a second call starts nothing.
+      // Nothing left to claim: a second call starts nothing, and counts
+      // the failing application the first one is still running.
       expect(
         await store.claimRetryable({
           now: t(12),
@@ -1026,7 +1030,7 @@ describe('ProvisioningStore', () => {
           runIdFactory: randomUUID,
           environmentsOf: app => app.desiredState.environments,
         }),
-      ).toEqual({ found: 0, claimed: [] });
+      ).toEqual({ found: 0, alreadyInProgress: 1, claimed: [] });
       expect(await countRuns(knex)).toBe(7);
     },
   );
@@ -1237,6 +1241,82 @@ describe('ProvisioningStore', () => {
       expect(app.status).toBe('failed');
       expect(app.error).toContain('Not provisioned until the annotations');
       expect(app.nextAttemptAt).toBeUndefined();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'counts failing applications already mid-run (a single retry, the backoff schedule) as in progress in retry-all, on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const ref = (n: string) => `component:default/${n}`;
+      for (const n of ['by-retry', 'by-schedule', 'waiting', 'fresh']) {
+        await addApp(store, ref(n));
+      }
+      for (const n of ['by-retry', 'by-schedule', 'waiting']) {
+        await claim(store, ref(n), `first-${n}`, t(1));
+        await store.finishRun({
+          entityRef: ref(n),
+          runId: `first-${n}`,
+          status: 'failed',
+          error: 'prod: unreachable',
+          environments: detail(t(2)),
+          nextAttemptAt: n === 'by-schedule' ? t(5) : t(50),
+          now: t(2),
+        });
+      }
+      // A click retries one; the backoff schedule claims another when due
+      // (and, being new, the never-run 'fresh' too).
+      expect(await claim(store, ref('by-retry'), 'single', t(6))).toMatchObject(
+        { claimed: true },
+      );
+      const due = await store.claimDue({
+        now: t(6),
+        limit: 10,
+        leaseMs: LEASE_MS,
+        runIdFactory: randomUUID,
+      });
+      expect(due.map(c => c.application.entityRef).sort()).toEqual([
+        ref('by-schedule'),
+        ref('fresh'),
+      ]);
+
+      const result = await store.claimRetryable({
+        now: t(7),
+        leaseMs: LEASE_MS,
+        trigger: 'retry-all',
+        runIdFactory: randomUUID,
+        environmentsOf: app => app.desiredState.environments,
+      });
+      expect(result.claimed.map(c => c.application.entityRef)).toEqual([
+        ref('waiting'),
+      ]);
+      expect(result.found).toBe(1);
+      expect(result.alreadyInProgress).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'claims no further due application once its signal is aborted, on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const refs = ['a', 'b', 'c'].map(n => `component:default/${n}`);
+      for (const ref of refs) await addApp(store, ref);
+      const controller = new AbortController();
+      let made = 0;
+      const claimed = await store.claimDue({
+        now: t(1),
+        limit: 10,
+        leaseMs: LEASE_MS,
+        signal: controller.signal,
+        runIdFactory: () => {
+          // Aborted while the first claim is being made.
+          if (++made === 1) controller.abort();
+          return `run-${made}`;
+        },
+      });
+      expect(claimed.map(c => c.application.entityRef)).toEqual([refs[0]]);
+      expect((await store.get(refs[1]))!.status).toBe('pending');
+      expect((await store.get(refs[2]))!.status).toBe('pending');
     },
   );
 

@@ -415,7 +415,12 @@ export class ProvisioningStore {
     // Applications lost to another caller are in progress afterwards, so a
     // fresh query skips them; the round limit only guards against a row
     // that keeps becoming due again while we look.
-    for (let round = 0; round < 10 && result.length < limit; round++) {
+    const stopped = () => options.signal?.aborted === true;
+    for (
+      let round = 0;
+      round < 10 && result.length < limit && !stopped();
+      round++
+    ) {
       const candidates: ApplicationRow[] = await this.db(APPLICATIONS)
         .whereIn('status', DUE_STATUSES)
         .where('next_attempt_at', '<=', now)
@@ -430,7 +435,7 @@ export class ProvisioningStore {
         break;
       }
       for (const row of fresh) {
-        if (result.length >= limit) {
+        if (result.length >= limit || stopped()) {
           break;
         }
         tried.add(row.entity_ref);
@@ -469,7 +474,9 @@ export class ProvisioningStore {
    * call's batch id; then, in the same transaction, gives each its own run
    * (a few statements per 250 rows, not one per row).
    * Concurrent calls (or replicas) never claim the same application: the
-   * UPDATE takes each row only while it is not in progress.
+   * UPDATE takes each row only while it is not in progress. A failing
+   * application already mid-run (its in-progress row still carries the
+   * previous run's error) is counted in `alreadyInProgress`.
    */
   async claimRetryable(
     options: ClaimRetryableOptions,
@@ -491,8 +498,21 @@ export class ProvisioningStore {
         lease_expires_at: new Date(now.getTime() + leaseMs),
         updated_at: now,
       });
+      // Failing applications a single retry, the backoff schedule or
+      // another retry-all took first (this one's rows carry its batch id):
+      // counted after the UPDATE, so a row is either taken or counted here.
+      const [{ busy }] = await tx(APPLICATIONS)
+        .where({ status: 'in_progress' })
+        .whereNotNull('error')
+        .whereNull('annotation_errors')
+        .whereNull('removed_at')
+        .where(q =>
+          q.whereNull('current_run_id').orWhereNot({ current_run_id: batch }),
+        )
+        .count({ busy: '*' });
+      const alreadyInProgress = Number(busy);
       if (taken === 0) {
-        return { found: Number(n), claimed: [] };
+        return { found: Number(n), alreadyInProgress, claimed: [] };
       }
       const rows: ApplicationRow[] = await tx(APPLICATIONS)
         .where({ current_run_id: batch })
@@ -537,7 +557,7 @@ export class ProvisioningStore {
           })),
         );
       }
-      return { found: Number(n), claimed };
+      return { found: Number(n), alreadyInProgress, claimed };
     });
   }
 

@@ -145,6 +145,8 @@ export interface ClaimDueOptions {
   runIdFactory: () => string;
   /** Recorded on the runs; defaults to the provisioning task. */
   requestedBy?: string;
+  /** Once aborted, no further application is claimed. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -171,6 +173,11 @@ export interface ClaimRetryableOptions {
 export interface ClaimRetryableResult {
   /** Retryable applications found just before the claim. */
   found: number;
+  /**
+   * Failed or partial applications whose run had already started (a single
+   * retry, the backoff schedule, another retry-all): not claimed again.
+   */
+  alreadyInProgress: number;
   /** The ones this call claimed, each with its own run. */
   claimed: ClaimedApplication[];
 }
