@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { migrationsDir } from '../migrations';
 import { testDatabaseIds } from '../../testUtils/testServices';
 import { ConsumerGroupStore } from './ConsumerGroupStore';
+import { MAX_GROUP_ID_BYTES } from './groupIdLimit';
 import { LagHistoryStore } from './LagHistoryStore';
 import { DiscoveredGroup, GroupSample } from './types';
 
@@ -454,6 +455,64 @@ describe('ConsumerGroupStore', () => {
           timeLagSeconds: undefined,
         },
       ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'refuses an id above the limit with its own error, records the others, and leaves a row stored earlier under it as it was on %p',
+    async databaseId => {
+      const { knex, store } = await setup(databaseId);
+      // Stored before the limit existed (SQLite never enforced a length;
+      // PostgreSQL compresses this repetitive key into its index).
+      const earlier = 'y'.repeat(MAX_GROUP_ID_BYTES + 500);
+      await sync(store, [group('orders.reader')], t0);
+      await knex('kafka_hub_consumer_groups').insert({
+        environment: 'dev',
+        group_id: earlier,
+        state: 'Stable',
+        member_count: 0,
+        members: '[]',
+        subscribed_topics: '[]',
+        lifecycle: 'active',
+        first_seen_at: t0,
+        last_seen_at: t0,
+        updated_at: t0,
+      });
+      // Multi-byte characters: the limit counts UTF-8 bytes.
+      const tooLong = 'é'.repeat(MAX_GROUP_ID_BYTES / 2 + 1);
+      const fits = 'é'.repeat(MAX_GROUP_ID_BYTES / 2);
+
+      const result = await sync(
+        store,
+        [group('orders.reader'), group(fits), group(tooLong), group(earlier)],
+        at(HOUR),
+      );
+
+      expect(result).toMatchObject({ listed: 4, created: 1, gone: 0 });
+      expect(result.refused).toEqual([
+        {
+          groupId: tooLong,
+          error: `Consumer group ${'é'.repeat(60)}… (${
+            MAX_GROUP_ID_BYTES / 2 + 1
+          } characters) is not recorded: its id is ${
+            MAX_GROUP_ID_BYTES + 2
+          } bytes long (UTF-8), above Kafka Hub's limit of ${MAX_GROUP_ID_BYTES} bytes`,
+        },
+        { groupId: earlier, error: expect.stringContaining('is not recorded') },
+      ]);
+      expect(await store.get('dev', 'orders.reader')).toMatchObject({
+        lastSeenAt: at(HOUR),
+      });
+      expect(await store.get('dev', fits)).toMatchObject({
+        groupId: fits,
+        members: group(fits).members,
+      });
+      expect(await store.get('dev', tooLong)).toBeUndefined();
+      expect(await store.get('dev', earlier)).toMatchObject({
+        state: 'Stable',
+        lifecycle: 'active',
+        lastSeenAt: t0,
+      });
     },
   );
 });
