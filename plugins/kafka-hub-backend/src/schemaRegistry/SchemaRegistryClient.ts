@@ -355,12 +355,13 @@ function abortableDelay(
       resolve();
       return;
     }
+    let timer: NodeJS.Timeout | undefined = undefined;
     const done = () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
 }

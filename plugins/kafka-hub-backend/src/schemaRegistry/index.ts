@@ -1,13 +1,6 @@
 export { SchemaRegistryClient } from './SchemaRegistryClient';
-export type {
-  RegistryCallOptions,
-  SchemaRegistryClientOptions,
-} from './SchemaRegistryClient';
-export {
-  registryErrorText,
-  SchemaRegistryAbortError,
-  SchemaRegistryError,
-} from './SchemaRegistryError';
+export type { SchemaRegistryClientOptions } from './SchemaRegistryClient';
+export { registryErrorText, SchemaRegistryError } from './SchemaRegistryError';
 export type {
   CompatibilityCheck,
   RegistrySchema,

@@ -47,7 +47,7 @@ async function subjectsIn(knex: Knex, table: string): Promise<number[]> {
   return rows.map(r => r.subject.length).sort((a, b) => a - b);
 }
 
-describe(MIGRATION, () => {
+describe('migration 20261202010000_schema_long_subjects', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
   it.each(databases.eachSupportedId())(
