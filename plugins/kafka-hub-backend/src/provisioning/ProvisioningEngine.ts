@@ -80,6 +80,11 @@ export interface ProvisionRequest {
   targetEnvironments?: string[];
   /** Per-environment detail of the previous run. */
   previous?: EnvironmentDetails;
+  /**
+   * Stops the run between steps once aborted: no further Kafka request is
+   * made and `provision` rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ProvisionResult {
@@ -160,7 +165,9 @@ export class ProvisioningEngine {
   }
 
   async provision(request: ProvisionRequest): Promise<ProvisionResult> {
-    const { application, desiredState, targetEnvironments, previous } = request;
+    const { application, desiredState, targetEnvironments, previous, signal } =
+      request;
+    signal?.throwIfAborted();
     const desired = Array.from(new Set(desiredState.environments));
     const targets = targetEnvironments
       ? new Set(targetEnvironments)
@@ -198,9 +205,17 @@ export class ProvisioningEngine {
           application,
           desiredState.topics,
           this.environments.get(name)!,
+          signal,
         ),
       ),
     );
+    // An environment the signal stopped has no outcome to report.
+    const stopped = outcomes.find(
+      o => o.status === 'rejected' && signal?.aborted && o.reason === signal.reason,
+    );
+    if (stopped) {
+      throw (stopped as PromiseRejectedResult).reason;
+    }
     outcomes.forEach((outcome, index) => {
       const name = toRun[index];
       const finishedAt = new Date().toISOString();
@@ -245,12 +260,14 @@ export class ProvisioningEngine {
   /**
    * Provisions one environment. Resolves with a summary of what was done and
    * the errors of the steps that failed (each topic and the ACLs are tried
-   * even when another step failed); rejects when the cluster is unreachable.
+   * even when another step failed); rejects when the cluster is unreachable
+   * or `signal` aborts (checked before each step).
    */
   private async provisionEnvironment(
     application: string,
     topics: TopicSpec[],
     environment: EnvironmentConfig,
+    signal: AbortSignal | undefined,
   ): Promise<EnvironmentOutcome> {
     const settings = this.settingsOf(environment.name)!;
     const prefix = this.prefixOf(application);
@@ -258,6 +275,7 @@ export class ProvisioningEngine {
       application,
       settings.principalPattern,
     );
+    signal?.throwIfAborted();
     const admin = createKafkaAdmin(environment.kafka, {
       retries: this.options.retries,
     });
@@ -269,9 +287,12 @@ export class ProvisioningEngine {
       // keep the application's ACLs from being granted.
       const errors: string[] = [];
       const attempt = async (action: () => Promise<string[]>) => {
+        signal?.throwIfAborted();
         try {
           return await action();
         } catch (error) {
+          // A stop is no step's failure: it ends the environment.
+          signal?.throwIfAborted();
           errors.push(errorText(error));
           return [];
         }
@@ -284,13 +305,14 @@ export class ProvisioningEngine {
           {
             environment: environment.name,
             timeoutMs: environment.kafka.requestTimeoutMs,
+            signal,
           },
         );
         errors.push(...outcome.errors);
         return outcome.notes;
       });
       const aclNotes = await attempt(async () => [
-        await this.createAcls(admin, principal, prefix),
+        await this.createAcls(admin, principal, prefix, signal),
       ]);
       return {
         message: [...topicNotes, ...aclNotes].join('; '),
@@ -305,6 +327,7 @@ export class ProvisioningEngine {
     admin: Admin,
     principal: string,
     prefix: string,
+    signal: AbortSignal | undefined,
   ): Promise<string> {
     const wanted = aclsForApplication(principal, prefix);
     const described = await step(`Describing ACLs of ${principal}`, () =>
@@ -334,6 +357,7 @@ export class ProvisioningEngine {
     );
     const missing = wanted.filter(acl => !present.has(aclKey(acl)));
     if (missing.length > 0) {
+      signal?.throwIfAborted();
       await step(`Creating ACLs for ${principal} on prefix ${prefix}`, () =>
         admin.createAcls({ creations: missing }),
       );

@@ -14,14 +14,17 @@ import { ProvisioningConfig } from '../config/types';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import {
+  ClaimedApplication,
   ClaimRunResult,
   DesiredState,
+  FinishRunOptions,
   ProvisioningApplication,
   ProvisioningTrigger,
 } from '../database/provisioning/types';
 import { errorMessage } from '../errors/errorMessage';
 import { desiredStateHash } from './desiredStateHash';
 import { ProvisioningEngine } from './ProvisioningEngine';
+import { RunLease, RunStopped, TASK_TIME_RAN_OUT } from './RunLease';
 
 /** Annotations that decide what gets provisioned; a bad one blocks provisioning. */
 const PROVISIONING_ANNOTATIONS = new Set<string>([
@@ -59,8 +62,10 @@ export type RetryOutcome =
   | Extract<ClaimRunResult, { claimed: false }>;
 
 export interface RetryAllResult {
+  /** Failed or partial applications: the started and the skipped. */
   total: number;
   started: number;
+  /** Already in progress (a single retry, the schedule, another retry-all). */
   skipped: number;
 }
 
@@ -87,6 +92,8 @@ export interface ProvisioningServiceDeps {
   taskRuns: ProvisioningTaskRunStore;
   logger: LoggerService;
   now?: () => Date;
+  /** How often a run renews its lease; default a third of leaseTimeoutMs. */
+  leaseRenewalMs?: number;
 }
 
 /**
@@ -109,16 +116,20 @@ export class ProvisioningService {
    * desired state; marks removed the applications the catalog no longer
    * has, unless they are too many (see `removalRefusal`). A failing catalog
    * read throws before anything is removed. The outcome is recorded for the
-   * admin page.
+   * admin page. Once `signal` aborts, it stops before the next entity,
+   * removes nothing and throws.
    */
-  async reconcile(): Promise<ReconcileResult> {
+  async reconcile(signal?: AbortSignal): Promise<ReconcileResult> {
     const startedAt = this.now();
     let result: ReconcileResult;
     try {
-      result = await this.reconcileCatalog();
+      result = await this.reconcileCatalog(signal);
     } catch (error) {
       await this.recordReconcile(startedAt, {
-        error: `Could not reconcile with the catalog: ${errorMessage(error)}`,
+        error:
+          error instanceof RunStopped
+            ? error.message
+            : `Could not reconcile with the catalog: ${errorMessage(error)}`,
       });
       throw error;
     }
@@ -129,8 +140,23 @@ export class ProvisioningService {
     return result;
   }
 
-  private async reconcileCatalog(): Promise<ReconcileResult> {
+  private async reconcileCatalog(
+    signal: AbortSignal | undefined,
+  ): Promise<ReconcileResult> {
     const { store, logger } = this.deps;
+    const stopIfAborted = (done: number, of: number | undefined) => {
+      if (signal?.aborted) {
+        throw new RunStopped(
+          'task-time-ran-out',
+          `Reconcile ${TASK_TIME_RAN_OUT}${
+            of === undefined
+              ? ' before the catalog was read'
+              : ` after recording ${done} of ${of} applications`
+          }; nothing was removed`,
+        );
+      }
+    };
+    stopIfAborted(0, undefined);
     const catalogEntities = await this.deps.entities.list();
     const entities = catalogEntities.filter(
       entity => entity.rawApplication !== undefined,
@@ -153,7 +179,9 @@ export class ProvisioningService {
       restored: 0,
       failed: 0,
     };
-    for (const entity of entities) {
+    stopIfAborted(0, entities.length);
+    for (const [done, entity] of entities.entries()) {
+      stopIfAborted(done, entities.length);
       try {
         const errors = [
           ...entity.errors.filter(e =>
@@ -196,6 +224,7 @@ export class ProvisioningService {
         );
       }
     }
+    stopIfAborted(entities.length, entities.length);
     if (refusal) {
       logger.warn(refusal);
       result.removalSkipped = {
@@ -251,10 +280,15 @@ export class ProvisioningService {
 
   /**
    * Recovers runs whose process died, then claims and runs the due
-   * applications, a few at a time.
+   * applications, a few at a time. Once `signal` aborts, it claims no
+   * more, and each claimed run stops at its next step (or before it
+   * starts) and is recorded failed with a next attempt.
    */
-  async provisionDue(): Promise<number> {
+  async provisionDue(signal?: AbortSignal): Promise<number> {
     const { store, config } = this.deps;
+    if (signal?.aborted) {
+      return 0;
+    }
     const now = this.now();
     const recovered = await store.recoverExpired({ now, nextAttemptAt: now });
     if (recovered.length > 0) {
@@ -269,10 +303,9 @@ export class ProvisioningService {
       limit: DUE_BATCH,
       leaseMs: config.leaseTimeoutMs,
       runIdFactory: randomUUID,
+      signal,
     });
-    await mapWithConcurrency(claimed, config.concurrency, c =>
-      this.execute(c.runId, c.trigger, c.application, false),
-    );
+    await this.runClaimed(claimed, signal);
     return claimed.length;
   }
 
@@ -293,9 +326,13 @@ export class ProvisioningService {
       return outcome;
     }
     const environments = this.targetsOf(outcome.application, options.all);
-    this.background(
-      this.execute(outcome.runId, 'retry', outcome.application, options.all),
-    );
+    const run = {
+      runId: outcome.runId,
+      trigger: 'retry' as const,
+      application: outcome.application,
+    };
+    const lease = this.leaseOf(run);
+    this.background(this.execute(run, lease, { all: options.all }));
     return { started: true, runId: outcome.runId, environments };
   }
 
@@ -307,7 +344,7 @@ export class ProvisioningService {
    */
   async retryAllFailed(requestedBy?: string): Promise<RetryAllResult> {
     const { store, config } = this.deps;
-    const { found, claimed } = await store.claimRetryable({
+    const { alreadyInProgress, claimed } = await store.claimRetryable({
       now: this.now(),
       leaseMs: config.leaseTimeoutMs,
       trigger: 'retry-all',
@@ -315,26 +352,45 @@ export class ProvisioningService {
       runIdFactory: randomUUID,
       environmentsOf: app => this.targetsOf(app, false),
     });
-    this.background(
-      mapWithConcurrency(claimed, config.concurrency, async c => {
-        // Its lease started at the claim; it starts counting now.
-        const ours = await store.renewLease({
-          entityRef: c.application.entityRef,
-          runId: c.runId,
-          now: this.now(),
-          leaseMs: config.leaseTimeoutMs,
-        });
-        if (ours) {
-          await this.execute(c.runId, 'retry-all', c.application, false);
-        }
-      }).then(() => undefined),
-    );
-    // Found failing but not claimed: another request or replica took them.
+    this.background(this.runClaimed(claimed));
     return {
-      total: Math.max(found, claimed.length),
+      total: claimed.length + alreadyInProgress,
       started: claimed.length,
-      skipped: Math.max(0, found - claimed.length),
+      skipped: alreadyInProgress,
     };
+  }
+
+  /**
+   * Runs claimed applications `concurrency` at a time. Every lease is kept
+   * alive from now on, also while its run waits for its turn; every run
+   * ends recorded (or, its claim lost, left to whoever took it).
+   */
+  private async runClaimed(
+    claimed: ClaimedApplication[],
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const leases = claimed.map(c => this.leaseOf(c));
+    try {
+      await mapWithConcurrency(claimed, this.deps.config.concurrency, (c, i) =>
+        this.execute(c, leases[i], { signal }),
+      );
+    } finally {
+      // execute ends each lease; these only matter if it never ran.
+      await Promise.all(leases.map(lease => lease.end()));
+    }
+  }
+
+  private leaseOf(run: ClaimedApplication): RunLease {
+    const { leaseTimeoutMs } = this.deps.config;
+    return new RunLease({
+      store: this.deps.store,
+      entityRef: run.application.entityRef,
+      runId: run.runId,
+      leaseMs: leaseTimeoutMs,
+      everyMs: this.deps.leaseRenewalMs ?? Math.max(1, leaseTimeoutMs / 3),
+      now: () => this.now(),
+      logger: this.deps.logger,
+    });
   }
 
   /** Waits for the runs started in the background (for shutdown and tests). */
@@ -418,61 +474,136 @@ export class ProvisioningService {
     this.running.add(tracked);
   }
 
-  /** Runs a claimed application and records the outcome. */
+  /**
+   * Runs a claimed application and records the outcome. Never rejects:
+   * whatever fails around the run (the engine, the store) ends it failed
+   * with the error and a next attempt, so no claim is left in progress.
+   * A run whose claim was lost stops and records nothing; one whose task
+   * ran out of time stops and is recorded failed, due again.
+   */
   private async execute(
-    runId: string,
-    trigger: ProvisioningTrigger,
-    app: ProvisioningApplication,
-    all: boolean | undefined,
+    run: ClaimedApplication,
+    lease: RunLease,
+    options: { all?: boolean; signal?: AbortSignal },
   ): Promise<void> {
-    const { store, engine, logger } = this.deps;
-    const targets = this.targetsOf(app, all);
-    let finished: Parameters<ProvisioningStore['finishRun']>[0];
+    const { engine, logger } = this.deps;
+    const { runId, trigger, application: app } = run;
+    const line = `Provisioning run ${runId} (${trigger}) of ${app.entityRef}`;
+    const signal = options.signal
+      ? AbortSignal.any([lease.signal, options.signal])
+      : lease.signal;
     try {
-      const result = await engine.provision({
-        application: app.application,
-        desiredState: app.desiredState,
-        targetEnvironments: targets,
-        previous: app.environments,
-      });
-      finished = {
-        entityRef: app.entityRef,
-        runId,
-        status: result.status,
-        error: result.error,
-        environments: result.environments,
-        now: this.now(),
-      };
+      let finished: FinishRunOptions;
+      try {
+        signal.throwIfAborted();
+        const result = await engine.provision({
+          application: app.application,
+          desiredState: app.desiredState,
+          targetEnvironments: this.targetsOf(app, options.all),
+          previous: app.environments,
+          signal,
+        });
+        finished = {
+          entityRef: app.entityRef,
+          runId,
+          status: result.status,
+          error: result.error,
+          environments: result.environments,
+          now: this.now(),
+        };
+      } catch (error) {
+        if (lease.signal.aborted) {
+          logger.warn(`${line} stopped, not recorded: ${errorMessage(error)}`);
+          return;
+        }
+        // A stop, or an engine defect (it reports per environment): the
+        // run must still end and be retried.
+        const stopped = options.signal?.aborted === true;
+        finished = this.failedRun(
+          run,
+          stopped
+            ? `Provisioning ${TASK_TIME_RAN_OUT}; it runs again at its next attempt`
+            : `Provisioning failed: ${errorMessage(error)}`,
+        );
+        if (stopped) {
+          finished.nextAttemptAt = this.retryAt(app.attemptCount, finished.now);
+        }
+      }
+      await this.finish(run, finished, line);
     } catch (error) {
-      // The engine reports per environment; reaching here is a defect, but
-      // the run must still end and be retried.
-      finished = {
-        entityRef: app.entityRef,
-        runId,
-        status: 'failed',
-        error: `Provisioning failed: ${errorMessage(error)}`,
-        environments: app.environments,
-        now: this.now(),
-      };
+      logger.error(
+        `${line} failed unexpectedly; it stays in progress until its lease expires: ${errorMessage(
+          error,
+        )}`,
+      );
+    } finally {
+      await lease.end();
     }
-    finished.nextAttemptAt = this.nextAttemptAt(app.attemptCount, finished.now);
-    const { applied } = await store.finishRun(finished);
-    const line = `Provisioning run ${runId} (${trigger}) of ${app.entityRef}: ${finished.status}`;
+  }
+
+  /**
+   * Records a run's end; if that fails, records the run failed with why
+   * (the previous per-environment detail kept), so it is retried.
+   */
+  private async finish(
+    run: ClaimedApplication,
+    finished: FinishRunOptions,
+    line: string,
+  ): Promise<void> {
+    const { store, logger } = this.deps;
+    let recorded = finished;
+    recorded.nextAttemptAt ??= this.nextAttemptAt(
+      run.application.attemptCount,
+      recorded.now,
+    );
+    let applied: boolean;
+    try {
+      ({ applied } = await store.finishRun(recorded));
+    } catch (error) {
+      recorded = this.failedRun(
+        run,
+        `Provisioning failed: could not record the run's outcome (${
+          finished.status
+        }): ${errorMessage(error)}`,
+      );
+      ({ applied } = await store.finishRun(recorded));
+    }
     if (!applied) {
-      logger.warn(`${line}, not recorded: the run lost its claim`);
-    } else if (finished.status === 'completed') {
-      logger.info(line);
+      logger.warn(
+        `${line}: ${recorded.status}, not recorded: the run lost its claim`,
+      );
+    } else if (recorded.status === 'completed') {
+      logger.info(`${line}: ${recorded.status}`);
     } else {
-      logger.warn(`${line}: ${finished.error ?? ''}`);
+      logger.warn(`${line}: ${recorded.status}: ${recorded.error ?? ''}`);
     }
+  }
+
+  /** The end of a run that failed as a whole: the previous detail kept. */
+  private failedRun(run: ClaimedApplication, error: string): FinishRunOptions {
+    const now = this.now();
+    return {
+      entityRef: run.application.entityRef,
+      runId: run.runId,
+      status: 'failed',
+      error,
+      environments: run.application.environments,
+      now,
+      nextAttemptAt: this.nextAttemptAt(run.application.attemptCount, now),
+    };
   }
 
   /** Exponential backoff; none after the last automatic attempt. */
   private nextAttemptAt(attempts: number, now: Date): Date | undefined {
-    const { maxAttempts, initialBackoffMs, maxBackoffMs } = this.deps.config;
-    if (attempts >= maxAttempts) {
+    if (attempts >= this.deps.config.maxAttempts) {
       return undefined;
     }
+    return this.retryAt(attempts, now);
+  }
+
+  /** When to try again after `attempts`, by exponential backoff. */
+  private retryAt(attempts: number, now: Date): Date {
+    const { initialBackoffMs, maxBackoffMs } = this.deps.config;
     const delay = Math.min(
       initialBackoffMs * 2 ** Math.max(0, attempts - 1),
       maxBackoffMs,
@@ -480,7 +611,6 @@ export class ProvisioningService {
     return new Date(now.getTime() + delay);
   }
 }
-
 /** One line for the admin page: what a reconcile recorded. */
 function reconcileSummary(result: ReconcileResult): string {
   const parts = [

@@ -77,9 +77,11 @@ export async function waitForLeaders(
   admin: Admin,
   topics: string[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    signal?.throwIfAborted();
     let failure: unknown;
     try {
       const metadata = await admin.metadata({
@@ -118,20 +120,25 @@ export interface TopicsOutcome {
  * - an existing topic (also one that someone else created meanwhile) with
  *   fewer partitions than wanted, or a config other than wanted (read with
  *   one DescribeConfigs for all of them), is noted as drift.
- * Throws only when the topics cannot even be listed.
+ * Throws only when the topics cannot even be listed, or with the reason of
+ * `signal` once it aborts (checked before each step, which makes no
+ * further Kafka request).
  */
 export async function provisionTopics(
   admin: Admin,
   wanted: WantedTopic[],
-  options: { environment: string; timeoutMs: number },
+  options: { environment: string; timeoutMs: number; signal?: AbortSignal },
 ): Promise<TopicsOutcome> {
+  const { signal } = options;
   const errors: string[] = [];
+  signal?.throwIfAborted();
   const names = new Set(await step('Listing topics', () => admin.listTopics()));
   const existing = wanted.filter(t => names.has(t.topic));
   const missing = wanted.filter(t => !names.has(t.topic));
 
   const created = new Set<string>();
   const raced = new Set<string>();
+  signal?.throwIfAborted();
   await Promise.all(
     byConfig(missing).map(async group => {
       const outcome = await createGroup(admin, group);
@@ -142,11 +149,13 @@ export async function provisionTopics(
   );
   const fresh = [...created, ...raced];
   if (fresh.length > 0) {
+    signal?.throwIfAborted();
     try {
       await step(`Waiting for the leaders of ${fresh.join(', ')}`, () =>
-        waitForLeaders(admin, fresh, options.timeoutMs),
+        waitForLeaders(admin, fresh, options.timeoutMs, signal),
       );
     } catch (error) {
+      signal?.throwIfAborted();
       errors.push(errorText(error));
     }
   }
@@ -155,13 +164,16 @@ export async function provisionTopics(
 
   const drift: string[] = [];
   if (existing.length > 0) {
+    signal?.throwIfAborted();
     try {
       drift.push(...(await partitionDrift(admin, existing)));
     } catch (error) {
+      signal?.throwIfAborted();
       errors.push(errorText(error));
     }
     const configured = existing.filter(t => Object.keys(t.config).length > 0);
     if (configured.length > 0) {
+      signal?.throwIfAborted();
       const outcome = await configDrift(admin, configured, options.environment);
       drift.push(...outcome.notes);
       errors.push(...outcome.errors);
