@@ -36,9 +36,7 @@ export async function mapWithConcurrency<T, R>(
     throw failures[0].error;
   }
   if (failures.length > 1) {
-    const errors = failures
-      .sort((a, b) => a.index - b.index)
-      .map(f => f.error);
+    const errors = failures.sort((a, b) => a.index - b.index).map(f => f.error);
     throw new AggregateError(
       errors,
       `${failures.length} of ${items.length} items failed; the first: ${

@@ -211,7 +211,10 @@ export class ProvisioningEngine {
     );
     // An environment the signal stopped has no outcome to report.
     const stopped = outcomes.find(
-      o => o.status === 'rejected' && signal?.aborted && o.reason === signal.reason,
+      o =>
+        o.status === 'rejected' &&
+        signal?.aborted &&
+        o.reason === signal.reason,
     );
     if (stopped) {
       throw (stopped as PromiseRejectedResult).reason;

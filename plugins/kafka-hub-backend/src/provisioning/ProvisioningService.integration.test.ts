@@ -472,7 +472,11 @@ describe('ProvisioningService', () => {
       expect(results[0].started + results[1].started).toBe(3);
       // What one did not start, the other had: already in progress.
       for (const r of results) {
-        expect(r).toEqual({ total: 3, started: r.started, skipped: 3 - r.started });
+        expect(r).toEqual({
+          total: 3,
+          started: r.started,
+          skipped: 3 - r.started,
+        });
       }
       // And a third one, asked while they run, starts nothing and says so.
       expect(await service.retryAllFailed('user:default/admin')).toEqual({

@@ -61,7 +61,9 @@ const application = (slug: string): Entity => ({
 /** Slugs in the order given (claims are made in entity-ref order). */
 const slugs = (...names: string[]) => {
   const suffix = randomBytes(4).toString('hex');
-  return names.map((name, i) => `${String.fromCharCode(97 + i)}-${name}-${suffix}`);
+  return names.map(
+    (name, i) => `${String.fromCharCode(97 + i)}-${name}-${suffix}`,
+  );
 };
 
 const refOf = (slug: string) => `component:default/${slug}`;
@@ -126,7 +128,9 @@ describe('ProvisioningService runs under faults', () => {
   }
 
   const rowOf = async (knex: Knex, slug: string) =>
-    knex('kafka_hub_applications').where({ entity_ref: refOf(slug) }).first();
+    knex('kafka_hub_applications')
+      .where({ entity_ref: refOf(slug) })
+      .first();
 
   const runsOf = async (knex: Knex, slug: string) =>
     knex('kafka_hub_provisioning_runs')
@@ -333,7 +337,9 @@ describe('ProvisioningService runs under faults', () => {
     async databaseId => {
       const knex = await setupDb(databaseId);
       const [old, x, y, z] = slugs('old', 'x', 'y', 'z');
-      await serviceFor(knex, { entities: [application(old)] }).service.reconcile();
+      await serviceFor(knex, {
+        entities: [application(old)],
+      }).service.reconcile();
       const { service, store, taskRuns } = serviceFor(knex, {
         entities: [x, y, z].map(application),
       });
