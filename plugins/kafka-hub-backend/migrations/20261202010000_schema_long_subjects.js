@@ -25,20 +25,19 @@ exports.up = async function up(knex) {
 };
 
 /**
- * Back to varchar(512) on PostgreSQL. Every subject that fits stays with
- * its versions; subjects longer than 512 characters cannot be stored in the
- * old column and are deleted with their versions (the code before this
- * migration could not sync them either). On SQLite every row stays.
+ * Back to varchar(512) on PostgreSQL when every stored subject fits it. A
+ * down keeps data: while any subject is longer, the columns stay text and
+ * every row stays (the code before this migration reads and writes text
+ * columns as it did varchar ones). On SQLite nothing changes.
  *
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
   if (knex.client.dialect !== 'postgresql') return;
-  for (const table of [...TABLES].reverse()) {
-    await knex(table)
-      .whereRaw('char_length(subject) > ?', [OLD_LENGTH])
-      .delete();
-  }
+  const longer = await knex('kafka_hub_schemas')
+    .whereRaw('char_length(subject) > ?', [OLD_LENGTH])
+    .first('subject');
+  if (longer) return;
   for (const table of TABLES) {
     await knex.raw(
       `ALTER TABLE ?? ALTER COLUMN subject TYPE varchar(${OLD_LENGTH})`,

@@ -47,13 +47,24 @@ async function subjectsIn(knex: Knex, table: string): Promise<number[]> {
   return rows.map(r => r.subject.length).sort((a, b) => a - b);
 }
 
+/** The declared length of both subject columns; undefined for text. */
+async function subjectColumnLengths(knex: Knex) {
+  const lengths = [];
+  for (const table of ['kafka_hub_schemas', 'kafka_hub_schema_versions']) {
+    const info = await knex(table).columnInfo('subject');
+    lengths.push(info.maxLength ?? undefined);
+  }
+  return lengths;
+}
+
 describe('migration 20261202010000_schema_long_subjects', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
   it.each(databases.eachSupportedId())(
-    'stores subjects up to the sync limit, and its down keeps every subject that fits on %p',
+    'stores subjects up to the sync limit, and its down keeps every row on %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
+      const postgres = knex.client.dialect === 'postgresql';
       await knex.migrate.latest({ directory: migrationsDir });
 
       // The longest subject the sync stores, beside the longest environment.
@@ -62,30 +73,47 @@ describe('migration 20261202010000_schema_long_subjects', () => {
       for (const length of lengths) {
         await insertSubject(knex, environment, randomText(length));
       }
-      expect(await subjectsIn(knex, 'kafka_hub_schemas')).toEqual(
-        [...lengths].sort((a, b) => a - b),
-      );
+      const all = [...lengths].sort((a, b) => a - b);
+      const rows = async () => ({
+        schemas: await subjectsIn(knex, 'kafka_hub_schemas'),
+        versions: await subjectsIn(knex, 'kafka_hub_schema_versions'),
+      });
+      expect(await rows()).toEqual({ schemas: all, versions: all });
 
+      // Subjects longer than the old varchar(512): the down keeps them, and
+      // so keeps the columns text.
       await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
-      // PostgreSQL's varchar(512) cannot hold the longer ones: deleted with
-      // their versions. SQLite never enforced the length: all stay.
-      const kept =
-        knex.client.dialect === 'postgresql'
-          ? lengths.filter(l => l <= 512)
-          : lengths;
-      for (const table of ['kafka_hub_schemas', 'kafka_hub_schema_versions']) {
-        expect({ table, lengths: await subjectsIn(knex, table) }).toEqual({
-          table,
-          lengths: [...kept].sort((a, b) => a - b),
-        });
+      expect(await rows()).toEqual({ schemas: all, versions: all });
+      if (postgres) {
+        expect(await subjectColumnLengths(knex)).toEqual([
+          undefined,
+          undefined,
+        ]);
+      }
+
+      // Up again, then down with every subject fitting: the old columns
+      // come back, every row with them.
+      await knex.migrate.latest({ directory: migrationsDir });
+      await knex('kafka_hub_schemas')
+        .whereRaw('length(subject) > 512')
+        .delete();
+      await knex('kafka_hub_schema_versions')
+        .whereRaw('length(subject) > 512')
+        .delete();
+      await knex.migrate.down({ directory: migrationsDir, name: MIGRATION });
+      const fitting = all.filter(l => l <= 512);
+      expect(await rows()).toEqual({ schemas: fitting, versions: fitting });
+      if (postgres) {
+        expect(await subjectColumnLengths(knex)).toEqual([512, 512]);
+        await expect(
+          insertSubject(knex, environment, randomText(513)),
+        ).rejects.toThrow(/value too long/);
       }
 
       // And up again: long subjects are stored once more.
       await knex.migrate.latest({ directory: migrationsDir });
       await insertSubject(knex, environment, randomText(MAX_SUBJECT_BYTES - 1));
-      expect(await subjectsIn(knex, 'kafka_hub_schema_versions')).toContain(
-        MAX_SUBJECT_BYTES - 1,
-      );
+      expect((await rows()).versions).toContain(MAX_SUBJECT_BYTES - 1);
       await knex.destroy();
     },
   );
