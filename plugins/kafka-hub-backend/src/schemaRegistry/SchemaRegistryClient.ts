@@ -255,7 +255,10 @@ export class SchemaRegistryClient {
         headers: this.headers(body !== undefined),
         body,
         signal: signal
-          ? AbortSignal.any([signal, AbortSignal.timeout(this.config.timeoutMs)])
+          ? AbortSignal.any([
+              signal,
+              AbortSignal.timeout(this.config.timeoutMs),
+            ])
           : AbortSignal.timeout(this.config.timeoutMs),
         ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       } as RequestInit);

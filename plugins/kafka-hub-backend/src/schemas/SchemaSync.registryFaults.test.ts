@@ -31,7 +31,11 @@ const avro = (name: string, fields: string[]) =>
     type: 'record',
     name,
     namespace: 'com.acme',
-    fields: fields.map(f => ({ name: f, type: ['null', 'string'], default: null })),
+    fields: fields.map(f => ({
+      name: f,
+      type: ['null', 'string'],
+      default: null,
+    })),
   });
 
 /** Every stored row, keyed, to tell which ones a run lost or changed. */
@@ -49,7 +53,11 @@ async function storedRows(knex: Knex) {
 
 /** The registry's faults, each with what the recorded error must say. */
 const FAULTS: Array<[name: string, fault: RegistryFault, error: RegExp]> = [
-  ['a 500', { kind: 'error', status: 500 }, /HTTP 500 from .*Internal Server Error/],
+  [
+    'a 500',
+    { kind: 'error', status: 500 },
+    /HTTP 500 from .*Internal Server Error/,
+  ],
   ['a hang past the timeout', { kind: 'hang' }, /No answer within 1500 ms/],
   ['a reset connection', { kind: 'reset' }, /fetch failed/],
   [
@@ -361,9 +369,7 @@ describe('SchemaSync against a misbehaving registry (real Apicurio behind a faul
       expect(Object.keys(rows.statuses).sort()).toEqual(
         [...subjects.slice(0, 4), long600].sort(),
       );
-      expect(Object.values(rows.statuses)).toEqual(
-        Array(5).fill('registered'),
-      );
+      expect(Object.values(rows.statuses)).toEqual(Array(5).fill('registered'));
 
       // The others go on syncing normally: a subject gone since is marked
       // stale, the refusal is recorded again, the long subject is kept.

@@ -182,9 +182,8 @@ export class SchemaSync {
     const refused = listing.subjects.filter(
       s => Buffer.byteLength(s, 'utf8') > MAX_SUBJECT_BYTES,
     );
-    const storable = refused.length
-      ? listing.subjects.filter(s => !refused.includes(s))
-      : listing.subjects;
+    const refusedSet = new Set(refused);
+    const storable = listing.subjects.filter(s => !refusedSet.has(s));
 
     const failures: string[] = [];
     const gone = new Set<string>();

@@ -20,12 +20,9 @@ describe('topicOfSubject', () => {
     'orders-Key',
     // Longer than any Kafka topic name can be.
     `${'t'.repeat(250)}-value`,
-  ])(
-    'finds no topic in %p',
-    subject => {
-      expect(topicOfSubject(subject)).toBeUndefined();
-    },
-  );
+  ])('finds no topic in %p', subject => {
+    expect(topicOfSubject(subject)).toBeUndefined();
+  });
 });
 
 describe('SubjectLinker', () => {

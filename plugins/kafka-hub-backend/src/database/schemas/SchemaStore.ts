@@ -161,9 +161,7 @@ export class SchemaStore {
     update: SubjectUpdate,
     now: Date,
   ): Promise<void> {
-    await this.db.transaction(tx =>
-      writeSubject(tx, environment, update, now),
-    );
+    await this.db.transaction(tx => writeSubject(tx, environment, update, now));
   }
 
   /** Records that a sync read these subjects and found nothing to change. */

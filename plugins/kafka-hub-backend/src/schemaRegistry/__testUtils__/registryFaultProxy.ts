@@ -114,7 +114,10 @@ export async function registryFaultProxy(
     ) {
       const only = options.onlySubjects ?? (() => true);
       const subjects = (JSON.parse(text) as string[]).filter(only);
-      text = JSON.stringify([...subjects, ...(options.extraSubjects?.() ?? [])]);
+      text = JSON.stringify([
+        ...subjects,
+        ...(options.extraSubjects?.() ?? []),
+      ]);
     }
     res.writeHead(upstream.status, {
       'Content-Type':
@@ -175,20 +178,22 @@ export async function registryFaultProxy(
       const request: ProxiedRequest = {
         method: req.method ?? 'GET',
         path,
-        subject: subjectMatch
-          ? decodeURIComponent(subjectMatch[1])
-          : undefined,
+        subject: subjectMatch ? decodeURIComponent(subjectMatch[1]) : undefined,
       };
       requests.push(request);
       for (const listener of listeners) listener(request);
       const rule = rules.find(r => r.times > 0 && r.matches(request));
       if (rule) rule.times--;
-      answer(rule?.fault ?? { kind: 'pass' }, request, req, Buffer.concat(chunks), res).catch(
-        error => {
-          res.writeHead(502, { 'Content-Type': 'text/plain' });
-          res.end(`Proxy error: ${error}`);
-        },
-      );
+      answer(
+        rule?.fault ?? { kind: 'pass' },
+        request,
+        req,
+        Buffer.concat(chunks),
+        res,
+      ).catch(error => {
+        res.writeHead(502, { 'Content-Type': 'text/plain' });
+        res.end(`Proxy error: ${error}`);
+      });
     });
   });
 
@@ -210,7 +215,9 @@ export async function registryFaultProxy(
       rules = [];
     },
     /** Resolves with the next request that matches, as it arrives. */
-    next(matches: (request: ProxiedRequest) => boolean): Promise<ProxiedRequest> {
+    next(
+      matches: (request: ProxiedRequest) => boolean,
+    ): Promise<ProxiedRequest> {
       return new Promise(resolve => {
         const listener = (request: ProxiedRequest) => {
           if (matches(request)) {
