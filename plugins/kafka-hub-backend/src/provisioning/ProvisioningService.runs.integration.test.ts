@@ -4,6 +4,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import { SchedulerService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
@@ -18,6 +19,7 @@ import { testDatabaseIds, testServices } from '../testUtils/testServices';
 import { abortOf, ControlledEngine } from './__testUtils__/ControlledEngine';
 import { ObservedStore } from './__testUtils__/ObservedStore';
 import { ProvisioningService } from './ProvisioningService';
+import { scheduleProvisioningTasks } from './scheduleProvisioningTasks';
 
 jest.setTimeout(90_000);
 
@@ -362,6 +364,50 @@ describe('ProvisioningService runs under faults', () => {
         task: 'reconcile',
         error: message,
       });
+    },
+  );
+  it.each(databases.eachSupportedId())(
+    "hands the scheduler's abort signal to both provisioning tasks, %p",
+    async databaseId => {
+      const knex = await setupDb(databaseId);
+      const [app] = slugs('scheduled');
+      const { service, store, taskRuns } = serviceFor(knex, {
+        entities: [application(app)],
+      });
+      const scheduler = mockServices.scheduler.mock();
+      const schedule = {
+        frequency: { minutes: 1 },
+        timeout: { minutes: 5 },
+      };
+      await scheduleProvisioningTasks({
+        scheduler,
+        logger,
+        service,
+        config: { schedule, reconcileSchedule: schedule },
+      });
+      const task = (id: string) =>
+        scheduler.scheduleTask.mock.calls
+          .map(([t]) => t as Parameters<SchedulerService['scheduleTask']>[0])
+          .find(t => t.id === id)!;
+      const reconcile = task('kafka-hub:provisioning:reconcile');
+      const runDue = task('kafka-hub:provisioning:run-due');
+      const aborted = new AbortController();
+      aborted.abort();
+
+      // A reconcile whose time already ran out reads nothing, and says so.
+      await reconcile.fn(aborted.signal);
+      expect(await store.list()).toEqual([]);
+      expect((await taskRuns.list())[0].error).toBe(
+        "Reconcile stopped: the task's time ran out before the catalog was read; nothing was removed",
+      );
+      await reconcile.fn(new AbortController().signal);
+      expect((await store.get(refOf(app)))!.status).toBe('pending');
+
+      // So does a run-due one: the due application is not claimed.
+      await runDue.fn(aborted.signal);
+      expect((await store.get(refOf(app)))!.status).toBe('pending');
+      await runDue.fn(new AbortController().signal);
+      expect((await store.get(refOf(app)))!.status).toBe('completed');
     },
   );
 });
