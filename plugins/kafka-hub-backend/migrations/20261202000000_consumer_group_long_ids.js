@@ -10,9 +10,6 @@ const TABLES = [
   'kafka_hub_consumer_group_partition_history',
 ];
 
-/** The group id column's size before this migration. */
-const OLD_LENGTH = 255;
-
 /**
  * Group ids longer than 255 characters (Kafka allows 32,767): `group_id`
  * becomes text on PostgreSQL, whose varchar(255) refused them and failed a
@@ -31,22 +28,11 @@ exports.up = async function up(knex) {
 };
 
 /**
- * Back to varchar(255) on PostgreSQL. Every row whose group id fits stays;
- * rows of groups with longer ids (the group, its latest lag and offsets,
- * its history and rollups) cannot be stored in the old column and are
- * deleted. On SQLite every row stays.
+ * Keeps `group_id` as text: narrowing it back to varchar(255) would have to
+ * delete every group with a longer id (and its lag, offsets, history and
+ * rollups), and a down must keep data. The code before this migration reads
+ * and writes text columns as it did varchar ones.
  *
- * @param {import('knex').Knex} knex
+ * @param {import('knex').Knex} _knex
  */
-exports.down = async function down(knex) {
-  if (knex.client.dialect !== 'postgresql') return;
-  for (const table of TABLES) {
-    await knex(table)
-      .whereRaw('char_length(group_id) > ?', [OLD_LENGTH])
-      .delete();
-    await knex.raw(
-      `ALTER TABLE ?? ALTER COLUMN group_id TYPE varchar(${OLD_LENGTH})`,
-      [table],
-    );
-  }
-};
+exports.down = async function down(_knex) {};
