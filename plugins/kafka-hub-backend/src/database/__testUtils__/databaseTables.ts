@@ -13,7 +13,7 @@ export type ForeignKey = {
 /** A table's columns as knex describes them. */
 export type TableColumns = Record<string, Knex.ColumnInfo>;
 
-export function isSqlite(knex: Knex): boolean {
+function isSqlite(knex: Knex): boolean {
   return String(knex.client.config.client).includes('sqlite');
 }
 

@@ -13,7 +13,7 @@ export const MAX_GROUP_ID_BYTES = 2000;
 const SHOWN_CHARACTERS = 60;
 
 /** A group id short enough for a message: its start and its length. */
-export function shortenedGroupId(groupId: string): string {
+function shortenedGroupId(groupId: string): string {
   const chars = [...groupId];
   if (chars.length <= SHOWN_CHARACTERS) return groupId;
   return `${chars.slice(0, SHOWN_CHARACTERS).join('')}… (${
