@@ -27,7 +27,9 @@ try {
     );
   }
   console.log(
-    `  ${rows.length} database${rows.length === 1 ? '' : 's'} of ${prefix}* dropped`,
+    `  ${rows.length} database${
+      rows.length === 1 ? '' : 's'
+    } of ${prefix}* dropped`,
   );
 } finally {
   await client.end();

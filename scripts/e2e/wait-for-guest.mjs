@@ -34,7 +34,9 @@ while (Date.now() < deadline) {
   }
   await new Promise(resolve => setTimeout(resolve, 1000));
 }
-console.error(`the guest could not sign in with a team within ${seconds}s (${url}: ${last})`);
+console.error(
+  `the guest could not sign in with a team within ${seconds}s (${url}: ${last})`,
+);
 if (log) {
   try {
     console.error(readFileSync(log, 'utf8').split('\n').slice(-40).join('\n'));
