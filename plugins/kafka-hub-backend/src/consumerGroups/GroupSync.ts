@@ -121,7 +121,9 @@ export class GroupSync {
           .slice(0, REFUSALS_SHOWN)
           .map(r => r.error)
           .join('; ')}${refused.length > REFUSALS_SHOWN ? '; ...' : ''}`;
-        logger.warn(`Consumer group sync of ${environment.name}: ${refusedError}`);
+        logger.warn(
+          `Consumer group sync of ${environment.name}: ${refusedError}`,
+        );
       }
       await taskRuns.record({
         environment: environment.name,

@@ -32,7 +32,8 @@ export class TaskRunStore {
     outcome?: TaskRunOutcome;
   }): Promise<void> {
     const { environment, task, startedAt, finishedAt, error } = options;
-    const outcome = options.outcome ?? (error === undefined ? 'succeeded' : 'failed');
+    const outcome =
+      options.outcome ?? (error === undefined ? 'succeeded' : 'failed');
     const row = {
       environment,
       task,
