@@ -26,7 +26,7 @@ describe('ProvisioningStatusBadge', () => {
     ['failed', 'Failed', 'error'],
   ] as const)(
     'shows %s as "%s" in a shade of the theme\'s %s colour readable on the card (AA) in both themes',
-    (status, label) => {
+    (status, label, _colour) => {
       for (const theme of ['light', 'dark'] as const) {
         const { unmount } = renderIn(theme, status);
         const chip = screen.getByLabelText(`Provisioning status: ${label}`);
