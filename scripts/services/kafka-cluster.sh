@@ -352,16 +352,58 @@ do_start() {
   log "$NAME" "started node(s) ${missing[*]} in $(($(now_s) - t0))s: brokers $(bootstrap), controllers $(bootstrap_controllers) (logs: $KAFKA_HUB_STATE_DIR/logs/$NAME-N.log)"
 }
 
+# Grace for the last node left: once the other voters are gone it has no controller quorum,
+# and its own shutdown can wait for one until KAFKA_CLUSTER_STOP_TIMEOUT.
+LAST_NODE_GRACE=5
+
 do_stop() {
-  local n pids=()
+  local n name pid t0 deadline last_exit=0 killed=0
+  declare -A running=()
   for n in "${NODES[@]}"; do
-    # In parallel: a node waiting for its controlled shutdown should not hold up the others.
-    stop_service "$(node_name "$n")" "$KAFKA_CLUSTER_STOP_TIMEOUT" &
-    pids+=($!)
+    name="$(node_name "$n")"
+    if pid="$(read_pid "$name")"; then
+      running[$n]="$pid"
+      kill -TERM "$pid" 2>/dev/null || true
+    else
+      rm -f "$(pid_file "$name")"
+      log "$name" "not running"
+    fi
   done
-  local p rc=0
-  for p in "${pids[@]}"; do wait "$p" || rc=1; done
-  return "$rc"
+  t0="$(now_s)"
+  deadline=$((t0 + KAFKA_CLUSTER_STOP_TIMEOUT))
+  # All at once: each node's controlled shutdown needs the others' quorum while it lasts.
+  while ((${#running[@]} > 0)); do
+    for n in "${!running[@]}"; do
+      pid="${running[$n]}"
+      if ! alive "$pid"; then
+        unset "running[$n]"
+        rm -f "$(pid_file "$(node_name "$n")")"
+        log "$(node_name "$n")" "stopped (pid $pid) after $(($(now_s) - t0))s"
+        last_exit="$(now_s)"
+      fi
+    done
+    ((${#running[@]} == 0)) && break
+    local lone=0
+    ((${#running[@]} == 1 && last_exit > 0 && $(now_s) - last_exit >= LAST_NODE_GRACE)) && lone=1
+    if ((killed == 1 && $(now_s) >= deadline)); then
+      err "$NAME" "node(s) ${!running[*]} still exist 10 s after SIGKILL"
+      return 1
+    fi
+    if ((lone == 1 || $(now_s) >= deadline)); then
+      for n in "${!running[@]}"; do
+        pid="${running[$n]}"
+        if ((lone == 1)); then
+          log "$(node_name "$n")" "the last node has no controller quorum left for its shutdown; SIGKILL ${LAST_NODE_GRACE}s after the others stopped"
+        else
+          warn "$(node_name "$n")" "pid $pid still running after ${KAFKA_CLUSTER_STOP_TIMEOUT}s; sending SIGKILL"
+        fi
+        kill -KILL "$pid" 2>/dev/null || true
+      done
+      deadline=$(($(now_s) + 10))
+      killed=1
+    fi
+    sleep 0.2
+  done
 }
 
 # alive PID -> the process exists and is not a zombie waiting to be reaped
