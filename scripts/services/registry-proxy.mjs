@@ -27,7 +27,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-require(join(root, 'node_modules/@backstage/cli-node/config/nodeTransform.cjs'));
+require(join(
+  root,
+  'node_modules/@backstage/cli-node/config/nodeTransform.cjs',
+));
 const { registryFaultProxy } = require(join(
   root,
   'plugins/kafka-hub-backend/src/schemaRegistry/__testUtils__/registryFaultProxy.ts',
@@ -70,15 +73,10 @@ function parseRule(input) {
     (!Number.isInteger(status) || status < 100 || status > 599)
   ) {
     throw new Error(
-      `"status" must be an HTTP status 100-599 (got ${JSON.stringify(
-        status,
-      )})`,
+      `"status" must be an HTTP status 100-599 (got ${JSON.stringify(status)})`,
     );
   }
-  if (
-    times !== undefined &&
-    (!Number.isInteger(times) || times < 1)
-  ) {
+  if (times !== undefined && (!Number.isInteger(times) || times < 1)) {
     throw new Error(
       `"times" must be a positive integer (got ${JSON.stringify(times)})`,
     );
@@ -111,7 +109,8 @@ function parseRule(input) {
     garbage: () => ({
       kind: 'garbage',
       body: body ?? '<html><body>502 Bad Gateway</body></html>',
-      contentType: contentType ?? (body === undefined ? 'text/html' : undefined),
+      contentType:
+        contentType ?? (body === undefined ? 'text/html' : undefined),
     }),
   }[fault]();
   return {

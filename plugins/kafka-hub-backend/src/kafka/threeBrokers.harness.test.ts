@@ -7,8 +7,9 @@
  *
  * Starts and stops its own cluster (ports 29092-29293), so it is not part of
  * the regular run (package.json ignores *.harness.test.ts). Run it with:
- *   yarn backstage-cli package test --testPathIgnorePatterns=/node_modules/ \
- *     --testMatch='**\/*.harness.test.ts' src/kafka/threeBrokers.harness.test.ts
+ *   yarn backstage-cli package test src/kafka/threeBrokers.harness.test.ts \
+ *     --testPathIgnorePatterns=/node_modules/ --testMatch='**\/*.harness.test.ts'
+ * (the path first: after --testMatch it would be read as a second pattern).
  */
 import { randomBytes } from 'crypto';
 import {

@@ -224,12 +224,15 @@ describe('two backend replicas on one PostgreSQL database', () => {
     await registry.fault({ fault: 'status', status: 500 });
     const faultedAt = Date.now();
     const failed = await step('wait for a schema sync that saw the 500', () =>
-      eventually('a dev schema sync started after the fault fails', async () => {
-        const run = await devSchemaSync(two);
-        return run && Date.parse(run.lastRunAt) > faultedAt && run.error
-          ? run
-          : undefined;
-      }),
+      eventually(
+        'a dev schema sync started after the fault fails',
+        async () => {
+          const run = await devSchemaSync(two);
+          return run && Date.parse(run.lastRunAt) > faultedAt && run.error
+            ? run
+            : undefined;
+        },
+      ),
     );
     expect(failed.error).toMatch(/HTTP 500 from \//);
     // The failure keeps the time of the latest success, from before the fault.
@@ -244,15 +247,18 @@ describe('two backend replicas on one PostgreSQL database', () => {
     await registry.reset();
     const passedAt = Date.now();
     await step('wait for a good schema sync after the reset', () =>
-      eventually('a dev schema sync started after the reset succeeds', async () => {
-        const run = await devSchemaSync(one);
-        return run &&
-          Date.parse(run.lastRunAt) > passedAt &&
-          !run.error &&
-          Date.parse(run.lastSuccessAt!) > passedAt
-          ? run
-          : undefined;
-      }),
+      eventually(
+        'a dev schema sync started after the reset succeeds',
+        async () => {
+          const run = await devSchemaSync(one);
+          return run &&
+            Date.parse(run.lastRunAt) > passedAt &&
+            !run.error &&
+            Date.parse(run.lastSuccessAt!) > passedAt
+            ? run
+            : undefined;
+        },
+      ),
     );
   });
 });
