@@ -72,7 +72,7 @@ export interface RegistryProxyProcess {
  * Starts the Schema Registry fault proxy process in front of the real
  * registry (default: Apicurio on 127.0.0.1:8081) with
  * scripts/services/registry-proxy.sh, and drives its control API. One proxy
- * process runs at a time.
+ * process runs at a time: a running one is reused, its rules reset.
  */
 export async function startRegistryProxy(
   upstream?: string,
@@ -95,6 +95,9 @@ export async function startRegistryProxy(
     }
     return answer;
   };
+
+  // A proxy left running by an earlier test may still hold its faults.
+  await control('POST', '/reset');
 
   return {
     url,
