@@ -160,7 +160,7 @@ type Probe<T> = { done: true; value: T } | { done: false; seen: string };
  * this waits for what they report, with a deadline that fails naming what
  * was last seen.
  */
-async function waitForCluster<T>(
+export async function waitForCluster<T>(
   what: string,
   probe: () => Promise<Probe<T>>,
   timeoutMs = 120_000,
@@ -270,6 +270,25 @@ export function waitForLiveBrokers(
       return live.join(',') === want
         ? { done: true, value: live }
         : { done: false, seen: `live brokers [${live}]` };
+    },
+    timeoutMs,
+  );
+}
+
+/** Waits until a group is coordinated by another node than `formerCoordinator`; the new one. */
+export function waitForNewCoordinator(
+  admin: Admin,
+  groupId: string,
+  formerCoordinator: KafkaClusterNode,
+  timeoutMs?: number,
+): Promise<KafkaClusterNode> {
+  return waitForCluster(
+    `${groupId} to be coordinated by another node than ${formerCoordinator}`,
+    async () => {
+      const coordinator = await groupCoordinator(admin, groupId);
+      return coordinator !== formerCoordinator
+        ? { done: true, value: coordinator }
+        : { done: false, seen: `coordinator ${coordinator}` };
     },
     timeoutMs,
   );
