@@ -42,6 +42,7 @@ import { errorMessage, RelativeTime } from '../ProvisioningCommon';
 import { ConsumerGroupLagChart, DEFAULT_RANGE } from './ConsumerGroupLagChart';
 import { ConsumerGroupMembersTable } from './ConsumerGroupMembersTable';
 import { PartitionLagTable } from './PartitionLagTable';
+import { IdText } from '../ListControls';
 
 /**
  * Props of {@link ConsumerGroupDetail}.
@@ -66,7 +67,7 @@ const useStyles = makeStyles(theme => ({
     alignItems: 'center',
     gap: theme.spacing(1),
   },
-  title: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  title: { fontFamily: 'monospace' },
   facts: {
     display: 'grid',
     gridTemplateColumns: 'max-content 1fr',
@@ -239,7 +240,7 @@ export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
         <Grid item xs={12}>
           <Box className={classes.header}>
             <Typography variant="h4" component="h2" className={classes.title}>
-              {value.groupId}
+              <IdText text={value.groupId} />
             </Typography>
             <Chip size="small" label={value.environment} variant="outlined" />
             <ConsumerGroupStatusChip lag={lag} size="medium" />

@@ -9,6 +9,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TablePagination from '@material-ui/core/TablePagination';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
+import { IdText, useTableTextStyles } from '../ListControls';
 
 /**
  * Props of {@link ConsumerGroupMembersTable}.
@@ -23,7 +24,6 @@ export interface ConsumerGroupMembersTableProps {
 }
 
 const useStyles = makeStyles({
-  mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
   // Hosts and counts are short: kept on one line, the ids wrap instead.
   host: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
   nowrap: { whiteSpace: 'nowrap' },
@@ -94,6 +94,7 @@ export const ConsumerGroupMembersTable = ({
   pageSize: initialPageSize = 25,
 }: ConsumerGroupMembersTableProps) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(initialPageSize);
   const sorted = useMemo(
@@ -119,7 +120,11 @@ export const ConsumerGroupMembersTable = ({
   return (
     <>
       <TableContainer>
-        <Table size="small" aria-label="Group members">
+        <Table
+          size="small"
+          aria-label="Group members"
+          className={tableText.table}
+        >
           <TableHead>
             <TableRow>
               <TableCell>Member id</TableCell>
@@ -144,8 +149,8 @@ export const ConsumerGroupMembersTable = ({
               );
               return (
                 <TableRow key={m.memberId}>
-                  <TableCell className={classes.mono}>
-                    {m.memberId}
+                  <TableCell className={tableText.idCell}>
+                    <IdText text={m.memberId} />
                     {m.instanceId && (
                       <Typography
                         variant="caption"
@@ -156,7 +161,9 @@ export const ConsumerGroupMembersTable = ({
                       </Typography>
                     )}
                   </TableCell>
-                  <TableCell className={classes.mono}>{m.clientId}</TableCell>
+                  <TableCell className={tableText.idCell}>
+                    <IdText text={m.clientId} />
+                  </TableCell>
                   <TableCell className={classes.host}>{m.host}</TableCell>
                   {withEpochs && (
                     <TableCell align="right">{m.memberEpoch ?? '—'}</TableCell>

@@ -16,7 +16,12 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import SearchIcon from '@material-ui/icons/Search';
 import { formatCount, TimeLagText } from '../ConsumerGroupTable';
-import { PAGE_SIZES, pageSizeOptions } from '../ListControls';
+import {
+  IdText,
+  PAGE_SIZES,
+  pageSizeOptions,
+  useTableTextStyles,
+} from '../ListControls';
 
 type Column =
   | 'topic'
@@ -49,7 +54,6 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(1),
   },
   filter: { minWidth: 220 },
-  mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
   noCommit: {
     fontStyle: 'italic',
     color: theme.palette.warning.dark,
@@ -128,6 +132,7 @@ export const PartitionLagTable = ({
   pageSize: initialPageSize = 25,
 }: PartitionLagTableProps) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const [sort, setSort] = useState<{
     column: Column;
     direction: 'asc' | 'desc';
@@ -223,7 +228,11 @@ export const PartitionLagTable = ({
       ) : (
         <>
           <TableContainer>
-            <Table size="small" aria-label="Partition lag">
+            <Table
+              size="small"
+              aria-label="Partition lag"
+              className={tableText.table}
+            >
               <TableHead>
                 <TableRow>
                   {header('topic', 'Topic')}
@@ -247,7 +256,9 @@ export const PartitionLagTable = ({
                 )}
                 {rows.map(p => (
                   <TableRow key={`${p.topic}\u0000${p.partition}`}>
-                    <TableCell className={classes.mono}>{p.topic}</TableCell>
+                    <TableCell className={tableText.idCell}>
+                      <IdText text={p.topic} />
+                    </TableCell>
                     <TableCell align="right">{p.partition}</TableCell>
                     <TableCell align="right">
                       {p.committedOffset === undefined ? (
@@ -282,7 +293,7 @@ export const PartitionLagTable = ({
                     <TableCell>
                       {p.memberId ? (
                         <Tooltip title={`Member id: ${p.memberId}`}>
-                          <span className={classes.mono}>
+                          <span className={tableText.id}>
                             {p.clientId || p.memberId}
                           </span>
                         </Tooltip>

@@ -20,6 +20,7 @@ import {
   STATUS_DESCRIPTIONS,
   TIME_LAG_EXPLANATION,
 } from './format';
+import { readableColour } from '../../theme/readableColour';
 
 const statusColor = (theme: Theme, status: ConsumerGroupStatus | 'none') => {
   switch (status) {
@@ -37,18 +38,23 @@ const statusColor = (theme: Theme, status: ConsumerGroupStatus | 'none') => {
   }
 };
 
+// The status colour as a fill under white text, darkened just enough for AA
+// contrast (the themes' warning and success colours are 2.2-2.8:1 to white).
+const statusFill = (theme: Theme, status: ConsumerGroupStatus | 'none') =>
+  readableColour(statusColor(theme, status), theme.palette.common.white);
+
 const useStyles = makeStyles(theme => ({
   chip: {
     fontWeight: 600,
     color: theme.palette.common.white,
     minWidth: 64,
   },
-  OK: { backgroundColor: statusColor(theme, 'OK') },
-  WARN: { backgroundColor: statusColor(theme, 'WARN') },
-  STALL: { backgroundColor: statusColor(theme, 'STALL') },
-  STOP: { backgroundColor: statusColor(theme, 'STOP') },
-  REWIND: { backgroundColor: statusColor(theme, 'REWIND') },
-  none: { backgroundColor: statusColor(theme, 'none') },
+  OK: { backgroundColor: statusFill(theme, 'OK') },
+  WARN: { backgroundColor: statusFill(theme, 'WARN') },
+  STALL: { backgroundColor: statusFill(theme, 'STALL') },
+  STOP: { backgroundColor: statusFill(theme, 'STOP') },
+  REWIND: { backgroundColor: statusFill(theme, 'REWIND') },
+  none: { backgroundColor: statusFill(theme, 'none') },
   estimate: {
     textDecoration: 'underline dotted',
     cursor: 'help',

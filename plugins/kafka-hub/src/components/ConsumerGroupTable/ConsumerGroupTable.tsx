@@ -1,4 +1,4 @@
-import { Fragment, MouseEvent, useMemo } from 'react';
+import { MouseEvent, useMemo } from 'react';
 import {
   EmptyState,
   InfoCard,
@@ -40,6 +40,8 @@ import {
   ListSearchField,
   oneOf,
   useListQuery,
+  IdText,
+  useTableTextStyles,
 } from '../ListControls';
 import { ListConsumerGroupsRequest } from '../../api/KafkaHubApi';
 import { errorMessage } from '../ProvisioningCommon';
@@ -111,28 +113,9 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   row: { cursor: 'pointer' },
-  // Group ids break only where a '.', '-' or '_' allows (see groupIdBreaks).
-  mono: { fontFamily: 'monospace', minWidth: theme.spacing(20) },
   number: { whiteSpace: 'nowrap' },
-  // No cell breaks mid-word (the theme's cells break anywhere): headers and
-  // environments stay on one line, entity names break after a '-'.
-  table: {
-    '& td, & th': { wordBreak: 'normal', overflowWrap: 'normal' },
-    '& th': { whiteSpace: 'nowrap' },
-  },
-  noWrap: { whiteSpace: 'nowrap' },
   headerHelp: { textDecoration: 'underline dotted', cursor: 'help' },
 }));
-
-/** A group id with line-break opportunities after each '.', '-' and '_'. */
-function groupIdBreaks(groupId: string) {
-  return groupId.split(/(?<=[._-])/).map((part, i) => (
-    <Fragment key={i}>
-      {i > 0 && <wbr />}
-      {part}
-    </Fragment>
-  ));
-}
 
 const DEFAULT_EMPTY_DESCRIPTION =
   "Kafka Hub discovers each environment's consumer groups on a schedule and samples their lag. " +
@@ -165,6 +148,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
     refreshIntervalMs = CONSUMER_GROUP_REFRESH_MS,
   } = props;
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const api = useApi(kafkaHubApiRef);
   const navigate = useNavigate();
   const location = useLocation();
@@ -302,7 +286,7 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
           <Table
             size="small"
             aria-label="Consumer groups"
-            className={classes.table}
+            className={tableText.table}
           >
             <TableHead>
               <TableRow>
@@ -330,16 +314,16 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
                   className={classes.row}
                   onClick={() => open(item)}
                 >
-                  <TableCell className={classes.mono}>
+                  <TableCell className={tableText.idCell}>
                     <Link
                       to={detailLink(item)}
                       state={locationState}
                       onClick={(e: MouseEvent) => e.stopPropagation()}
                     >
-                      {groupIdBreaks(item.groupId)}
+                      <IdText text={item.groupId} />
                     </Link>
                   </TableCell>
-                  <TableCell className={classes.noWrap}>
+                  <TableCell className={tableText.noWrap}>
                     {item.environment}
                   </TableCell>
                   {showEntity && (

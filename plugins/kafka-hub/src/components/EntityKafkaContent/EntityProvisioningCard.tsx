@@ -22,6 +22,7 @@ import {
   RelativeTime,
   retryBlockedReason,
 } from '../ProvisioningCommon';
+import { useTableTextStyles } from '../ListControls';
 
 const useStyles = makeStyles(theme => ({
   summary: {
@@ -107,6 +108,7 @@ export const EntityProvisioningCard = ({
   onChange,
 }: EntityProvisioningCardProps) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   let content;
   if (loading && !app) {
     content = <Progress />;
@@ -139,7 +141,11 @@ export const EntityProvisioningCard = ({
             {app.error}
           </Typography>
         )}
-        <Table size="small" aria-label="Provisioning per environment">
+        <Table
+          size="small"
+          aria-label="Provisioning per environment"
+          className={tableText.table}
+        >
           <TableHead>
             <TableRow>
               <TableCell>Environment</TableCell>
@@ -151,14 +157,16 @@ export const EntityProvisioningCard = ({
           <TableBody>
             {rows.map(row => (
               <TableRow key={row.environment}>
-                <TableCell>{row.environment}</TableCell>
-                <TableCell>
+                <TableCell className={tableText.noWrap}>
+                  {row.environment}
+                </TableCell>
+                <TableCell className={tableText.noWrap}>
                   <EnvironmentStatus row={row} />
                 </TableCell>
                 <TableCell className={classes.detail}>
                   {environmentText(row)}
                 </TableCell>
-                <TableCell>
+                <TableCell className={tableText.noWrap}>
                   <RelativeTime iso={row.detail?.finishedAt} />
                 </TableCell>
               </TableRow>

@@ -15,7 +15,12 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import { ListPagination, useListQuery } from '../ListControls';
+import {
+  IdText,
+  ListPagination,
+  useListQuery,
+  useTableTextStyles,
+} from '../ListControls';
 import { ProvisioningAlert } from '../ProvisioningAlert';
 import { ProvisioningStatusBadge } from '../ProvisioningStatusBadge';
 import {
@@ -76,6 +81,7 @@ const TeamSchemas = ({
  */
 const GroupKafkaOverview = () => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const { entity } = useEntity();
   const ownerRef = stringifyEntityRef(entity);
   const query = useListQuery(APPLICATION_QUERY_PREFIX);
@@ -127,7 +133,11 @@ const GroupKafkaOverview = () => {
           total === 1 ? '' : 's'
         } owned by this team`}
       >
-        <Table size="small" aria-label="Kafka applications of the team">
+        <Table
+          size="small"
+          aria-label="Kafka applications of the team"
+          className={tableText.table}
+        >
           <TableHead>
             <TableRow>
               <TableCell>Application</TableCell>
@@ -151,18 +161,18 @@ const GroupKafkaOverview = () => {
                   <EntityRefLink entityRef={app.entityRef} />
                 </TableCell>
                 <TableCell>
-                  <code>{app.prefix}</code>
+                  <IdText text={app.prefix} />
                 </TableCell>
                 <TableCell>
                   {app.desiredEnvironments.join(', ') || '—'}
                 </TableCell>
-                <TableCell>
+                <TableCell className={tableText.noWrap}>
                   <ProvisioningStatusBadge status={app.status} />
                 </TableCell>
                 <TableCell className={classes.issue}>
                   {app.status === 'completed' ? '—' : issueSummary(app) || '—'}
                 </TableCell>
-                <TableCell>
+                <TableCell className={tableText.noWrap}>
                   <RelativeTime iso={app.lastAttemptAt} />
                 </TableCell>
               </TableRow>

@@ -7,3 +7,4 @@ export {
 } from './ListControls';
 export { oneOf, PAGE_SIZES, useListQuery } from './useListQuery';
 export type { ListQuery } from './useListQuery';
+export { IdText, useTableTextStyles } from './tableText';

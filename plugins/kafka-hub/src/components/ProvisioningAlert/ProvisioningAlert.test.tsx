@@ -56,6 +56,63 @@ describe('ProvisioningAlert', () => {
     ).toBeInTheDocument();
   });
 
+  it('can be dismissed for the session, and comes back when another application starts failing', async () => {
+    window.sessionStorage.clear();
+    let items = [makeApplication()];
+    server.use(
+      http.get(APPLICATIONS_URL, () => HttpResponse.json(list(items))),
+    );
+    const first = await renderInTestApp(<ProvisioningAlert ownerRef={TEAM} />, {
+      mountedRoutes: catalogRoutes,
+      apis: apis(),
+    });
+    expect(
+      await screen.findByText('1 application has provisioning issues'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Dismiss for this session' }),
+    );
+    expect(
+      screen.queryByText('1 application has provisioning issues'),
+    ).not.toBeInTheDocument();
+    first.unmount();
+
+    // Another page of the same session, given the same applications (so
+    // nothing loads): still dismissed.
+    const second = await renderInTestApp(
+      <ProvisioningAlert ownerRef={TEAM} applications={items} />,
+      { mountedRoutes: catalogRoutes, apis: apis() },
+    );
+    expect(screen.queryByText(/provisioning issues/)).not.toBeInTheDocument();
+    second.unmount();
+    // The same issues for another scope are not dismissed.
+    const other = await renderInTestApp(
+      <ProvisioningAlert ownerRef="group:default/team-payments" applications={items} />,
+      { mountedRoutes: catalogRoutes, apis: apis() },
+    );
+    expect(
+      screen.getByText('1 application has provisioning issues'),
+    ).toBeInTheDocument();
+    other.unmount();
+
+    // A second application fails: the banner is back.
+    items = [
+      makeApplication(),
+      makeApplication({
+        entityRef: 'component:default/billing-worker',
+        application: 'billing',
+        status: 'failed',
+      }),
+    ];
+    await renderInTestApp(<ProvisioningAlert ownerRef={TEAM} />, {
+      mountedRoutes: catalogRoutes,
+      apis: apis(),
+    });
+    expect(
+      await screen.findByText('2 applications have provisioning issues'),
+    ).toBeInTheDocument();
+  });
+
   it("counts a team's failed and partial applications only", async () => {
     const requests: URL[] = [];
     server.use(

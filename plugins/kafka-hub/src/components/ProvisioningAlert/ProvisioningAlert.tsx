@@ -4,6 +4,8 @@ import {
   ProvisioningStatus,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
+import IconButton from '@material-ui/core/IconButton';
+import CloseIcon from '@material-ui/icons/Close';
 import Alert from '@material-ui/lab/Alert';
 import { MAX_APPLICATIONS_PAGE } from '../../api/KafkaHubApi';
 import { ProvisioningErrorModal } from '../ProvisioningErrorModal';
@@ -13,6 +15,32 @@ import {
 } from '../ProvisioningCommon';
 
 const ISSUE_STATUSES: ProvisioningStatus[] = ['failed', 'partial'];
+
+/**
+ * The banner's dismissal lasts for the browser session and for the issues
+ * it was dismissed with: an application that starts failing shows it again.
+ */
+const dismissalKey = (scope: string, issues: KafkaApplication[]) =>
+  `kafka-hub:provisioning-alert-dismissed:${scope}:${issues
+    .map(app => `${app.entityRef}=${app.status}`)
+    .sort()
+    .join(',')}`;
+
+function readDismissed(key: string): boolean {
+  try {
+    return window.sessionStorage.getItem(key) === 'true';
+  } catch {
+    return false; // storage disabled: the banner shows
+  }
+}
+
+function writeDismissed(key: string) {
+  try {
+    window.sessionStorage.setItem(key, 'true');
+  } catch {
+    // storage disabled: dismissed until the page reloads
+  }
+}
 
 /**
  * Props of {@link ProvisioningAlert}.
@@ -76,6 +104,13 @@ export const ProvisioningAlert = (props: ProvisioningAlertProps) => {
   const items = applications ?? value?.items ?? [];
   const issues = items.filter(hasProvisioningIssue);
   const count = issues.length;
+  const key = dismissalKey(entityRef ?? ownerRef ?? 'all', issues);
+  const [dismissedKey, setDismissedKey] = useState<string>();
+  const dismissed = dismissedKey === key || readDismissed(key);
+  const dismiss = () => {
+    writeDismissed(key);
+    setDismissedKey(key);
+  };
 
   const onClose = () => {
     setOpen(false);
@@ -87,13 +122,28 @@ export const ProvisioningAlert = (props: ProvisioningAlertProps) => {
 
   return (
     <>
-      {count > 0 && (
+      {count > 0 && !dismissed && (
         <Alert
           severity="warning"
           action={
-            <Button color="inherit" size="small" onClick={() => setOpen(true)}>
-              View details
-            </Button>
+            <>
+              <Button
+                color="inherit"
+                size="small"
+                onClick={() => setOpen(true)}
+              >
+                View details
+              </Button>
+              <IconButton
+                color="inherit"
+                size="small"
+                aria-label="Dismiss for this session"
+                title="Dismiss for this session"
+                onClick={dismiss}
+              >
+                <CloseIcon fontSize="small" />
+              </IconButton>
+            </>
           }
         >
           {count === 1

@@ -1,4 +1,5 @@
 import { render, screen } from '@testing-library/react';
+import { getContrastRatio } from '@material-ui/core/styles';
 import { themes, UnifiedThemeProvider } from '@backstage/theme';
 import {
   PROVISIONING_STATUSES,
@@ -13,8 +14,8 @@ const renderIn = (theme: 'light' | 'dark', status: ProvisioningStatus) =>
     </UnifiedThemeProvider>,
   );
 
-const statusColours = (theme: 'light' | 'dark') =>
-  (themes[theme].getTheme('v4') as any).palette.status;
+const paper = (theme: 'light' | 'dark') =>
+  (themes[theme].getTheme('v4') as any).palette.background.paper;
 
 describe('ProvisioningStatusBadge', () => {
   it.each([
@@ -24,13 +25,16 @@ describe('ProvisioningStatusBadge', () => {
     ['partial', 'Partial', 'warning'],
     ['failed', 'Failed', 'error'],
   ] as const)(
-    'shows %s as "%s" in the %s colour of both themes',
-    (status, label, colour) => {
+    'shows %s as "%s" in a shade of the theme\'s %s colour readable on the card (AA) in both themes',
+    (status, label, _colour) => {
       for (const theme of ['light', 'dark'] as const) {
         const { unmount } = renderIn(theme, status);
         const chip = screen.getByLabelText(`Provisioning status: ${label}`);
         expect(chip).toHaveTextContent(label);
-        expect(chip).toHaveStyle({ color: statusColours(theme)[colour] });
+        const colour = getComputedStyle(chip).color;
+        expect(getContrastRatio(colour, paper(theme))).toBeGreaterThanOrEqual(
+          4.5,
+        );
         unmount();
       }
     },

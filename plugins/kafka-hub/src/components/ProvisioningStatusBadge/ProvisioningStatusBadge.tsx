@@ -7,6 +7,7 @@ import CheckCircleIcon from '@material-ui/icons/CheckCircle';
 import ErrorIcon from '@material-ui/icons/Error';
 import ScheduleIcon from '@material-ui/icons/Schedule';
 import WarningIcon from '@material-ui/icons/Warning';
+import { readableColour } from '../../theme/readableColour';
 
 type StatusColour = 'pending' | 'running' | 'ok' | 'warning' | 'error';
 
@@ -21,11 +22,15 @@ const LOOK: Record<
   failed: { label: 'Failed', Icon: ErrorIcon, colour: 'error' },
 };
 
-// The Backstage theme's status colours are tuned for both light and dark.
+// The theme's status colour, as text that reaches AA contrast on the
+// card: the status colours are tuned as fills (Backstage's pending yellow is
+// 1.2:1 on white).
 const statusColour = (theme: Theme, colour: StatusColour): string =>
-  (theme.palette as unknown as { status: Record<StatusColour, string> }).status[
-    colour
-  ];
+  readableColour(
+    (theme.palette as unknown as { status: Record<StatusColour, string> })
+      .status[colour],
+    theme.palette.background.paper,
+  );
 
 const useStyles = makeStyles(theme => ({
   chip: {

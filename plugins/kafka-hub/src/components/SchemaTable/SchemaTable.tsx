@@ -38,6 +38,8 @@ import {
   ListPagination,
   ListSearchField,
   useListQuery,
+  IdText,
+  useTableTextStyles,
 } from '../ListControls';
 import { ListSchemasRequest } from '../../api/KafkaHubApi';
 import {
@@ -89,7 +91,6 @@ const useStyles = makeStyles(theme => ({
     marginBottom: theme.spacing(2),
   },
   row: { cursor: 'pointer' },
-  mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
 }));
 
 const DEFAULT_EMPTY_DESCRIPTION =
@@ -118,6 +119,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
     emptyDescription = DEFAULT_EMPTY_DESCRIPTION,
   } = props;
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const api = useApi(kafkaHubApiRef);
   const navigate = useNavigate();
   const location = useLocation();
@@ -200,7 +202,11 @@ export const SchemaTable = (props: SchemaTableProps) => {
       <>
         {loading && <LinearProgress aria-label="Reloading schemas" />}
         <TableContainer>
-          <Table size="small" aria-label="Schema subjects">
+          <Table
+            size="small"
+            aria-label="Schema subjects"
+            className={tableText.table}
+          >
             <TableHead>
               <TableRow>
                 <TableCell>Subject</TableCell>
@@ -222,16 +228,18 @@ export const SchemaTable = (props: SchemaTableProps) => {
                   className={classes.row}
                   onClick={() => open(item)}
                 >
-                  <TableCell className={classes.mono}>
+                  <TableCell className={tableText.idCell}>
                     <Link
                       to={detailLink(item)}
                       state={state}
                       onClick={(e: MouseEvent) => e.stopPropagation()}
                     >
-                      {item.subject}
+                      <IdText text={item.subject} />
                     </Link>
                   </TableCell>
-                  <TableCell>{item.environment}</TableCell>
+                  <TableCell className={tableText.noWrap}>
+                    {item.environment}
+                  </TableCell>
                   {showEntity && (
                     <TableCell onClick={e => e.stopPropagation()}>
                       {item.entityRef ? (
@@ -245,10 +253,12 @@ export const SchemaTable = (props: SchemaTableProps) => {
                       )}
                     </TableCell>
                   )}
-                  <TableCell className={classes.mono}>
-                    {item.topic ?? '—'}
+                  <TableCell className={tableText.idCell}>
+                    {item.topic ? <IdText text={item.topic} /> : '—'}
                   </TableCell>
-                  <TableCell>{roleText(item.role)}</TableCell>
+                  <TableCell className={tableText.noWrap}>
+                    {roleText(item.role)}
+                  </TableCell>
                   <TableCell>
                     <FormatBadge format={item.format} />
                   </TableCell>
@@ -266,7 +276,7 @@ export const SchemaTable = (props: SchemaTableProps) => {
                     )}
                   </TableCell>
                   <TableCell>{compatibilityText(item)}</TableCell>
-                  <TableCell>
+                  <TableCell className={tableText.noWrap}>
                     <SchemaStatusLabel status={item.status} />
                   </TableCell>
                 </TableRow>
