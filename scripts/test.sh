@@ -66,6 +66,18 @@ phase "Fault tests: the broker stopped and restarted under a running backend"
   --testPathIgnorePatterns=/node_modules/ --testMatch='**/*.fault.test.ts' \
   --json --outputFile="$RESULTS/fault.json")
 
+phase "Chaos suite: real backend replicas, a three-broker cluster, killed processes, a misbehaving registry, rollbacks"
+# One file at a time: the scenarios start their own replicas, cluster and
+# proxy on fixed ports. Each records its figures; the table is printed after.
+export KAFKA_HUB_CHAOS_FIGURES="$RESULTS/chaos-figures.jsonl"
+# The table is printed even when a test failed: it shows which guarantee broke.
+chaos_status=0
+(cd plugins/kafka-hub-backend && yarn backstage-cli package test \
+  --testPathIgnorePatterns=/node_modules/ --testMatch='**/*.chaos.test.ts' \
+  --runInBand --json --outputFile="$RESULTS/chaos.json") || chaos_status=$?
+node scripts/chaos/report.mjs "$KAFKA_HUB_CHAOS_FIGURES" || chaos_status=1
+[ "$chaos_status" -eq 0 ] || exit "$chaos_status"
+
 phase "End-to-end tests: the demo in Debian's Chromium"
 # The demo's ports must be ours: a stranger answering on them would pass the
 # readiness waits below and fail every test for a reason they would not say.
@@ -143,5 +155,5 @@ phase "Proof of adoption: the packed packages in two fresh Backstage apps"
 KAFKA_HUB_ADOPTION_REPORTS="$RESULTS" bash scripts/adoption/verify.sh
 
 node scripts/test-summary.mjs "$RESULTS"/e2e-*.json "$RESULTS"/adoption-*.json \
-  "$RESULTS/jest.json" "$RESULTS/fault.json"
+  "$RESULTS/jest.json" "$RESULTS/fault.json" "$RESULTS/chaos.json"
 phase "All tests passed"
