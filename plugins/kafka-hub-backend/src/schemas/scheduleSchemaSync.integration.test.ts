@@ -58,6 +58,7 @@ describe('scheduleSchemaSync', () => {
     async databaseId => {
       const { knex, store } = await setup(databaseId);
       const scheduler = mockServices.scheduler.mock();
+      const logger = mockServices.logger.mock();
       const schedule = {
         frequency: { minutes: 5 },
         timeout: { minutes: 10 },
@@ -65,7 +66,7 @@ describe('scheduleSchemaSync', () => {
       };
       const ids = await scheduleSchemaSync({
         scheduler,
-        logger: mockServices.logger.mock(),
+        logger,
         environments: [
           environment('dev', testServices.registryUrl),
           environment('stage'),
@@ -141,6 +142,27 @@ describe('scheduleSchemaSync', () => {
         status: 'registered',
         latestVersion: 1,
       });
+
+      // Each run logs its start and end with the task's id (debug), the end
+      // saying when the abort signal came, if it did.
+      const [devLogger] = logger.child.mock.results.map(
+        r => r.value as ReturnType<typeof mockServices.logger.mock>,
+      );
+      const taskId = { taskId: 'kafka-hub-schema-sync-dev' };
+      expect(devLogger.debug.mock.calls).toEqual([
+        ['Schema sync of dev started', taskId],
+        [
+          expect.stringMatching(/^Schema sync of dev ended after \d+ ms$/),
+          taskId,
+        ],
+        ['Schema sync of dev started', taskId],
+        [
+          expect.stringMatching(
+            /^Schema sync of dev ended after \d+ ms, aborted after 0 ms$/,
+          ),
+          taskId,
+        ],
+      ]);
     },
   );
 });

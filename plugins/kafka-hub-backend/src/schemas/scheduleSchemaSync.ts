@@ -51,6 +51,7 @@ export async function scheduleSchemaSync(
     if (!environment.schemaRegistry) {
       continue;
     }
+    const envLogger = logger.child({ environment: environment.name });
     const sync = new SchemaSync({
       environment: environment.name,
       client: new SchemaRegistryClient(environment.schemaRegistry, {
@@ -59,7 +60,7 @@ export async function scheduleSchemaSync(
       }),
       store: options.store,
       claims: options.claims,
-      logger: logger.child({ environment: environment.name }),
+      logger: envLogger,
       concurrency: options.concurrency,
       subjectListingLimit: options.subjectListingLimit,
     });
@@ -69,7 +70,33 @@ export async function scheduleSchemaSync(
       id,
       scope: 'global',
       fn: async signal => {
-        await sync.run(signal);
+        // Start and end of every run, to tell when it held the task (and
+        // how soon after its abort signal it let go): the scheduler runs a
+        // global task on one replica at a time only while runs end in time.
+        const started = Date.now();
+        let abortedAfterMs = signal.aborted ? 0 : undefined;
+        const onAbort = () => {
+          abortedAfterMs = Date.now() - started;
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        envLogger.debug(`Schema sync of ${environment.name} started`, {
+          taskId: id,
+        });
+        try {
+          await sync.run(signal);
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+          envLogger.debug(
+            `Schema sync of ${environment.name} ended after ${
+              Date.now() - started
+            } ms${
+              abortedAfterMs === undefined
+                ? ''
+                : `, aborted after ${abortedAfterMs} ms`
+            }`,
+            { taskId: id },
+          );
+        }
       },
     });
     ids.push(id);
