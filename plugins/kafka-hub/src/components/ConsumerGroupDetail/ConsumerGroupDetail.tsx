@@ -36,8 +36,8 @@ import {
   STATE_LABELS,
   STATUS_DESCRIPTIONS,
   TimeLagText,
-  usePolledAsync,
 } from '../ConsumerGroupTable';
+import { usePolling } from '../../hooks/usePolling';
 import { errorMessage, RelativeTime } from '../ProvisioningCommon';
 import { ConsumerGroupLagChart, DEFAULT_RANGE } from './ConsumerGroupLagChart';
 import { ConsumerGroupMembersTable } from './ConsumerGroupMembersTable';
@@ -195,10 +195,9 @@ export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
     : DEFAULT_RANGE;
 
   const key = JSON.stringify([environment, groupId]);
-  const { value, error, loading, refresh } = usePolledAsync(
+  const { value, error, loading, refresh } = usePolling(
     () => api.getConsumerGroup(environment, groupId),
-    key,
-    refreshIntervalMs,
+    { key, intervalMs: refreshIntervalMs },
   );
 
   const back = backLink !== undefined && (

@@ -32,8 +32,8 @@ import {
   formatTimeLag,
   resolutionText,
   TIME_LAG_METHOD,
-  usePolledAsync,
 } from '../ConsumerGroupTable';
+import { usePolling } from '../../hooks/usePolling';
 import { errorMessage, formatExact } from '../ProvisioningCommon';
 
 const RANGE_LABELS: Record<LagHistoryRange, string> = {
@@ -194,7 +194,8 @@ function useElementWidth(fallback: number) {
  * Total lag and estimated time lag of a group over a chosen range (1h, 6h,
  * 24h, 7d, 30d) on two axes, from the history the server buckets into at
  * most ~500 points; says which stored resolution answered (raw samples,
- * hourly or daily rollups). Reloads every 30 s while the page is visible.
+ * hourly or daily rollups). Reloads every 30 s while the page is visible,
+ * less often while nothing changes.
  *
  * @public
  */
@@ -214,11 +215,9 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
   const [plotRef, width] = useElementWidth(800);
 
   const key = JSON.stringify([environment, groupId, range]);
-  const { value, error, loading } = usePolledAsync(
+  const { value, error, loading } = usePolling(
     () => api.getConsumerGroupLag(environment, groupId, range),
-    key,
-    refreshIntervalMs,
-    { keepPrevious: true },
+    { key, intervalMs: refreshIntervalMs, keepPrevious: true },
   );
 
   const chooseRange = (next: LagHistoryRange | null) => {

@@ -17,8 +17,8 @@ import {
   CONSUMER_GROUP_REFRESH_MS,
   formatCount,
   STATE_LABELS,
-  usePolledAsync,
 } from '../ConsumerGroupTable';
+import { usePolling } from '../../hooks/usePolling';
 
 const useStyles = makeStyles(theme => ({
   card: { height: '100%' },
@@ -116,7 +116,8 @@ function cards(
 /**
  * Counts of the consumer groups the caller may read: the total, by state,
  * the total lag, groups with lag and groups whose status is not OK.
- * Reloads every 30 s while the page is visible.
+ * Reloads every 30 s while the page is visible, less often while nothing
+ * changes.
  *
  * @public
  */
@@ -128,13 +129,12 @@ export const ConsumerGroupSummaryCards = ({
 }: ConsumerGroupSummaryCardsProps) => {
   const api = useApi(kafkaHubApiRef);
   const key = JSON.stringify({ entityRefs, owner, environment });
-  const { value, error } = usePolledAsync(
+  const { value, error } = usePolling(
     () =>
       api.getConsumerGroupSummary(
         JSON.parse(key) as ConsumerGroupSummaryRequest,
       ),
-    key,
-    refreshIntervalMs,
+    { key, intervalMs: refreshIntervalMs },
   );
   if (error && !value) {
     return (

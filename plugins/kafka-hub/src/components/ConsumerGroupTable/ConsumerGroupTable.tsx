@@ -60,7 +60,8 @@ import {
 } from './format';
 import { LagSparkline } from './LagSparkline';
 import { ConsumerGroupListLocationState } from './links';
-import { CONSUMER_GROUP_REFRESH_MS, usePolledAsync } from './usePolledAsync';
+import { CONSUMER_GROUP_REFRESH_MS } from './refresh';
+import { usePolling } from '../../hooks/usePolling';
 
 type Sort = NonNullable<ListConsumerGroupsRequest['sort']>;
 const SORTS: Sort[] = ['lag', 'timeLag', 'name'];
@@ -130,7 +131,7 @@ const DEFAULT_EMPTY_DESCRIPTION =
  * (`?environment=dev&state=Stable&hasLag=true&sort=timeLag&page=2`), a
  * status chip with its reason, the estimated time lag, a sparkline of recent
  * lag, and a row per group that opens its detail. Reloads every 30 s while
- * the page is visible.
+ * the page is visible, less often while nothing changes.
  *
  * @public
  */
@@ -177,11 +178,9 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
     offset: page * pageSize,
   };
   const key = JSON.stringify(request);
-  const { value, loading, error, refresh } = usePolledAsync(
+  const { value, loading, error, refresh } = usePolling(
     () => api.listConsumerGroups(JSON.parse(key) as ListConsumerGroupsRequest),
-    key,
-    refreshIntervalMs,
-    { keepPrevious: true },
+    { key, intervalMs: refreshIntervalMs, keepPrevious: true },
   );
 
   const environmentOptions = useMemo(() => {

@@ -6,6 +6,5 @@ export { LagSparkline } from './LagSparkline';
 export type { LagSparklineProps } from './LagSparkline';
 export { consumerGroupDetailPath } from './links';
 export type { ConsumerGroupListLocationState } from './links';
-export { CONSUMER_GROUP_REFRESH_MS, usePolledAsync } from './usePolledAsync';
-export type { PolledAsyncState } from './usePolledAsync';
+export { CONSUMER_GROUP_REFRESH_MS } from './refresh';
 export * from './format';
