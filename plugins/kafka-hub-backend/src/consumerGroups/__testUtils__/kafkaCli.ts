@@ -29,6 +29,8 @@ export function startConsoleConsumer(options: {
   groupId: string;
   topic: string;
   groupProtocol: 'consumer' | 'classic';
+  /** `host:port,...` of another cluster than the shared broker. */
+  bootstrapServer?: string;
 }): ConsoleConsumer {
   // Its own process group: the script's bash and the JVM stop together.
   const child = spawn(
@@ -38,7 +40,7 @@ export function startConsoleConsumer(options: {
       'run-class',
       'org.apache.kafka.tools.consumer.ConsoleConsumer',
       '--bootstrap-server',
-      bootstrap,
+      options.bootstrapServer ?? bootstrap,
       '--topic',
       options.topic,
       '--group',
