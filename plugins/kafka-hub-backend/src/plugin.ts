@@ -127,6 +127,7 @@ export const kafkaHubPlugin = createBackendPlugin({
             scheduler,
             logger,
             service: provisioningService,
+            taskRuns: provisioningTaskRuns,
             config: provisioning,
           });
         }
@@ -170,6 +171,7 @@ export const kafkaHubPlugin = createBackendPlugin({
             httpAuth,
             permissions,
             healthChecker,
+            environments: kafkaHubConfig.environments,
             consumerGroups: {
               groups: new ConsumerGroupStore(db),
               history: new LagHistoryStore(db),

@@ -1,5 +1,6 @@
 import { NotFoundError } from '@backstage/errors';
 import {
+  ConfiguredEnvironmentList,
   ConsumerGroupDetail,
   ConsumerGroupList,
   ConsumerGroupsSummary,
@@ -90,6 +91,15 @@ export class MockKafkaHubApi implements KafkaHubApi {
     };
   }
 
+  async listEnvironments(): Promise<ConfiguredEnvironmentList> {
+    return {
+      items: [
+        { name: 'dev', hasSchemaRegistry: true },
+        { name: 'prod', hasSchemaRegistry: false },
+      ],
+    };
+  }
+
   async listApplications(
     request: ListApplicationsRequest = {},
   ): Promise<KafkaApplicationList> {
@@ -129,8 +139,27 @@ export class MockKafkaHubApi implements KafkaHubApi {
     const lastRunAt = new Date().toISOString();
     return {
       items: [
-        { task: 'schema-sync', environment: 'dev', lastRunAt, durationMs: 420 },
-        { task: 'lag-sampler', environment: 'dev', lastRunAt, durationMs: 35 },
+        {
+          task: 'provisioning-run-due',
+          lastRunAt,
+          durationMs: 12,
+          outcome: 'succeeded',
+          summary: 'nothing was due',
+        },
+        {
+          task: 'schema-sync',
+          environment: 'dev',
+          lastRunAt,
+          durationMs: 420,
+          outcome: 'succeeded',
+        },
+        {
+          task: 'lag-sampler',
+          environment: 'dev',
+          lastRunAt,
+          durationMs: 35,
+          outcome: 'succeeded',
+        },
       ],
     };
   }

@@ -383,6 +383,7 @@ describe('ProvisioningService runs under faults', () => {
         scheduler,
         logger,
         service,
+        taskRuns,
         config: { schedule, reconcileSchedule: schedule },
       });
       const task = (id: string) =>

@@ -126,6 +126,7 @@ export class ProvisioningService {
       result = await this.reconcileCatalog(signal);
     } catch (error) {
       await this.recordReconcile(startedAt, {
+        outcome: error instanceof RunStopped ? 'aborted' : 'failed',
         error:
           error instanceof RunStopped
             ? error.message
@@ -134,6 +135,9 @@ export class ProvisioningService {
       throw error;
     }
     await this.recordReconcile(startedAt, {
+      // Held back removals, or entities it could not record: partial.
+      outcome:
+        result.removalSkipped || result.failed > 0 ? 'partial' : 'succeeded',
       error: result.removalSkipped?.message,
       summary: reconcileSummary(result),
     });
@@ -262,7 +266,10 @@ export class ProvisioningService {
 
   private async recordReconcile(
     startedAt: Date,
-    outcome: { error?: string; summary?: string },
+    outcome: Pick<
+      Parameters<ProvisioningTaskRunStore['record']>[0],
+      'outcome' | 'error' | 'summary'
+    >,
   ): Promise<void> {
     try {
       await this.deps.taskRuns.record({

@@ -1,7 +1,9 @@
 import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { ProvisioningConfig } from '../config/types';
+import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import { errorMessage } from '../errors/errorMessage';
 import { ProvisioningService } from './ProvisioningService';
+import { TASK_TIME_RAN_OUT } from './RunLease';
 
 /**
  * Two global tasks (one replica runs each at a time): reconcile reads the
@@ -12,10 +14,18 @@ import { ProvisioningService } from './ProvisioningService';
 export async function scheduleProvisioningTasks(options: {
   scheduler: SchedulerService;
   logger: LoggerService;
-  service: ProvisioningService;
+  service: Pick<ProvisioningService, 'reconcile' | 'provisionDue'>;
+  /**
+   * Where each run-due run is recorded for the admin page (the reconcile
+   * records its own).
+   */
+  taskRuns: ProvisioningTaskRunStore;
   config: Pick<ProvisioningConfig, 'schedule' | 'reconcileSchedule'>;
+  /** The clock of the recorded runs. */
+  now?: () => Date;
 }): Promise<void> {
-  const { scheduler, logger, service, config } = options;
+  const { scheduler, logger, service, taskRuns, config } = options;
+  const now = options.now ?? (() => new Date());
 
   await scheduler.scheduleTask({
     id: 'kafka-hub:provisioning:reconcile',
@@ -44,10 +54,47 @@ export async function scheduleProvisioningTasks(options: {
     scope: 'global',
     ...config.schedule,
     fn: async signal => {
+      const startedAt = now();
+      let run: Pick<
+        Parameters<ProvisioningTaskRunStore['record']>[0],
+        'outcome' | 'error' | 'summary'
+      >;
       try {
-        await service.provisionDue(signal);
+        const claimed = await service.provisionDue(signal);
+        // Each application's own result is on its row (Provisioning tab);
+        // this is whether the task itself did its work.
+        run = signal.aborted
+          ? {
+              outcome: 'aborted',
+              error: `Provisioning of due applications ${TASK_TIME_RAN_OUT}; the ${claimed} it claimed run again at their next attempt`,
+            }
+          : {
+              outcome: 'succeeded',
+              summary:
+                claimed === 0
+                  ? 'nothing was due'
+                  : `${claimed} due application${claimed === 1 ? '' : 's'} run`,
+            };
       } catch (error) {
         logger.warn(`Provisioning task failed: ${errorMessage(error)}`);
+        run = {
+          outcome: signal.aborted ? 'aborted' : 'failed',
+          error: `Could not run the due applications: ${errorMessage(error)}`,
+        };
+      }
+      try {
+        await taskRuns.record({
+          task: 'run-due',
+          startedAt,
+          finishedAt: now(),
+          ...run,
+        });
+      } catch (error) {
+        logger.warn(
+          `Could not record the provisioning run-due outcome: ${errorMessage(
+            error,
+          )}`,
+        );
       }
     },
   });

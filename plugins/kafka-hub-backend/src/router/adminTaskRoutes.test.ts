@@ -63,14 +63,37 @@ describe('GET /admin/tasks', () => {
       finishedAt: at(11),
       error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
     });
+    await taskRuns.record({
+      environment: 'prod',
+      task: 'sync',
+      startedAt: at(12),
+      finishedAt: at(14),
+      outcome: 'partial',
+      error: 'Could not describe 2 of 40 groups: GROUP_AUTHORIZATION_FAILED',
+    });
     const provisioningTaskRuns = new ProvisioningTaskRunStore(knex);
     await provisioningTaskRuns.record({
       task: 'reconcile',
       startedAt: at(20),
       finishedAt: at(21),
+      outcome: 'partial',
       error:
         'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete.',
       summary: '0 new, 0 changed, 188 unchanged, 0 removed',
+    });
+    await provisioningTaskRuns.record({
+      task: 'run-due',
+      startedAt: at(30),
+      finishedAt: at(33),
+      summary: '2 due applications run',
+    });
+    await provisioningTaskRuns.record({
+      task: 'run-due',
+      startedAt: at(40),
+      finishedAt: at(45),
+      outcome: 'aborted',
+      error:
+        "Provisioning of due applications stopped: the task's time ran out; the 3 it claimed run again at their next attempt",
     });
     const router = await createKafkaHubRouter();
     adminTaskRoutes(router, {
@@ -87,7 +110,7 @@ describe('GET /admin/tasks', () => {
   }
 
   it.each(databases.eachSupportedId())(
-    'lists the last run of every sync task for admins, %p',
+    'lists the last run of every task, provisioning included, with how it ended, for admins, %p',
     async databaseId => {
       const app = await setup(databaseId);
       const res = await request(app)
@@ -95,14 +118,26 @@ describe('GET /admin/tasks', () => {
         .set('Authorization', mockCredentials.user.header(ADMIN));
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual([
-        // Across environments: first, without one. Held back: no success.
+        // Across environments: first, without one. Held back: partial, and
+        // no success.
         {
           task: 'provisioning-reconcile',
           lastRunAt: at(20).toISOString(),
           durationMs: 1000,
+          outcome: 'partial',
           error:
             'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete.',
           summary: '0 new, 0 changed, 188 unchanged, 0 removed',
+        },
+        // Its latest run ran out of time; the success is the run before.
+        {
+          task: 'provisioning-run-due',
+          lastRunAt: at(40).toISOString(),
+          lastSuccessAt: at(33).toISOString(),
+          durationMs: 5000,
+          outcome: 'aborted',
+          error:
+            "Provisioning of due applications stopped: the task's time ran out; the 3 it claimed run again at their next attempt",
         },
         {
           environment: 'dev',
@@ -111,14 +146,25 @@ describe('GET /admin/tasks', () => {
           // The registry's state as of the start of the last good run.
           lastSuccessAt: at(0).toISOString(),
           durationMs: 2000,
+          outcome: 'succeeded',
           summary:
-            'succeeded: 11 subjects, 17 versions fetched, 0 marked stale, 40 HTTP calls',
+            '11 subjects, 17 versions fetched, 0 marked stale, 40 HTTP calls',
+        },
+        {
+          environment: 'prod',
+          task: 'consumer-group-sync',
+          lastRunAt: at(12).toISOString(),
+          durationMs: 2000,
+          outcome: 'partial',
+          error:
+            'Could not describe 2 of 40 groups: GROUP_AUTHORIZATION_FAILED',
         },
         {
           environment: 'prod',
           task: 'lag-sampler',
           lastRunAt: at(10).toISOString(),
           durationMs: 1000,
+          outcome: 'failed',
           error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
         },
       ]);

@@ -31,12 +31,14 @@ const CONSUMER_GROUP_TASKS: Record<ConsumerGroupTask, KafkaHubTaskName> = {
 
 const PROVISIONING_TASKS: Record<ProvisioningTask, KafkaHubTaskName> = {
   reconcile: 'provisioning-reconcile',
+  'run-due': 'provisioning-run-due',
 };
 
 /**
- * `GET /admin/tasks`: the latest run of each scheduled sync task per
- * environment, and of the provisioning reconcile (across environments),
- * for the admin page's Clusters tab. Admins only.
+ * `GET /admin/tasks`: the latest run of each scheduled task, with how it
+ * ended: the sync tasks per environment, provisioning's reconcile and
+ * run-due across environments. For the admin page's Clusters tab; admins
+ * only.
  */
 export function adminTaskRoutes(
   router: KafkaHubRouter,
@@ -68,6 +70,7 @@ export function adminTaskRoutes(
           lastRunAt: run.lastRunAt.toISOString(),
           lastSuccessAt: run.lastSuccessAt?.toISOString(),
           durationMs: run.durationMs,
+          outcome: run.outcome,
           error: run.error,
           summary: run.summary,
         }),
@@ -79,8 +82,9 @@ export function adminTaskRoutes(
           lastRunAt: run.startedAt,
           lastSuccessAt: run.lastSuccessAt,
           durationMs: run.durationMs,
+          outcome: run.status,
           error: run.error,
-          summary: `${run.status}: ${run.subjects} subjects, ${run.fetchedVersions} versions fetched, ${run.staleMarked} marked stale, ${run.httpCalls} HTTP calls`,
+          summary: `${run.subjects} subjects, ${run.fetchedVersions} versions fetched, ${run.staleMarked} marked stale, ${run.httpCalls} HTTP calls`,
         }),
       ),
       ...groupRuns.map(
@@ -90,6 +94,7 @@ export function adminTaskRoutes(
           lastRunAt: run.lastRunAt.toISOString(),
           lastSuccessAt: run.lastSuccessAt?.toISOString(),
           durationMs: run.durationMs,
+          outcome: run.lastOutcome,
           error: run.lastError,
         }),
       ),

@@ -9,6 +9,10 @@ import {
   ApplicationRoutesOptions,
 } from './applicationRoutes';
 import { healthRoutes } from './healthRoutes';
+import {
+  environmentRoutes,
+  EnvironmentRoutesOptions,
+} from './environmentRoutes';
 import { adminTaskRoutes, AdminTaskRoutesOptions } from './adminTaskRoutes';
 import { claimRoutes, ClaimRoutesOptions } from './claimRoutes';
 import { schemaRoutes, SchemaRoutesOptions } from './schemaRoutes';
@@ -24,6 +28,8 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   healthChecker: HealthChecker;
+  /** The configured environments, for `GET /environments`. */
+  environments: EnvironmentRoutesOptions['environments'];
   access: EntityAccess;
   /** What lists may show each caller (one conditional decision per list). */
   readable: ReadableEntities;
@@ -56,6 +62,7 @@ export async function createRouter(
     options.applications.store.ownedEntityRefs(ownerRef);
   const router = await createKafkaHubRouter();
   healthRoutes(router, options);
+  environmentRoutes(router, options);
   applicationRoutes(router, {
     httpAuth,
     access,

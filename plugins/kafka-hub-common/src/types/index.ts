@@ -1,4 +1,5 @@
 export * from './health';
+export * from './environments';
 export * from './provisioning';
 export * from './schemas';
 export * from './consumerGroups';

@@ -8,7 +8,22 @@ export type KafkaHubTaskName =
   | 'consumer-group-sync'
   | 'lag-sampler'
   | 'lag-retention'
-  | 'provisioning-reconcile';
+  | 'provisioning-reconcile'
+  | 'provisioning-run-due';
+
+/**
+ * How a task's last run ended: `partial` when it did some of its work and
+ * held back or failed the rest (some groups or subjects failed, a refused
+ * mass removal), `aborted` when it stopped at the scheduler's abort signal
+ * (its timeout, or a shutdown) before doing all of it.
+ *
+ * @public
+ */
+export type KafkaHubTaskOutcome =
+  | 'succeeded'
+  | 'partial'
+  | 'failed'
+  | 'aborted';
 
 /**
  * The latest run of one scheduled task in one environment, or across all of
@@ -17,7 +32,7 @@ export type KafkaHubTaskName =
  * @public
  */
 export interface KafkaHubTaskRun {
-  /** Absent for a task that covers every environment (the reconcile). */
+  /** Absent for a task that covers every environment (provisioning's). */
   environment?: string;
   /** The task's name. */
   task: KafkaHubTaskName;
@@ -27,6 +42,8 @@ export interface KafkaHubTaskRun {
   lastSuccessAt?: string;
   /** How long the last run took, in milliseconds. */
   durationMs: number;
+  /** How the last run ended. */
+  outcome: KafkaHubTaskOutcome;
   /** The last run's error; whole for admins. */
   error?: string;
   /** What the last run did, e.g. "11 subjects, 2 versions fetched". */

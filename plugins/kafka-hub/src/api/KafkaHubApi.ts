@@ -1,5 +1,6 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  ConfiguredEnvironmentList,
   HealthResponse,
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
@@ -143,8 +144,13 @@ export interface ListSchemasRequest {
  * @public
  */
 export interface KafkaHubApi {
-  /** Each environment's cluster and registry health, as last checked. */
+  /** Each environment's cluster and registry health, checked live. */
   getHealth(): Promise<HealthResponse>;
+  /**
+   * The configured environments and whether each has a Schema Registry,
+   * read from the backend's config without probing anything: for filters.
+   */
+  listEnvironments(): Promise<ConfiguredEnvironmentList>;
   /** One page of the applications the caller may read, by entity ref. */
   listApplications(
     request?: ListApplicationsRequest,
@@ -161,7 +167,10 @@ export interface KafkaHubApi {
   ): Promise<RetryProvisioningResponse>;
   /** Starts a run of every failed or partial application (admins). */
   retryAllFailed(): Promise<RetryAllFailedResponse>;
-  /** The last run of every scheduled sync task per environment (admins). */
+  /**
+   * The last run of every scheduled task, with how it ended: the sync
+   * tasks per environment and provisioning's across them (admins).
+   */
   listTaskRuns(): Promise<KafkaHubTaskRunList>;
 
   // Claims

@@ -4,6 +4,7 @@ import {
   CONSUMER_GROUP_LIFECYCLES,
   CONSUMER_GROUP_STATES,
   CONSUMER_GROUP_STATUSES,
+  ConfiguredEnvironmentList,
   HealthResponse,
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
@@ -77,6 +78,11 @@ export class KafkaHubClient implements KafkaHubApi {
   /** {@inheritDoc KafkaHubApi.getHealth} */
   getHealth(): Promise<HealthResponse> {
     return this.body(this.api.getHealth({}));
+  }
+
+  /** {@inheritDoc KafkaHubApi.listEnvironments} */
+  listEnvironments(): Promise<ConfiguredEnvironmentList> {
+    return this.body(this.api.listEnvironments({}));
   }
 
   /** {@inheritDoc KafkaHubApi.listApplications} */

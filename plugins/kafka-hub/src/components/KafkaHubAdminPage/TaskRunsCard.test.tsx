@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -16,12 +16,13 @@ jest.setTimeout(30_000);
 const TASKS_URL = `${BASE_URL}/admin/tasks`;
 const minutesAgo = (m: number) =>
   new Date(Date.now() - m * 60_000).toISOString();
+const rowOf = (cellText: HTMLElement) => cellText.closest('tr')!;
 
 describe('TaskRunsCard', () => {
   const server = setupServer();
   registerMswTestHooks(server);
 
-  it('shows each task with what it did or its whole error, and refreshes', async () => {
+  it('shows each task with how it ended, what it did or its whole error, and refreshes', async () => {
     let calls = 0;
     const body: KafkaHubTaskRunList = {
       items: [
@@ -31,13 +32,15 @@ describe('TaskRunsCard', () => {
           lastRunAt: minutesAgo(2),
           lastSuccessAt: minutesAgo(2),
           durationMs: 1250,
-          summary: 'succeeded: 11 subjects, 0 versions fetched',
+          outcome: 'succeeded',
+          summary: '11 subjects, 0 versions fetched',
         },
         {
           environment: 'prod',
           task: 'lag-sampler',
           lastRunAt: minutesAgo(1),
           durationMs: 40,
+          outcome: 'failed',
           error: 'Connection error: connect ECONNREFUSED\n  at Socket',
         },
       ],
@@ -50,15 +53,19 @@ describe('TaskRunsCard', () => {
     );
     await renderInTestApp(<TaskRunsCard />, { apis: [kafkaHubTestApi()] });
 
-    expect(await screen.findByText('Schema sync')).toBeInTheDocument();
+    const schemaSync = rowOf(await screen.findByText('Schema sync'));
+    expect(within(schemaSync).getByText('Succeeded')).toBeInTheDocument();
     expect(
-      screen.getByText('succeeded: 11 subjects, 0 versions fetched'),
+      within(schemaSync).getByText('11 subjects, 0 versions fetched'),
     ).toBeInTheDocument();
-    expect(screen.getByText('1.3 s')).toBeInTheDocument();
-    expect(screen.getByText('Lag sampler')).toBeInTheDocument();
-    expect(screen.getByText('40 ms')).toBeInTheDocument();
+    expect(within(schemaSync).getByText('1.3 s')).toBeInTheDocument();
+    const lag = rowOf(screen.getByText('Lag sampler'));
+    expect(within(lag).getByText('Failed')).toBeInTheDocument();
+    expect(within(lag).getByText('40 ms')).toBeInTheDocument();
     expect(
-      screen.getByText(/Connection error: connect ECONNREFUSED\s+at Socket/),
+      within(lag).getByText(
+        /Connection error: connect ECONNREFUSED\s+at Socket/,
+      ),
     ).toBeInTheDocument();
 
     await userEvent.click(
@@ -68,9 +75,11 @@ describe('TaskRunsCard', () => {
     expect(calls).toBe(2);
   });
 
-  it('shows a reconcile that refused a mass removal, across environments', async () => {
+  it("shows provisioning's tasks across environments: a reconcile that refused a mass removal, a run-due that ran out of time", async () => {
     const message =
       'Reconcile skipped removing 812 of 1000 applications (81%, limit 50%): the catalog may be incomplete. If the removal is intended, raise kafkaHub.provisioning.maxRemovalShare.';
+    const stopped =
+      "Provisioning of due applications stopped: the task's time ran out; the 3 it claimed run again at their next attempt";
     const body: KafkaHubTaskRunList = {
       items: [
         {
@@ -78,26 +87,45 @@ describe('TaskRunsCard', () => {
           lastRunAt: minutesAgo(1),
           lastSuccessAt: minutesAgo(30),
           durationMs: 900,
+          outcome: 'partial',
           error: message,
           summary: '0 new, 0 changed, 188 unchanged, 0 removed',
+        },
+        {
+          task: 'provisioning-run-due',
+          lastRunAt: minutesAgo(2),
+          lastSuccessAt: minutesAgo(3),
+          durationMs: 900_000,
+          outcome: 'aborted',
+          error: stopped,
         },
       ],
     };
     server.use(http.get(TASKS_URL, () => HttpResponse.json(body)));
     await renderInTestApp(<TaskRunsCard />, { apis: [kafkaHubTestApi()] });
 
-    expect(
+    const reconcile = rowOf(
       await screen.findByText('Provisioning reconcile with the catalog'),
+    );
+    expect(within(reconcile).getByText('All environments')).toBeInTheDocument();
+    expect(within(reconcile).getByText('Partial')).toBeInTheDocument();
+    expect(within(reconcile).getByText(message)).toBeInTheDocument();
+    expect(
+      within(reconcile).getByText('0 new, 0 changed, 188 unchanged, 0 removed'),
     ).toBeInTheDocument();
-    expect(screen.getByText('All environments')).toBeInTheDocument();
-    expect(screen.getByText(message)).toBeInTheDocument();
+
+    const runDue = rowOf(screen.getByText('Provisioning of due applications'));
+    expect(within(runDue).getByText('All environments')).toBeInTheDocument();
+    expect(within(runDue).getByText('Aborted')).toBeInTheDocument();
+    expect(within(runDue).getByText('15.0 min')).toBeInTheDocument();
+    expect(within(runDue).getByText(stopped)).toBeInTheDocument();
   });
 
   it('says when no task has run yet', async () => {
     server.use(http.get(TASKS_URL, () => HttpResponse.json({ items: [] })));
     await renderInTestApp(<TaskRunsCard />, { apis: [kafkaHubTestApi()] });
     expect(
-      await screen.findByText(/No scheduled sync task has run yet/),
+      await screen.findByText(/No scheduled task has run yet/),
     ).toBeInTheDocument();
   });
 

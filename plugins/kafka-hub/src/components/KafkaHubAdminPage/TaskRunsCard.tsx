@@ -2,20 +2,27 @@ import {
   InfoCard,
   Progress,
   ResponseErrorPanel,
+  StatusAborted,
+  StatusError,
+  StatusOK,
+  StatusWarning,
   Table,
   TableColumn,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   KafkaHubTaskName,
+  KafkaHubTaskOutcome,
   KafkaHubTaskRun,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import RefreshIcon from '@material-ui/icons/Refresh';
+import { PropsWithChildren } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kafkaHubApiRef } from '../../api';
+import { useTableTextStyles } from '../ListControls';
 import { RelativeTime } from '../ProvisioningCommon';
 
 const TASK_LABEL: Record<KafkaHubTaskName, string> = {
@@ -24,6 +31,28 @@ const TASK_LABEL: Record<KafkaHubTaskName, string> = {
   'lag-sampler': 'Lag sampler',
   'lag-retention': 'Lag history retention',
   'provisioning-reconcile': 'Provisioning reconcile with the catalog',
+  'provisioning-run-due': 'Provisioning of due applications',
+};
+
+/** Each outcome in words, with Backstage's status icon beside the word. */
+const OUTCOME: Record<
+  KafkaHubTaskOutcome,
+  { label: string; Status: (props: PropsWithChildren<{}>) => JSX.Element }
+> = {
+  succeeded: { label: 'Succeeded', Status: StatusOK },
+  partial: { label: 'Partial', Status: StatusWarning },
+  failed: { label: 'Failed', Status: StatusError },
+  aborted: { label: 'Aborted', Status: StatusAborted },
+};
+
+const Outcome = ({ outcome }: { outcome: KafkaHubTaskOutcome }) => {
+  const known = OUTCOME[outcome];
+  if (!known) {
+    // A backend newer than this page: say what it said.
+    return <Typography variant="body2">{outcome}</Typography>;
+  }
+  const { Status, label } = known;
+  return <Status>{label}</Status>;
 };
 
 const useStyles = makeStyles(theme => ({
@@ -36,16 +65,21 @@ const useStyles = makeStyles(theme => ({
 }));
 
 function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
 }
 
 /**
- * The last run of every scheduled sync task per environment, and of the
- * provisioning reconcile: when it ran, how long it took, what it did or the
- * whole error (e.g. a mass removal the reconcile refused).
+ * The last run of every scheduled task of Kafka Hub: the sync tasks per
+ * environment and provisioning's reconcile and run-due across them. Each
+ * with how it ended (succeeded, partial, failed, aborted), when, how long
+ * it took, its last success, and what it did or its whole error (e.g. a
+ * mass removal the reconcile refused).
  */
 export const TaskRunsCard = () => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const api = useApi(kafkaHubApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
     () => api.listTaskRuns(),
@@ -55,23 +89,55 @@ export const TaskRunsCard = () => {
   const columns: TableColumn<KafkaHubTaskRun>[] = [
     {
       title: 'Environment',
-      render: run => run.environment ?? 'All environments',
+      render: run => (
+        <span className={tableText.noWrap}>
+          {run.environment ?? 'All environments'}
+        </span>
+      ),
     },
     { title: 'Task', render: run => TASK_LABEL[run.task] ?? run.task },
-    { title: 'Last run', render: run => <RelativeTime iso={run.lastRunAt} /> },
-    { title: 'Duration', render: run => formatDuration(run.durationMs) },
     {
-      title: 'Last success',
-      render: run => <RelativeTime iso={run.lastSuccessAt} />,
+      title: 'Result',
+      render: run => (
+        <span className={tableText.noWrap}>
+          <Outcome outcome={run.outcome} />
+        </span>
+      ),
     },
     {
-      title: 'Outcome',
-      render: run =>
-        run.error ? (
-          <pre className={classes.error}>{run.error}</pre>
-        ) : (
-          <Typography variant="body2">{run.summary ?? 'Succeeded'}</Typography>
-        ),
+      title: 'Last run',
+      render: run => (
+        <span className={tableText.noWrap}>
+          <RelativeTime iso={run.lastRunAt} />
+        </span>
+      ),
+    },
+    {
+      title: 'Duration',
+      render: run => (
+        <span className={tableText.noWrap}>
+          {formatDuration(run.durationMs)}
+        </span>
+      ),
+    },
+    {
+      title: 'Last success',
+      render: run => (
+        <span className={tableText.noWrap}>
+          <RelativeTime iso={run.lastSuccessAt} />
+        </span>
+      ),
+    },
+    {
+      title: 'Details',
+      render: run => (
+        <>
+          {run.error && <pre className={classes.error}>{run.error}</pre>}
+          {run.summary && (
+            <Typography variant="body2">{run.summary}</Typography>
+          )}
+        </>
+      ),
     },
   ];
 
@@ -84,29 +150,32 @@ export const TaskRunsCard = () => {
     );
   } else {
     content = (
-      <Table<KafkaHubTaskRun>
-        options={{
-          paging: false,
-          search: false,
-          toolbar: false,
-          padding: 'dense',
-        }}
-        columns={columns}
-        data={value?.items ?? []}
-        emptyContent={
-          <Typography variant="body2" style={{ padding: 16 }}>
-            No scheduled sync task has run yet. Schema sync and consumer-group
-            tasks run on their schedules (kafkaHub.schemas and
-            kafkaHub.consumerGroups).
-          </Typography>
-        }
-      />
+      <div className={tableText.table}>
+        <Table<KafkaHubTaskRun>
+          options={{
+            paging: false,
+            search: false,
+            toolbar: false,
+            padding: 'dense',
+          }}
+          columns={columns}
+          data={value?.items ?? []}
+          emptyContent={
+            <Typography variant="body2" style={{ padding: 16 }}>
+              No scheduled task has run yet. Provisioning, schema sync and
+              consumer-group tasks run on their schedules
+              (kafkaHub.provisioning, kafkaHub.schemas and
+              kafkaHub.consumerGroups).
+            </Typography>
+          }
+        />
+      </div>
     );
   }
   return (
     <InfoCard
       title="Scheduled tasks"
-      subheader="The last run of each scheduled task"
+      subheader="How the last run of each scheduled task ended, when, and how long it took"
       action={
         <IconButton aria-label="Refresh task runs" onClick={retry}>
           <RefreshIcon />

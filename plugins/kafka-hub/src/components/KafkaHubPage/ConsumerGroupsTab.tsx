@@ -27,10 +27,11 @@ const Summary = () => {
  */
 export const ConsumerGroupsTab = () => {
   const api = useApi(kafkaHubApiRef);
-  // Configured environments for the environment filter; the filter still
-  // offers the environments of the listed groups if this fails.
-  const health = useAsync(() => api.getHealth(), [api]);
-  const environments = health.value?.environments.map(e => e.environment);
+  // Configured environments for the environment filter, from the config
+  // (not `getHealth`, which waits for every cluster to answer); the filter
+  // still offers the environments of the listed groups if this fails.
+  const configured = useAsync(() => api.listEnvironments(), [api]);
+  const environments = configured.value?.items.map(e => e.name);
   return (
     <ConsumerGroupRoutes>
       <Grid container spacing={3}>

@@ -48,15 +48,25 @@ const render = (path: string) =>
     },
   );
 
-const health = {
-  configured: true,
-  environments: ['dev', 'prod'].map(environment => ({
-    environment,
-    checkedAt: '2026-11-21T12:00:00.000Z',
-    kafka: { status: 'up' },
-    schemaRegistry: { status: 'up' },
-  })),
+/** What `GET /environments` answers: stage has no Schema Registry. */
+const environments = {
+  items: [
+    { name: 'dev', hasSchemaRegistry: true },
+    { name: 'stage', hasSchemaRegistry: false },
+    { name: 'prod', hasSchemaRegistry: true },
+  ],
 };
+
+/**
+ * `GET /health` probes every cluster live: here it never answers, as with
+ * an unreachable cluster, and counts its callers.
+ */
+function hangingHealth(calls: { count: number }) {
+  return http.get(`${BASE_URL}/health`, () => {
+    calls.count += 1;
+    return new Promise<never>(() => {});
+  });
+}
 
 describe('KafkaHubPage consumer groups', () => {
   const server = setupServer();
@@ -65,8 +75,12 @@ describe('KafkaHubPage consumer groups', () => {
   it('shows summary cards and every readable group on the Consumer groups tab, each linkable', async () => {
     const listRequests: URL[] = [];
     const summaryRequests: URL[] = [];
+    const healthCalls = { count: 0 };
     server.use(
-      http.get(`${BASE_URL}/health`, () => HttpResponse.json(health)),
+      hangingHealth(healthCalls),
+      http.get(`${BASE_URL}/environments`, () =>
+        HttpResponse.json(environments),
+      ),
       http.get(CONSUMER_GROUP_SUMMARY_URL, ({ request }) => {
         summaryRequests.push(new URL(request.url));
         return HttpResponse.json(makeSummary());
@@ -100,15 +114,18 @@ describe('KafkaHubPage consumer groups', () => {
     expect(listRequests[0].searchParams.has('entityRef')).toBe(false);
     expect(summaryRequests[0].search).toBe('');
 
-    // The configured environments feed the filter; the summary follows it.
+    // The configured environments feed the filter, without waiting on (or
+    // asking) the live health check; the summary follows the filter.
     await userEvent.click(screen.getByRole('button', { name: /^Environment/ }));
     await waitFor(() =>
       expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
         'All environments',
         'dev',
         'prod',
+        'stage',
       ]),
     );
+    expect(healthCalls.count).toBe(0);
     await userEvent.click(screen.getByRole('option', { name: 'prod' }));
     await waitFor(() =>
       expect(summaryRequests.at(-1)?.searchParams.get('environment')).toBe(

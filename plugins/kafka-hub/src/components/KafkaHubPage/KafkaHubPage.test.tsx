@@ -48,15 +48,25 @@ const render = (path: string) =>
     },
   );
 
-const health = {
-  configured: true,
-  environments: ['dev', 'prod'].map(environment => ({
-    environment,
-    checkedAt: '2026-11-21T12:00:00.000Z',
-    kafka: { status: 'up' },
-    schemaRegistry: { status: 'up' },
-  })),
+/** What `GET /environments` answers: stage has no Schema Registry. */
+const environments = {
+  items: [
+    { name: 'dev', hasSchemaRegistry: true },
+    { name: 'stage', hasSchemaRegistry: false },
+    { name: 'prod', hasSchemaRegistry: true },
+  ],
 };
+
+/**
+ * `GET /health` probes every cluster live: here it never answers, as with
+ * an unreachable cluster, and counts its callers.
+ */
+function hangingHealth(calls: { count: number }) {
+  return http.get(`${BASE_URL}/health`, () => {
+    calls.count += 1;
+    return new Promise<never>(() => {});
+  });
+}
 
 describe('KafkaHubPage', () => {
   const server = setupServer();
@@ -82,8 +92,12 @@ describe('KafkaHubPage', () => {
   it('shows summary cards and every readable subject on the Schemas tab, each linkable', async () => {
     const listRequests: URL[] = [];
     const summaryRequests: URL[] = [];
+    const healthCalls = { count: 0 };
     server.use(
-      http.get(`${BASE_URL}/health`, () => HttpResponse.json(health)),
+      hangingHealth(healthCalls),
+      http.get(`${BASE_URL}/environments`, () =>
+        HttpResponse.json(environments),
+      ),
       http.get(SCHEMA_SUMMARY_URL, ({ request }) => {
         summaryRequests.push(new URL(request.url));
         return HttpResponse.json(makeSummary());
@@ -117,7 +131,8 @@ describe('KafkaHubPage', () => {
     expect(listRequests[0].searchParams.has('entityRef')).toBe(false);
     expect(summaryRequests[0].searchParams.has('entityRef')).toBe(false);
 
-    // The configured environments feed the environment filter.
+    // The configured environments with a registry feed the environment
+    // filter, without waiting on (or asking) the live health check.
     await userEvent.click(screen.getByRole('button', { name: /^Environment/ }));
     await waitFor(() =>
       expect(screen.getAllByRole('option').map(o => o.textContent)).toEqual([
@@ -126,6 +141,7 @@ describe('KafkaHubPage', () => {
         'prod',
       ]),
     );
+    expect(healthCalls.count).toBe(0);
     await userEvent.keyboard('{Escape}');
 
     await userEvent.click(

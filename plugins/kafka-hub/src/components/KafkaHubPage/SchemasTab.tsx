@@ -12,10 +12,14 @@ import { schemaDetailPath, SchemaTable } from '../SchemaTable';
  */
 export const SchemasTab = () => {
   const api = useApi(kafkaHubApiRef);
-  // Configured environments for the environment filter; the filter still
-  // offers the environments of the listed subjects if this fails.
-  const health = useAsync(() => api.getHealth(), [api]);
-  const environments = health.value?.environments.map(e => e.environment);
+  // The environments with a registry for the environment filter, from the
+  // config (not `getHealth`, which waits for every cluster to answer); the
+  // filter still offers the environments of the listed subjects if this
+  // fails.
+  const configured = useAsync(() => api.listEnvironments(), [api]);
+  const environments = configured.value?.items
+    .filter(e => e.hasSchemaRegistry)
+    .map(e => e.name);
   return (
     <SchemaRoutes>
       <Grid container spacing={3}>

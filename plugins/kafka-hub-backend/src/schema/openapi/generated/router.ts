@@ -449,6 +449,30 @@ export const spec = {
         },
         required: ['configured', 'environments'],
       },
+      ConfiguredEnvironment: {
+        type: 'object',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          hasSchemaRegistry: {
+            type: 'boolean',
+          },
+        },
+        required: ['name', 'hasSchemaRegistry'],
+      },
+      ConfiguredEnvironmentList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ConfiguredEnvironment',
+            },
+          },
+        },
+        required: ['items'],
+      },
       AnnotationError: {
         type: 'object',
         properties: {
@@ -692,6 +716,7 @@ export const spec = {
               'lag-sampler',
               'lag-retention',
               'provisioning-reconcile',
+              'provisioning-run-due',
             ],
           },
           lastRunAt: {
@@ -703,6 +728,10 @@ export const spec = {
           durationMs: {
             type: 'number',
           },
+          outcome: {
+            type: 'string',
+            enum: ['succeeded', 'partial', 'failed', 'aborted'],
+          },
           error: {
             type: 'string',
           },
@@ -710,7 +739,7 @@ export const spec = {
             type: 'string',
           },
         },
-        required: ['task', 'lastRunAt', 'durationMs'],
+        required: ['task', 'lastRunAt', 'durationMs', 'outcome'],
       },
       KafkaHubTaskRunList: {
         type: 'object',
@@ -1466,6 +1495,29 @@ export const spec = {
         },
       },
     },
+    '/environments': {
+      get: {
+        operationId: 'ListEnvironments',
+        tags: ['Health'],
+        description:
+          'The configured environments and whether each has a Schema Registry, read from the app-config without probing anything: what the environment filters offer. Any signed-in user or service.',
+        responses: {
+          '200': {
+            description: 'Every configured environment.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ConfiguredEnvironmentList',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+        },
+      },
+    },
     '/applications': {
       get: {
         operationId: 'ListApplications',
@@ -1645,7 +1697,7 @@ export const spec = {
         operationId: 'ListTaskRuns',
         tags: ['Admin'],
         description:
-          'The latest run of each scheduled task per environment, and of the provisioning reconcile. Needs `kafka-hub.admin.read`.',
+          'The latest run of each scheduled task per environment, and of the provisioning tasks (reconcile and run-due), with how it ended. Needs `kafka-hub.admin.read`.',
         responses: {
           '200': {
             description: 'The task runs.',

@@ -161,6 +161,7 @@ export type ListConsumerGroups = {
   };
   response: ConsumerGroupList | Error | Error;
 };
+import { ConfiguredEnvironmentList } from '../models/ConfiguredEnvironmentList.model';
 import { HealthResponse } from '../models/HealthResponse.model';
 
 /**
@@ -168,6 +169,12 @@ import { HealthResponse } from '../models/HealthResponse.model';
  */
 export type GetHealth = {
   response: HealthResponse | Error;
+};
+/**
+ * @public
+ */
+export type ListEnvironments = {
+  response: ConfiguredEnvironmentList | Error;
 };
 import { SchemaCompatibilityRequest } from '../models/SchemaCompatibilityRequest.model';
 import { SchemaCompatibilityResult } from '../models/SchemaCompatibilityResult.model';
@@ -272,6 +279,8 @@ export type EndpointMap = {
   '#get|/consumer-groups': ListConsumerGroups;
 
   '#get|/health': GetHealth;
+
+  '#get|/environments': ListEnvironments;
 
   '#post|/schemas/{environment}/{subject}/compatibility': CheckSchemaCompatibility;
 

@@ -1,6 +1,8 @@
 //
 
 export * from '../models/AnnotationError.model';
+export * from '../models/ConfiguredEnvironment.model';
+export * from '../models/ConfiguredEnvironmentList.model';
 export * from '../models/ConsumerGroup.model';
 export * from '../models/ConsumerGroupDetail.model';
 export * from '../models/ConsumerGroupLag.model';

@@ -26,6 +26,7 @@ import { ConsumerGroupState } from '../models/ConsumerGroupState.model';
 import { ConsumerGroupsSummary } from '../models/ConsumerGroupsSummary.model';
 import { LagHistory } from '../models/LagHistory.model';
 import { LagHistoryRange } from '../models/LagHistoryRange.model';
+import { ConfiguredEnvironmentList } from '../models/ConfiguredEnvironmentList.model';
 import { HealthResponse } from '../models/HealthResponse.model';
 import { SchemaCompatibilityRequest } from '../models/SchemaCompatibilityRequest.model';
 import { SchemaCompatibilityResult } from '../models/SchemaCompatibilityResult.model';
@@ -181,6 +182,10 @@ export type GetHealth = {};
 /**
  * @public
  */
+export type ListEnvironments = {};
+/**
+ * @public
+ */
 export type CheckSchemaCompatibility = {
   path: {
     environment: string;
@@ -255,7 +260,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * The latest run of each scheduled task per environment, and of the provisioning reconcile. Needs `kafka-hub.admin.read`.
+   * The latest run of each scheduled task per environment, and of the provisioning tasks (reconcile and run-due), with how it ended. Needs `kafka-hub.admin.read`.
    */
   public async listTaskRuns(
     // @ts-ignore
@@ -622,6 +627,29 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/health`;
+
+    const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * The configured environments and whether each has a Schema Registry, read from the app-config without probing anything: what the environment filters offer. Any signed-in user or service.
+   */
+  public async listEnvironments(
+    // @ts-ignore
+    request: ListEnvironments,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<ConfiguredEnvironmentList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/environments`;
 
     const uri = parser.parse(uriTemplate).expand({});
 

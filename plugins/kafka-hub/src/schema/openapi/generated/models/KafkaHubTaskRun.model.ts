@@ -13,6 +13,7 @@ export interface KafkaHubTaskRun {
   lastRunAt: string;
   lastSuccessAt?: string;
   durationMs: number;
+  outcome: KafkaHubTaskRunOutcomeEnum;
   error?: string;
   summary?: string;
 }
@@ -25,4 +26,13 @@ export type KafkaHubTaskRunTaskEnum =
   | 'consumer-group-sync'
   | 'lag-sampler'
   | 'lag-retention'
-  | 'provisioning-reconcile';
+  | 'provisioning-reconcile'
+  | 'provisioning-run-due';
+/**
+ * @public
+ */
+export type KafkaHubTaskRunOutcomeEnum =
+  | 'succeeded'
+  | 'partial'
+  | 'failed'
+  | 'aborted';
