@@ -2,8 +2,14 @@ import {
   AclOperations,
   AclPermissionTypes,
   Admin,
+  Consumer,
+  Message,
+  MessagesStreamModes,
+  Producer,
   ResourcePatternTypes,
   ResourceTypes,
+  stringDeserializers,
+  stringSerializers,
 } from '@platformatic/kafka';
 import { describeKafkaError } from '../kafka';
 import { testServices } from '../testUtils/testServices';
@@ -22,6 +28,7 @@ import {
   startConsumer,
   TestConsumer,
   testAdmin,
+  testClientOptions,
   uniqueSuffix,
   waitFor,
 } from './__testUtils__/testKafka';
@@ -38,6 +45,7 @@ describe('OffsetsClient against the real broker', () => {
     share: `${prefix}share`,
     never: `${prefix}never-committed`,
   };
+  const transactionalGroup = `${prefix}transactional`;
   let admin: Admin;
   let consumer: TestConsumer | undefined;
   const clients: OffsetsClient[] = [];
@@ -68,7 +76,7 @@ describe('OffsetsClient against the real broker', () => {
     await consumer?.close();
     await Promise.all(clients.map(c => c.close()));
     await admin
-      .deleteGroups({ groups: Object.values(groups) })
+      .deleteGroups({ groups: [...Object.values(groups), transactionalGroup] })
       .catch(() => undefined);
     await admin.deleteTopics({ topics }).catch(() => undefined);
     await admin.close();
@@ -218,6 +226,92 @@ describe('OffsetsClient against the real broker', () => {
       );
     } finally {
       await admin.deleteAcls({ filters: [topicAcl, ...groupAcls] });
+    }
+  });
+
+  it('answers the last committed offsets of a group whose transactional commit is pending, asking again without require_stable', async () => {
+    const topic = topics[0];
+    // A member that read 4 messages of partition 0 and committed 2.
+    const reader = new Consumer<string, string, string, string>({
+      ...testClientOptions(),
+      groupId: transactionalGroup,
+      deserializers: stringDeserializers,
+      autocommit: false,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 500,
+    });
+    const transactional = new Producer<string, string, string, string>({
+      ...testClientOptions(),
+      // Also the transaction's timeout: it stays pending while the test reads.
+      timeout: 120_000,
+      serializers: stringSerializers,
+      idempotent: true,
+      transactionalId: `${transactionalGroup}.tx`,
+    });
+    try {
+      const stream = await reader.consume({
+        topics: [topic],
+        mode: MessagesStreamModes.EARLIEST,
+        autocommit: false,
+      });
+      const read: Array<Message<string, string, string, string>> = [];
+      for await (const message of stream) {
+        if (message.partition === 0) read.push(message);
+        if (read.length === 4) break;
+      }
+      await stream.close();
+      await reader.commit({
+        offsets: [{ topic, partition: 0, offset: 2n, leaderEpoch: -1 }],
+      });
+      const pendingCommit = async () => {
+        const transaction = await transactional.beginTransaction();
+        await transaction.addConsumer(reader);
+        // Commits offset 4 (after the 4th message) once the transaction commits.
+        await transaction.addOffset(read[3]);
+        return transaction;
+      };
+      const transaction = await pendingCommit();
+
+      // A stable fetch is refused for the pending partition...
+      const once = new Admin({ ...testClientOptions(), retries: 0 });
+      const refused = await once
+        .listConsumerGroupOffsets({
+          groups: [transactionalGroup],
+          requireStable: true,
+        })
+        .then(
+          () => undefined,
+          error => describeKafkaError(error),
+        )
+        .finally(() => once.close());
+      expect(refused).toMatch(/UNSTABLE_OFFSET_COMMIT/);
+      const offsets = client();
+      await offsets.committedOffsetsOfGroups([transactionalGroup], 4);
+      // ...so the client asks once with require_stable, then without.
+      const before = offsets.requests;
+      const [pending] = await offsets.committedOffsetsOfGroups(
+        [transactionalGroup],
+        4,
+      );
+      expect(offsets.requests - before).toBe(2);
+      expect(pending.error).toBeUndefined();
+      expect(sorted(pending.offsets)).toEqual([
+        { topic, partitions: [{ partition: 0, offset: 2 }] },
+      ]);
+
+      await transaction.commit();
+      const settled = offsets.requests;
+      const [committed] = await offsets.committedOffsetsOfGroups(
+        [transactionalGroup],
+        4,
+      );
+      expect(offsets.requests - settled).toBe(1);
+      expect(sorted(committed.offsets)).toEqual([
+        { topic, partitions: [{ partition: 0, offset: 4 }] },
+      ]);
+    } finally {
+      await transactional.close().catch(() => undefined);
+      await reader.close(true).catch(() => undefined);
     }
   });
 

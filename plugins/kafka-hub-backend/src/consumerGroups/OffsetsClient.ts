@@ -47,6 +47,9 @@ const LATEST = -1n;
 /** Pause before asking a moved or loading coordinator again. */
 const RETRY_DELAY_MS = 250;
 
+/** A partition's answer to a stable OffsetFetch while its transactional commit is pending. */
+const UNSTABLE_COMMIT = 'UNSTABLE_OFFSET_COMMIT';
+
 /** Group error codes that mean "ask the group's new coordinator". */
 const COORDINATOR_MOVED = new Set([
   'COORDINATOR_LOAD_IN_PROGRESS',
@@ -70,6 +73,17 @@ interface TopicLeaders {
 interface Snapshot {
   topics: Map<string, TopicLeaders>;
   brokers: Map<number, Broker>;
+}
+
+interface OffsetFetchBatch {
+  coordinator: number;
+  requireStable: boolean;
+  indexes: number[];
+}
+
+/** A transactional commit of the partition is not yet committed or aborted. */
+function isUnstableCommit(error: unknown): boolean {
+  return (error as { apiId?: unknown } | undefined)?.apiId === UNSTABLE_COMMIT;
 }
 
 /**
@@ -132,6 +146,17 @@ export class OffsetsClient {
   /**
    * Every committed offset of each group, in the order of `groupIds`. With
    * `signal` aborted no further request is sent: it throws its reason.
+   *
+   * Offsets are asked with require_stable. Kafka's group coordinator (the
+   * only one since Kafka 4.0) answers a plain OffsetFetch from its state at
+   * the offsets partition's high watermark: a coordinator that just took
+   * over from a crashed one may hold commits its high watermark does not
+   * cover yet, and answer older ones, or none, until its followers catch
+   * up (an older commit reads as a rewind, none as a group that lost its
+   * offsets). A stable fetch is answered from every commit it holds, once
+   * they are replicated. A partition whose transactional commit is still
+   * pending answers UNSTABLE_OFFSET_COMMIT to it: its group is asked once
+   * more without require_stable, which answers the last committed offsets.
    */
   async committedOffsetsOfGroups(
     groupIds: string[],
@@ -141,38 +166,58 @@ export class OffsetsClient {
     const results = new Array<GroupCommittedOffsets>(groupIds.length);
     signal?.throwIfAborted();
     const offsetFetch = await this.api('OffsetFetch', OFFSET_FETCH);
+    /** Groups asked again after a failure, on a new coordinator lookup. */
+    const movedOnce = new Set<number>();
+    /** Groups with a pending transactional commit: asked without require_stable. */
+    const unstable = new Set<number>();
 
     let pending = groupIds.map((_, i) => i);
+    let again: number[] = [];
+    /** Records a group's failure; asks it again if that may help. */
+    const failed = (i: number, error: unknown) => {
+      results[i] = { error };
+      if (isUnstableCommit(error) && !unstable.has(i)) {
+        unstable.add(i);
+        again.push(i);
+      } else if (!movedOnce.has(i) && worthAnotherTry(error)) {
+        movedOnce.add(i);
+        this.coordinators.delete(groupIds[i]);
+        again.push(i);
+      }
+    };
+
     for (let attempt = 0; pending.length > 0; attempt++) {
-      const last = attempt === 1;
       signal?.throwIfAborted();
       if (attempt > 0) {
         await delay(RETRY_DELAY_MS);
         signal?.throwIfAborted();
-        pending.forEach(i => this.coordinators.delete(groupIds[i]));
       }
+      again = [];
       const unknown = pending
         .map(i => groupIds[i])
         .filter(id => !this.coordinators.has(id));
       const lookupErrors = await this.findCoordinators(unknown);
-      const again: number[] = [];
-      const byCoordinator = new Map<number, number[]>();
+      const byRequest = new Map<string, OffsetFetchBatch>();
       for (const i of pending) {
         const coordinator = this.coordinators.get(groupIds[i]);
         if (coordinator === undefined) {
-          const error = lookupErrors.get(groupIds[i]);
-          results[i] = { error };
-          if (!last && worthAnotherTry(error)) again.push(i);
+          failed(i, lookupErrors.get(groupIds[i]));
           continue;
         }
-        const list = byCoordinator.get(coordinator) ?? [];
-        list.push(i);
-        byCoordinator.set(coordinator, list);
-      }
-      const batches = [...byCoordinator].flatMap(([coordinator, indexes]) =>
-        chunks(indexes, GROUPS_PER_REQUEST).map(chunk => ({
+        const requireStable = !unstable.has(i);
+        const key = `${coordinator} ${requireStable}`;
+        const batch = byRequest.get(key) ?? {
           coordinator,
-          indexes: chunk,
+          requireStable,
+          indexes: [],
+        };
+        batch.indexes.push(i);
+        byRequest.set(key, batch);
+      }
+      const batches = [...byRequest.values()].flatMap(batch =>
+        chunks(batch.indexes, GROUPS_PER_REQUEST).map(indexes => ({
+          ...batch,
+          indexes,
         })),
       );
       await mapWithConcurrency(batches, concurrency, async batch => {
@@ -189,15 +234,12 @@ export class OffsetsClient {
                 memberId: null,
                 memberEpoch: -1,
               })),
-              false,
+              batch.requireStable,
             ),
           );
         } catch (error) {
           // The coordinator is down or gone: maybe another one has the groups now.
-          batch.indexes.forEach(i => {
-            results[i] = { error };
-          });
-          if (!last) again.push(...batch.indexes);
+          batch.indexes.forEach(i => failed(i, error));
           return;
         }
         const byGroup = new Map(response.groups.map(g => [g.groupId, g]));
@@ -216,9 +258,7 @@ export class OffsetsClient {
             .find(p => p.errorCode !== 0);
           const code = answer.errorCode || failedPartition?.errorCode || 0;
           if (code !== 0) {
-            const error = itemError(code);
-            results[i] = { error };
-            if (!last && worthAnotherTry(error)) again.push(i);
+            failed(i, itemError(code));
             continue;
           }
           results[i] = {

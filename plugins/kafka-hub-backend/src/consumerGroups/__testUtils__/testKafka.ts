@@ -37,7 +37,7 @@ export const liveEnvironment = (name = 'dev'): EnvironmentConfig => ({
 export const TEST_CLIENT_ID = 'kafka-hub-consumer-groups-test-client';
 
 /** Options of the tests' own clients: patient, as a freshly started broker needs. */
-const testClientOptions = (): BaseOptions =>
+export const testClientOptions = (): BaseOptions =>
   kafkaClientOptions(
     { ...liveEnvironment().kafka, clientId: TEST_CLIENT_ID },
     { retries: 8 },
