@@ -4,7 +4,11 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { SchedulerService } from '@backstage/backend-plugin-api';
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
+import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { Knex } from 'knex';
@@ -375,10 +379,13 @@ describe('ProvisioningService runs under faults', () => {
         entities: [application(app)],
       });
       const scheduler = mockServices.scheduler.mock();
-      const schedule = {
-        frequency: { minutes: 1 },
-        timeout: { minutes: 5 },
-      };
+      // Read from config as the plugin does (which sets every key).
+      const schedule = readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        new ConfigReader({
+          frequency: { minutes: 1 },
+          timeout: { minutes: 5 },
+        }),
+      );
       await scheduleProvisioningTasks({
         scheduler,
         logger,
@@ -392,6 +399,10 @@ describe('ProvisioningService runs under faults', () => {
           .find(t => t.id === id)!;
       const reconcile = task('kafka-hub:provisioning:reconcile');
       const runDue = task('kafka-hub:provisioning:run-due');
+      // Run-due on every replica: a killed one's scheduler lock must not
+      // hold up the recovery of its runs (replicaKilled.chaos.test.ts).
+      expect(reconcile.scope).toBe('global');
+      expect(runDue.scope).toBe('local');
       const aborted = new AbortController();
       aborted.abort();
 

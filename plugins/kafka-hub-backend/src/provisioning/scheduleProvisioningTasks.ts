@@ -6,10 +6,15 @@ import { ProvisioningService } from './ProvisioningService';
 import { TASK_TIME_RAN_OUT } from './RunLease';
 
 /**
- * Two global tasks (one replica runs each at a time): reconcile reads the
- * catalog into the provisioning table; provision-due runs what is due.
- * Both stop at the scheduler's abort signal (the task overran its
- * timeout), so another replica's next run never overlaps this one.
+ * Reconcile, a global task (one replica at a time), reads the catalog into
+ * the provisioning table. Run-due, a local task (every replica on its own
+ * timer), recovers runs whose lease expired and runs what is due: each run
+ * is claimed in the database, so replicas never run an application twice,
+ * and a replica killed mid-run holds no scheduler lock that would keep the
+ * others from recovering its runs once their leases expire (a global task's
+ * lock outlives a killed holder until the task's timeout, and until the
+ * scheduler's janitor, up to a minute later, clears it). Both stop at the
+ * scheduler's abort signal (the task overran its timeout).
  */
 export async function scheduleProvisioningTasks(options: {
   scheduler: SchedulerService;
@@ -29,8 +34,8 @@ export async function scheduleProvisioningTasks(options: {
 
   await scheduler.scheduleTask({
     id: 'kafka-hub:provisioning:reconcile',
-    scope: 'global',
     ...config.reconcileSchedule,
+    scope: 'global',
     fn: async signal => {
       try {
         const result = await service.reconcile(signal);
@@ -51,8 +56,10 @@ export async function scheduleProvisioningTasks(options: {
 
   await scheduler.scheduleTask({
     id: 'kafka-hub:provisioning:run-due',
-    scope: 'global',
     ...config.schedule,
+    // After the schedule, whose `scope` (read from config, undefined unless
+    // set) would otherwise replace it.
+    scope: 'local',
     fn: async signal => {
       const startedAt = now();
       let run: Pick<
