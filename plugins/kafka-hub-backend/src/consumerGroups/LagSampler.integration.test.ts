@@ -14,7 +14,7 @@ import { namespaceClaim } from '../claims/__testUtils__/claims';
 import { migrationsDir } from '../database/migrations';
 import { testDatabaseIds, unusedPort } from '../testUtils/testServices';
 import { GroupSync } from './GroupSync';
-import { LagSampler } from './LagSampler';
+import { LagSampler, VANISHED_COMMITS } from './LagSampler';
 import {
   committedOffsets,
   createProducer,
@@ -223,6 +223,93 @@ describe('LagSampler against the real broker', () => {
         lastError: undefined,
       });
       expect(await historyRows()).toBe(2);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'skips a group whose every commit vanished once, with why, and records it without commits when the next sample agrees on %p',
+    async databaseId => {
+      const s = await stores(databaseId);
+      const prefix = `khvc-${uniqueSuffix()}.`;
+      const topic = `${prefix}events`;
+      const groupId = `${prefix}reader`;
+      topics.push(topic);
+      groupIds.push(groupId);
+      await createTopics(admin, [{ topic, partitions: 1 }]);
+      const producer = createProducer();
+      await produce(producer, topic, 1, 3);
+      await producer.close();
+      await setOffsets(admin, groupId, topic, [{ partition: 0, offset: 1 }]);
+      expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
+      const sampler = samplerFor(s);
+      const history = async () =>
+        (
+          await s
+            .knex('kafka_hub_consumer_group_lag_history')
+            .where({ environment: 'dev', group_id: groupId })
+            .orderBy('sampled_at_ms')
+            .select(['total_lag', 'committed_sum', 'rewound', 'status'])
+        ).map(row => ({
+          totalLag: Number(row.total_lag),
+          committedSum: Number(row.committed_sum),
+          rewound: Boolean(row.rewound),
+          status: row.status,
+        }));
+      const errorsOf = (result: Awaited<ReturnType<LagSampler['sample']>>) =>
+        result.groupErrors.filter(e => e.groupId === groupId);
+      const deleteCommits = () =>
+        admin.deleteGroups({ groups: [groupId] }).then(() => undefined);
+
+      try {
+        expect(errorsOf(await sampler.sample())).toEqual([]);
+        const committedSample = {
+          totalLag: 2,
+          committedSum: 1,
+          rewound: false,
+          status: 'STOP',
+        };
+        expect(await history()).toEqual([committedSample]);
+
+        // Its commits vanish, then come back by the next sample: the
+        // moment leaves no sample, no lag drop and no rewind.
+        await deleteCommits();
+        const skipped = await sampler.sample();
+        expect(skipped.ok).toBe(true);
+        expect(errorsOf(skipped)).toEqual([
+          { groupId, error: VANISHED_COMMITS },
+        ]);
+        expect(await s.taskRuns.get('dev', 'lag')).toMatchObject({
+          lastError: expect.stringContaining(VANISHED_COMMITS),
+        });
+        expect(await history()).toEqual([committedSample]);
+        await setOffsets(admin, groupId, topic, [{ partition: 0, offset: 1 }]);
+        expect(errorsOf(await sampler.sample())).toEqual([]);
+        expect(await history()).toEqual([committedSample, committedSample]);
+
+        // Vanished in two samples in a row: recorded without commits.
+        await deleteCommits();
+        expect(errorsOf(await sampler.sample())).toEqual([
+          { groupId, error: VANISHED_COMMITS },
+        ]);
+        expect(errorsOf(await sampler.sample())).toEqual([]);
+        const samples = await history();
+        expect(samples).toHaveLength(3);
+        expect(samples[2]).toMatchObject({
+          totalLag: 0,
+          committedSum: 0,
+          rewound: false,
+        });
+        expect(
+          (await s.groups.latestOffsets('dev', groupId)).every(
+            p => p.committedOffset === undefined,
+          ),
+        ).toBe(true);
+        // And from then on it is a group without commits, not skipped.
+        expect(errorsOf(await sampler.sample())).toEqual([]);
+        expect(await history()).toHaveLength(4);
+      } finally {
+        await sampler.close();
+      }
     },
   );
 

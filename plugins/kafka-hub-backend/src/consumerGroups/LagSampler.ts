@@ -62,6 +62,15 @@ export interface LagSampleResult {
 export const ABORTED_SAMPLE =
   'Stopped at its abort signal (the task timed out or the backend is shutting down): nothing was sampled';
 
+/**
+ * Recorded for a group whose every committed offset vanished since the
+ * previous sample: a group coordinator that just took over from a crashed
+ * one has been seen answering "no committed offset" for a moment. Once the
+ * next sample agrees, the group is recorded without commits.
+ */
+export const VANISHED_COMMITS =
+  'Every committed offset of the group vanished since the previous sample: not recorded this time (a coordinator that just took over can answer so for a moment); recorded without commits if the next sample agrees';
+
 /** A loaded sample window reaches back at most this far. */
 const WINDOW_LOOKBACK_MS = 6 * 3_600_000;
 
@@ -90,6 +99,8 @@ export class LagSampler {
   private readonly timelines: EndOffsetTimelines;
   private windows = new Map<string, StatusSample[]>();
   private committed = new Map<string, number>();
+  /** Groups skipped once because their commits vanished (see {@link VANISHED_COMMITS}). */
+  private vanished = new Set<string>();
   private readonly trendLength: number;
 
   constructor(private readonly options: LagSamplerOptions) {
@@ -260,6 +271,7 @@ export class LagSampler {
       }
     }
     this.committed = committed;
+    this.vanished = new Set();
     this.lastWrittenMs = latest;
   }
 
@@ -276,16 +288,39 @@ export class LagSampler {
       concurrency,
       signal,
     );
+    const hadCommits = new Set(
+      [...this.committed.keys()].map(key =>
+        key.slice(0, key.indexOf('\u0000')),
+      ),
+    );
+    let unanswered = 0;
     const committed = groups.map((group, i) => {
       const { offsets, error } = answers[i];
-      if (offsets) return { group, topics: offsets };
-      groupErrors.push({
-        groupId: group.groupId,
-        error: describeKafkaError(error),
-      });
-      return undefined;
+      if (!offsets) {
+        unanswered++;
+        groupErrors.push({
+          groupId: group.groupId,
+          error: describeKafkaError(error),
+        });
+        return undefined;
+      }
+      const { groupId } = group;
+      const hasCommits = offsets.some(t =>
+        t.partitions.some(p => p.offset >= 0),
+      );
+      if (hasCommits || !hadCommits.has(groupId)) {
+        this.vanished.delete(groupId);
+      } else if (!this.vanished.has(groupId)) {
+        this.vanished.add(groupId);
+        groupErrors.push({ groupId, error: VANISHED_COMMITS });
+        return undefined;
+      } else {
+        // Vanished in two samples in a row: they are gone.
+        this.vanished.delete(groupId);
+      }
+      return { group, topics: offsets };
     });
-    if (groups.length > 0 && groupErrors.length === groups.length) {
+    if (groups.length > 0 && unanswered === groups.length) {
       // Nothing answered: the environment is down, not the groups.
       throw new Error(groupErrors[0].error);
     }
