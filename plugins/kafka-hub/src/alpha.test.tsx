@@ -264,8 +264,8 @@ describe('admin page', () => {
 
   it('opens the Schemas tab of /kafka-hub at /kafka-hub/schemas', async () => {
     server.use(
-      http.get(`${BASE_URL}/health`, () =>
-        HttpResponse.json({ configured: true, environments: [] }),
+      http.get(`${BASE_URL}/environments`, () =>
+        HttpResponse.json({ items: [] }),
       ),
       http.get(SCHEMA_SUMMARY_URL, () => HttpResponse.json(makeSummary())),
       http.get(SCHEMAS_URL, () =>

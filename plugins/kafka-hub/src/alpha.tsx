@@ -1,6 +1,7 @@
 import { convertLegacyRouteRefs } from '@backstage/core-compat-api';
 import {
   ApiBlueprint,
+  createFrontendModule,
   createFrontendPlugin,
   fetchApiRef,
   PageBlueprint,
@@ -9,7 +10,9 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import {
   hasKafkaConsumerGroups,
   isKafkaApplication,
+  kafkaHubAdminReadPermission,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import SettingsApplicationsIcon from '@material-ui/icons/SettingsApplications';
 import { kafkaHubApiRef, KafkaHubClient } from './api';
 import { adminRouteRef, rootRouteRef } from './routes';
 import { KafkaHubIcon } from './components/KafkaHubIcon';
@@ -49,23 +52,59 @@ export const kafkaHubPage = PageBlueprint.make({
   },
 });
 
+const adminPageParams = {
+  path: '/kafka-hub/admin',
+  title: 'Kafka Hub admin',
+  routeRef: routes.admin,
+  loader: () =>
+    import('./components/KafkaHubAdminPage').then(m => (
+      <m.KafkaHubAdminContent />
+    )),
+};
+
 /**
  * `/kafka-hub/admin`: provisioning of every application and cluster health,
- * for `kafka-hub.admin.read`. No icon, so it stays out of the sidebar.
+ * for `kafka-hub.admin.read`; everyone else is told they may not use it.
+ * No icon, so it stays out of the sidebar; {@link kafkaHubAdminNavModule}
+ * puts it there for admins.
  *
  * @alpha
  */
 export const kafkaHubAdminPage = PageBlueprint.make({
   name: 'admin',
-  params: {
-    path: '/kafka-hub/admin',
-    title: 'Kafka Hub admin',
-    routeRef: routes.admin,
-    loader: () =>
-      import('./components/KafkaHubAdminPage').then(m => (
-        <m.KafkaHubAdminContent />
-      )),
-  },
+  params: adminPageParams,
+});
+
+/**
+ * The admin page in the sidebar, for admins only: install it beside the
+ * plugin (`features: [kafkaHubPlugin, kafkaHubAdminNavModule]`). It
+ * replaces the admin page with one that has an icon (the app's nav lists
+ * every page with one) and exists only for callers granted
+ * `kafka-hub.admin.read` (the app decides the extension predicate once
+ * per session, after sign-in). Everyone else gets no admin page and no
+ * sidebar item; `/kafka-hub/admin` then falls to `/kafka-hub`.
+ *
+ * A module, not the plugin's default: Backstage 1.55 has no nav item of
+ * its own to hide, only pages, and an app with a permission predicate
+ * needs asynchronous finalization, which `renderTestApp` of
+ * `@backstage/frontend-test-utils` 0.6 does not do, so the default would
+ * break every adopter's tests that render the plugin in a test app.
+ *
+ * @alpha
+ */
+export const kafkaHubAdminNavModule = createFrontendModule({
+  pluginId: 'kafka-hub',
+  extensions: [
+    PageBlueprint.make({
+      name: 'admin',
+      if: {
+        permissions: {
+          $contains: `${kafkaHubAdminReadPermission.name}#${kafkaHubAdminReadPermission.attributes.action}`,
+        },
+      },
+      params: { ...adminPageParams, icon: <SettingsApplicationsIcon /> },
+    }),
+  ],
 });
 
 /**

@@ -1,26 +1,30 @@
 import { Header, Page, TabbedLayout } from '@backstage/core-components';
 import { HealthOverview } from '../HealthOverview';
+import { AdminPageLink } from './AdminPageLink';
 import { SchemasTab } from './SchemasTab';
 import { ConsumerGroupsTab } from './ConsumerGroupsTab';
 
 /**
  * The `/kafka-hub` page's content, without its header: one routed tab per
  * view across everything the caller may read (`/kafka-hub` overview,
- * `/kafka-hub/schemas`, `/kafka-hub/consumer-groups`). Add a view as
- * another `TabbedLayout.Route`.
+ * `/kafka-hub/schemas`, `/kafka-hub/consumer-groups`), and for admins a
+ * link to the admin page. Add a view as another `TabbedLayout.Route`.
  */
 export const KafkaHubPageContent = () => (
-  <TabbedLayout>
-    <TabbedLayout.Route path="/" title="Overview">
-      <HealthOverview />
-    </TabbedLayout.Route>
-    <TabbedLayout.Route path="/schemas" title="Schemas">
-      <SchemasTab />
-    </TabbedLayout.Route>
-    <TabbedLayout.Route path="/consumer-groups" title="Consumer groups">
-      <ConsumerGroupsTab />
-    </TabbedLayout.Route>
-  </TabbedLayout>
+  <>
+    <AdminPageLink />
+    <TabbedLayout>
+      <TabbedLayout.Route path="/" title="Overview">
+        <HealthOverview />
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/schemas" title="Schemas">
+        <SchemasTab />
+      </TabbedLayout.Route>
+      <TabbedLayout.Route path="/consumer-groups" title="Consumer groups">
+        <ConsumerGroupsTab />
+      </TabbedLayout.Route>
+    </TabbedLayout>
+  </>
 );
 
 /**
