@@ -199,6 +199,24 @@ describe('RetryProvisioningButton', () => {
     );
   });
 
+  it('says why it is disabled to the keyboard too: tabbing to it shows the reason', async () => {
+    await renderInTestApp(
+      <RetryProvisioningButton entityRef={REF} status="in_progress" />,
+      {
+        apis: [kafkaHubTestApi(), mockApis.alert(), mockApis.permission()],
+      },
+    );
+    const button = await screen.findByRole('button', {
+      name: /Retry provisioning/,
+    });
+    expect(button).toBeDisabled();
+    await userEvent.tab();
+    expect(button.parentElement).toHaveFocus();
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'A provisioning run is in progress',
+    );
+  });
+
   it('is disabled with the given reason, e.g. a malformed annotation', async () => {
     await renderInTestApp(
       <RetryProvisioningButton

@@ -8,9 +8,9 @@ import {
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Button from '@material-ui/core/Button';
 import CircularProgress from '@material-ui/core/CircularProgress';
-import Tooltip from '@material-ui/core/Tooltip';
 import ReplayIcon from '@material-ui/icons/Replay';
 import { kafkaHubApiRef } from '../../api';
+import { DisabledReasonTooltip } from '../DisabledReasonTooltip';
 import { errorMessage } from '../ProvisioningCommon';
 
 /**
@@ -139,10 +139,7 @@ export const RetryProvisioningButton = (
   if (!reason) {
     return button;
   }
-  // A disabled button fires no events; the span carries the tooltip.
   return (
-    <Tooltip title={reason}>
-      <span>{button}</span>
-    </Tooltip>
+    <DisabledReasonTooltip reason={reason}>{button}</DisabledReasonTooltip>
   );
 };

@@ -249,13 +249,26 @@ describe('SchemaDetail', () => {
     expect(bodies).toHaveLength(1);
   });
 
-  it('offers no compatibility check for a stale subject', async () => {
+  /** Presses Tab until `target` has the focus (at most 30 times). */
+  async function tabTo(target: Element) {
+    for (let i = 0; i < 30 && document.activeElement !== target; i++) {
+      await userEvent.tab();
+    }
+  }
+
+  it('offers no compatibility check for a stale subject, and says why to the keyboard too', async () => {
     serve(server, makeDetail({ status: 'stale' }));
     await render('/dev/orders.created-value');
-    expect(
-      await screen.findByRole('button', { name: 'Check compatibility' }),
-    ).toBeDisabled();
+    const check = await screen.findByRole('button', {
+      name: 'Check compatibility',
+    });
+    expect(check).toBeDisabled();
     expect(screen.getByText('Stale')).toBeInTheDocument();
+    await tabTo(check.parentElement!);
+    expect(check.parentElement).toHaveFocus();
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'Only subjects still registered can be checked',
+    );
   });
 
   it('shows why the subject could not be loaded, with a way back', async () => {

@@ -34,6 +34,7 @@ import {
   roleText,
   SchemaStatusLabel,
 } from '../SchemaTable/SchemaBadges';
+import { DisabledReasonTooltip } from '../DisabledReasonTooltip';
 import { CheckCompatibilityDialog } from './CheckCompatibilityDialog';
 import { prettySchema, schemaLanguage } from './schemaText';
 import { SchemaVersionDiff } from './SchemaVersionDiff';
@@ -119,24 +120,19 @@ const Header = ({
         >
           <RefreshIcon />
         </IconButton>
-        <Tooltip
-          title={
-            canCheck
-              ? 'Check a proposed schema against every version'
-              : 'Only subjects still registered can be checked'
-          }
-        >
-          <span>
-            <Button
-              variant="contained"
-              color="primary"
-              onClick={onCheck}
-              disabled={!canCheck}
-            >
+        {canCheck ? (
+          <Tooltip title="Check a proposed schema against every version">
+            <Button variant="contained" color="primary" onClick={onCheck}>
               Check compatibility
             </Button>
-          </span>
-        </Tooltip>
+          </Tooltip>
+        ) : (
+          <DisabledReasonTooltip reason="Only subjects still registered can be checked">
+            <Button variant="contained" color="primary" disabled>
+              Check compatibility
+            </Button>
+          </DisabledReasonTooltip>
+        )}
       </Box>
     </>
   );

@@ -1,0 +1,1 @@
+export { DisabledReasonTooltip } from './DisabledReasonTooltip';
