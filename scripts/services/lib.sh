@@ -137,9 +137,12 @@ read_pid() {
 is_running() { read_pid "$1" >/dev/null; }
 
 # A `bash -c` snippet that closes every fd above 2 (such as the start/stop lock) and then
-# exec's "$@": long-running services must not inherit our lock or callers' pipes.
+# exec's "$@": long-running services must not inherit our lock or callers' pipes. No
+# redirection on the loop: bash would keep stderr's saved copy in a high fd, the loop would
+# close it, and the service would start with no stderr (a crash at start-up left an empty
+# log). The listing's own fd is gone by the time the loop reaches it, hence the -e.
 # shellcheck disable=SC2016 # expanded by the inner shell
-CLOSE_FDS_AND_EXEC='for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] && eval "exec $f>&-"; done 2>/dev/null; exec "$@"'
+CLOSE_FDS_AND_EXEC='for f in /proc/$$/fd/*; do f=${f##*/}; [ "$f" -gt 2 ] && [ -e "/proc/$$/fd/$f" ] && eval "exec $f>&-"; done; exec "$@"'
 
 # start_daemon NAME LOGFILE CMD...  starts CMD detached (own session, stdin from /dev/null,
 # stdout+stderr to LOGFILE so callers' pipes are never held open) and records its pid.
