@@ -16,7 +16,11 @@
  * - status flaps: samples whose evaluated status is REWIND, or STOP/STALL
  *   while Kafka's own consumer is in the group and committing; and stored
  *   committed offsets that went backwards or vanished (what a stale
- *   OffsetFetch answer of a new coordinator would leave).
+ *   OffsetFetch answer of a new coordinator would leave: the sampler asks
+ *   with require_stable and skips a group whose commits all vanished once).
+ * A probe also reads the offsets the way the sampler did before (no
+ * require_stable) from the kill on, and prints how many of its answers went
+ * backwards: how exposed the run was.
  *
  * Starts and stops its own cluster (ports 29092-29293). Needs PostgreSQL
  * (BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING) and the Kafka jars
@@ -161,6 +165,75 @@ async function committedRegressions(knex: Knex, groupId: string) {
   return regressions;
 }
 
+/**
+ * Reads the group's committed offsets without require_stable (what the
+ * sampler asked before) as fast as answers come, and counts the answers
+ * that went backwards from what it had already read: the stale answers a
+ * coordinator that just took over can give. Not a guarantee, a measure of
+ * how exposed the run was.
+ */
+function probePlainOffsetFetch(groupId: string, topic: string) {
+  const reader = new Admin(
+    kafkaCluster.clientOptions(`${CLIENT_ID}-probe`, { retries: 0 }),
+  );
+  const highest = new Map<number, number>();
+  const stale: string[] = [];
+  let answers = 0;
+  let stopped = false;
+  const probing = (async () => {
+    while (!stopped) {
+      const started = Date.now();
+      try {
+        const [group] = await reader.listConsumerGroupOffsets({
+          groups: [
+            {
+              groupId,
+              topics: [
+                {
+                  name: topic,
+                  partitionIndexes: Array.from(
+                    { length: PARTITIONS },
+                    (_, i) => i,
+                  ),
+                },
+              ],
+            },
+          ],
+          requireStable: false,
+        });
+        answers++;
+        const partitions =
+          group.topics.find(t => t.name === topic)?.partitions ?? [];
+        for (const p of partitions) {
+          const offset = Number(p.committedOffset);
+          const before = highest.get(p.partitionIndex) ?? -1;
+          if (offset < before) {
+            stale.push(
+              `${new Date(started).toISOString()} p${
+                p.partitionIndex
+              } ${before} -> ${offset}`,
+            );
+          }
+          highest.set(p.partitionIndex, Math.max(before, offset));
+        }
+      } catch {
+        // No coordinator, or it is loading: nothing answered.
+      }
+      await new Promise(resolve =>
+        setTimeout(resolve, Math.max(0, 20 - (Date.now() - started))),
+      );
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      await probing;
+      await reader.close().catch(() => undefined);
+      return { answers, stale };
+    },
+  };
+}
+
 describe('Broker killed mid-sample: lag sampling on the three-broker cluster', () => {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15'] });
   const suffix = randomBytes(4).toString('hex');
@@ -172,6 +245,7 @@ describe('Broker killed mid-sample: lag sampling on the three-broker cluster', (
   let producing: Promise<void> | undefined;
   let stopProducing = false;
   const cadences: Cadence[] = [];
+  let probe: ReturnType<typeof probePlainOffsetFetch> | undefined;
   const shutdownHooks: Array<() => Promise<void> | void> = [];
 
   beforeAll(async () => {
@@ -188,6 +262,7 @@ describe('Broker killed mid-sample: lag sampling on the three-broker cluster', (
   afterAll(async () => {
     stopProducing = true;
     await Promise.all(cadences.map(c => c.stop()));
+    await probe?.stop();
     await Promise.all(shutdownHooks.map(hook => hook()));
     await producing;
     await consumer?.stop().catch(() => undefined);
@@ -372,6 +447,7 @@ describe('Broker killed mid-sample: lag sampling on the three-broker cluster', (
     expect(beforeSamples).toBeGreaterThanOrEqual(SAMPLES_BEFORE);
 
     // kill -9 the coordinator (and leader of partition 0) mid-sampling.
+    probe = probePlainOffsetFetch(groupId, topic);
     const killRequestedAt = Date.now();
     await kafkaCluster.killNode(coordinator);
     const killedAt = Date.now();
@@ -391,6 +467,8 @@ describe('Broker killed mid-sample: lag sampling on the three-broker cluster', (
         SAMPLES_AFTER,
     );
     await Promise.all(cadences.splice(0).map(c => c.stop()));
+    const plainAnswers = await probe.stop();
+    probe = undefined;
 
     // The group and partition 0 moved to survivors; sampling went on there.
     const newCoordinator = await waitForNewCoordinator(
@@ -441,6 +519,14 @@ describe('Broker killed mid-sample: lag sampling on the three-broker cluster', (
         )} s after the kill request`,
         `  ticks ${ticks.length}, samples stored ${samples.length} (${beforeSamples} before the kill), missing inside the outage ${missingInside.length}, lost outside ${lostOutside.length}`,
         `  produced ${produced} messages, ${produceErrors} failed sends`,
+        `  plain OffsetFetch probe (not require_stable) from the kill on: ${
+          plainAnswers.answers
+        } answers, ${
+          plainAnswers.stale.length
+        } went backwards${plainAnswers.stale
+          .slice(0, 3)
+          .map(s => `; ${s}`)
+          .join('')}`,
         `  statuses: ${[...new Set(samples.map(s => s.status))].join(
           ', ',
         )}; states: ${[...new Set(samples.map(s => s.state))].join(', ')}`,
