@@ -7,7 +7,7 @@ jest.setTimeout(60_000);
 const MIGRATION = '20261203000000_provisioning_task_outcome.js';
 const TASK_RUNS = 'kafka_hub_provisioning_task_runs';
 
-describe(MIGRATION, () => {
+describe('20261203000000_provisioning_task_outcome.js', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
   it.each(databases.eachSupportedId())(
