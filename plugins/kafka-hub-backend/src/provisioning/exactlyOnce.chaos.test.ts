@@ -44,6 +44,7 @@ import {
   TestApplication,
   uniqueSlug,
   writeCatalogFile,
+  removeCatalogFile,
 } from './__testUtils__/provisioningReplicas';
 
 jest.setTimeout(900_000);
@@ -68,6 +69,7 @@ const admin = brokerAdmin();
 let gate: KafkaGate;
 let replicas: BackendReplicas | undefined;
 let db: ReplicaDatabase | undefined;
+const catalogFile = writeCatalogFile(apps);
 let brokerLog: BrokerCreateTopicsLog;
 
 /** Runs per application and CreateTopics requests per kept topic, by wave. */
@@ -116,6 +118,7 @@ describe('Exactly-once across replicas', () => {
       });
     } finally {
       await gate.stop();
+      removeCatalogFile(catalogFile);
       await deleteTopicsIfPresent(
         admin,
         apps.flatMap(app => [keptTopic(app)]),
@@ -130,7 +133,7 @@ describe('Exactly-once across replicas', () => {
       startBackendReplicas({
         count: 2,
         config: chaosReplicaConfig({
-          catalogFile: writeCatalogFile(apps),
+          catalogFile,
           gateAddress: gate.address,
           scheduleSeconds: 2,
           leaseSeconds: 30,

@@ -38,6 +38,7 @@ import {
   TestApplication,
   uniqueSlug,
   writeCatalogFile,
+  removeCatalogFile,
 } from './__testUtils__/provisioningReplicas';
 
 jest.setTimeout(900_000);
@@ -58,6 +59,7 @@ const admin = brokerAdmin();
 let gate: KafkaGate;
 let replicas: BackendReplicas | undefined;
 let db: ReplicaDatabase | undefined;
+const catalogFile = writeCatalogFile([app]);
 
 /** What the scenario saw, shared by its steps. */
 const seen: {
@@ -80,6 +82,7 @@ describe('Replica killed mid-run', () => {
       });
     } finally {
       await gate.stop();
+      removeCatalogFile(catalogFile);
       await deleteTopicsIfPresent(admin, [`${app.application}.events`]).catch(
         () => undefined,
       );
@@ -93,7 +96,7 @@ describe('Replica killed mid-run', () => {
       startBackendReplicas({
         count: 2,
         config: chaosReplicaConfig({
-          catalogFile: writeCatalogFile([app]),
+          catalogFile,
           gateAddress: gate.address,
           scheduleSeconds: SCHEDULE_SECONDS,
           leaseSeconds: LEASE_SECONDS,

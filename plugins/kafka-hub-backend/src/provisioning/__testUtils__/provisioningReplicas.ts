@@ -72,6 +72,11 @@ export function writeCatalogFile(apps: TestApplication[]): string {
   return file;
 }
 
+/** Removes a file of `writeCatalogFile` and its directory. */
+export function removeCatalogFile(file: string): void {
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+}
+
 /** Never during a test: tasks this scenario does not look at. */
 const IDLE = {
   frequency: { hours: 1 },
