@@ -58,10 +58,10 @@ describe('TaskRunsCard', () => {
     expect(
       within(schemaSync).getByText('11 subjects, 0 versions fetched'),
     ).toBeInTheDocument();
-    expect(within(schemaSync).getByText('1.3 s')).toBeInTheDocument();
+    expect(within(schemaSync).getByText('took 1.3 s')).toBeInTheDocument();
     const lag = rowOf(screen.getByText('Lag sampler'));
     expect(within(lag).getByText('Failed')).toBeInTheDocument();
-    expect(within(lag).getByText('40 ms')).toBeInTheDocument();
+    expect(within(lag).getByText('took 40 ms')).toBeInTheDocument();
     expect(
       within(lag).getByText(
         /Connection error: connect ECONNREFUSED\s+at Socket/,
@@ -117,7 +117,7 @@ describe('TaskRunsCard', () => {
     const runDue = rowOf(screen.getByText('Provisioning of due applications'));
     expect(within(runDue).getByText('All environments')).toBeInTheDocument();
     expect(within(runDue).getByText('Aborted')).toBeInTheDocument();
-    expect(within(runDue).getByText('15.0 min')).toBeInTheDocument();
+    expect(within(runDue).getByText('took 15.0 min')).toBeInTheDocument();
     expect(within(runDue).getByText(stopped)).toBeInTheDocument();
   });
 

@@ -86,18 +86,23 @@ export const TaskRunsCard = () => {
     [api],
   );
 
+  // Headers stay on one line and words never break (the table's styles),
+  // so the columns are few enough to fit a 1280 px window: the duration
+  // goes under the last run.
   const columns: TableColumn<KafkaHubTaskRun>[] = [
     {
       title: 'Environment',
-      render: run => (
-        <span className={tableText.noWrap}>
-          {run.environment ?? 'All environments'}
-        </span>
-      ),
+      width: '13%',
+      render: run => run.environment ?? 'All environments',
     },
-    { title: 'Task', render: run => TASK_LABEL[run.task] ?? run.task },
+    {
+      title: 'Task',
+      width: '16%',
+      render: run => TASK_LABEL[run.task] ?? run.task,
+    },
     {
       title: 'Result',
+      width: '12%',
       render: run => (
         <span className={tableText.noWrap}>
           <Outcome outcome={run.outcome} />
@@ -106,30 +111,29 @@ export const TaskRunsCard = () => {
     },
     {
       title: 'Last run',
+      width: '13%',
       render: run => (
-        <span className={tableText.noWrap}>
+        <>
           <RelativeTime iso={run.lastRunAt} />
-        </span>
-      ),
-    },
-    {
-      title: 'Duration',
-      render: run => (
-        <span className={tableText.noWrap}>
-          {formatDuration(run.durationMs)}
-        </span>
+          <Typography
+            variant="body2"
+            color="textSecondary"
+            className={tableText.noWrap}
+          >
+            took {formatDuration(run.durationMs)}
+          </Typography>
+        </>
       ),
     },
     {
       title: 'Last success',
-      render: run => (
-        <span className={tableText.noWrap}>
-          <RelativeTime iso={run.lastSuccessAt} />
-        </span>
-      ),
+      width: '12%',
+      render: run => <RelativeTime iso={run.lastSuccessAt} />,
     },
     {
       title: 'Details',
+      // The widest column: whole errors and summaries.
+      width: '34%',
       render: run => (
         <>
           {run.error && <pre className={classes.error}>{run.error}</pre>}
