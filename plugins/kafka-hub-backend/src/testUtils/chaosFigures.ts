@@ -24,7 +24,7 @@ export interface ChaosFigure {
  * Where figures go: `KAFKA_HUB_CHAOS_FIGURES` (the test command sets it to
  * its results directory), else a file in the temp directory.
  */
-export function chaosFiguresFile(): string {
+function chaosFiguresFile(): string {
   return (
     process.env.KAFKA_HUB_CHAOS_FIGURES ??
     path.join(os.tmpdir(), 'kafka-hub-chaos-figures.jsonl')

@@ -13,7 +13,7 @@ import { BackendReplica } from '../../testUtils/backendReplicas';
  */
 
 /** The environment whose bootstrap address is the test's Kafka gate. */
-export const GATED_ENVIRONMENT = 'gated';
+const GATED_ENVIRONMENT = 'gated';
 
 /** The local broker the gate forwards to (the demo's dev environment). */
 export const BROKER = '127.0.0.1:9092';
