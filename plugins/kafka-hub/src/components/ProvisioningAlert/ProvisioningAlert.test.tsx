@@ -87,7 +87,10 @@ describe('ProvisioningAlert', () => {
     second.unmount();
     // The same issues for another scope are not dismissed.
     const other = await renderInTestApp(
-      <ProvisioningAlert ownerRef="group:default/team-payments" applications={items} />,
+      <ProvisioningAlert
+        ownerRef="group:default/team-payments"
+        applications={items}
+      />,
       { mountedRoutes: catalogRoutes, apis: apis() },
     );
     expect(
