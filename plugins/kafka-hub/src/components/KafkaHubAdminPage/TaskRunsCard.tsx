@@ -18,6 +18,7 @@ import {
 import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { readableColour, surfaces } from '../../theme/readableColour';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import { PropsWithChildren } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
@@ -60,7 +61,8 @@ const useStyles = makeStyles(theme => ({
     margin: 0,
     whiteSpace: 'pre-wrap',
     fontFamily: theme.typography.fontFamily,
-    color: theme.palette.error.main,
+    // Readable on the card and on striped rows (error.main is 3.5:1).
+    color: readableColour(theme.palette.error.main, surfaces(theme)),
   },
 }));
 
@@ -159,6 +161,8 @@ export const TaskRunsCard = () => {
           options={{
             paging: false,
             search: false,
+            // Draggable headers nest a focusable wrapper around the sort button.
+            draggable: false,
             toolbar: false,
             padding: 'dense',
           }}

@@ -1,5 +1,6 @@
 import { render, screen } from '@testing-library/react';
-import { getContrastRatio } from '@material-ui/core/styles';
+import { getContrastRatio, Theme } from '@material-ui/core/styles';
+import { surfaces } from '../../theme/readableColour';
 import { themes, UnifiedThemeProvider } from '@backstage/theme';
 import {
   PROVISIONING_STATUSES,
@@ -14,8 +15,10 @@ const renderIn = (theme: 'light' | 'dark', status: ProvisioningStatus) =>
     </UnifiedThemeProvider>,
   );
 
-const paper = (theme: 'light' | 'dark') =>
-  (themes[theme].getTheme('v4') as any).palette.background.paper;
+// The card, the page's background that striped rows take, and the hover
+// and selected tints of a row.
+const backgrounds = (theme: 'light' | 'dark') =>
+  surfaces(themes[theme].getTheme('v4') as Theme);
 
 describe('ProvisioningStatusBadge', () => {
   it.each([
@@ -25,16 +28,18 @@ describe('ProvisioningStatusBadge', () => {
     ['partial', 'Partial', 'warning'],
     ['failed', 'Failed', 'error'],
   ] as const)(
-    'shows %s as "%s" in a shade of the theme\'s %s colour readable on the card (AA) in both themes',
+    'shows %s as "%s" in a shade of the theme\'s %s colour readable on the card and the rows (AA) in both themes',
     (status, label, _colour) => {
       for (const theme of ['light', 'dark'] as const) {
         const { unmount } = renderIn(theme, status);
         const chip = screen.getByLabelText(`Provisioning status: ${label}`);
         expect(chip).toHaveTextContent(label);
         const colour = getComputedStyle(chip).color;
-        expect(getContrastRatio(colour, paper(theme))).toBeGreaterThanOrEqual(
-          4.5,
-        );
+        for (const background of backgrounds(theme)) {
+          expect(getContrastRatio(colour, background)).toBeGreaterThanOrEqual(
+            4.5,
+          );
+        }
         unmount();
       }
     },

@@ -11,6 +11,7 @@ import {
 import Chip from '@material-ui/core/Chip';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import Tooltip from '@material-ui/core/Tooltip';
+import { readableColour, surfaces } from '../../theme/readableColour';
 
 /** How each format is named in the UI. */
 export const FORMAT_LABELS: Record<SchemaFormat, string> = {
@@ -33,7 +34,7 @@ const STATUS_HINTS: Record<SchemaStatus, string> = {
     "Absent from the Schema Registry's last complete listing; Kafka Hub keeps its history",
 };
 
-const formatColor = (theme: Theme, format: SchemaFormat): string => {
+const formatHue = (theme: Theme, format: SchemaFormat): string => {
   const dark = theme.palette.type === 'dark';
   switch (format) {
     case 'AVRO':
@@ -44,6 +45,11 @@ const formatColor = (theme: Theme, format: SchemaFormat): string => {
       return dark ? '#a5d6a7' : '#2e7d32';
   }
 };
+
+// Readable on the card and on striped rows of the theme (Protobuf's purple
+// was 4.2:1 on the dark card).
+const formatColor = (theme: Theme, format: SchemaFormat): string =>
+  readableColour(formatHue(theme, format), surfaces(theme));
 
 const useStyles = makeStyles(theme => ({
   AVRO: {
