@@ -272,19 +272,22 @@ describe('OffsetsClient against the real broker', () => {
       };
       const transaction = await pendingCommit();
 
+      // One stable fetch, without retries: its error, if any.
+      const stableFetchError = async () => {
+        const once = new Admin({ ...testClientOptions(), retries: 0 });
+        return once
+          .listConsumerGroupOffsets({
+            groups: [transactionalGroup],
+            requireStable: true,
+          })
+          .then(
+            () => undefined,
+            error => describeKafkaError(error),
+          )
+          .finally(() => once.close());
+      };
       // A stable fetch is refused for the pending partition...
-      const once = new Admin({ ...testClientOptions(), retries: 0 });
-      const refused = await once
-        .listConsumerGroupOffsets({
-          groups: [transactionalGroup],
-          requireStable: true,
-        })
-        .then(
-          () => undefined,
-          error => describeKafkaError(error),
-        )
-        .finally(() => once.close());
-      expect(refused).toMatch(/UNSTABLE_OFFSET_COMMIT/);
+      expect(await stableFetchError()).toMatch(/UNSTABLE_OFFSET_COMMIT/);
       const offsets = client();
       await offsets.committedOffsetsOfGroups([transactionalGroup], 4);
       // ...so the client asks once with require_stable, then without.
@@ -300,6 +303,13 @@ describe('OffsetsClient against the real broker', () => {
       ]);
 
       await transaction.commit();
+      // EndTxn is answered before the commit marker reaches the offsets
+      // partition; until it has, a stable fetch is still refused. Once the
+      // broker says so, one request is enough.
+      await waitFor(
+        'the transaction commit to reach the group coordinator',
+        async () => (await stableFetchError()) === undefined,
+      );
       const settled = offsets.requests;
       const [committed] = await offsets.committedOffsetsOfGroups(
         [transactionalGroup],
