@@ -38,6 +38,9 @@ export const FilterSelect = (props: {
       </InputLabel>
       <Select
         labelId={labelId}
+        // An id on the shown value puts it in the accessible name after the
+        // label ("Format All formats"), as a screen reader user hears it.
+        SelectDisplayProps={{ id: `${props.idPrefix}-${props.id}-value` }}
         value={props.value}
         displayEmpty
         onChange={e => props.onChange(String(e.target.value))}

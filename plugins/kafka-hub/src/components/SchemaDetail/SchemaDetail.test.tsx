@@ -155,9 +155,7 @@ describe('SchemaDetail', () => {
         codeText(screen.getByRole('region', { name: 'Schema text of v1' })),
       ).toContain('"type": "double"'),
     );
-    await userEvent.click(
-      screen.getByRole('button', { name: 'Compare v2 with v1' }),
-    );
+    await userEvent.click(screen.getByRole('button', { name: 'Diff with v1' }));
     const diff = screen.getByRole('table', {
       name: 'Differences between v1 and v2',
     });

@@ -232,6 +232,8 @@ export const SchemaVersionDiff = (props: SchemaVersionDiffProps) => {
       <InputLabel id={`schema-diff-${id}`}>{label}</InputLabel>
       <Select
         labelId={`schema-diff-${id}`}
+        // The shown version belongs in the accessible name after the label.
+        SelectDisplayProps={{ id: `schema-diff-${id}-value` }}
         value={value}
         onChange={e => onSelect(Number(e.target.value))}
       >

@@ -48,12 +48,20 @@ describe('SchemaVersionTimeline', () => {
     expect(screen.getByRole('button', { name: 'View v2' })).toBeDisabled();
     await userEvent.click(screen.getByRole('button', { name: 'View v1' }));
     expect(onSelect).toHaveBeenCalledWith(1);
+    // Named by its visible text: the version it sits under is its list item's name.
     await userEvent.click(
-      screen.getByRole('button', { name: 'Compare v3 with v2' }),
+      within(screen.getByRole('listitem', { name: /^Version 3/ })).getByRole(
+        'button',
+        { name: 'Diff with v2' },
+      ),
     );
     expect(onCompare).toHaveBeenCalledWith({ from: 2, to: 3 });
+    // The oldest version has nothing older to compare with.
     expect(
-      screen.queryByRole('button', { name: /Compare v1/ }),
+      within(screen.getByRole('listitem', { name: /^Version 1/ })).queryByRole(
+        'button',
+        { name: /^Diff with/ },
+      ),
     ).not.toBeInTheDocument();
   });
 

@@ -21,8 +21,11 @@ const useStyles = makeStyles(theme => ({
     textAlign: 'right',
   },
   content: { paddingTop: theme.spacing(0.25) },
+  // A bar in the primary colour and an outline mark the selection, not a
+  // tint: the theme's secondary text is below AA contrast on any grey tint
+  // of the light card (4.4:1 on the selected one, 4.47:1 on the hover one).
   selected: {
-    backgroundColor: theme.palette.action.selected,
+    boxShadow: `inset 3px 0 0 ${theme.palette.primary.main}, inset 0 0 0 1px ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
   },
   deleted: { textDecoration: 'line-through' },
@@ -134,7 +137,6 @@ export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
                                 to: v.version,
                               })
                             }
-                            aria-label={`Compare v${v.version} with v${older.version}`}
                           >
                             Diff with v{older.version}
                           </Button>
