@@ -144,7 +144,7 @@ describe('ConsumerGroupDetail', () => {
     await screen.findByText('Total lag (messages)');
     expect(lagRequests[0].searchParams.get('range')).toBe('7d');
     await userEvent.click(
-      screen.getByRole('button', { name: 'Show the last 30 days' }),
+      screen.getByRole('button', { name: '30d: last 30 days' }),
     );
     await waitFor(() =>
       expect(lagRequests.at(-1)?.searchParams.get('range')).toBe('30d'),
@@ -154,7 +154,7 @@ describe('ConsumerGroupDetail', () => {
       await screen.findByText(/^Resolution: daily rollups/),
     ).toBeInTheDocument();
     await userEvent.click(
-      screen.getByRole('button', { name: 'Show the last hour' }),
+      screen.getByRole('button', { name: '1h: last hour' }),
     );
     await waitFor(() => expect(location()).toBe('/dev/orders.fulfilment'));
   });

@@ -1,5 +1,7 @@
 import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { getContrastRatio, Theme } from '@material-ui/core/styles';
+import { themes, UnifiedThemeProvider } from '@backstage/theme';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
@@ -94,8 +96,39 @@ describe('ConsumerGroupLagChart', () => {
       screen.getByText(/^Time lag is an estimate: how long ago/),
     ).toBeInTheDocument();
     expect(
-      screen.getByRole('button', { name: 'Show the last hour' }),
+      screen.getByRole('button', { name: '1h: last hour' }),
     ).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it("draws its axes in the theme's text colour, readable on dark paper (Recharts' grey was not)", async () => {
+    recordHistory(() => makeHistory());
+    const dark = themes.dark.getTheme('v4') as Theme;
+    const { container } = await renderInTestApp(
+      <UnifiedThemeProvider theme={themes.dark}>
+        <ConsumerGroupLagChart
+          environment="dev"
+          groupId="orders/fulfilment"
+          refreshIntervalMs={false}
+        />
+      </UnifiedThemeProvider>,
+      { apis: [kafkaHubTestApi(), mockApis.permission()] },
+    );
+    await screen.findByText('Total lag (messages)');
+    const axisText = [
+      ...Array.from(
+        container.querySelectorAll('text.recharts-cartesian-axis-tick-value'),
+      ),
+      within(figure()).getByText('Messages').closest('text')!,
+      within(figure()).getByText('Time lag (est.)').closest('text')!,
+    ];
+    expect(axisText.length).toBeGreaterThan(2);
+    for (const text of axisText) {
+      const fill = text.getAttribute('fill')!;
+      expect(fill).toBe(dark.palette.text.secondary);
+      expect(
+        getContrastRatio(fill, dark.palette.background.paper),
+      ).toBeGreaterThanOrEqual(4.5);
+    }
   });
 
   it('switches the range, asking the server again and showing its resolution', async () => {
@@ -118,7 +151,7 @@ describe('ConsumerGroupLagChart', () => {
     await screen.findByText(/^Resolution: raw samples/);
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Show the last 7 days' }),
+      screen.getByRole('button', { name: '7d: last 7 days' }),
     );
     expect(
       await screen.findByText(/^Resolution: hourly rollups, one point per 1 h/),
@@ -128,7 +161,7 @@ describe('ConsumerGroupLagChart', () => {
     expect(screen.getByText('Lag over the last 7 days')).toBeInTheDocument();
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Show the last 30 days' }),
+      screen.getByRole('button', { name: '30d: last 30 days' }),
     );
     expect(
       await screen.findByText(/^Resolution: daily rollups, one point per 1 d/),

@@ -247,6 +247,10 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
     const from = Date.parse(value.from);
     const to = Date.parse(value.to);
     const hasTimeLag = points.some(p => p.timeLag !== null);
+    // Recharts draws axes in fixed greys (#666 ticks): the theme's text
+    // colours keep them readable on light and dark paper.
+    const axisText = theme.palette.text.secondary;
+    const axisColours = { stroke: axisText, tick: { fill: axisText } };
     body = (
       <>
         {error && (
@@ -262,8 +266,9 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
           margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
           accessibilityLayer
         >
-          <CartesianGrid strokeDasharray="3 3" />
+          <CartesianGrid strokeDasharray="3 3" stroke={theme.palette.divider} />
           <XAxis
+            {...axisColours}
             dataKey="t"
             type="number"
             scale="time"
@@ -275,21 +280,25 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
             minTickGap={24}
           />
           <YAxis
+            {...axisColours}
             yAxisId="lag"
             tickFormatter={formatCompact}
             allowDecimals={false}
             label={{
               value: 'Messages',
+              fill: axisText,
               angle: -90,
               position: 'insideLeft',
             }}
           />
           <YAxis
+            {...axisColours}
             yAxisId="time"
             orientation="right"
             tickFormatter={shortDuration}
             label={{
               value: 'Time lag (est.)',
+              fill: axisText,
               angle: 90,
               position: 'insideRight',
             }}
@@ -353,7 +362,7 @@ export const ConsumerGroupLagChart = (props: ConsumerGroupLagChartProps) => {
             <ToggleButton
               key={r}
               value={r}
-              aria-label={`Show the ${RANGE_LABELS[r]}`}
+              aria-label={`${r}: ${RANGE_LABELS[r]}`}
             >
               {r}
             </ToggleButton>

@@ -156,7 +156,7 @@ describe('EntityConsumerGroupsContent', () => {
       await screen.findByRole('heading', { name: 'orders.fulfilment' }),
     ).toBeInTheDocument();
     expect(
-      await screen.findByRole('button', { name: 'Show the last 6 hours' }),
+      await screen.findByRole('button', { name: '6h: last 6 hours' }),
     ).toHaveAttribute('aria-pressed', 'true');
     expect(
       screen.getByRole('link', { name: /Back to consumer groups/ }),
