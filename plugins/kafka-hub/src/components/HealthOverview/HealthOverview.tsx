@@ -95,7 +95,14 @@ export const HealthOverview = () => {
       title="Clusters"
       subtitle="Reachability of each environment's Kafka cluster and Schema Registry"
       isLoading={loading}
-      options={{ paging: false, search: false, padding: 'dense' }}
+      // Not draggable: material-table wraps each draggable header in a
+      // focusable button around the sort button (nested controls, axe).
+      options={{
+        paging: false,
+        search: false,
+        padding: 'dense',
+        draggable: false,
+      }}
       columns={columns}
       data={value.environments.map(env => ({ ...env, id: env.environment }))}
       actions={[

@@ -21,6 +21,7 @@ import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kafkaHubApiRef } from '../../api';
 import { ProvisioningStatusBadge } from '../ProvisioningStatusBadge';
+import { IdText, useTableTextStyles } from '../ListControls';
 import {
   environmentRows,
   EnvironmentStatus,
@@ -105,6 +106,7 @@ const Field = ({ label, children }: { label: string; children: ReactNode }) => {
 
 const RunHistory = ({ runs }: { runs: ProvisioningRunSummary[] }) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   if (runs.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
@@ -113,7 +115,9 @@ const RunHistory = ({ runs }: { runs: ProvisioningRunSummary[] }) => {
     );
   }
   return (
-    <Table size="small" aria-label="Run history">
+    // Headers, triggers and times stay on one line; ids break at '.', '-'
+    // and '_' (the Backstage theme broke "Trigger" into "Trig / ger").
+    <Table size="small" aria-label="Run history" className={tableText.table}>
       <TableHead>
         <TableRow>
           <TableCell>Run ID</TableCell>
@@ -128,16 +132,20 @@ const RunHistory = ({ runs }: { runs: ProvisioningRunSummary[] }) => {
       <TableBody>
         {runs.map(run => (
           <TableRow key={run.runId}>
-            <TableCell>
+            <TableCell className={tableText.idCell}>
               <RunId runId={run.runId} />
             </TableCell>
-            <TableCell>{TRIGGER_LABEL[run.trigger] ?? run.trigger}</TableCell>
-            <TableCell>{run.requestedBy ?? '—'}</TableCell>
-            <TableCell>{run.environments.join(', ') || '—'}</TableCell>
-            <TableCell>
-              <RelativeTime iso={run.startedAt} />
+            <TableCell className={tableText.noWrap}>
+              {TRIGGER_LABEL[run.trigger] ?? run.trigger}
             </TableCell>
             <TableCell>
+              {run.requestedBy ? <IdText text={run.requestedBy} /> : '—'}
+            </TableCell>
+            <TableCell>{run.environments.join(', ') || '—'}</TableCell>
+            <TableCell className={tableText.noWrap}>
+              <RelativeTime iso={run.startedAt} />
+            </TableCell>
+            <TableCell className={tableText.noWrap}>
               {run.finishedAt ? <RelativeTime iso={run.finishedAt} /> : '—'}
             </TableCell>
             <TableCell>

@@ -73,6 +73,7 @@ const useStyles = makeStyles(theme => ({
   filter: {
     minWidth: 200,
   },
+  filterLabel: { color: theme.palette.text.primary },
   spacer: {
     flexGrow: 1,
   },
@@ -340,6 +341,9 @@ export const ProvisioningTab = () => {
             query.update({});
           }}
           SelectProps={{ native: true }}
+          // On the page's background the theme's secondary label text is
+          // 4.47:1: the primary text colour keeps it readable.
+          InputLabelProps={{ className: classes.filterLabel }}
           variant="outlined"
           size="small"
           className={classes.filter}
