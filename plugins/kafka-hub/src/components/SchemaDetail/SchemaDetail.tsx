@@ -1,6 +1,5 @@
 import { ReactNode, useState } from 'react';
 import {
-  CodeSnippet,
   InfoCard,
   Link,
   Progress,
@@ -38,6 +37,7 @@ import { DisabledReasonTooltip } from '../DisabledReasonTooltip';
 import { CheckCompatibilityDialog } from './CheckCompatibilityDialog';
 import { prettySchema, schemaLanguage } from './schemaText';
 import { SchemaVersionDiff } from './SchemaVersionDiff';
+import { SchemaCode } from './SchemaCode';
 import { SchemaVersionTimeline } from './SchemaVersionTimeline';
 import { useSchemaVersions } from './useSchemaVersions';
 
@@ -253,11 +253,9 @@ const VersionText = ({ version }: { version?: SchemaVersion }) => {
       }`}
     >
       <div aria-label={`Schema text of v${version.version}`} role="region">
-        <CodeSnippet
+        <SchemaCode
           text={prettySchema(version.schema, version.format)}
           language={schemaLanguage(version.format)}
-          showLineNumbers
-          showCopyCodeButton
         />
       </div>
     </InfoCard>
