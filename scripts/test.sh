@@ -115,10 +115,28 @@ yarn workspace app build >"$RESULTS/demo-app-build.log" 2>&1 || {
   tail -n 40 "$RESULTS/demo-app-build.log"
   exit 1
 }
-set -m
-node scripts/e2e/serve-app.mjs 3000 >"$RESULTS/demo-app.log" 2>&1 &
-APP_PID=$!
-set +m
+# start_app build|dev: the production build, or the dev server for the
+# walks through every page (tagged @tour): React only warns in its
+# development build, and a walk loads the app once, then follows its links.
+start_app() {
+  local log="$RESULTS/demo-app-$1.log"
+  set -m
+  if [ "$1" = dev ]; then
+    yarn workspace app start >"$log" 2>&1 &
+  else
+    node scripts/e2e/serve-app.mjs 3000 >"$log" 2>&1 &
+  fi
+  APP_PID=$!
+  set +m
+  # The dev server answers once its bundle is compiled.
+  node scripts/wait-for-http.mjs http://localhost:3000 300 "$log"
+}
+stop_app() {
+  kill -- -"$APP_PID" 2>/dev/null || true
+  wait "$APP_PID" 2>/dev/null || true
+  APP_PID=""
+}
+start_app build
 
 # The backend runs twice: with the guest as a team member, then with the
 # guest's team among the admin groups, for the admin page's tests.
@@ -138,18 +156,23 @@ stop_backend() {
 }
 
 start_backend member group:default/kafka-platform
-node scripts/wait-for-http.mjs http://localhost:3000 300 "$RESULTS/demo-app.log"
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-member.json" \
-  yarn playwright test --grep-invert @admin --reporter=list,json
+  yarn playwright test --grep-invert '@admin|@tour' --reporter=list,json
+stop_app
+start_app dev
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-member-tour.json" \
+  yarn playwright test --grep @tour --grep-invert @admin --reporter=list,json
 stop_backend
 
 start_backend admin group:default/team-orders
+PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin-tour.json" \
+  yarn playwright test --grep '@tour.*@admin' --reporter=list,json
+stop_app
+start_app build
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin.json" \
-  yarn playwright test --grep @admin --reporter=list,json
+  yarn playwright test --grep @admin --grep-invert @tour --reporter=list,json
 stop_backend
-kill -- -"$APP_PID" 2>/dev/null || true
-wait "$APP_PID" 2>/dev/null || true
-APP_PID=""
+stop_app
 
 phase "Proof of adoption: the packed packages in two fresh Backstage apps"
 KAFKA_HUB_ADOPTION_REPORTS="$RESULTS" bash scripts/adoption/verify.sh
