@@ -155,20 +155,27 @@ stop_backend() {
   DEMO_PID=""
 }
 
+# The walks through every page (@tour: axe, word breaks, console warnings)
+# run only with KAFKA_HUB_E2E_TOURS=true until a clean-clone run of the whole
+# command has proven them (issue 13).
 start_backend member group:default/kafka-platform
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-member.json" \
   yarn playwright test --grep-invert '@admin|@tour' --reporter=list,json
-stop_app
-start_app dev
-PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-member-tour.json" \
-  yarn playwright test --grep @tour --grep-invert @admin --reporter=list,json
+if [ "${KAFKA_HUB_E2E_TOURS:-}" = true ]; then
+  stop_app
+  start_app dev
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-member-tour.json" \
+    yarn playwright test --grep @tour --grep-invert @admin --reporter=list,json
+fi
 stop_backend
 
 start_backend admin group:default/team-orders
-PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin-tour.json" \
-  yarn playwright test --grep '@tour.*@admin' --reporter=list,json
-stop_app
-start_app build
+if [ "${KAFKA_HUB_E2E_TOURS:-}" = true ]; then
+  PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin-tour.json" \
+    yarn playwright test --grep '@tour.*@admin' --reporter=list,json
+  stop_app
+  start_app build
+fi
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin.json" \
   yarn playwright test --grep @admin --grep-invert @tour --reporter=list,json
 stop_backend
