@@ -25,8 +25,6 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
             {nav.take('page:kafka-hub')}
-            {/* Only there for Kafka Hub admins (kafkaHubAdminNavModule). */}
-            {nav.take('page:kafka-hub/admin')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
