@@ -6,7 +6,8 @@ export const LAYOUT_WIDTHS = [1280, 1440];
 /**
  * Text on the page that wraps where it must not: a word split over two
  * lines in a table cell, chip, tab or heading ("Succes / s"), a chip or tab
- * on more than one line, or a chip's label cut off. A word ends at white space, or after
+ * on more than one line, or a chip's label cut off; and tables wider than
+ * the box they are in. A word ends at white space, or after
  * a '-', where browsers may break; Kafka names break only where IdText puts
  * a `<wbr>`, which ends a text node. Lines are told apart by the tops of
  * the text's client rectangles (one per line box), so this compares the
@@ -34,24 +35,25 @@ export async function findBrokenText(page: Page): Promise<string[]> {
         .trim()
         .slice(0, 80)}"`;
 
-    const wordContainers = Array.from(
-      document.querySelectorAll(
-        'td, th, .MuiChip-root, [role="tab"], h1, h2, h3, h4, h5, h6',
-      ),
-    ).filter(visible);
-    for (const container of wordContainers) {
-      const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-        const text = node.textContent ?? '';
-        for (const match of Array.from(text.matchAll(/[^\s-]+-?/g))) {
-          const range = document.createRange();
-          range.setStart(node, match.index ?? 0);
-          range.setEnd(node, (match.index ?? 0) + match[0].length);
-          if (lines(range) > 1) {
-            problems.push(
-              `"${match[0]}" breaks inside the word in ${describe(container)}`,
-            );
-          }
+    // Each text once, in the nearest container that must not break words.
+    const containers =
+      'td, th, .MuiChip-root, [role="tab"], h1, h2, h3, h4, h5, h6';
+    const walker = document.createTreeWalker(
+      document.body,
+      NodeFilter.SHOW_TEXT,
+    );
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const container = node.parentElement?.closest(containers);
+      if (!container || !visible(container)) continue;
+      const text = node.textContent ?? '';
+      for (const match of Array.from(text.matchAll(/[^\s-]+-?/g))) {
+        const range = document.createRange();
+        range.setStart(node, match.index ?? 0);
+        range.setEnd(node, (match.index ?? 0) + match[0].length);
+        if (lines(range) > 1) {
+          problems.push(
+            `"${match[0]}" breaks inside the word in ${describe(container)}`,
+          );
         }
       }
     }
@@ -73,6 +75,32 @@ export async function findBrokenText(page: Page): Promise<string[]> {
     ).filter(visible)) {
       if (label.scrollWidth > label.clientWidth + 1) {
         problems.push(`${describe(label)} is cut off (ellipsis)`);
+      }
+    }
+    // A table wider than the box it is in is cut off or scrolls sideways.
+    for (const table of Array.from(document.querySelectorAll('table')).filter(
+      visible,
+    )) {
+      let box = table.parentElement;
+      while (box && box !== document.body) {
+        if (getComputedStyle(box).overflowX !== 'visible') break;
+        box = box.parentElement;
+      }
+      const right =
+        box && box !== document.body
+          ? box.getBoundingClientRect().left + box.clientWidth
+          : document.documentElement.clientWidth;
+      const over = table.getBoundingClientRect().right - right;
+      if (over > 1) {
+        const name =
+          table.getAttribute('aria-label') ??
+          Array.from(table.querySelectorAll('th'))
+            .slice(0, 3)
+            .map(th => th.textContent?.trim())
+            .join(', ');
+        problems.push(
+          `table "${name}" is ${Math.round(over)} px wider than its box`,
+        );
       }
     }
     return problems;

@@ -210,9 +210,10 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
       label
     );
     return (
+      // May wrap between words ("Total / lag"), for the table to fit at
+      // 1280 px; the numbers below stay on one line.
       <TableCell
         sortDirection={sort === column ? sortDirectionOf(column) : false}
-        className={classes.number}
       >
         <TableSortLabel
           active={sort === column}

@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { Fragment, ReactNode } from 'react';
 import {
   CopyTextButton,
   Progress,
@@ -49,8 +49,7 @@ const useStyles = makeStyles(theme => ({
     backgroundColor: theme.palette.background.default,
     border: `1px solid ${theme.palette.divider}`,
     borderRadius: theme.shape.borderRadius,
-    maxHeight: 320,
-    overflow: 'auto',
+    // Shown whole: a scrolling box would need keyboard focus to be read.
   },
   runId: {
     display: 'inline-flex',
@@ -115,8 +114,9 @@ const RunHistory = ({ runs }: { runs: ProvisioningRunSummary[] }) => {
     );
   }
   return (
-    // Headers, triggers and times stay on one line; ids break at '.', '-'
-    // and '_' (the Backstage theme broke "Trigger" into "Trig / ger").
+    // Words stay whole and ids break at '.', '-' and '_' (the Backstage
+    // theme broke "Trigger" into "Trig / ger"); a run's error gets a row of
+    // its own, the table's width, instead of a narrow column.
     <Table size="small" aria-label="Run history" className={tableText.table}>
       <TableHead>
         <TableRow>
@@ -131,32 +131,38 @@ const RunHistory = ({ runs }: { runs: ProvisioningRunSummary[] }) => {
       </TableHead>
       <TableBody>
         {runs.map(run => (
-          <TableRow key={run.runId}>
-            <TableCell className={tableText.idCell}>
-              <RunId runId={run.runId} />
-            </TableCell>
-            <TableCell className={tableText.noWrap}>
-              {TRIGGER_LABEL[run.trigger] ?? run.trigger}
-            </TableCell>
-            <TableCell>
-              {run.requestedBy ? <IdText text={run.requestedBy} /> : '—'}
-            </TableCell>
-            <TableCell>{run.environments.join(', ') || '—'}</TableCell>
-            <TableCell className={tableText.noWrap}>
-              <RelativeTime iso={run.startedAt} />
-            </TableCell>
-            <TableCell className={tableText.noWrap}>
-              {run.finishedAt ? <RelativeTime iso={run.finishedAt} /> : '—'}
-            </TableCell>
-            <TableCell>
-              {!run.result && 'Running'}
-              {run.result === 'interrupted' && 'Interrupted'}
-              {run.result && run.result !== 'interrupted' && (
-                <ProvisioningStatusBadge status={run.result} />
-              )}
-              {run.error && <pre className={classes.pre}>{run.error}</pre>}
-            </TableCell>
-          </TableRow>
+          <Fragment key={run.runId}>
+            <TableRow>
+              <TableCell className={tableText.idCell}>
+                <RunId runId={run.runId} />
+              </TableCell>
+              <TableCell>{TRIGGER_LABEL[run.trigger] ?? run.trigger}</TableCell>
+              <TableCell>
+                {run.requestedBy ? <IdText text={run.requestedBy} /> : '—'}
+              </TableCell>
+              <TableCell>{run.environments.join(', ') || '—'}</TableCell>
+              <TableCell>
+                <RelativeTime iso={run.startedAt} />
+              </TableCell>
+              <TableCell>
+                {run.finishedAt ? <RelativeTime iso={run.finishedAt} /> : '—'}
+              </TableCell>
+              <TableCell>
+                {!run.result && 'Running'}
+                {run.result === 'interrupted' && 'Interrupted'}
+                {run.result && run.result !== 'interrupted' && (
+                  <ProvisioningStatusBadge status={run.result} />
+                )}
+              </TableCell>
+            </TableRow>
+            {run.error && (
+              <TableRow aria-label={`Error of run ${run.runId}`}>
+                <TableCell colSpan={7}>
+                  <pre className={classes.pre}>{run.error}</pre>
+                </TableCell>
+              </TableRow>
+            )}
+          </Fragment>
         ))}
       </TableBody>
     </Table>

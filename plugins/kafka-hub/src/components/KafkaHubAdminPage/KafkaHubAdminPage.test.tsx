@@ -219,18 +219,23 @@ describe('KafkaHubAdminPage', () => {
       name: 'Run history',
     });
     const runs = within(history).getAllByRole('row');
-    expect(runs).toHaveLength(3);
+    // Header, run-7f3a, its error in a row of its own, run-1b2c.
+    expect(runs).toHaveLength(4);
     expect(runs[1]).toHaveTextContent('run-7f3a');
     expect(runs[1]).toHaveTextContent('Retry');
     expect(runs[1]).toHaveTextContent('user:default/guest');
     expect(
       within(runs[1]).getByLabelText('Provisioning status: Partial'),
     ).toBeInTheDocument();
-    expect(runs[2]).toHaveTextContent('run-1b2c');
-    expect(runs[2]).toHaveTextContent('Schedule');
-    expect(runs[2]).toHaveTextContent('Interrupted');
+    expect(runs[2]).toHaveAccessibleName('Error of run run-7f3a');
+    expect(runs[2]).toHaveTextContent(`prod: ${STACK}`, {
+      normalizeWhitespace: false,
+    });
+    expect(runs[3]).toHaveTextContent('run-1b2c');
+    expect(runs[3]).toHaveTextContent('Schedule');
+    expect(runs[3]).toHaveTextContent('Interrupted');
     expect(
-      within(runs[2]).getByRole('button', { name: 'Copy run ID run-1b2c' }),
+      within(runs[3]).getByRole('button', { name: 'Copy run ID run-1b2c' }),
     ).toBeInTheDocument();
 
     await userEvent.click(

@@ -213,7 +213,11 @@ export const SchemaTable = (props: SchemaTableProps) => {
                 <TableCell>Environment</TableCell>
                 {showEntity && <TableCell>Entity</TableCell>}
                 <TableCell>Topic</TableCell>
-                <TableCell>Key/value</TableCell>
+                <TableCell>
+                  Key/
+                  <wbr />
+                  value
+                </TableCell>
                 <TableCell>Format</TableCell>
                 <TableCell>Latest version</TableCell>
                 <TableCell>Compatibility</TableCell>
@@ -275,7 +279,9 @@ export const SchemaTable = (props: SchemaTableProps) => {
                       </Tooltip>
                     )}
                   </TableCell>
-                  <TableCell>{compatibilityText(item)}</TableCell>
+                  <TableCell>
+                    <IdText text={compatibilityText(item)} plain />
+                  </TableCell>
                   <TableCell className={tableText.noWrap}>
                     <SchemaStatusLabel status={item.status} />
                   </TableCell>
