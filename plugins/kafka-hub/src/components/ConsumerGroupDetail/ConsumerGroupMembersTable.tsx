@@ -1,4 +1,4 @@
-import { ChangeEvent, useMemo, useState } from 'react';
+import { ChangeEvent, Fragment, useMemo, useState } from 'react';
 import { ConsumerGroupMember } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -28,6 +28,8 @@ const useStyles = makeStyles({
   host: { fontFamily: 'monospace', whiteSpace: 'nowrap' },
   nowrap: { whiteSpace: 'nowrap' },
   topic: { fontFamily: 'monospace' },
+  // Browsers may break after an en dash: "0–" / "2" at 1280 px.
+  range: { whiteSpace: 'nowrap' },
 });
 
 type Assignments = ConsumerGroupMember['assignments'];
@@ -56,7 +58,15 @@ const AssignmentLines = ({
           >
             {prefix}
             <span className={classes.topic}>{a.topic}</span>
-            {`: ${partitionRanges(a.partitions)}`}
+            {': '}
+            {partitionRanges(a.partitions)
+              .split(', ')
+              .map((range, i) => (
+                <Fragment key={range}>
+                  {i > 0 && ', '}
+                  <span className={classes.range}>{range}</span>
+                </Fragment>
+              ))}
           </Typography>
         ))}
     </>
