@@ -93,6 +93,25 @@ test('the admin page tells a non-admin what it needs', async ({ page }) => {
     page.getByText('You are not allowed to use the Kafka Hub admin page'),
   ).toBeVisible();
   await expect(page.getByText(/kafka-hub\.admin\.read/)).toBeVisible();
+  // No sidebar entry for them: it is there for admins only.
+  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
+  await expect(
+    sidebar.getByRole('link', { name: 'Kafka Hub', exact: true }),
+  ).toBeVisible();
+  await expect(
+    sidebar.getByRole('link', { name: 'Kafka Hub admin' }),
+  ).toHaveCount(0);
+});
+
+test('@admin the sidebar opens the admin page for an admin', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/kafka-hub');
+  const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
+  await sidebar.getByRole('link', { name: 'Kafka Hub admin' }).click();
+  await expect(page).toHaveURL(/\/kafka-hub\/admin$/);
+  await expect(page.getByRole('tab', { name: 'Provisioning' })).toBeVisible();
 });
 
 test('@admin the admin Provisioning tab filters, expands and retries all failed', async ({

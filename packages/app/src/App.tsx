@@ -1,8 +1,11 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
-import kafkaHubPlugin from '@kafka-hub/backstage-plugin-kafka-hub/alpha';
+import kafkaHubPlugin, {
+  kafkaHubAdminNavModule,
+} from '@kafka-hub/backstage-plugin-kafka-hub/alpha';
 import { navModule } from './modules/nav';
 
 export default createApp({
-  features: [catalogPlugin, kafkaHubPlugin, navModule],
+  // The admin page in the sidebar, for Kafka Hub admins only.
+  features: [catalogPlugin, kafkaHubPlugin, kafkaHubAdminNavModule, navModule],
 });

@@ -9,6 +9,7 @@ import { mockApis } from '@backstage/frontend-test-utils';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { SWRConfig } from 'swr';
 import kafkaHubPlugin, { kafkaHubAdminNavModule } from './alpha';
 
 // A whole app can take seconds to start on a loaded machine.
@@ -22,7 +23,11 @@ const STARTED = { timeout: 20_000 };
  * render it: it finalizes synchronously, and a permission predicate needs
  * the asynchronous finalization a real app does.
  */
-function renderApp(options: { admin: boolean; features: FrontendFeature[] }): {
+function renderApp(options: {
+  admin: boolean;
+  features: FrontendFeature[];
+  path?: string;
+}): {
   asked: string[];
 } {
   const asked: string[] = [];
@@ -65,9 +70,22 @@ function renderApp(options: { admin: boolean; features: FrontendFeature[] }): {
       }),
     },
   });
-  render(app.createRoot());
+  window.history.pushState({}, '', options.path ?? '/');
+  // usePermission caches decisions in SWR's global cache: each app gets
+  // its own, as each browser session would.
+  render(
+    <SWRConfig value={{ provider: () => new Map() }}>
+      {app.createRoot()}
+    </SWRConfig>,
+  );
   return { asked };
 }
+
+/** Links to the admin page (the sidebar's; the page header's title links to `/kafka-hub`). */
+const adminLinks = () =>
+  screen
+    .queryAllByRole('link')
+    .filter(link => link.getAttribute('href') === '/kafka-hub/admin');
 
 describe('the admin page in the sidebar (kafkaHubAdminNavModule)', () => {
   const features = [kafkaHubPlugin, kafkaHubAdminNavModule];
@@ -91,6 +109,29 @@ describe('the admin page in the sidebar (kafkaHubAdminNavModule)', () => {
     ).toHaveAttribute('href', '/kafka-hub');
     expect(asked).toEqual(['kafka-hub.admin.read']);
     expect(screen.queryByRole('link', { name: 'Kafka Hub admin' })).toBeNull();
+  });
+
+  it('leaves the admin page to everyone else, which says what it needs', async () => {
+    renderApp({ admin: false, features, path: '/kafka-hub/admin' });
+    expect(
+      await screen.findByText(
+        'You are not allowed to use the Kafka Hub admin page',
+        undefined,
+        STARTED,
+      ),
+    ).toBeInTheDocument();
+    expect(adminLinks()).toEqual([]);
+  });
+
+  it('opens the admin page from the sidebar for an admin', async () => {
+    renderApp({ admin: true, features, path: '/kafka-hub/admin' });
+    expect(
+      await screen.findByRole('tab', { name: 'Provisioning' }, STARTED),
+    ).toBeInTheDocument();
+    expect(adminLinks()).toHaveLength(1);
+    expect(
+      screen.queryByText('You are not allowed to use the Kafka Hub admin page'),
+    ).toBeNull();
   });
 
   it('is not in the sidebar without the module, even for an admin', async () => {

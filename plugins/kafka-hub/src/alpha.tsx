@@ -3,6 +3,7 @@ import {
   ApiBlueprint,
   createFrontendModule,
   createFrontendPlugin,
+  createRouteRef,
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
@@ -75,14 +76,20 @@ export const kafkaHubAdminPage = PageBlueprint.make({
   params: adminPageParams,
 });
 
+// The sidebar's entry for admins: a page of its own, with its own route ref
+// (the app's nav lists only pages that have one and an icon), at the admin
+// page's path, rendering the same content.
+const adminNavRouteRef = createRouteRef();
+
 /**
  * The admin page in the sidebar, for admins only: install it beside the
- * plugin (`features: [kafkaHubPlugin, kafkaHubAdminNavModule]`). It
- * replaces the admin page with one that has an icon (the app's nav lists
- * every page with one) and exists only for callers granted
- * `kafka-hub.admin.read` (the app decides the extension predicate once
- * per session, after sign-in). Everyone else gets no admin page and no
- * sidebar item; `/kafka-hub/admin` then falls to `/kafka-hub`.
+ * plugin (`features: [kafkaHubPlugin, kafkaHubAdminNavModule]`). It adds a
+ * second page at `/kafka-hub/admin`, with an icon (the app's nav lists
+ * every page with one), that exists only for callers granted
+ * `kafka-hub.admin.read` (the app decides the extension predicate once per
+ * session, after sign-in). The plugin's own admin page stays as it is, so
+ * everyone else still reaches `/kafka-hub/admin` and is told which
+ * permission it needs; they just see no sidebar item.
  *
  * A module, not the plugin's default: Backstage 1.55 has no nav item of
  * its own to hide, only pages, and an app with a permission predicate
@@ -96,13 +103,17 @@ export const kafkaHubAdminNavModule = createFrontendModule({
   pluginId: 'kafka-hub',
   extensions: [
     PageBlueprint.make({
-      name: 'admin',
+      name: 'admin-nav',
       if: {
         permissions: {
           $contains: `${kafkaHubAdminReadPermission.name}#${kafkaHubAdminReadPermission.attributes.action}`,
         },
       },
-      params: { ...adminPageParams, icon: <SettingsApplicationsIcon /> },
+      params: {
+        ...adminPageParams,
+        routeRef: adminNavRouteRef,
+        icon: <SettingsApplicationsIcon />,
+      },
     }),
   ],
 });
