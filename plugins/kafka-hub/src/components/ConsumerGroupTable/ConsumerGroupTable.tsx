@@ -375,7 +375,9 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
   }
 
   const refreshText = refreshIntervalMs
-    ? `refreshes every ${formatDuration(refreshIntervalMs / 1000)}`
+    ? `refreshes every ${formatDuration(
+        refreshIntervalMs / 1000,
+      )}, less often while nothing changes`
     : undefined;
   const countText = value
     ? `${value.total} group${value.total === 1 ? '' : 's'}`
