@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Starts the Kafka Hub demo: installs what is missing, starts local Kafka and
-# Apicurio Registry (unless KAFKA_HUB_DEV_BROKERS points elsewhere), seeds demo
-# topics, schemas and consumer groups that keep consuming, and runs Backstage
-# (frontend http://localhost:3000, backend http://localhost:7007, SQLite).
+# Apicurio Registry for dev and a second Kafka broker for stage (unless
+# KAFKA_HUB_DEV_BROKERS points elsewhere; no stage broker either when
+# KAFKA_HUB_STAGE_BROKERS does), seeds demo topics, schemas and consumer
+# groups that keep consuming on both clusters, and runs Backstage (frontend
+# http://localhost:3000, backend http://localhost:7007, SQLite).
 # Ctrl-C stops everything it started.
 set -euo pipefail
 
@@ -14,6 +16,7 @@ source scripts/toolchain.sh
 STATE_DIR="${KAFKA_HUB_STATE_DIR:-/tmp/kafka-hub-services}"
 mkdir -p "$STATE_DIR/logs"
 SEED_PID=""
+SERVICES=(kafka apicurio)
 SERVICES_STARTED=false
 
 cleanup() {
@@ -25,7 +28,7 @@ cleanup() {
     wait "$SEED_PID" 2>/dev/null || true
   fi
   if [ "$SERVICES_STARTED" = true ]; then
-    bash scripts/services/all.sh stop kafka apicurio || true
+    bash scripts/services/all.sh stop "${SERVICES[@]}" || true
   fi
   # The backend finishes its shutdown hooks after `yarn start` returns.
   for _ in $(seq 1 30); do
@@ -41,12 +44,19 @@ kh_yarn_install
 if [ -n "${KAFKA_HUB_DEV_BROKERS:-}" ]; then
   echo "[demo] KAFKA_HUB_DEV_BROKERS is set: using $KAFKA_HUB_DEV_BROKERS, no local Kafka started"
 else
+  if [ -n "${KAFKA_HUB_STAGE_BROKERS:-}" ]; then
+    echo "[demo] KAFKA_HUB_STAGE_BROKERS is set: using $KAFKA_HUB_STAGE_BROKERS for stage, not seeded"
+    export KAFKA_HUB_DEMO_STAGE_BROKERS=none
+  else
+    SERVICES+=(kafka-stage)
+  fi
+  # Stopped on exit even when one of them failed to start.
+  SERVICES_STARTED=true
   set +e
-  bash scripts/services/all.sh start kafka apicurio
+  bash scripts/services/all.sh start "${SERVICES[@]}"
   code=$?
   set -e
   if [ "$code" -eq 0 ]; then
-    SERVICES_STARTED=true
     node scripts/demo/seed.mjs >"$STATE_DIR/logs/demo-seed.log" 2>&1 &
     SEED_PID=$!
     echo "[demo] seeding demo data; traffic keeps running (log: $STATE_DIR/logs/demo-seed.log)"
@@ -54,7 +64,7 @@ else
     echo "[demo] WARNING: Java or Maven is missing, so NO local Kafka or Schema Registry was started."
     echo "[demo]          Backstage starts anyway; Kafka Hub will show the clusters as unreachable."
   else
-    echo "[demo] local Kafka or Apicurio failed to start (exit $code); see the lines above" >&2
+    echo "[demo] a local Kafka broker or Apicurio failed to start (exit $code); see the lines above" >&2
     exit "$code"
   fi
 fi

@@ -88,8 +88,11 @@ for port in 3000 7007; do
     exit 1
   fi
 done
-# Seeded like the demo, with live traffic: consumer groups need members,
-# commits and a producer for their lag to move.
+# The demo's stage is a second broker (SASL, ACLs), needed by the seed and
+# the demo's backend only; `all.sh stop` in cleanup stops it too.
+bash scripts/services/all.sh start kafka-stage
+# Seeded like the demo, with live traffic on both clusters: consumer groups
+# need members, commits and a producer for their lag to move.
 set -m
 node scripts/demo/seed.mjs >"$RESULTS/demo-seed.log" 2>&1 &
 SEED_PID=$!

@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 // Seeds the Kafka Hub demo's "dev" environment (Kafka PLAINTEXT + Apicurio's
 // Confluent-compatible API) with topics, schema subjects, a little history
-// and a stopped consumer group, then keeps a producer and consumer groups
-// running until SIGINT/SIGTERM. See scripts/demo/README.md.
+// and a stopped consumer group, and its "stage" environment (a second broker,
+// SASL with ACLs; what it holds is in stage.mjs) with fewer topics and groups
+// of its own, then keeps producers and consumer groups running on both until
+// SIGINT/SIGTERM. See scripts/demo/README.md.
 //
 //   node scripts/demo/seed.mjs
 //
 // Env: KAFKA_HUB_DEMO_BROKERS, KAFKA_HUB_DEMO_REGISTRY_URL ("none" skips
-// schemas), KAFKA_HUB_DEMO_SEED_ONLY, KAFKA_HUB_DEMO_WAIT_SECONDS,
-// KAFKA_HUB_DEMO_RATE.
+// schemas), KAFKA_HUB_DEMO_STAGE_BROKERS ("none" skips stage),
+// KAFKA_HUB_DEMO_STAGE_USERNAME, KAFKA_HUB_DEMO_STAGE_PASSWORD,
+// KAFKA_HUB_DEMO_SEED_ONLY, KAFKA_HUB_DEMO_WAIT_SECONDS, KAFKA_HUB_DEMO_RATE.
 // Exit codes: 0 ok (also after SIGINT/SIGTERM), 1 seeding failed,
-// 2 Kafka or the schema registry unreachable.
+// 2 a Kafka cluster or the schema registry unreachable.
 
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,6 +26,13 @@ import {
   compatibilityPartitioner,
   stringSerializers,
 } from '@platformatic/kafka';
+import {
+  STAGE_CONNECTION,
+  STAGE_GROUPS,
+  STAGE_STOPPED_GROUPS,
+  STAGE_TOPICS,
+  kafkaHubGrants,
+} from './stage.mjs';
 
 // ---- options -----------------------------------------------------------------
 
@@ -977,11 +987,12 @@ async function seedSchemas() {
 
 // ---- kafka ---------------------------------------------------------------------
 
-/** Options every client shares: short connect timeout, retries backing off from 300 ms to 10 s. */
-function clientOptions(clientId, overrides = {}) {
+/** Options every client of a cluster shares: short connect timeout, retries backing off from 300 ms to 10 s. */
+function clientOptions(cluster, clientId, overrides = {}) {
   return {
     clientId,
-    bootstrapBrokers: BROKERS,
+    bootstrapBrokers: cluster.brokers,
+    ...(cluster.sasl ? { sasl: cluster.sasl } : {}),
     connectTimeout: 3_000,
     timeout: 15_000,
     retries: 6,
@@ -991,12 +1002,12 @@ function clientOptions(clientId, overrides = {}) {
   };
 }
 
-async function waitForKafka(deadline) {
+async function waitForKafka(cluster, deadline) {
   let lastError;
   while (!stopSignal.aborted) {
     const timeout = attemptTimeout(deadline);
     const probe = new Admin(
-      clientOptions('kafka-hub-demo-seed-probe', {
+      clientOptions(cluster, 'kafka-hub-demo-seed-probe', {
         connectTimeout: Math.min(3_000, timeout),
         timeout,
         retries: 0,
@@ -1014,9 +1025,9 @@ async function waitForKafka(deadline) {
     await sleep(1_000, undefined, { signal: stopSignal }).catch(() => {});
   }
   throw new UnreachableError(
-    `Kafka unreachable at ${BROKERS.join(',')} (waited ${
-      WAIT_MS / 1000
-    }s): ${lastError}`,
+    `Kafka of ${cluster.name} unreachable at ${cluster.brokers.join(
+      ',',
+    )} (waited ${WAIT_MS / 1000}s): ${lastError}`,
   );
 }
 
@@ -1066,11 +1077,12 @@ async function waitForLeaders(admin, topics) {
   });
 }
 
-async function seedTopics(admin) {
+async function seedTopics(cluster, admin) {
+  const topicSpecs = cluster.topics;
   const existing = new Set(
     await retrying('listing topics', () => admin.listTopics()),
   );
-  const missing = TOPICS.filter(t => !existing.has(t.topic));
+  const missing = topicSpecs.filter(t => !existing.has(t.topic));
   if (missing.length) {
     // A CreateTopics request carries one set of configs: one request per set.
     const byConfig = Map.groupBy(missing, t => JSON.stringify(t.config ?? {}));
@@ -1105,35 +1117,38 @@ async function seedTopics(admin) {
   }
   // Existing topics are left as they are; report a partition count that differs.
   const metadata = await retrying('reading topic metadata', () =>
-    admin.metadata({ topics: TOPICS.map(t => t.topic), forceUpdate: true }),
+    admin.metadata({
+      topics: topicSpecs.map(t => t.topic),
+      forceUpdate: true,
+    }),
   );
-  for (const t of TOPICS) {
+  for (const t of topicSpecs) {
     const found = metadata.topics.get(t.topic);
     if (found && found.partitionsCount !== t.partitions) {
       log(
-        `note: ${t.topic} exists with ${found.partitionsCount} partitions (demo wants ${t.partitions}); left unchanged`,
+        `${cluster.name}: note: ${t.topic} exists with ${found.partitionsCount} partitions (demo wants ${t.partitions}); left unchanged`,
       );
     }
   }
   log(
-    `topics: ${missing.length} created, ${
-      TOPICS.length - missing.length
+    `${cluster.name}: topics: ${missing.length} created, ${
+      topicSpecs.length - missing.length
     } already there: ` +
-      TOPICS.map(t => `${t.topic}(${t.partitions})`).join(' '),
+      topicSpecs.map(t => `${t.topic}(${t.partitions})`).join(' '),
   );
 }
 
 /** Writes a day of history into topics that are still empty (so re-runs add nothing). */
-async function seedHistory(admin, producer, world) {
+async function seedHistory(cluster, admin, producer, world) {
   const now = Date.now();
   const offsets = await retrying('reading topic offsets', () =>
     topicOffsets(
       admin,
-      TOPICS.map(t => t.topic),
+      cluster.topics.map(t => t.topic),
     ),
   );
   const topicMessages = [];
-  for (const t of TOPICS) {
+  for (const t of cluster.topics) {
     const partitions = [...offsets.get(t.topic).values()];
     const empty = partitions.every(p => p.high === p.low);
     if (!empty) continue;
@@ -1148,7 +1163,9 @@ async function seedHistory(admin, producer, world) {
     topicMessages.push({ topic: t.topic, messages });
   }
   if (topicMessages.length === 0) {
-    log('history: all topics already hold messages; nothing written');
+    log(
+      `${cluster.name}: history: all topics already hold messages; nothing written`,
+    );
     return;
   }
   for (const tm of topicMessages) {
@@ -1158,18 +1175,17 @@ async function seedHistory(admin, producer, world) {
   }
   const total = topicMessages.reduce((n, tm) => n + tm.messages.length, 0);
   log(
-    `history: ${total} messages (last 24h timestamps) written to ${topicMessages.length} empty topics`,
+    `${cluster.name}: history: ${total} messages (last 24h timestamps) written to ${topicMessages.length} empty topics`,
   );
 }
 
 /**
- * payments.reconciler: reads payments.refunds up to its current end, commits
- * and leaves. The group stays Empty with committed offsets; its lag grows
- * while the producer writes refunds (a stopped consumer).
+ * A stopped group (dev's payments.reconciler, stage's orders.load-test):
+ * reads its topic up to the current end, commits and leaves. The group
+ * stays Empty with committed offsets; its lag grows while the producer
+ * writes on (a stopped consumer).
  */
-async function seedStoppedGroup(admin) {
-  const groupId = 'payments.reconciler';
-  const topic = 'payments.refunds';
+async function seedStoppedGroup(cluster, admin, { groupId, topics: [topic] }) {
   const ends = (
     await retrying(`reading offsets of ${topic}`, () =>
       topicOffsets(admin, [topic]),
@@ -1193,7 +1209,7 @@ async function seedStoppedGroup(admin) {
   }
   const consumer = watchConnections(
     new Consumer({
-      ...clientOptions('payments-reconciler'),
+      ...clientOptions(cluster, groupId.replace(/\./g, '-')),
       groupId,
       sessionTimeout: 15_000,
       rebalanceTimeout: 15_000,
@@ -1232,12 +1248,14 @@ async function seedStoppedGroup(admin) {
     done.then(() => false),
     sleep(30_000, true, { signal: stopSignal }).catch(() => true),
   ]).catch(error => {
-    throw new Error(`group ${groupId}: ${describeError(error)}`);
+    throw new Error(
+      `${cluster.name}: group ${groupId}: ${describeError(error)}`,
+    );
   });
   if (stopSignal.aborted) return;
   if (timedOut)
     log(
-      `note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`,
+      `${cluster.name}: note: ${groupId} did not reach the end of ${topic} within 30s; committing the end offsets anyway`,
     );
   await retrying(`committing offsets of ${groupId}`, () =>
     consumer.commit({
@@ -1253,7 +1271,7 @@ async function seedStoppedGroup(admin) {
   removeCloser(close);
   const total = [...ends.values()].reduce((n, p) => n + p.high, 0);
   log(
-    `group ${groupId}: consumed ${consumed} messages of ${topic}, committed offset ${total} in total, left the group (stays Empty, lag grows)`,
+    `${cluster.name}: group ${groupId}: consumed ${consumed} messages of ${topic}, committed offset ${total} in total, left the group (stays Empty, lag grows)`,
   );
 }
 
@@ -1267,8 +1285,8 @@ async function seedStoppedGroup(admin) {
  * orders.shipped: per 22.5 s at KAFKA_HUB_DEMO_RATE=1).
  */
 const SLOW_FACTOR = 3;
-function slowDelayMs(topic) {
-  const t = TOPICS.find(x => x.topic === topic);
+function slowDelayMs(cluster, topic) {
+  const t = cluster.topics.find(x => x.topic === topic);
   return Math.round((SLOW_FACTOR * 1000 * t.partitions) / (t.rate * RATE));
 }
 
@@ -1317,11 +1335,48 @@ const STOPPED_GROUPS = [
   { groupId: 'payments.reconciler', topics: ['payments.refunds'] },
 ];
 
-const stats = {
-  produced: 0,
-  sendErrors: 0,
-  consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])),
-};
+/**
+ * A cluster the seed fills, with what it holds and its traffic counts:
+ * dev (no auth), and stage unless KAFKA_HUB_DEMO_STAGE_BROKERS=none.
+ */
+function cluster(spec) {
+  return {
+    sasl: undefined,
+    grants: undefined,
+    ...spec,
+    stats: {
+      produced: 0,
+      sendErrors: 0,
+      consumed: Object.fromEntries(spec.groups.map(g => [g.groupId, 0])),
+    },
+  };
+}
+
+const CLUSTERS = [
+  cluster({
+    name: 'dev',
+    brokers: BROKERS,
+    topics: TOPICS,
+    groups: GROUPS,
+    stoppedGroups: STOPPED_GROUPS,
+  }),
+  ...(STAGE_CONNECTION
+    ? [
+        cluster({
+          name: 'stage',
+          ...STAGE_CONNECTION,
+          // Stage's topics are dev's, at their own rates and history.
+          topics: STAGE_TOPICS.map(t => ({
+            ...TOPICS.find(d => d.topic === t.topic),
+            ...t,
+          })),
+          groups: STAGE_GROUPS,
+          stoppedGroups: STAGE_STOPPED_GROUPS,
+          grants: kafkaHubGrants(),
+        }),
+      ]
+    : []),
+];
 
 function removeCloser(close) {
   const i = closers.indexOf(close);
@@ -1334,15 +1389,15 @@ function removeCloser(close) {
  * the committed offsets trail the end of every partition. Fetching pauses
  * while 1,000 messages wait.
  */
-function consumeSlowly(stream, group) {
+function consumeSlowly(cluster, stream, group) {
   const queues = new Map(); // "topic:partition" -> messages, the first in work
   let waiting = 0;
   let paused = false;
   const work = async queue => {
     while (queue.length && !stream.destroyed && !stopSignal.aborted) {
       const message = queue[0];
-      stats.consumed[group.groupId]++;
-      await sleep(slowDelayMs(message.topic), undefined, {
+      cluster.stats.consumed[group.groupId]++;
+      await sleep(slowDelayMs(cluster, message.topic), undefined, {
         signal: stopSignal,
       }).catch(() => {});
       if (stopSignal.aborted || stream.destroyed) return;
@@ -1384,10 +1439,10 @@ function consumeSlowly(stream, group) {
  * Runs one group member. When its stream or group membership fails (e.g.
  * the broker went away) the member is closed and started again 10 s later.
  */
-async function runMember(group, clientId) {
+async function runMember(cluster, group, clientId) {
   const consumer = watchConnections(
     new Consumer({
-      ...clientOptions(clientId),
+      ...clientOptions(cluster, clientId),
       groupId: group.groupId,
       // Under KIP-848 the broker sets session and heartbeat timing.
       ...(group.protocol === 'consumer'
@@ -1411,7 +1466,9 @@ async function runMember(group, clientId) {
     const cause = describeError(error);
     logThrottled(
       `member|${what}|${cause.replace(/\d+/g, 'N')}`,
-      `consumer ${clientId} (${group.groupId}) ${what}: ${cause}; ${
+      `${cluster.name}: consumer ${clientId} (${
+        group.groupId
+      }) ${what}: ${cause}; ${
         what === 'stopped' ? 'restarting' : 'retrying'
       } in 10s`,
       true,
@@ -1419,7 +1476,8 @@ async function runMember(group, clientId) {
     removeCloser(close);
     void close().then(() => {
       setTimeout(() => {
-        if (!stopSignal.aborted) runMember(group, clientId).catch(() => {});
+        if (!stopSignal.aborted)
+          runMember(cluster, group, clientId).catch(() => {});
       }, 10_000);
     });
   };
@@ -1437,10 +1495,10 @@ async function runMember(group, clientId) {
     });
     stream.on('error', error => restart('stopped', error));
     if (group.slow) {
-      consumeSlowly(stream, group);
+      consumeSlowly(cluster, stream, group);
     } else {
       stream.on('data', message => {
-        stats.consumed[group.groupId]++;
+        cluster.stats.consumed[group.groupId]++;
         try {
           JSON.parse(message.value?.toString() ?? 'null');
         } catch {
@@ -1454,14 +1512,15 @@ async function runMember(group, clientId) {
   }
 }
 
-function startProducing(producer, world) {
-  const carry = new Map(TOPICS.map(t => [t.topic, Math.random()]));
+function startProducing(cluster, producer, world) {
+  const { stats } = cluster;
+  const carry = new Map(cluster.topics.map(t => [t.topic, Math.random()]));
   let inFlight = false;
   const timer = setInterval(async () => {
     if (inFlight || stopSignal.aborted) return; // never pile up sends while the broker is away
     const now = Date.now();
     const messages = [];
-    for (const t of TOPICS) {
+    for (const t of cluster.topics) {
       const due = carry.get(t.topic) + t.rate * RATE;
       const n = Math.floor(due);
       carry.set(t.topic, due - n);
@@ -1476,8 +1535,8 @@ function startProducing(producer, world) {
       stats.sendErrors++;
       if (!stopSignal.aborted)
         logThrottled(
-          `send|${describeError(error)}`,
-          `producer: send failed: ${describeError(error)}`,
+          `send|${cluster.name}|${describeError(error)}`,
+          `${cluster.name}: producer: send failed: ${describeError(error)}`,
           true,
         );
     } finally {
@@ -1492,11 +1551,11 @@ function startProducing(producer, world) {
  * first offset where nothing is committed), or 'none' without any commit.
  * One metadata request, ListOffsets per leader and one OffsetFetch.
  */
-async function readLags(admin) {
-  const groups = [...GROUPS, ...STOPPED_GROUPS];
+async function readLags(cluster, admin) {
+  const groups = [...cluster.groups, ...cluster.stoppedGroups];
   const topicEnds = await topicOffsets(
     admin,
-    TOPICS.map(t => t.topic),
+    cluster.topics.map(t => t.topic),
   );
   const committed = await admin.listConsumerGroupOffsets({
     groups: groups.map(g => ({
@@ -1526,18 +1585,19 @@ async function readLags(admin) {
   return lags;
 }
 
-function startStatus(admin) {
-  const groupIds = [...GROUPS, ...STOPPED_GROUPS].map(g => g.groupId);
+function startStatus(cluster, admin) {
+  const { groups, stats } = cluster;
+  const groupIds = [...groups, ...cluster.stoppedGroups].map(g => g.groupId);
   let last = {
     produced: 0,
-    consumed: Object.fromEntries(GROUPS.map(g => [g.groupId, 0])),
+    consumed: Object.fromEntries(groups.map(g => [g.groupId, 0])),
     sendErrors: 0,
   };
   const timer = setInterval(async () => {
     const produced = stats.produced - last.produced;
     const sendErrors = stats.sendErrors - last.sendErrors;
     const consumed = Object.fromEntries(
-      GROUPS.map(g => [
+      groups.map(g => [
         g.groupId,
         stats.consumed[g.groupId] - last.consumed[g.groupId],
       ]),
@@ -1549,13 +1609,15 @@ function startStatus(admin) {
     };
     let lags;
     try {
-      lags = await readLags(admin);
+      lags = await readLags(cluster, admin);
     } catch (error) {
       lags = null;
       if (!stopSignal.aborted)
         logThrottled(
-          `status|${describeError(error)}`,
-          `status: cannot read offsets: ${describeError(error)}`,
+          `status|${cluster.name}|${describeError(error)}`,
+          `${cluster.name}: status: cannot read offsets: ${describeError(
+            error,
+          )}`,
           true,
         );
     }
@@ -1564,7 +1626,7 @@ function startStatus(admin) {
       .map(g => `${g} ${consumed[g] ?? 0}/${lags ? lags[g] ?? '?' : '?'}`)
       .join(', ');
     log(
-      `last 60s: produced ${produced}${
+      `${cluster.name}: last 60s: produced ${produced}${
         sendErrors ? ` (${sendErrors} failed sends)` : ''
       }; consumed/lag: ${groups}`,
     );
@@ -1574,42 +1636,29 @@ function startStatus(admin) {
 
 // ---- main ----------------------------------------------------------------------
 
-async function main() {
-  const t0 = Date.now();
-  log(
-    `seeding dev: Kafka ${BROKERS.join(',')}, registry ${
-      REGISTRY_URL ?? 'none (skipped)'
-    }${SEED_ONLY ? ', seed only' : ''}`,
+/** Grants the cluster's ACLs (stage: Kafka Hub's own principal); existing ones are kept. */
+async function seedAcls(cluster, admin) {
+  if (!cluster.grants) return;
+  await retrying(`${cluster.name}: granting ACLs`, () =>
+    admin.createAcls({ creations: cluster.grants.acls }),
   );
-  const deadline = Date.now() + WAIT_MS;
-  const [kafkaCheck, registryCheck] = await Promise.allSettled([
-    waitForKafka(deadline),
-    REGISTRY_URL ? waitForRegistry(deadline) : Promise.resolve(null),
-  ]);
-  if (stopSignal.aborted) return;
-  const failures = [kafkaCheck, registryCheck]
-    .filter(r => r.status === 'rejected')
-    .map(r => r.reason);
-  if (failures.length) {
-    for (const f of failures)
-      logError(f instanceof UnreachableError ? f.message : describeError(f));
-    process.exit(2);
-  }
-  const cluster = kafkaCheck.value;
   log(
-    `Kafka ok (cluster ${cluster.clusterId}, ${cluster.brokers} broker(s))` +
-      (REGISTRY_URL
-        ? `; registry ok (global compatibility ${registryCheck.value})`
-        : ''),
+    `${cluster.name}: ${cluster.grants.acls.length} ACLs in place for ${cluster.grants.text}`,
   );
+}
 
+/**
+ * Seeds one cluster: its ACLs, topics, history and stopped groups. Returns
+ * the clients and the little world its traffic goes on with.
+ */
+async function seedCluster(cluster) {
   const admin = watchConnections(
-    new Admin(clientOptions('kafka-hub-demo-seed')),
+    new Admin(clientOptions(cluster, 'kafka-hub-demo-seed')),
   );
   closers.push(() => admin.close().catch(() => {}));
   const producer = watchConnections(
     new Producer({
-      ...clientOptions('kafka-hub-demo-seed'),
+      ...clientOptions(cluster, 'kafka-hub-demo-seed'),
       serializers: stringSerializers,
       // Java's key hashing: a key keeps the partition earlier demo runs gave it.
       partitioner: compatibilityPartitioner,
@@ -1619,11 +1668,78 @@ async function main() {
   );
   closers.push(() => producer.close().catch(() => {}));
 
-  await seedTopics(admin);
-  if (REGISTRY_URL) await seedSchemas();
+  await seedAcls(cluster, admin);
+  await seedTopics(cluster, admin);
   const world = new World();
-  await seedHistory(admin, producer, world);
-  await seedStoppedGroup(admin);
+  await seedHistory(cluster, admin, producer, world);
+  for (const group of cluster.stoppedGroups) {
+    await seedStoppedGroup(cluster, admin, group);
+  }
+  return { cluster, admin, producer, world };
+}
+
+/** One cluster's traffic in words, for the `running:` line. */
+function describeTraffic({ name, topics, groups }) {
+  const rate = topics.reduce((sum, t) => sum + t.rate * RATE, 0);
+  return (
+    `${name}: producer ~${rate.toFixed(1)} msg/s over ${
+      topics.length
+    } topics; groups ` +
+    groups
+      .map(
+        g =>
+          `${g.groupId}${g.slow ? ' (slow)' : ''}${
+            g.protocol === 'consumer' ? ' (KIP-848)' : ''
+          }${g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''}`,
+      )
+      .join(', ')
+  );
+}
+
+async function main() {
+  const t0 = Date.now();
+  const stage = CLUSTERS.find(c => c.name === 'stage');
+  log(
+    `seeding dev: Kafka ${BROKERS.join(',')}, registry ${
+      REGISTRY_URL ?? 'none (skipped)'
+    }; stage: ${
+      stage
+        ? `Kafka ${stage.brokers.join(',')} as ${stage.sasl.username} (SASL ${
+            stage.sasl.mechanism
+          })`
+        : 'skipped'
+    }${SEED_ONLY ? '; seed only' : ''}`,
+  );
+  const deadline = Date.now() + WAIT_MS;
+  const checks = await Promise.allSettled([
+    REGISTRY_URL ? waitForRegistry(deadline) : Promise.resolve(null),
+    ...CLUSTERS.map(c => waitForKafka(c, deadline)),
+  ]);
+  if (stopSignal.aborted) return;
+  const failures = checks
+    .filter(r => r.status === 'rejected')
+    .map(r => r.reason);
+  if (failures.length) {
+    for (const f of failures)
+      logError(f instanceof UnreachableError ? f.message : describeError(f));
+    process.exit(2);
+  }
+  const [registryCheck, ...kafkaChecks] = checks.map(r => r.value);
+  log(
+    CLUSTERS.map(
+      (c, i) =>
+        `${c.name}: Kafka ok (cluster ${kafkaChecks[i].clusterId}, ${kafkaChecks[i].brokers} broker(s))`,
+    ).join('; ') +
+      (REGISTRY_URL
+        ? `; registry ok (global compatibility ${registryCheck})`
+        : ''),
+  );
+
+  // The registry and the clusters are seeded side by side.
+  const [, ...seeded] = await Promise.all([
+    REGISTRY_URL ? seedSchemas() : null,
+    ...CLUSTERS.map(seedCluster),
+  ]);
   if (stopSignal.aborted) return;
   log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
 
@@ -1632,25 +1748,19 @@ async function main() {
     return;
   }
 
-  startProducing(producer, world);
-  const members = GROUPS.flatMap(g =>
-    g.clientIds.map(clientId => runMember(g, clientId)),
-  );
+  const members = seeded.flatMap(({ cluster, producer, world }) => {
+    startProducing(cluster, producer, world);
+    return cluster.groups.flatMap(g =>
+      g.clientIds.map(clientId => runMember(cluster, g, clientId)),
+    );
+  });
   await Promise.all(members);
   if (stopSignal.aborted) return;
-  startStatus(admin);
-  const rate = TOPICS.reduce((sum, t) => sum + t.rate * RATE, 0);
+  for (const { cluster, admin } of seeded) startStatus(cluster, admin);
   log(
-    `running: producer ~${rate.toFixed(1)} msg/s over ${
-      TOPICS.length
-    } topics; groups ` +
-      GROUPS.map(
-        g =>
-          `${g.groupId}${g.slow ? ' (slow)' : ''}${
-            g.protocol === 'consumer' ? ' (KIP-848)' : ''
-          }${g.clientIds.length > 1 ? ` x${g.clientIds.length}` : ''}`,
-      ).join(', ') +
-      `; status every 60s; SIGINT/SIGTERM stops`,
+    `running: ${CLUSTERS.map(describeTraffic).join(
+      '; ',
+    )}; status every 60s; SIGINT/SIGTERM stops`,
   );
 }
 

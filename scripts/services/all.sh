@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# all.sh start|stop|status [kafka] [apicurio] [postgres]
-#   Starts/stops several services at once (default: all three). Starts run in parallel
+# all.sh start|stop|status [kafka] [apicurio] [postgres] [kafka-stage]
+#   Starts/stops several services at once (default: kafka, apicurio and postgres; `stop`
+#   without names also stops kafka-stage, the demo's second broker). Starts run in parallel
 #   (Kafka and Apicurio each take a CPU core for ~10 s; downloads are serialised by a lock).
 #   Exit code: 0 all ok; 3 if every failure was "tool missing" (java/mvn/apt), else 1.
 set -euo pipefail
@@ -9,15 +10,19 @@ DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 action="${1:-}"
 [[ $# -gt 0 ]] && shift
 case "$action" in start | stop | status) ;; *)
-  echo "usage: $0 start|stop|status [kafka] [apicurio] [postgres]" >&2
+  echo "usage: $0 start|stop|status [kafka] [apicurio] [postgres] [kafka-stage]" >&2
   exit 2
   ;;
 esac
 services=("$@")
-[[ ${#services[@]} -gt 0 ]] || services=(kafka apicurio postgres)
+if [[ ${#services[@]} -eq 0 ]]; then
+  services=(kafka apicurio postgres)
+  # Whatever may run is stopped; stopping one that does not run is a no-op.
+  [[ "$action" == stop ]] && services+=(kafka-stage)
+fi
 for s in "${services[@]}"; do
-  case "$s" in kafka | apicurio | postgres) ;; *)
-    echo "all.sh: unknown service '$s' (kafka, apicurio, postgres)" >&2
+  case "$s" in kafka | apicurio | postgres | kafka-stage) ;; *)
+    echo "all.sh: unknown service '$s' (kafka, apicurio, postgres, kafka-stage)" >&2
     exit 2
     ;;
   esac

@@ -8,8 +8,8 @@ test("an application's Consumer groups tab lists its groups; the detail charts l
   await signInAsGuest(page);
   await openWhenShown(
     page,
-    // The environment filter lives in the URL (dev and stage share the
-    // demo's broker, so each group is there twice without it).
+    // The environment filter lives in the URL: orders.fulfilment also
+    // consumes on stage, the demo's second cluster.
     '/catalog/default/component/orders-service/consumer-groups?environment=dev',
     'orders.analytics',
     150_000,
@@ -17,6 +17,8 @@ test("an application's Consumer groups tab lists its groups; the detail charts l
   const table = page.getByRole('table', { name: 'Consumer groups' });
   await expect(table.getByText('orders.fulfilment')).toBeVisible();
   await expect(table.getByText('payments.settlement')).toHaveCount(0);
+  // Only stage's cluster has the load test's group.
+  await expect(table.getByText('orders.load-test')).toHaveCount(0);
   await page.screenshot({
     path: `${screenshots}/consumer-groups-entity-tab.png`,
     fullPage: true,
@@ -60,10 +62,19 @@ test('the unified consumer groups view shows summary cards and only readable gro
     'orders.fulfilment',
     150_000,
   );
-  // The demo's dev and stage share a broker: each group shows once per environment.
-  await expect(
-    page.getByRole('link', { name: 'checkout.session-tracker' }),
-  ).toHaveCount(2);
+  // dev and stage are different clusters with different groups: a group
+  // shows once for each cluster it consumes on.
+  const table = page.getByRole('table', { name: 'Consumer groups' });
+  const rows = (group: string) =>
+    table.locator('tbody tr', {
+      has: page.getByRole('link', { name: group, exact: true }),
+    });
+  await expect(rows('orders.fulfilment')).toHaveCount(2);
+  await expect(rows('checkout.session-tracker')).toHaveCount(1);
+  await expect(rows('checkout.session-tracker')).toContainText('dev');
+  await expect(rows('orders.load-test')).toHaveCount(1);
+  await expect(rows('orders.load-test')).toContainText('stage');
+  await expect(rows('orders.load-test')).toContainText('Empty');
   await expect(page.getByText('payments.reconciler')).toHaveCount(0);
   await expect(page.getByText('Total lag').first()).toBeVisible();
   await page.screenshot({

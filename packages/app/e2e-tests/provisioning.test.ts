@@ -49,6 +49,38 @@ test('the bad-prod application shows the banner, the dialog lists prod, and retr
   });
 });
 
+test("stage's cluster refuses checkout's topics while dev provisioned them", async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  // Stage's admins let Kafka Hub create topics under orders. and payments.
+  // only (scripts/demo/stage.mjs): an environment-specific failure.
+  await openWhenShown(
+    page,
+    '/catalog/default/component/checkout-service/kafka',
+    'TOPIC_AUTHORIZATION_FAILED',
+  );
+  const table = page.getByRole('table', {
+    name: 'Provisioning per environment',
+  });
+  const row = (env: string) =>
+    table.locator('tbody tr', {
+      has: page.getByRole('cell', { name: env, exact: true }),
+    });
+  await expect(row('dev')).toContainText('Success');
+  await expect(row('dev')).toContainText('already existed');
+  await expect(row('stage')).toContainText('Failed');
+  await expect(row('stage')).toContainText(
+    'Creating topic checkout.sessions: TOPIC_AUTHORIZATION_FAILED',
+  );
+  await expect(row('stage')).not.toContainText('ECONNREFUSED');
+  await expect(row('prod')).toContainText('ECONNREFUSED');
+  await page.screenshot({
+    path: `${screenshots}/provisioning-stage-refused.png`,
+    fullPage: true,
+  });
+});
+
 test("a team's Kafka tab lists its applications with their status", async ({
   page,
 }) => {
