@@ -15,13 +15,11 @@ import {
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
-import IconButton from '@material-ui/core/IconButton';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
-import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import ArrowBackIcon from '@material-ui/icons/ArrowBack';
-import RefreshIcon from '@material-ui/icons/Refresh';
+import { RefreshButton } from '../RefreshButton';
 import Alert from '@material-ui/lab/Alert';
 import { useSearchParams } from 'react-router-dom';
 import { kafkaHubApiRef } from '../../api';
@@ -243,17 +241,11 @@ export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
             </Typography>
             <Chip size="small" label={value.environment} variant="outlined" />
             <ConsumerGroupStatusChip lag={lag} size="medium" />
-            <Tooltip title="Refresh">
-              <span>
-                <IconButton
-                  aria-label="Refresh consumer group"
-                  onClick={() => refresh()}
-                  disabled={loading}
-                >
-                  <RefreshIcon />
-                </IconButton>
-              </span>
-            </Tooltip>
+            <RefreshButton
+              label="Refresh consumer group"
+              onRefresh={refresh}
+              loading={loading}
+            />
           </Box>
           {loading && <LinearProgress aria-label="Reloading consumer group" />}
           {error && (

@@ -17,7 +17,6 @@ import {
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import IconButton from '@material-ui/core/IconButton';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -29,7 +28,7 @@ import TableRow from '@material-ui/core/TableRow';
 import TableSortLabel from '@material-ui/core/TableSortLabel';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import RefreshIcon from '@material-ui/icons/Refresh';
+import { RefreshButton } from '../RefreshButton';
 import Alert from '@material-ui/lab/Alert';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { kafkaHubApiRef } from '../../api';
@@ -391,17 +390,11 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
         ([countText, refreshText].filter(Boolean).join(' · ') || undefined)
       }
       action={
-        <Tooltip title="Refresh">
-          <span>
-            <IconButton
-              aria-label="Refresh consumer groups"
-              onClick={() => refresh()}
-              disabled={loading}
-            >
-              <RefreshIcon />
-            </IconButton>
-          </span>
-        </Tooltip>
+        <RefreshButton
+          label="Refresh consumer groups"
+          onRefresh={refresh}
+          loading={loading}
+        />
       }
     >
       <Box className={classes.filters}>

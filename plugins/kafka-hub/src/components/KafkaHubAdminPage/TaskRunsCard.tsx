@@ -15,11 +15,10 @@ import {
   KafkaHubTaskOutcome,
   KafkaHubTaskRun,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { readableColour, surfaces } from '../../theme/readableColour';
-import RefreshIcon from '@material-ui/icons/Refresh';
+import { RefreshButton } from '../RefreshButton';
 import { PropsWithChildren } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kafkaHubApiRef } from '../../api';
@@ -184,11 +183,7 @@ export const TaskRunsCard = () => {
     <InfoCard
       title="Scheduled tasks"
       subheader="How the last run of each scheduled task ended, when, and how long it took"
-      action={
-        <IconButton aria-label="Refresh task runs" onClick={retry}>
-          <RefreshIcon />
-        </IconButton>
-      }
+      action={<RefreshButton label="Refresh task runs" onRefresh={retry} />}
     >
       {content}
     </InfoCard>

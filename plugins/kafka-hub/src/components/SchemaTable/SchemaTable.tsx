@@ -17,7 +17,6 @@ import {
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
-import IconButton from '@material-ui/core/IconButton';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
@@ -28,7 +27,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
-import RefreshIcon from '@material-ui/icons/Refresh';
+import { RefreshButton } from '../RefreshButton';
 import { useLocation, useNavigate } from 'react-router-dom';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { kafkaHubApiRef } from '../../api';
@@ -305,17 +304,11 @@ export const SchemaTable = (props: SchemaTableProps) => {
           : undefined)
       }
       action={
-        <Tooltip title="Refresh">
-          <span>
-            <IconButton
-              aria-label="Refresh schemas"
-              onClick={() => retry()}
-              disabled={loading}
-            >
-              <RefreshIcon />
-            </IconButton>
-          </span>
-        </Tooltip>
+        <RefreshButton
+          label="Refresh schemas"
+          onRefresh={retry}
+          loading={loading}
+        />
       }
     >
       <Box className={classes.filters}>
