@@ -131,7 +131,7 @@ test('the admin page tells a non-admin what it needs', async ({ page }) => {
     sidebar.getByRole('link', { name: 'Kafka Hub', exact: true }),
   ).toBeVisible();
   await expect(
-    sidebar.getByRole('link', { name: 'Kafka Hub admin' }),
+    sidebar.getByRole('link', { name: 'Kafka admin' }),
   ).toHaveCount(0);
 });
 
@@ -141,7 +141,7 @@ test('@admin the sidebar opens the admin page for an admin', async ({
   await signInAsGuest(page);
   await page.goto('/kafka-hub');
   const sidebar = page.getByRole('navigation', { name: 'sidebar nav' });
-  await sidebar.getByRole('link', { name: 'Kafka Hub admin' }).click();
+  await sidebar.getByRole('link', { name: 'Kafka admin' }).click();
   await expect(page).toHaveURL(/\/kafka-hub\/admin$/);
   await expect(page.getByRole('tab', { name: 'Provisioning' })).toBeVisible();
 });

@@ -93,7 +93,7 @@ describe('the admin page in the sidebar (kafkaHubAdminNavModule)', () => {
   it('is shown to a caller with kafka-hub.admin.read', async () => {
     const { asked } = renderApp({ admin: true, features });
     expect(
-      await screen.findByRole('link', { name: 'Kafka Hub admin' }, STARTED),
+      await screen.findByRole('link', { name: 'Kafka admin' }, STARTED),
     ).toHaveAttribute('href', '/kafka-hub/admin');
     expect(screen.getByRole('link', { name: 'Kafka Hub' })).toHaveAttribute(
       'href',
@@ -108,7 +108,7 @@ describe('the admin page in the sidebar (kafkaHubAdminNavModule)', () => {
       await screen.findByRole('link', { name: 'Kafka Hub' }, STARTED),
     ).toHaveAttribute('href', '/kafka-hub');
     expect(asked).toEqual(['kafka-hub.admin.read']);
-    expect(screen.queryByRole('link', { name: 'Kafka Hub admin' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Kafka admin' })).toBeNull();
   });
 
   it('leaves the admin page to everyone else, which says what it needs', async () => {
@@ -139,7 +139,7 @@ describe('the admin page in the sidebar (kafkaHubAdminNavModule)', () => {
     expect(
       await screen.findByRole('link', { name: 'Kafka Hub' }, STARTED),
     ).toHaveAttribute('href', '/kafka-hub');
-    expect(screen.queryByRole('link', { name: 'Kafka Hub admin' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Kafka admin' })).toBeNull();
     // Nothing to decide: the plugin alone has no permission predicate.
     expect(asked).toEqual([]);
   });

@@ -111,6 +111,9 @@ export const kafkaHubAdminNavModule = createFrontendModule({
       },
       params: {
         ...adminPageParams,
+        // Short enough for the sidebar's open width (224 px), where
+        // "Kafka Hub admin" is cut to "Kafka Hub ad…".
+        title: 'Kafka admin',
         routeRef: adminNavRouteRef,
         icon: <SettingsApplicationsIcon />,
       },
