@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Prints the axe counts the @tour walks appended (KAFKA_HUB_AXE_REPORT, one
-// JSON line per page and theme) as a table: violating nodes by impact.
+// JSON line per page and theme) as a table: violating nodes by impact, and
+// by rule.
 //
 //   node scripts/e2e/axe-report.mjs <axe.jsonl>
 //
@@ -22,13 +23,14 @@ if (rows.length === 0) {
   process.exit(1);
 }
 const impacts = ['critical', 'serious', 'moderate', 'minor'];
-const header = ['page', 'theme', ...impacts, 'serious/critical rules'];
+const header = ['page', 'theme', ...impacts, 'rules (nodes)'];
 const table = rows.map(r => [
   r.page,
   r.theme,
   ...impacts.map(i => String(r.counts?.[i] ?? 0)),
-  (r.failing ?? []).map(f => `${f.rule} (${f.targets.length})`).join(', ') ||
-    '-',
+  Object.entries(r.rules ?? {})
+    .map(([rule, nodes]) => `${rule} ${nodes}`)
+    .join(', ') || '-',
 ]);
 const widths = header.map((h, i) =>
   Math.max(h.length, ...table.map(row => row[i].length)),

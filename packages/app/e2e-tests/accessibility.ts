@@ -81,6 +81,8 @@ export interface AxeResult {
   page: string;
   theme: ThemeId;
   counts: Record<'critical' | 'serious' | 'moderate' | 'minor', number>;
+  /** Nodes per rule, of every impact (`"region (moderate)": 3`). */
+  rules: Record<string, number>;
   failing: { rule: string; impact: string; help: string; targets: string[] }[];
 }
 
@@ -98,6 +100,7 @@ export async function checkAccessibility(
 ): Promise<AxeResult> {
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
   const counts = { critical: 0, serious: 0, moderate: 0, minor: 0 };
+  const rules: AxeResult['rules'] = {};
   const failing: AxeResult['failing'] = [];
   for (const violation of results.violations) {
     const nodes = violation.nodes.filter(
@@ -110,6 +113,9 @@ export async function checkAccessibility(
     );
     const impact = (violation.impact ?? 'minor') as keyof typeof counts;
     counts[impact] += nodes.length;
+    if (nodes.length > 0) {
+      rules[`${violation.id} (${impact})`] = nodes.length;
+    }
     if (FAILING.has(impact) && nodes.length > 0) {
       failing.push({
         rule: violation.id,
@@ -125,7 +131,7 @@ export async function checkAccessibility(
       });
     }
   }
-  const result: AxeResult = { page: name, theme, counts, failing };
+  const result: AxeResult = { page: name, theme, counts, rules, failing };
   await testInfo.attach(`axe ${name} (${theme})`, {
     body: JSON.stringify(result, null, 2),
     contentType: 'application/json',
