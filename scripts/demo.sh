@@ -16,6 +16,7 @@ source scripts/toolchain.sh
 STATE_DIR="${KAFKA_HUB_STATE_DIR:-/tmp/kafka-hub-services}"
 mkdir -p "$STATE_DIR/logs"
 SEED_PID=""
+APP_PID=""
 SERVICES=(kafka apicurio)
 SERVICES_STARTED=false
 
@@ -27,10 +28,14 @@ cleanup() {
     kill "$SEED_PID" 2>/dev/null || true
     wait "$SEED_PID" 2>/dev/null || true
   fi
+  if [ -n "$APP_PID" ]; then
+    kill -INT -- -"$APP_PID" 2>/dev/null || true
+    wait "$APP_PID" 2>/dev/null || true
+  fi
   if [ "$SERVICES_STARTED" = true ]; then
     bash scripts/services/all.sh stop "${SERVICES[@]}" || true
   fi
-  # The backend finishes its shutdown hooks after `yarn start` returns.
+  # The backend finishes its shutdown hooks after its `yarn start` returns.
   for _ in $(seq 1 30); do
     if ! (exec 3<>/dev/tcp/127.0.0.1/7007) 2>/dev/null; then break; fi
     sleep 0.5
@@ -41,6 +46,14 @@ trap cleanup EXIT INT TERM
 
 kh_yarn_install
 
+# The frontend's dev server needs none of the services: it compiles its
+# bundle while they start (its own process group, stopped by cleanup).
+echo "[demo] starting the frontend: http://localhost:3000"
+set -m
+yarn workspace app start &
+APP_PID=$!
+set +m
+
 if [ -n "${KAFKA_HUB_DEV_BROKERS:-}" ]; then
   echo "[demo] KAFKA_HUB_DEV_BROKERS is set: using $KAFKA_HUB_DEV_BROKERS, no local Kafka started"
 else
@@ -50,6 +63,11 @@ else
   else
     SERVICES+=(kafka-stage)
   fi
+  # The demo's brokers and registry carry little traffic: only the quick JIT
+  # compiler (C1), which starts them in about half the CPU time (the
+  # services' README); the tests' services keep the default.
+  export KAFKA_HEAP_OPTS="${KAFKA_HEAP_OPTS:--Xms256m -Xmx512m -XX:TieredStopAtLevel=1}"
+  export APICURIO_HEAP_OPTS="${APICURIO_HEAP_OPTS:--Xms64m -Xmx384m -XX:TieredStopAtLevel=1}"
   # Stopped on exit even when one of them failed to start.
   SERVICES_STARTED=true
   set +e
@@ -69,5 +87,6 @@ else
   fi
 fi
 
-echo "[demo] starting Backstage: http://localhost:3000 (backend http://localhost:7007)"
-yarn start
+# The backend starts once Kafka is up, so its first provisioning run finds it.
+echo "[demo] starting the backend: http://localhost:7007 (frontend http://localhost:3000)"
+yarn workspace backend start

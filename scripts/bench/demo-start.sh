@@ -42,14 +42,14 @@ frontend_serves() { curl -fs -o /dev/null http://localhost:3000/; }
 guest_sees_provisioned() {
   local token
   token="$(curl -fs -H 'X-Requested-With: XMLHttpRequest' "$BACKEND/api/auth/guest/refresh" |
-    node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).backstageIdentity.token)')" ||
+    node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0)).backstageIdentity.token)' 2>/dev/null)" ||
     return 1
   curl -fs -H "Authorization: Bearer $token" \
     "$BACKEND/api/kafka-hub/applications/component%3Adefault%2Forders-service" |
-    node -e 'process.exit(JSON.parse(require("fs").readFileSync(0)).status === "completed" ? 0 : 1)'
+    node -e 'process.exit(JSON.parse(require("fs").readFileSync(0)).status === "completed" ? 0 : 1)' 2>/dev/null
 }
 
-backend_at="" frontend_at="" provisioned_at=""
+services_at="" backend_at="" frontend_at="" provisioned_at=""
 while [ -z "$provisioned_at" ] || [ -z "$frontend_at" ]; do
   if ! kill -0 "$DEMO" 2>/dev/null; then
     echo "demo exited before serving; log: $LOG" >&2
@@ -63,6 +63,10 @@ while [ -z "$provisioned_at" ] || [ -z "$frontend_at" ]; do
     wait "$DEMO" || true
     exit 1
   fi
+  # demo.sh starts the seed once Kafka (dev, stage) and Apicurio serve.
+  if [ -z "$services_at" ] && grep -q '^\[demo\] seeding demo data' "$LOG"; then
+    services_at=$elapsed
+  fi
   if [ -z "$backend_at" ] && backend_ready; then backend_at=$elapsed; fi
   if [ -z "$frontend_at" ] && frontend_serves; then frontend_at=$elapsed; fi
   if [ -n "$backend_at" ] && [ -z "$provisioned_at" ] && guest_sees_provisioned; then
@@ -70,6 +74,7 @@ while [ -z "$provisioned_at" ] || [ -z "$frontend_at" ]; do
   fi
   sleep 1
 done
+echo "services (Kafka dev and stage, Apicurio) up after ${services_at:-?}s"
 echo "backend ready after ${backend_at}s"
 echo "frontend serving after ${frontend_at}s"
 echo "guest sees orders-service provisioned after ${provisioned_at}s"
@@ -88,4 +93,4 @@ if [ -n "$left" ]; then
   exit 1
 fi
 echo "nothing left listening on ${PORTS[*]}"
-rm -f "$LOG"
+echo "demo log: $LOG"
