@@ -1339,7 +1339,7 @@ const STOPPED_GROUPS = [
  * A cluster the seed fills, with what it holds and its traffic counts:
  * dev (no auth), and stage unless KAFKA_HUB_DEMO_STAGE_BROKERS=none.
  */
-function cluster(spec) {
+function makeCluster(spec) {
   return {
     sasl: undefined,
     grants: undefined,
@@ -1353,7 +1353,7 @@ function cluster(spec) {
 }
 
 const CLUSTERS = [
-  cluster({
+  makeCluster({
     name: 'dev',
     brokers: BROKERS,
     topics: TOPICS,
@@ -1362,7 +1362,7 @@ const CLUSTERS = [
   }),
   ...(STAGE_CONNECTION
     ? [
-        cluster({
+        makeCluster({
           name: 'stage',
           ...STAGE_CONNECTION,
           // Stage's topics are dev's, at their own rates and history.
@@ -1465,7 +1465,7 @@ async function runMember(cluster, group, clientId) {
     restarting = true;
     const cause = describeError(error);
     logThrottled(
-      `member|${what}|${cause.replace(/\d+/g, 'N')}`,
+      `member|${cluster.name}|${what}|${cause.replace(/\d+/g, 'N')}`,
       `${cluster.name}: consumer ${clientId} (${
         group.groupId
       }) ${what}: ${cause}; ${

@@ -12,10 +12,14 @@ test('the Kafka Hub page shows live health of each environment', async ({
   const row = (env: string) =>
     table.locator('tr', { has: page.getByText(env, { exact: true }) });
 
-  // dev is the local broker and Apicurio; prod is deliberately not running.
+  // dev is the local broker and Apicurio; stage a second broker that Kafka
+  // Hub signs in to with SASL, as a user with ACLs; prod is deliberately
+  // not running.
   await expect(row('dev')).toContainText('Reachable');
   await expect(row('dev')).not.toContainText('Unreachable');
   await expect(row('stage')).toContainText('SASL');
+  await expect(row('stage')).toContainText('Reachable');
+  await expect(row('stage')).not.toContainText('Unreachable');
   await expect(row('prod')).toContainText('Unreachable');
   await expect(row('prod')).toContainText('ECONNREFUSED');
   await page.screenshot({
