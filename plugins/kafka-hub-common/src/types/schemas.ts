@@ -159,14 +159,6 @@ export type VersionCompatibilityStatus =
   | 'unknown';
 
 /**
- * Every version compatibility status, in display order.
- *
- * @public
- */
-export const VERSION_COMPATIBILITY_STATUSES: readonly VersionCompatibilityStatus[] =
-  ['compatible', 'incompatible', 'first', 'unchecked', 'pending', 'unknown'];
-
-/**
  * A version's compatibility with the versions before it, as the registry
  * answered when Kafka Hub first saw the version.
  *
