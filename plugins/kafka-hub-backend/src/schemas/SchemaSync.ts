@@ -63,6 +63,8 @@ interface QuestionsAsked {
   asked: number;
   /** Failures of the registry: these questions are asked again next run. */
   pending: string[];
+  /** Refused for good (e.g. HTTP 403): these versions stay unknown. */
+  unanswerable: string[];
 }
 
 /** What a run did with the listed subjects. */
@@ -112,7 +114,11 @@ export class SchemaSync {
       staleMarked: 0,
       failedSubjects: 0,
     };
-    const questions: QuestionsAsked = { asked: 0, pending: [] };
+    const questions: QuestionsAsked = {
+      asked: 0,
+      pending: [],
+      unanswerable: [],
+    };
     const finish = async (
       status: SchemaSyncRunRecord['status'],
       error?: string,
@@ -134,18 +140,20 @@ export class SchemaSync {
       } else {
         logger.warn(`${summary}: ${error}`);
       }
-      if (questions.pending.length > 0) {
-        // Not a failure of the run: those versions are stored, and their
-        // question is asked again at the next run.
-        logger.warn(
-          `Schema sync of ${environment}: the registry did not answer ${
-            questions.pending.length
-          } compatibility ${
-            questions.pending.length === 1 ? 'question' : 'questions'
-          }, asked again at the next sync: ${questions.pending
-            .slice(0, MAX_ERRORS_SHOWN)
-            .join('; ')}`,
-        );
+      // Not failures of the run: those versions are stored either way.
+      for (const [unanswered, then] of [
+        [questions.pending, 'asked again at the next sync'],
+        [questions.unanswerable, 'those versions stay unknown'],
+      ] as const) {
+        if (unanswered.length > 0) {
+          logger.warn(
+            `Schema sync of ${environment}: the registry did not answer ${
+              unanswered.length
+            } compatibility ${
+              unanswered.length === 1 ? 'question' : 'questions'
+            }, ${then}: ${unanswered.slice(0, MAX_ERRORS_SHOWN).join('; ')}`,
+          );
+        }
       }
       return record;
     };
@@ -257,6 +265,7 @@ export class SchemaSync {
         if ('questions' in outcome) {
           questions.asked += outcome.questions.asked;
           questions.pending.push(...outcome.questions.pending);
+          questions.unanswerable.push(...outcome.questions.unanswerable);
         }
         if ('gone' in outcome) {
           gone.add(outcome.subject);
@@ -411,7 +420,11 @@ export class SchemaSync {
       const level = await client.getSubjectCompatibility(subject, { signal });
       const levelInForce = level ?? listing.globalCompatibility;
 
-      const questions: QuestionsAsked = { asked: 0, pending: [] };
+      const questions: QuestionsAsked = {
+        asked: 0,
+        pending: [],
+        unanswerable: [],
+      };
       const ask = async (
         version: number,
         schema: Pick<FetchedVersion, 'schema' | 'format' | 'references'>,
@@ -430,9 +443,10 @@ export class SchemaSync {
         );
         if (asked) questions.asked++;
         if (error) {
-          questions.pending.push(
-            `"${shortened(subject)}" v${version}: ${error}`,
-          );
+          (compatibility.status === 'pending'
+            ? questions.pending
+            : questions.unanswerable
+          ).push(`"${shortened(subject)}" v${version}: ${error}`);
         }
         return compatibility;
       };

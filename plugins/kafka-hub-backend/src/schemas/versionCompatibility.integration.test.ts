@@ -293,7 +293,7 @@ describe('Per-version compatibility, asked of the real Apicurio', () => {
       const v = (n: number) =>
         [
           ['id', 'string'],
-          ...[1, 2, 3, 4].slice(0, n).map(i => optional(`f${i}`)),
+          ...[1, 2, 3, 4, 5].slice(0, n).map(i => optional(`f${i}`)),
         ] as Field[];
       await register(orders, v(0));
       await fixtures.setCompatibility(orders, 'BACKWARD');
@@ -397,6 +397,31 @@ describe('Per-version compatibility, asked of the real Apicurio', () => {
         status: 'unknown',
         level: 'FORWARD',
       });
+      // A refusal (Confluent files the check under SUBJECT_WRITE, which a
+      // read-only identity lacks) is final too, and said in the log.
+      await register(orders, v(5));
+      failing({
+        kind: 'error',
+        status: 403,
+        body: JSON.stringify({
+          error_code: 40301,
+          message: 'User is denied operation Write on Subject',
+        }),
+      });
+      await sync();
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringMatching(
+          /^Schema sync of dev: the registry did not answer 1 compatibility question, those versions stay unknown: ".*orders-value" v6: HTTP 403 from .*denied operation Write/,
+        ),
+      );
+      proxy.reset();
+      await sync();
+      expect(questionsAsked()).toEqual(['orders-value v6→v5']);
+      expect((await compatibilityOf(orders))[6]).toEqual({
+        status: 'unknown',
+        level: 'FORWARD',
+      });
+
       // Always against one version, never the versionless check.
       const paths = proxy.requests
         .filter(isCompatibilityCheck)

@@ -23,7 +23,7 @@ export interface CompatibilityOutcome {
   compatibility: VersionCompatibilityRecord;
   /** Whether the registry was asked (nothing is asked under NONE or of a first version). */
   asked: boolean;
-  /** Set when the question stays pending: the registry's failure. */
+  /** Why the registry did not answer: pending (asked again) or unknown (final). */
   error?: string;
 }
 
@@ -88,7 +88,11 @@ export async function askCompatibility(
     }
     if (cannotBeAnswered(error)) {
       // Asking again would get the same answer: known to be unknown.
-      return { compatibility: { status: 'unknown', level }, asked: true };
+      return {
+        compatibility: { status: 'unknown', level },
+        asked: true,
+        error: registryErrorText(error),
+      };
     }
     return {
       compatibility: { status: 'pending', level },
@@ -108,13 +112,17 @@ export async function askCompatibility(
 }
 
 /**
- * The registry's own 404 (a version gone since the listing) or 422 (a
- * schema it cannot process): final, unlike a failure of the registry
- * (5xx, garbage, no answer), after which the question is asked again.
+ * Final, unlike a failure of the registry (5xx, garbage, no answer), after
+ * which the question is asked again: the registry's own 404 (a version gone
+ * since the listing) or 422 (a schema it cannot process), and 401 or 403
+ * (Confluent files the check under SUBJECT_WRITE, which a read-only
+ * identity lacks: asking every version again at every sync would only
+ * pile up refusals).
  */
 function cannotBeAnswered(error: unknown): boolean {
+  if (!(error instanceof SchemaRegistryError)) return false;
+  if (error.status === 401 || error.status === 403) return true;
   return (
-    error instanceof SchemaRegistryError &&
     error.errorCode !== undefined &&
     (error.status === 404 || error.status === 422)
   );

@@ -80,7 +80,7 @@ describe('SchemaVersionTimeline', () => {
     );
   });
 
-  it("shows the registry's answers, a pending question and one that can no longer be asked", async () => {
+  it("shows the registry's answers, a pending question and one it could not answer", async () => {
     const at = '2026-11-21T08:00:00.000Z';
     await renderInTestApp(
       <SchemaVersionTimeline
@@ -134,7 +134,7 @@ describe('SchemaVersionTimeline', () => {
       'Not known yetseen under FULL; the registry did not answer, asked again at the next sync',
     );
     expect(text(6)).toContain(
-      'Unknownseen under FORWARD; the registry can no longer be asked',
+      'Unknownseen under FORWARD; the registry could not answer under it',
     );
     expect(text(5)).toContain('Compatiblewith v1–v4 under BACKWARD_TRANSITIVE');
     expect(text(4)).toContain('Not compatiblewith v3 under BACKWARD');

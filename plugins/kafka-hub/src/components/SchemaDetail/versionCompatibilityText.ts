@@ -61,7 +61,7 @@ export function versionCompatibilityText(
       return {
         label: 'Unknown',
         detail: level
-          ? `seen under ${level}; the registry can no longer be asked`
+          ? `seen under ${level}; the registry could not answer under it`
           : 'already registered when Kafka Hub first synced the subject; level unknown',
         notable: false,
       };
