@@ -450,7 +450,10 @@ export class SchemaSync {
         }
         return compatibility;
       };
-      // Which versions Kafka Hub saw arrive; the others predate it.
+      // Which versions Kafka Hub saw arrive; the others predate it. Versions
+      // are numbered upwards: one below the highest stored was already
+      // there (listed, but not served then), one above it came since. A
+      // subject never stored came since the environment's complete sync.
       const highestStored = Math.max(...storedVersions.keys());
       const seenArriving = (version: number) =>
         stored ? version > highestStored : watching;
