@@ -152,6 +152,12 @@ export const versions: SchemaVersion[] = [
     deleted: false,
     firstSeenAt: ago(24 * HOUR),
     syncedAt: ago(24 * HOUR),
+    compatibility: {
+      status: 'compatible',
+      level: 'BACKWARD',
+      against: [1],
+      checkedAt: ago(24 * HOUR),
+    },
   },
   {
     version: 1,
@@ -165,6 +171,7 @@ export const versions: SchemaVersion[] = [
     deleted: false,
     firstSeenAt: ago(72 * HOUR),
     syncedAt: ago(72 * HOUR),
+    compatibility: { status: 'first' },
   },
 ];
 

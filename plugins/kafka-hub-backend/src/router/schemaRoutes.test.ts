@@ -125,6 +125,7 @@ const version = (
   references: [],
   fingerprint: `f${n}`,
   deleted: false,
+  compatibility: { status: 'unknown' },
   ...overrides,
 });
 
@@ -147,6 +148,7 @@ const subject = (
   newVersions: [version(1)],
   deletedVersions: [],
   restoredVersions: [],
+  compatibilityAnswers: [],
   ...overrides,
 });
 
@@ -177,8 +179,14 @@ describe('schemaRoutes', () => {
           latestGlobalId: 502,
           versionCount: 2,
           newVersions: [
-            version(1, { deleted: true }),
+            version(1, { deleted: true, compatibility: { status: 'first' } }),
             version(2, {
+              compatibility: {
+                status: 'incompatible',
+                level: 'BACKWARD',
+                against: [1],
+                checkedAt: now,
+              },
               schema: avroRecord(['id', 'money']),
               references: [
                 {
@@ -492,6 +500,19 @@ describe('schemaRoutes', () => {
         [1, true],
       ]);
       expect(versions.body.items[0].schema).toBe(avroRecord(['id', 'money']));
+      expect(
+        versions.body.items.map(
+          (v: { compatibility: unknown }) => v.compatibility,
+        ),
+      ).toEqual([
+        {
+          status: 'incompatible',
+          level: 'BACKWARD',
+          against: [1],
+          checkedAt: '2026-11-22T09:00:00.000Z',
+        },
+        { status: 'first' },
+      ]);
       expect(versions.body).toMatchObject({ total: 2, limit: 100, offset: 0 });
     });
 

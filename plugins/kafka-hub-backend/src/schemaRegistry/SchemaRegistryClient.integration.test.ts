@@ -114,6 +114,53 @@ describe('SchemaRegistryClient against the real Apicurio', () => {
     expect(result.compatible).toBe(false);
   });
 
+  it('checks a schema against one version, a soft-deleted one too, under the level in force', async () => {
+    await fixtures.setCompatibility(odd, 'BACKWARD');
+    const proposal = (schema: string) => ({
+      schema,
+      format: 'AVRO' as const,
+      references: [],
+    });
+    const extended = proposal(avro(['id', 'note', 'total', 'extra']));
+    recorded.calls.length = 0;
+    expect(
+      await client.checkCompatibilityWithVersion(odd, 3, extended),
+    ).toEqual({ compatible: true, messages: [] });
+    expect(recorded.calls.map(c => `${c.method} ${c.path}`)).toEqual([
+      `POST /compatibility/subjects/${encodeURIComponent(
+        odd,
+      )}/versions/3?verbose=true`,
+    ]);
+    expect(
+      await client.checkCompatibilityWithVersion(odd, 2, extended),
+    ).toEqual({ compatible: true, messages: [] });
+    // A field without a default cannot read what version 1 wrote.
+    const strict = proposal(
+      JSON.stringify({
+        type: 'record',
+        name: 'Order',
+        namespace: 'com.acme.client',
+        fields: [{ name: 'other', type: 'int' }],
+      }),
+    );
+    expect(
+      (await client.checkCompatibilityWithVersion(odd, 1, strict)).compatible,
+    ).toBe(false);
+    // schemaType goes along for Protobuf.
+    expect(
+      await client.checkCompatibilityWithVersion(plain, 1, {
+        schema:
+          'syntax = "proto3";\nmessage Order { string id = 1; string note = 2; }\n',
+        format: 'PROTOBUF',
+        references: [],
+      }),
+    ).toEqual({ compatible: true, messages: [] });
+    const missing = await client
+      .checkCompatibilityWithVersion(odd, 9, extended)
+      .catch(e => e);
+    expect(missing).toMatchObject({ status: 404, errorCode: 40402 });
+  });
+
   it('names the path, status and registry message of a 404', async () => {
     const missing = fixtures.name('client-missing-{suffix}');
     const error = await client.listVersions(missing).catch(e => e);

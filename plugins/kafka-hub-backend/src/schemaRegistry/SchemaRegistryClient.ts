@@ -172,16 +172,38 @@ export class SchemaRegistryClient {
     options: RegistryCallOptions = {},
   ): Promise<{ compatible: boolean; messages: string[] }> {
     const path = `/compatibility${subjectPath(subject)}/versions?verbose=true`;
-    const body: Record<string, unknown> = { schema: proposal.schema };
-    if (proposal.format !== 'AVRO') {
-      // Confluent rejects an explicit AVRO on some versions; absent means AVRO.
-      body.schemaType = proposal.format;
-    }
-    if (proposal.references.length > 0) {
-      body.references = proposal.references;
-    }
     return parseCompatibilityResult(
-      await this.send('POST', path, JSON.stringify(body), options.signal),
+      await this.send(
+        'POST',
+        path,
+        compatibilityBody(proposal),
+        options.signal,
+      ),
+      path,
+    );
+  }
+
+  /**
+   * Checks a schema against one version of a subject under the subject's
+   * level in force
+   * (`POST /compatibility/subjects/{subject}/versions/{version}?verbose=true`).
+   */
+  async checkCompatibilityWithVersion(
+    subject: string,
+    version: number,
+    proposal: CompatibilityCheck,
+    options: RegistryCallOptions = {},
+  ): Promise<{ compatible: boolean; messages: string[] }> {
+    const path = `/compatibility${subjectPath(
+      subject,
+    )}/versions/${version}?verbose=true`;
+    return parseCompatibilityResult(
+      await this.send(
+        'POST',
+        path,
+        compatibilityBody(proposal),
+        options.signal,
+      ),
       path,
     );
   }
@@ -321,6 +343,19 @@ export class SchemaRegistryClient {
     const jittered = exponential * (0.75 + Math.random() * 0.5);
     return Math.min(this.maxRetryDelayMs, retryAfter ?? jittered);
   }
+}
+
+/** The body of a compatibility check. */
+function compatibilityBody(proposal: CompatibilityCheck): string {
+  const body: Record<string, unknown> = { schema: proposal.schema };
+  if (proposal.format !== 'AVRO') {
+    // Confluent rejects an explicit AVRO on some versions; absent means AVRO.
+    body.schemaType = proposal.format;
+  }
+  if (proposal.references.length > 0) {
+    body.references = proposal.references;
+  }
+  return JSON.stringify(body);
 }
 
 /** `/subjects/{subject}`, the subject URL-encoded (`/`, `:`, spaces, unicode). */

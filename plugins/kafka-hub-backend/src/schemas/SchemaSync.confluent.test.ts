@@ -155,6 +155,17 @@ function confluentHandlers(base: string, registry: ConfluentRegistry) {
             `Subject '${params.subject}' does not have subject-level compatibility configured`,
           );
     }),
+    // The sync asks about each version it sees arrive. The schemas here
+    // differ only in their doc: compatible under any level.
+    http.post(
+      `${base}/compatibility/subjects/:subject/versions/:version`,
+      ({ params }) =>
+        registry.subjects[params.subject as string]?.versions[
+          Number(params.version)
+        ]
+          ? HttpResponse.json({ is_compatible: true, messages: [] })
+          : notFound(40402, `Version ${params.version} not found.`),
+    ),
   ];
 }
 

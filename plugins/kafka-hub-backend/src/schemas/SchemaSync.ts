@@ -7,9 +7,11 @@ import {
   SchemaStore,
 } from '../database/schemas/SchemaStore';
 import {
+  CompatibilityAnswer,
   NewSchemaVersion,
   SchemaSyncRunRecord,
   StoredSubjectState,
+  StoredVersionState,
   SubjectUpdate,
 } from '../database/schemas/types';
 import {
@@ -19,6 +21,7 @@ import {
 } from '../schemaRegistry';
 import { schemaFingerprint } from './fingerprint';
 import { SubjectLinker, topicOfSubject } from './subjectLinks';
+import { askCompatibility } from './versionCompatibility';
 
 export interface SchemaSyncOptions {
   environment: string;
@@ -41,12 +44,28 @@ export interface SchemaSyncOptions {
 }
 
 type SubjectOutcome =
-  | { subject: string; ok: true; update?: SubjectUpdate; fetched: number }
+  | {
+      subject: string;
+      ok: true;
+      update?: SubjectUpdate;
+      fetched: number;
+      /** Compatibility questions asked, and why some stay pending. */
+      questions: QuestionsAsked;
+    }
   /** Listed, then deleted before it was read: as if it had not been listed. */
   | { subject: string; ok: true; gone: true }
   /** The run was aborted before the subject was read whole. */
   | { subject: string; ok: false; aborted: true }
   | { subject: string; ok: false; error: string };
+
+/** Compatibility questions asked of the registry for one subject or a run. */
+interface QuestionsAsked {
+  asked: number;
+  /** Failures of the registry: these questions are asked again next run. */
+  pending: string[];
+  /** Refused for good (e.g. HTTP 403): these versions stay unknown. */
+  unanswerable: string[];
+}
 
 /** What a run did with the listed subjects. */
 interface SyncOutcome {
@@ -64,6 +83,9 @@ interface Listing {
 }
 
 const MAX_ERRORS_SHOWN = 3;
+
+/** A version as fetched, before its compatibility is known. */
+type FetchedVersion = Omit<NewSchemaVersion, 'compatibility'>;
 
 /**
  * Syncs one environment's Schema Registry into the database. Only versions
@@ -92,6 +114,11 @@ export class SchemaSync {
       staleMarked: 0,
       failedSubjects: 0,
     };
+    const questions: QuestionsAsked = {
+      asked: 0,
+      pending: [],
+      unanswerable: [],
+    };
     const finish = async (
       status: SchemaSyncRunRecord['status'],
       error?: string,
@@ -107,11 +134,26 @@ export class SchemaSync {
         error,
       };
       await store.recordSyncRun(record);
-      const summary = `Schema sync of ${environment}: ${status} in ${record.durationMs} ms, ${record.subjects} subjects, ${record.fetchedVersions} versions fetched, ${record.staleMarked} marked stale, ${record.httpCalls} HTTP calls`;
+      const summary = `Schema sync of ${environment}: ${status} in ${record.durationMs} ms, ${record.subjects} subjects, ${record.fetchedVersions} versions fetched, ${record.staleMarked} marked stale, ${questions.asked} compatibility questions, ${record.httpCalls} HTTP calls`;
       if (status === 'succeeded') {
         logger.info(summary);
       } else {
         logger.warn(`${summary}: ${error}`);
+      }
+      // Not failures of the run: those versions are stored either way.
+      for (const [unanswered, then] of [
+        [questions.pending, 'asked again at the next sync'],
+        [questions.unanswerable, 'those versions stay unknown'],
+      ] as const) {
+        if (unanswered.length > 0) {
+          logger.warn(
+            `Schema sync of ${environment}: the registry did not answer ${
+              unanswered.length
+            } compatibility ${
+              unanswered.length === 1 ? 'question' : 'questions'
+            }, ${then}: ${unanswered.slice(0, MAX_ERRORS_SHOWN).join('; ')}`,
+          );
+        }
       }
       return record;
     };
@@ -129,7 +171,13 @@ export class SchemaSync {
 
     let outcome: SyncOutcome;
     try {
-      outcome = await this.syncListed(listing, counts, startedAt, signal);
+      outcome = await this.syncListed(
+        listing,
+        counts,
+        questions,
+        startedAt,
+        signal,
+      );
     } catch (error) {
       // Not the registry: the database or a bug. Record it where admins
       // look (best effort), and let the scheduler log it too.
@@ -160,12 +208,17 @@ export class SchemaSync {
       SchemaSyncRunRecord,
       'fetchedVersions' | 'staleMarked' | 'failedSubjects'
     >,
+    questions: QuestionsAsked,
     startedAt: Date,
     signal: AbortSignal | undefined,
   ): Promise<SyncOutcome> {
     const { environment, store } = this.options;
     const problems: string[] = [];
     const stored = await store.loadSyncState(environment);
+    // A run that succeeded listed and read every subject: one not stored
+    // since came to the registry while Kafka Hub was watching.
+    const watching =
+      (await store.lastSuccessfulSync(environment)) !== undefined;
     let linker: SubjectLinker | undefined;
     try {
       linker = new SubjectLinker(await this.options.claims());
@@ -197,7 +250,8 @@ export class SchemaSync {
       const outcomes = await mapWithConcurrency(
         batch,
         this.options.concurrency,
-        subject => this.readSubject(subject, listing, stored, linker, signal),
+        subject =>
+          this.readSubject(subject, listing, stored, watching, linker, signal),
       );
       const unchanged: string[] = [];
       for (const outcome of outcomes) {
@@ -208,6 +262,11 @@ export class SchemaSync {
           continue;
         }
         read++;
+        if ('questions' in outcome) {
+          questions.asked += outcome.questions.asked;
+          questions.pending.push(...outcome.questions.pending);
+          questions.unanswerable.push(...outcome.questions.unanswerable);
+        }
         if ('gone' in outcome) {
           gone.add(outcome.subject);
         } else if (outcome.update) {
@@ -305,13 +364,15 @@ export class SchemaSync {
 
   /**
    * Reads one subject: its versions, live and soft-deleted, the versions not
-   * stored yet, and its compatibility level. Errors are the outcome, so one
-   * subject's failure never stops the others.
+   * stored yet, and its compatibility level, and asks the registry about
+   * the compatibility of the versions it sees arrive. Errors are the
+   * outcome, so one subject's failure never stops the others.
    */
   private async readSubject(
     subject: string,
     listing: Listing,
     storedState: Map<string, StoredSubjectState>,
+    watching: boolean,
     linker: SubjectLinker | undefined,
     signal: AbortSignal | undefined,
   ): Promise<SubjectOutcome> {
@@ -338,8 +399,11 @@ export class SchemaSync {
       const stored = storedState.get(subject);
       const storedVersions = stored?.versions ?? new Map();
 
-      const newVersions: NewSchemaVersion[] = [];
-      for (const version of Array.from(new Set([...allVersions, ...live]))) {
+      const listed = Array.from(new Set([...allVersions, ...live])).sort(
+        (a, b) => a - b,
+      );
+      const fetchedVersions: FetchedVersion[] = [];
+      for (const version of listed) {
         if (storedVersions.has(version)) {
           continue;
         }
@@ -350,10 +414,68 @@ export class SchemaSync {
           signal,
         );
         if (fetched) {
-          newVersions.push(fetched);
+          fetchedVersions.push(fetched);
         }
       }
       const level = await client.getSubjectCompatibility(subject, { signal });
+      const levelInForce = level ?? listing.globalCompatibility;
+
+      const questions: QuestionsAsked = {
+        asked: 0,
+        pending: [],
+        unanswerable: [],
+      };
+      const ask = async (
+        version: number,
+        schema: Pick<FetchedVersion, 'schema' | 'format' | 'references'>,
+      ) => {
+        const { compatibility, asked, error } = await askCompatibility(
+          client,
+          {
+            subject,
+            version,
+            schema,
+            level: levelInForce,
+            earlier: listed.filter(v => v < version),
+          },
+          this.now,
+          signal,
+        );
+        if (asked) questions.asked++;
+        if (error) {
+          (compatibility.status === 'pending'
+            ? questions.pending
+            : questions.unanswerable
+          ).push(`"${shortened(subject)}" v${version}: ${error}`);
+        }
+        return compatibility;
+      };
+      // Which versions Kafka Hub saw arrive; the others predate it. Versions
+      // are numbered upwards: one below the highest stored was already
+      // there (listed, but not served then), one above it came since. A
+      // subject never stored came since the environment's complete sync.
+      const highestStored = Math.max(...storedVersions.keys());
+      const seenArriving = (version: number) =>
+        stored ? version > highestStored : watching;
+      const newVersions: NewSchemaVersion[] = [];
+      for (const fetched of fetchedVersions) {
+        let compatibility: NewSchemaVersion['compatibility'];
+        if (seenArriving(fetched.version)) {
+          compatibility = await ask(fetched.version, fetched);
+        } else if (fetched.version === 1) {
+          // Nothing before it, whenever it came: a fact, not a guess.
+          compatibility = { status: 'first' };
+        } else {
+          compatibility = { status: 'unknown' };
+        }
+        newVersions.push({ ...fetched, compatibility });
+      }
+      const compatibilityAnswers = await this.askAgain(
+        subject,
+        storedVersions,
+        levelInForce,
+        ask,
+      );
 
       const versions = new Map<
         number,
@@ -365,7 +487,7 @@ export class SchemaSync {
       if (versions.size === 0) {
         // Soft-deleted before any sync saw it, and the registry no longer
         // serves its versions (Apicurio): nothing to show.
-        return { subject, ok: true, fetched: 0 };
+        return { subject, ok: true, fetched: 0, questions };
       }
       const liveKnown = [...live].filter(v => versions.has(v));
       const latestVersion = Math.max(
@@ -401,10 +523,12 @@ export class SchemaSync {
         newVersions,
         deletedVersions,
         restoredVersions,
+        compatibilityAnswers,
       };
       const changed =
         !stored ||
         newVersions.length > 0 ||
+        compatibilityAnswers.length > 0 ||
         deletedVersions.length > 0 ||
         restoredVersions.length > 0 ||
         stored.status !== update.status ||
@@ -416,14 +540,60 @@ export class SchemaSync {
         stored.compatibility !== update.compatibility ||
         stored.compatibilitySource !== update.compatibilitySource;
       return changed
-        ? { subject, ok: true, update, fetched: newVersions.length }
-        : { subject, ok: true, fetched: 0 };
+        ? { subject, ok: true, update, fetched: newVersions.length, questions }
+        : { subject, ok: true, fetched: 0, questions };
     } catch (error) {
       if (signal?.aborted) {
         return { subject, ok: false, aborted: true };
       }
       return { subject, ok: false, error: registryErrorText(error) };
     }
+  }
+
+  /**
+   * Asks again about the stored versions whose question the registry did
+   * not answer in an earlier run (the only question asked twice), as long
+   * as the level is still the one they were seen under: the registry only
+   * answers under the level in force.
+   */
+  private async askAgain(
+    subject: string,
+    storedVersions: Map<number, StoredVersionState>,
+    levelInForce: string,
+    ask: (
+      version: number,
+      schema: Pick<FetchedVersion, 'schema' | 'format' | 'references'>,
+    ) => Promise<CompatibilityAnswer['compatibility']>,
+  ): Promise<CompatibilityAnswer[]> {
+    const pending = [...storedVersions]
+      .filter(([, state]) => state.compatibility.status === 'pending')
+      .map(([version, state]) => ({
+        version,
+        level: state.compatibility.level,
+      }));
+    if (pending.length === 0) {
+      return [];
+    }
+    const schemas = await this.options.store.getVersionSchemas(
+      this.options.environment,
+      subject,
+      pending.map(p => p.version),
+    );
+    const answers: CompatibilityAnswer[] = [];
+    for (const { version, level } of pending) {
+      const schema = schemas.get(version);
+      if (!schema) continue;
+      if (level !== levelInForce) {
+        // Asked now, the answer would be under another level.
+        answers.push({ version, compatibility: { status: 'unknown', level } });
+        continue;
+      }
+      const compatibility = await ask(version, schema);
+      if (compatibility.status !== 'pending') {
+        answers.push({ version, compatibility });
+      }
+    }
+    return answers;
   }
 
   /**
@@ -436,7 +606,7 @@ export class SchemaSync {
     version: number,
     live: boolean,
     signal: AbortSignal | undefined,
-  ): Promise<NewSchemaVersion | undefined> {
+  ): Promise<FetchedVersion | undefined> {
     const answer = await this.options.client
       .getVersion(subject, version, { signal })
       .catch(ifNotFound(undefined));

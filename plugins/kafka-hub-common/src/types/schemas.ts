@@ -137,6 +137,53 @@ export interface SchemaSubjectDetail extends SchemaSubject {
 }
 
 /**
+ * What Kafka Hub knows of a version's compatibility with the versions before
+ * it, under the compatibility level in force when it first saw the version:
+ * - `compatible`, `incompatible`: the registry's answer, asked once;
+ * - `first`: nothing before it to check against (version 1);
+ * - `unchecked`: the level was `NONE`, under which the registry checks
+ *   nothing, so it was not asked (its "compatible" would say nothing);
+ * - `pending`: the registry did not answer yet; asked again at the next sync;
+ * - `unknown`: never a guess: the version was already registered when Kafka
+ *   Hub first synced the subject (then `level` is unknown too), or the
+ *   question can no longer be asked under the level it was seen under.
+ *
+ * @public
+ */
+export type VersionCompatibilityStatus =
+  | 'compatible'
+  | 'incompatible'
+  | 'first'
+  | 'unchecked'
+  | 'pending'
+  | 'unknown';
+
+/**
+ * A version's compatibility with the versions before it, as the registry
+ * answered when Kafka Hub first saw the version.
+ *
+ * @public
+ */
+export interface SchemaVersionCompatibility {
+  /** What is known; see {@link VersionCompatibilityStatus}. */
+  status: VersionCompatibilityStatus;
+  /**
+   * The subject's compatibility level (or the registry's global one when the
+   * subject has none) when Kafka Hub first saw the version; absent when the
+   * version predates Kafka Hub.
+   */
+  level?: string;
+  /**
+   * `compatible`: the earlier versions the registry checked it against
+   * (the one before for non-transitive levels, all before for `*_TRANSITIVE`);
+   * `incompatible`: the earlier version the registry found it incompatible with.
+   */
+  against?: number[];
+  /** When the registry answered (ISO 8601). */
+  checkedAt?: string;
+}
+
+/**
  * One version of a subject. The registry does not expose when a version was
  * registered: `firstSeenAt` is when a sync first saw it.
  *
@@ -161,6 +208,8 @@ export interface SchemaVersion {
   firstSeenAt: string;
   /** When the version was synced (ISO 8601). */
   syncedAt: string;
+  /** Its compatibility with the versions before it. */
+  compatibility: SchemaVersionCompatibility;
 }
 
 /**

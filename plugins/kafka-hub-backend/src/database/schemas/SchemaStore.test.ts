@@ -22,6 +22,7 @@ const version = (
   references: [],
   fingerprint: `fp${n}`,
   deleted: false,
+  compatibility: { status: 'unknown' },
   ...overrides,
 });
 
@@ -43,6 +44,7 @@ const subject = (
   newVersions: [version(1)],
   deletedVersions: [],
   restoredVersions: [],
+  compatibilityAnswers: [],
   ...overrides,
 });
 
@@ -71,6 +73,10 @@ describe('SchemaStore', () => {
           await knex('kafka_hub_schema_versions').columnInfo(),
         ).sort(),
       ).toEqual([
+        'compatibility_against',
+        'compatibility_checked_at',
+        'compatibility_level',
+        'compatibility_status',
         'deleted',
         'environment',
         'fingerprint',
@@ -135,8 +141,24 @@ describe('SchemaStore', () => {
         compatibilitySource: 'subject',
         status: 'registered',
         versions: new Map([
-          [1, { globalId: 101, format: 'AVRO', deleted: true }],
-          [2, { globalId: BIG_ID, format: 'AVRO', deleted: false }],
+          [
+            1,
+            {
+              globalId: 101,
+              format: 'AVRO',
+              deleted: true,
+              compatibility: { status: 'unknown', level: undefined },
+            },
+          ],
+          [
+            2,
+            {
+              globalId: BIG_ID,
+              format: 'AVRO',
+              deleted: false,
+              compatibility: { status: 'unknown', level: undefined },
+            },
+          ],
         ]),
       });
       expect(state.get('orders.created-key')?.entityRef).toBeUndefined();
@@ -177,7 +199,139 @@ describe('SchemaStore', () => {
         deleted: true,
         firstSeenAt: t(0).toISOString(),
         syncedAt: t(0).toISOString(),
+        compatibility: { status: 'unknown' },
       });
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "keeps each version's compatibility and answers only pending questions on %p",
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      await store.saveSubject(
+        'dev',
+        subject('c-value', {
+          newVersions: [
+            version(1, { compatibility: { status: 'first' } }),
+            version(2, {
+              compatibility: {
+                status: 'compatible',
+                level: 'BACKWARD_TRANSITIVE',
+                against: [1],
+                checkedAt: t(1),
+              },
+            }),
+            version(3, {
+              compatibility: {
+                status: 'incompatible',
+                level: 'BACKWARD',
+                against: [2],
+                checkedAt: t(2),
+              },
+            }),
+            version(4, {
+              compatibility: { status: 'unchecked', level: 'NONE' },
+            }),
+            version(5, {
+              compatibility: { status: 'pending', level: 'FORWARD' },
+            }),
+          ],
+        }),
+        t(3),
+      );
+      const compatibilities = async () =>
+        (await store.listVersions('dev', 'c-value')).map(v => [
+          v.version,
+          v.compatibility,
+        ]);
+      const before = [
+        [5, { status: 'pending', level: 'FORWARD' }],
+        [4, { status: 'unchecked', level: 'NONE' }],
+        [
+          3,
+          {
+            status: 'incompatible',
+            level: 'BACKWARD',
+            against: [2],
+            checkedAt: t(2).toISOString(),
+          },
+        ],
+        [
+          2,
+          {
+            status: 'compatible',
+            level: 'BACKWARD_TRANSITIVE',
+            against: [1],
+            checkedAt: t(1).toISOString(),
+          },
+        ],
+        [1, { status: 'first' }],
+      ];
+      expect(await compatibilities()).toEqual(before);
+      expect(
+        [...(await store.loadSyncState('dev')).get('c-value')!.versions].map(
+          ([v, state]) => [v, state.compatibility],
+        ),
+      ).toEqual(
+        expect.arrayContaining([
+          [5, { status: 'pending', level: 'FORWARD' }],
+          [1, { status: 'first', level: undefined }],
+        ]),
+      );
+      expect(await store.getVersionSchemas('dev', 'c-value', [5, 9])).toEqual(
+        new Map([
+          [5, { schema: version(5).schema, format: 'AVRO', references: [] }],
+        ]),
+      );
+
+      // An answer replaces a pending question, never an answer.
+      const answer = {
+        status: 'compatible' as const,
+        level: 'FORWARD',
+        against: [4],
+        checkedAt: t(4),
+      };
+      await store.saveSubject(
+        'dev',
+        subject('c-value', {
+          newVersions: [],
+          compatibilityAnswers: [
+            { version: 5, compatibility: answer },
+            { version: 3, compatibility: answer },
+          ],
+        }),
+        t(5),
+      );
+      expect(await compatibilities()).toEqual([
+        [5, { ...answer, checkedAt: t(4).toISOString() }],
+        ...before.slice(1),
+      ]);
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'tells when an environment was last synced whole on %p',
+    async databaseId => {
+      const { store } = await setup(databaseId);
+      const run = (status: 'succeeded' | 'partial', at: Date) => ({
+        environment: 'dev',
+        status,
+        startedAt: at,
+        finishedAt: at,
+        durationMs: 1,
+        subjects: 0,
+        fetchedVersions: 0,
+        staleMarked: 0,
+        failedSubjects: 0,
+        httpCalls: 3,
+      });
+      expect(await store.lastSuccessfulSync('dev')).toBeUndefined();
+      await store.recordSyncRun(run('partial', t(1)));
+      expect(await store.lastSuccessfulSync('dev')).toBeUndefined();
+      await store.recordSyncRun(run('succeeded', t(2)));
+      await store.recordSyncRun(run('partial', t(3)));
+      expect(await store.lastSuccessfulSync('dev')).toEqual(t(2));
+      expect(await store.lastSuccessfulSync('prod')).toBeUndefined();
     },
   );
 

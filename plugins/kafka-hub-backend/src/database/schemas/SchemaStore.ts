@@ -10,6 +10,8 @@ import {
   SchemaSummary,
   SchemaSyncRun,
   SchemaVersion,
+  SchemaVersionCompatibility,
+  VersionCompatibilityStatus,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Knex } from 'knex';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
@@ -19,6 +21,7 @@ import {
   StoredSubjectState,
   SubjectLinkChange,
   SubjectUpdate,
+  VersionCompatibilityRecord,
 } from './types';
 import { chunks } from '../chunks';
 import { whereEntityRefIn } from '../entityRefFilter';
@@ -28,7 +31,7 @@ const VERSIONS = 'kafka_hub_schema_versions';
 const RUNS = 'kafka_hub_schema_sync_runs';
 
 /** Stays well under SQLite's bound-variable limit (999 on old builds). */
-/** Version rows have 11 columns: 50 rows stay under that limit too. */
+/** Version rows have 15 columns: 50 rows stay under that limit too. */
 const VERSION_INSERT_BATCH = 50;
 
 /**
@@ -68,6 +71,10 @@ interface VersionRow {
   deleted: boolean | number;
   first_seen_at: StoredTimestamp;
   synced_at: StoredTimestamp;
+  compatibility_level: string | null;
+  compatibility_status: VersionCompatibilityStatus;
+  compatibility_against: string | null;
+  compatibility_checked_at: StoredTimestamp | null;
 }
 
 interface RunRow {
@@ -117,19 +124,83 @@ export class SchemaStore {
     const versions: Array<
       Pick<
         VersionRow,
-        'subject' | 'version' | 'global_id' | 'format' | 'deleted'
+        | 'subject'
+        | 'version'
+        | 'global_id'
+        | 'format'
+        | 'deleted'
+        | 'compatibility_level'
+        | 'compatibility_status'
       >
     > = await this.db(VERSIONS)
       .where({ environment })
-      .select('subject', 'version', 'global_id', 'format', 'deleted');
+      .select(
+        'subject',
+        'version',
+        'global_id',
+        'format',
+        'deleted',
+        'compatibility_level',
+        'compatibility_status',
+      );
     for (const row of versions) {
       state.get(row.subject)?.versions.set(Number(row.version), {
         globalId: Number(row.global_id),
         format: row.format,
         deleted: Boolean(row.deleted),
+        compatibility: {
+          status: row.compatibility_status,
+          level: row.compatibility_level ?? undefined,
+        },
       });
     }
     return state;
+  }
+
+  /** The schema of stored versions, to ask the registry about them again. */
+  async getVersionSchemas(
+    environment: string,
+    subject: string,
+    versions: number[],
+  ): Promise<
+    Map<
+      number,
+      { schema: string; format: SchemaFormat; references: SchemaReference[] }
+    >
+  > {
+    const schemas = new Map<
+      number,
+      { schema: string; format: SchemaFormat; references: SchemaReference[] }
+    >();
+    for (const chunk of chunks(versions)) {
+      const rows: Array<
+        Pick<
+          VersionRow,
+          'version' | 'schema_text' | 'format' | 'schema_references'
+        >
+      > = await this.db(VERSIONS)
+        .where({ environment, subject })
+        .whereIn('version', chunk)
+        .select('version', 'schema_text', 'format', 'schema_references');
+      for (const row of rows) {
+        schemas.set(Number(row.version), {
+          schema: row.schema_text,
+          format: row.format,
+          references: parseReferences(row.schema_references),
+        });
+      }
+    }
+    return schemas;
+  }
+
+  /** When the latest sync of an environment that succeeded started. */
+  async lastSuccessfulSync(environment: string): Promise<Date | undefined> {
+    const row: Pick<RunRow, 'last_success_at'> | undefined = await this.db(RUNS)
+      .where({ environment })
+      .first('last_success_at');
+    return row?.last_success_at
+      ? readTimestamp(row.last_success_at)
+      : undefined;
   }
 
   /**
@@ -357,6 +428,7 @@ export class SchemaStore {
       deleted: Boolean(row.deleted),
       firstSeenAt: readTimestamp(row.first_seen_at).toISOString(),
       syncedAt: readTimestamp(row.synced_at).toISOString(),
+      compatibility: toCompatibility(row),
     }));
   }
 
@@ -457,6 +529,7 @@ async function writeSubject(
     deleted: v.deleted,
     first_seen_at: now,
     synced_at: now,
+    ...compatibilityColumns(v.compatibility),
   }));
   for (let i = 0; i < rows.length; i += VERSION_INSERT_BATCH) {
     // Another replica may have stored the same version meanwhile.
@@ -476,6 +549,49 @@ async function writeSubject(
         .update({ deleted, synced_at: now });
     }
   }
+  for (const answer of update.compatibilityAnswers) {
+    // Only a pending question is answered: an answer is never replaced.
+    await tx(VERSIONS)
+      .where({
+        environment,
+        subject: update.subject,
+        version: answer.version,
+        compatibility_status: 'pending',
+      })
+      .update({
+        ...compatibilityColumns(answer.compatibility),
+        synced_at: now,
+      });
+  }
+}
+
+function compatibilityColumns(compatibility: VersionCompatibilityRecord) {
+  return {
+    compatibility_level: compatibility.level ?? null,
+    compatibility_status: compatibility.status,
+    compatibility_against: compatibility.against
+      ? JSON.stringify(compatibility.against)
+      : null,
+    compatibility_checked_at: compatibility.checkedAt ?? null,
+  };
+}
+
+function toCompatibility(row: VersionRow): SchemaVersionCompatibility {
+  const compatibility: SchemaVersionCompatibility = {
+    status: row.compatibility_status,
+  };
+  if (row.compatibility_level !== null) {
+    compatibility.level = row.compatibility_level;
+  }
+  if (row.compatibility_against !== null) {
+    compatibility.against = JSON.parse(row.compatibility_against) as number[];
+  }
+  if (row.compatibility_checked_at !== null) {
+    compatibility.checkedAt = readTimestamp(
+      row.compatibility_checked_at,
+    ).toISOString();
+  }
+  return compatibility;
 }
 
 function toSubject(row: SchemaRow): SchemaSubject {

@@ -4,13 +4,26 @@ import {
   SchemaReference,
   SchemaStatus,
   SchemaSyncRun,
+  VersionCompatibilityStatus,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+
+/** What the sync records of a version's compatibility with the ones before it. */
+export interface VersionCompatibilityRecord {
+  status: VersionCompatibilityStatus;
+  /** The level in force when the version was first seen; undefined when it predates Kafka Hub. */
+  level?: string;
+  /** See `SchemaVersionCompatibility.against`. */
+  against?: number[];
+  /** When the registry answered. */
+  checkedAt?: Date;
+}
 
 /** What the sync needs to know of one stored version to decide what to fetch. */
 export interface StoredVersionState {
   globalId: number;
   format: SchemaFormat;
   deleted: boolean;
+  compatibility: Pick<VersionCompatibilityRecord, 'status' | 'level'>;
 }
 
 /** A stored subject as the sync compares it with the registry. */
@@ -36,6 +49,13 @@ export interface NewSchemaVersion {
   references: SchemaReference[];
   fingerprint: string;
   deleted: boolean;
+  compatibility: VersionCompatibilityRecord;
+}
+
+/** A stored version's compatibility, answered by a later sync. */
+export interface CompatibilityAnswer {
+  version: number;
+  compatibility: VersionCompatibilityRecord;
 }
 
 /** The registry's current view of one subject, to be written. */
@@ -57,6 +77,8 @@ export interface SubjectUpdate {
   deletedVersions: number[];
   /** Stored versions flagged deleted that the registry serves as live again. */
   restoredVersions: number[];
+  /** Stored versions whose compatibility was pending and is now known. */
+  compatibilityAnswers: CompatibilityAnswer[];
 }
 
 /** A change of the entity a subject links to; undefined unlinks it. */

@@ -2,7 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderInTestApp } from '@backstage/frontend-test-utils';
 import { SchemaVersionTimeline } from './SchemaVersionTimeline';
-import { avroVersions } from '../SchemaTable/__testUtils__';
+import { avroVersions, makeVersion } from '../SchemaTable/__testUtils__';
 import { formatExactForTest } from '../ProvisioningCommon/__testUtils__';
 
 jest.setTimeout(30_000);
@@ -63,6 +63,85 @@ describe('SchemaVersionTimeline', () => {
         { name: /^Diff with/ },
       ),
     ).not.toBeInTheDocument();
+  });
+
+  it("shows each version's level when first seen and its compatibility, unknown for versions that predate Kafka Hub", async () => {
+    await renderInTestApp(<SchemaVersionTimeline versions={avroVersions()} />);
+    const item = (n: number) =>
+      screen.getByRole('listitem', { name: new RegExp(`^Version ${n}\\b`) });
+    expect(item(3)).toHaveTextContent(
+      'Not checkedseen under NONE, which checks nothing',
+    );
+    expect(item(2)).toHaveTextContent(
+      'Unknownalready registered when Kafka Hub first synced the subject; level unknown',
+    );
+    expect(item(1)).toHaveTextContent(
+      'First versionnothing before it to check',
+    );
+  });
+
+  it("shows the registry's answers, a pending question and one it could not answer", async () => {
+    const at = '2026-11-21T08:00:00.000Z';
+    await renderInTestApp(
+      <SchemaVersionTimeline
+        versions={[
+          makeVersion({
+            version: 7,
+            compatibility: { status: 'pending', level: 'FULL' },
+          }),
+          makeVersion({
+            version: 6,
+            compatibility: { status: 'unknown', level: 'FORWARD' },
+          }),
+          makeVersion({
+            version: 5,
+            compatibility: {
+              status: 'compatible',
+              level: 'BACKWARD_TRANSITIVE',
+              against: [4, 1, 2, 3],
+              checkedAt: at,
+            },
+          }),
+          makeVersion({
+            version: 4,
+            compatibility: {
+              status: 'incompatible',
+              level: 'BACKWARD',
+              against: [3],
+              checkedAt: at,
+            },
+          }),
+          makeVersion({
+            version: 3,
+            compatibility: {
+              status: 'compatible',
+              level: 'FULL_TRANSITIVE',
+              against: [1, 2],
+              checkedAt: at,
+            },
+          }),
+          makeVersion({
+            version: 1,
+            compatibility: { status: 'first', level: 'BACKWARD' },
+          }),
+        ]}
+      />,
+    );
+    const text = (n: number) =>
+      screen.getByRole('listitem', { name: new RegExp(`^Version ${n}\\b`) })
+        .textContent;
+    expect(text(7)).toContain(
+      'Not known yetseen under FULL; the registry did not answer, asked again at the next sync',
+    );
+    expect(text(6)).toContain(
+      'Unknownseen under FORWARD; the registry could not answer under it',
+    );
+    expect(text(5)).toContain('Compatiblewith v1–v4 under BACKWARD_TRANSITIVE');
+    expect(text(4)).toContain('Not compatiblewith v3 under BACKWARD');
+    expect(text(3)).toContain('Compatiblewith v1, v2 under FULL_TRANSITIVE');
+    expect(text(1)).toContain(
+      'First versionnothing before it to check; seen under BACKWARD',
+    );
   });
 
   it('says when no version is synced yet', async () => {

@@ -12,6 +12,7 @@ import TimelineItem from '@material-ui/lab/TimelineItem';
 import TimelineOppositeContent from '@material-ui/lab/TimelineOppositeContent';
 import TimelineSeparator from '@material-ui/lab/TimelineSeparator';
 import { RelativeTime } from '../ProvisioningCommon';
+import { versionCompatibilityText } from './versionCompatibilityText';
 
 const useStyles = makeStyles(theme => ({
   timeline: { padding: 0, margin: 0 },
@@ -30,6 +31,13 @@ const useStyles = makeStyles(theme => ({
   },
   deleted: { textDecoration: 'line-through' },
   chips: { display: 'inline-flex', gap: theme.spacing(0.5), marginLeft: 8 },
+  compatibility: {
+    display: 'flex',
+    alignItems: 'baseline',
+    flexWrap: 'wrap',
+    gap: theme.spacing(0.5),
+    margin: theme.spacing(0.5, 0),
+  },
   actions: { display: 'flex', gap: theme.spacing(1), flexWrap: 'wrap' },
 }));
 
@@ -46,8 +54,9 @@ export interface SchemaVersionTimelineProps {
 
 /**
  * The versions of a subject on a vertical timeline, newest first, each with
- * its global id and the time Kafka Hub first saw it (the registry does not
- * record registration times); deleted versions are marked.
+ * its global id, the time Kafka Hub first saw it (the registry does not
+ * record registration times) and its compatibility with the versions before
+ * it under the level in force then; deleted versions are marked.
  */
 export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
   const { versions, selected, onSelect, onCompare } = props;
@@ -61,7 +70,8 @@ export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
     <>
       <Typography variant="body2" color="textSecondary" paragraph>
         The Schema Registry does not record when a version was registered: times
-        are when Kafka Hub first saw each version.
+        are when Kafka Hub first saw each version, and compatibility is the
+        registry's answer, asked then, under the level in force then.
       </Typography>
       {versions.length === 0 ? (
         <Typography variant="body2">No version has been synced yet.</Typography>
@@ -72,6 +82,7 @@ export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
         >
           {versions.map((v, index) => {
             const older = versions[index + 1];
+            const compatibility = versionCompatibilityText(v.compatibility);
             return (
               <TimelineItem
                 key={v.version}
@@ -111,6 +122,18 @@ export const SchemaVersionTimeline = (props: SchemaVersionTimelineProps) => {
                         )}
                         {v.deleted && <Chip size="small" label="Deleted" />}
                       </span>
+                    </Typography>
+                    <Typography
+                      variant="body2"
+                      component="div"
+                      className={classes.compatibility}
+                    >
+                      <Chip
+                        size="small"
+                        variant={compatibility.notable ? 'default' : 'outlined'}
+                        label={compatibility.label}
+                      />
+                      <span>{compatibility.detail}</span>
                     </Typography>
                     <Typography variant="caption" color="textSecondary">
                       First seen <RelativeTime iso={v.firstSeenAt} />

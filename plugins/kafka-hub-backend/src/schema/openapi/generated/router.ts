@@ -1034,6 +1034,9 @@ export const spec = {
           syncedAt: {
             type: 'string',
           },
+          compatibility: {
+            $ref: '#/components/schemas/SchemaVersionCompatibility',
+          },
         },
         required: [
           'version',
@@ -1045,7 +1048,49 @@ export const spec = {
           'deleted',
           'firstSeenAt',
           'syncedAt',
+          'compatibility',
         ],
+      },
+      VersionCompatibilityStatus: {
+        type: 'string',
+        description:
+          "compatible or incompatible (the registry's answer, asked once), first (nothing before it), unchecked (seen under NONE, which checks nothing), pending (asked again at the next sync) or unknown (the version predates Kafka Hub, or can no longer be asked about).",
+        enum: [
+          'compatible',
+          'incompatible',
+          'first',
+          'unchecked',
+          'pending',
+          'unknown',
+        ],
+      },
+      SchemaVersionCompatibility: {
+        type: 'object',
+        description:
+          "A version's compatibility with the versions before it, under the level in force when Kafka Hub first saw it.",
+        properties: {
+          status: {
+            $ref: '#/components/schemas/VersionCompatibilityStatus',
+          },
+          level: {
+            type: 'string',
+            description:
+              "The subject's (or the global) compatibility level when Kafka Hub first saw the version; absent when the version predates Kafka Hub.",
+          },
+          against: {
+            type: 'array',
+            description:
+              'compatible: the versions it was checked against; incompatible: the version it is incompatible with.',
+            items: {
+              type: 'integer',
+            },
+          },
+          checkedAt: {
+            type: 'string',
+            description: 'When the registry answered (ISO 8601).',
+          },
+        },
+        required: ['status'],
       },
       SchemaVersionList: {
         type: 'object',

@@ -84,10 +84,14 @@ export const makeVersion = (
   deleted: false,
   firstSeenAt: SEEN,
   syncedAt: SEEN,
+  compatibility: { status: 'first' },
   ...overrides,
 });
 
-/** v3 (deleted), v2, v1: newest first, as the backend answers. */
+/**
+ * v3 (deleted, seen arriving under NONE), v2 (already there when Kafka Hub
+ * first synced the subject), v1: newest first, as the backend answers.
+ */
 export const avroVersions = (): SchemaVersion[] => [
   makeVersion({
     version: 3,
@@ -96,6 +100,7 @@ export const avroVersions = (): SchemaVersion[] => [
     fingerprint: 'fp-3',
     deleted: true,
     firstSeenAt: '2026-11-21T08:00:00.000Z',
+    compatibility: { status: 'unchecked', level: 'NONE' },
   }),
   makeVersion({
     version: 2,
@@ -103,6 +108,7 @@ export const avroVersions = (): SchemaVersion[] => [
     schema: avroV2,
     fingerprint: 'fp-2',
     firstSeenAt: '2026-11-20T18:00:00.000Z',
+    compatibility: { status: 'unknown' },
   }),
   makeVersion(),
 ];

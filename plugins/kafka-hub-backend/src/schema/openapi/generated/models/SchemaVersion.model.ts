@@ -5,6 +5,7 @@
 // ******************************************************************
 import { SchemaFormat } from '../models/SchemaFormat.model';
 import { SchemaReference } from '../models/SchemaReference.model';
+import { SchemaVersionCompatibility } from '../models/SchemaVersionCompatibility.model';
 
 /**
  * @public
@@ -19,4 +20,5 @@ export interface SchemaVersion {
   deleted: boolean;
   firstSeenAt: string;
   syncedAt: string;
+  compatibility: SchemaVersionCompatibility;
 }
