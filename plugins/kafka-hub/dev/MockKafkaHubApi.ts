@@ -259,7 +259,8 @@ export class MockKafkaHubApi implements KafkaHubApi {
   }
 
   async checkSchemaCompatibility(): Promise<SchemaCompatibilityResult> {
-    return { compatible: true, messages: [] };
+    // The dev mock has no registry: it answers as NONE would.
+    return { compatible: true, messages: [], level: 'NONE', against: [] };
   }
 
   async listConsumerGroups(

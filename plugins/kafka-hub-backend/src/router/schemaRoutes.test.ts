@@ -22,6 +22,10 @@ import { SchemaStore } from '../database/schemas/SchemaStore';
 import { NewSchemaVersion, SubjectUpdate } from '../database/schemas/types';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
+import {
+  registryFaultProxy,
+  RegistryFaultProxy,
+} from '../schemaRegistry/__testUtils__/registryFaultProxy';
 import { RegistryFixtures } from '../schemaRegistry/__testUtils__/registryFixtures';
 import { localHttpServer } from '../testUtils/localHttpServer';
 import { testServices, unusedPort } from '../testUtils/testServices';
@@ -162,6 +166,7 @@ describe('schemaRoutes', () => {
   let permissionChecks: AuthorizePermissionRequest[][];
   let conditionalChecks: number;
   let stackedRegistry: { url: string; close: () => void };
+  let proxy: RegistryFaultProxy;
 
   beforeAll(async () => {
     await fixtures.register(checked, avroRecord(['id']));
@@ -239,9 +244,24 @@ describe('schemaRoutes', () => {
       desiredStateHash: 'h',
       now,
     });
-    stackedRegistry = await localHttpServer((_req, res) => {
-      res.writeHead(422, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error_code: 42201, message: STACKED_ERROR }));
+    // One version under BACKWARD; the check of the schema fails.
+    stackedRegistry = await localHttpServer((req, res) => {
+      const answers: Record<string, unknown> = {
+        config: { compatibilityLevel: 'BACKWARD' },
+        versions: [1],
+        check: { error_code: 42201, message: STACKED_ERROR },
+      };
+      let asked = 'check';
+      if (req.method === 'GET') {
+        asked = req.url?.includes('/config/') ? 'config' : 'versions';
+      }
+      res.writeHead(asked === 'check' ? 422 : 200, {
+        'content-type': 'application/json',
+      });
+      res.end(JSON.stringify(answers[asked]));
+    });
+    proxy = await registryFaultProxy(testServices.registryUrl, {
+      onlySubjects: s => fixtures.owns(s),
     });
     const permissions = mockServices.permissions.mock({
       authorize: async (requests, options) => {
@@ -279,6 +299,7 @@ describe('schemaRoutes', () => {
         environment('prod'),
         environment('down', `http://127.0.0.1:${deadPort}/ccompat`),
         environment('stacked', stackedRegistry.url),
+        environment('proxied', proxy.url),
       ],
       retries: 0,
     });
@@ -294,6 +315,7 @@ describe('schemaRoutes', () => {
 
   afterAll(async () => {
     stackedRegistry.close();
+    proxy.close();
     await fixtures.cleanUp();
   });
 
@@ -612,12 +634,17 @@ describe('schemaRoutes', () => {
         .set('Authorization', as(user))
         .send(body as object);
 
-    it('returns the verdict of the real registry against all versions', async () => {
+    it('returns the verdict of the real registry, with the level and the versions checked', async () => {
       const compatible = await check(ALICE, {
         schema: avroRecord(['id']),
       });
       expect(compatible.status).toBe(200);
-      expect(compatible.body).toEqual({ compatible: true, messages: [] });
+      expect(compatible.body).toEqual({
+        compatible: true,
+        messages: [],
+        level: 'BACKWARD_TRANSITIVE',
+        against: [1],
+      });
       const incompatible = await check(ALICE, {
         schema: avroRecord(['id', 'required']),
         schemaType: 'avro',
@@ -625,6 +652,7 @@ describe('schemaRoutes', () => {
       expect(incompatible.status).toBe(200);
       expect(incompatible.body.compatible).toBe(false);
       expect(incompatible.body.messages).toEqual(expect.any(Array));
+      expect(incompatible.body.against).toEqual([1]);
     });
 
     it('answers 400 for a bad body or a schema the registry rejects', async () => {
@@ -695,7 +723,7 @@ describe('schemaRoutes', () => {
       );
       expect(down.status).toBe(503);
       expect(down.body.error.message).toMatch(
-        /^The Schema Registry of "down" could not check the schema: \/compatibility\/subjects\/orders\.down-value\/versions\?verbose=true: fetch failed: .*ECONNREFUSED/,
+        /^The Schema Registry of "down" could not check the schema: \/subjects\/orders\.down-value\/versions: fetch failed: .*ECONNREFUSED/,
       );
     });
 
@@ -726,6 +754,104 @@ describe('schemaRoutes', () => {
       expect(asAdmin.body.error.message).toBe(
         `The registry rejected the schema: ${STACKED_ERROR}`,
       );
+    });
+
+    describe('against the versions the level covers, as registration would', () => {
+      const historyRecord = (extra: Record<string, unknown>[]) =>
+        JSON.stringify({
+          type: 'record',
+          name: 'Order',
+          namespace: 'com.acme.routes.history',
+          fields: [{ name: 'id', type: 'string' }, ...extra],
+        });
+      // Version 2 adds `note` with a default; the proposal drops the default:
+      // it reads what version 2 wrote, not what version 1 wrote.
+      const proposal = historyRecord([{ name: 'note', type: 'string' }]);
+
+      /** A subject of two versions in the real registry, stored in `env`. */
+      async function history(base: string, level: string, env = 'dev') {
+        const name = fixtures.name(`routes-{suffix}.${base}-value`);
+        await fixtures.register(name, historyRecord([]));
+        await fixtures.register(
+          name,
+          historyRecord([{ name: 'note', type: 'string', default: '' }]),
+        );
+        await fixtures.setCompatibility(name, level);
+        // Adds a subject: after the tests that count them.
+        await store.saveSubjects(env, [subject(name, ORDERS)], new Date());
+        return name;
+      }
+
+      it('answers compatible under BACKWARD, checked against the latest version, and registration agrees', async () => {
+        const name = await history('backward', 'BACKWARD');
+        const res = await check(ALICE, { schema: proposal }, 'dev', name);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          compatible: true,
+          messages: [],
+          level: 'BACKWARD',
+          against: [2],
+        });
+        await expect(fixtures.register(name, proposal)).resolves.toEqual(
+          expect.any(Number),
+        );
+      });
+
+      it('answers incompatible under BACKWARD_TRANSITIVE, naming the version it breaks, and registration agrees', async () => {
+        const name = await history('transitive', 'BACKWARD_TRANSITIVE');
+        const res = await check(ALICE, { schema: proposal }, 'dev', name);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({
+          compatible: false,
+          level: 'BACKWARD_TRANSITIVE',
+          against: [1],
+        });
+        await expect(fixtures.register(name, proposal)).rejects.toThrow(
+          /HTTP 409/,
+        );
+      });
+
+      it('answers compatible under NONE without asking the registry about any version', async () => {
+        const name = await history('none', 'NONE', 'proxied');
+        const unrelated = JSON.stringify({
+          type: 'record',
+          name: 'Other',
+          fields: [{ name: 'count', type: 'int' }],
+        });
+        proxy.requests.length = 0;
+        const res = await check(ALICE, { schema: unrelated }, 'proxied', name);
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          compatible: true,
+          messages: [],
+          level: 'NONE',
+          against: [],
+        });
+        expect(
+          proxy.requests.filter(r => r.path.startsWith('/compatibility/')),
+        ).toEqual([]);
+      });
+
+      it('answers 503 naming the version whose check the registry failed with a 500', async () => {
+        const name = await history('failing', 'BACKWARD_TRANSITIVE', 'proxied');
+        const againstVersion1 = `/compatibility/subjects/${encodeURIComponent(
+          name,
+        )}/versions/1?verbose=true`;
+        proxy.on(r => r.method === 'POST' && r.path === againstVersion1, {
+          kind: 'error',
+          status: 500,
+          body: '{"error_code":50001,"message":"Store unavailable"}',
+        });
+        try {
+          const res = await check(ALICE, { schema: proposal }, 'proxied', name);
+          expect(res.status).toBe(503);
+          expect(res.body.error.message).toBe(
+            `The Schema Registry of "proxied" could not check the schema: HTTP 500 from ${againstVersion1}: {"error_code":50001,"message":"Store unavailable"}`,
+          );
+        } finally {
+          proxy.reset();
+        }
+      });
     });
   });
 });

@@ -26,6 +26,7 @@ import {
   SchemaRegistryClient,
   SchemaRegistryError,
 } from '../schemaRegistry';
+import { checkProposal } from '../schemas/versionCompatibility';
 
 export interface SchemaRoutesOptions {
   httpAuth: HttpAuthService;
@@ -191,7 +192,7 @@ export function schemaRoutes(
       }
       let result: SchemaCompatibilityResult;
       try {
-        result = await registry.checkCompatibility(detail.subject, proposal);
+        result = await checkProposal(registry, detail.subject, proposal);
       } catch (error) {
         throw registryFailure(error, detail, errorDetail);
       }

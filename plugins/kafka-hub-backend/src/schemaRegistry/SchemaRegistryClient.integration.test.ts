@@ -90,30 +90,6 @@ describe('SchemaRegistryClient against the real Apicurio', () => {
     expect(await client.getSubjectCompatibility(plain)).toBe(global);
   });
 
-  it('checks a proposed schema against all versions', async () => {
-    expect(
-      await client.checkCompatibility(odd, {
-        schema: avro(['id', 'note', 'total', 'extra']),
-        format: 'AVRO',
-        references: [],
-      }),
-    ).toEqual({ compatible: true, messages: [] });
-    // A new field without a default cannot read what older versions wrote.
-    await fixtures.setCompatibility(odd, 'BACKWARD_TRANSITIVE');
-    const strict = JSON.stringify({
-      type: 'record',
-      name: 'Order',
-      namespace: 'com.acme.client',
-      fields: [{ name: 'other', type: 'int' }],
-    });
-    const result = await client.checkCompatibility(odd, {
-      schema: strict,
-      format: 'AVRO',
-      references: [],
-    });
-    expect(result.compatible).toBe(false);
-  });
-
   it('checks a schema against one version, a soft-deleted one too, under the level in force', async () => {
     await fixtures.setCompatibility(odd, 'BACKWARD');
     const proposal = (schema: string) => ({

@@ -226,13 +226,13 @@ describe('SchemaRegistryClient', () => {
     [
       'compatibility',
       (c: SchemaRegistryClient) =>
-        c.checkCompatibility('s', {
+        c.checkCompatibilityWithVersion('s', 1, {
           schema: 'x',
           format: 'AVRO',
           references: [],
         }),
       '{"compatible":true}',
-      'Malformed answer from /compatibility/subjects/s/versions?verbose=true: expected an is_compatible boolean, got {"compatible":true}',
+      'Malformed answer from /compatibility/subjects/s/versions/1?verbose=true: expected an is_compatible boolean, got {"compatible":true}',
     ],
   ])('names garbage from %s', async (_what, call, body, message) => {
     const { client } = await registry([{ status: 200, body }], { retries: 2 });
@@ -253,7 +253,7 @@ describe('SchemaRegistryClient', () => {
     });
   });
 
-  it('posts a compatibility check with schemaType, references and verbose', async () => {
+  it('posts a compatibility check against one version with schemaType, references and verbose', async () => {
     const { server, client } = await registry([
       ok({
         is_compatible: false,
@@ -261,7 +261,7 @@ describe('SchemaRegistryClient', () => {
       }),
     ]);
     expect(
-      await client.checkCompatibility('a/b', {
+      await client.checkCompatibilityWithVersion('a/b', 2, {
         schema: 'syntax = "proto3";',
         format: 'PROTOBUF',
         references: [{ name: 'm.proto', subject: 'm', version: 2 }],
@@ -272,7 +272,7 @@ describe('SchemaRegistryClient', () => {
     });
     expect(server.requests[0]).toMatchObject({
       method: 'POST',
-      url: '/ccompat/compatibility/subjects/a%2Fb/versions?verbose=true',
+      url: '/ccompat/compatibility/subjects/a%2Fb/versions/2?verbose=true',
       contentType: 'application/vnd.schemaregistry.v1+json',
     });
     expect(JSON.parse(server.requests[0].body)).toEqual({

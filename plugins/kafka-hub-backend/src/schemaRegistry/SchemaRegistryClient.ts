@@ -163,27 +163,6 @@ export class SchemaRegistryClient {
   }
 
   /**
-   * Checks a proposed schema against all versions of a subject
-   * (`POST /compatibility/subjects/{subject}/versions?verbose=true`).
-   */
-  async checkCompatibility(
-    subject: string,
-    proposal: CompatibilityCheck,
-    options: RegistryCallOptions = {},
-  ): Promise<{ compatible: boolean; messages: string[] }> {
-    const path = `/compatibility${subjectPath(subject)}/versions?verbose=true`;
-    return parseCompatibilityResult(
-      await this.send(
-        'POST',
-        path,
-        compatibilityBody(proposal),
-        options.signal,
-      ),
-      path,
-    );
-  }
-
-  /**
    * Checks a schema against one version of a subject under the subject's
    * level in force
    * (`POST /compatibility/subjects/{subject}/versions/{version}?verbose=true`).

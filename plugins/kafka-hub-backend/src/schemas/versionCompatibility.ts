@@ -50,38 +50,23 @@ export async function askCompatibility(
   signal?: AbortSignal,
 ): Promise<CompatibilityOutcome> {
   const { subject, version, schema, level } = question;
-  const earlier = question.earlier
-    .filter(v => v < version)
-    .sort((a, b) => b - a);
+  const earlier = question.earlier.filter(v => v < version);
   if (earlier.length === 0) {
     return { compatibility: { status: 'first', level }, asked: false };
   }
   if (level === 'NONE') {
     return { compatibility: { status: 'unchecked', level }, asked: false };
   }
-  const targets = level.endsWith('_TRANSITIVE') ? earlier : [earlier[0]];
-  const compatibleWith: number[] = [];
+  let verdict: VersionsVerdict;
   try {
-    for (const target of targets) {
-      const answer = await client.checkCompatibilityWithVersion(
-        subject,
-        target,
-        schema,
-        { signal },
-      );
-      if (!answer.compatible) {
-        return {
-          compatibility: {
-            status: 'incompatible',
-            level,
-            against: [target],
-            checkedAt: now(),
-          },
-          asked: true,
-        };
-      }
-      compatibleWith.push(target);
-    }
+    verdict = await checkAgainstVersions(
+      client,
+      subject,
+      schema,
+      level,
+      earlier,
+      signal,
+    );
   } catch (error) {
     if (signal?.aborted) {
       throw error;
@@ -101,14 +86,74 @@ export async function askCompatibility(
     };
   }
   return {
-    compatibility: {
-      status: 'compatible',
-      level,
-      against: compatibleWith.sort((a, b) => a - b),
-      checkedAt: now(),
-    },
+    compatibility: verdict.compatible
+      ? {
+          status: 'compatible',
+          level,
+          against: [...verdict.against].sort((a, b) => a - b),
+          checkedAt: now(),
+        }
+      : {
+          status: 'incompatible',
+          level,
+          against: verdict.against,
+          checkedAt: now(),
+        },
     asked: true,
   };
+}
+
+/** The registry's verdict on a schema against the versions a level covers. */
+export interface VersionsVerdict {
+  compatible: boolean;
+  /**
+   * When compatible, every version asked about (newest first); when not,
+   * the one version the schema breaks.
+   */
+  against: number[];
+  /** The registry's reasons for an incompatible answer. */
+  messages: string[];
+}
+
+/**
+ * Asks the registry whether a schema is compatible with a subject's
+ * versions under a level other than NONE, one
+ * `POST /compatibility/subjects/{subject}/versions/{version}` per version
+ * the level covers: the newest of `versions` for BACKWARD, FORWARD and
+ * FULL, each of them for the `*_TRANSITIVE` levels, newest first and
+ * stopping at the first incompatible one. The registry applies the
+ * subject's level in force to each pair. Registry failures are thrown.
+ */
+export async function checkAgainstVersions(
+  client: SchemaRegistryClient,
+  subject: string,
+  schema: CompatibilityCheck,
+  level: string,
+  versions: number[],
+  signal?: AbortSignal,
+): Promise<VersionsVerdict> {
+  const newestFirst = [...versions].sort((a, b) => b - a);
+  const targets = level.endsWith('_TRANSITIVE')
+    ? newestFirst
+    : newestFirst.slice(0, 1);
+  const against: number[] = [];
+  for (const target of targets) {
+    const answer = await client.checkCompatibilityWithVersion(
+      subject,
+      target,
+      schema,
+      { signal },
+    );
+    if (!answer.compatible) {
+      return {
+        compatible: false,
+        against: [target],
+        messages: answer.messages,
+      };
+    }
+    against.push(target);
+  }
+  return { compatible: true, against, messages: [] };
 }
 
 /**
@@ -126,4 +171,41 @@ function cannotBeAnswered(error: unknown): boolean {
     error.errorCode !== undefined &&
     (error.status === 404 || error.status === 422)
   );
+}
+
+/** The registry's answer to "would it accept this schema as the next version?". */
+export interface ProposalVerdict extends VersionsVerdict {
+  /** The subject's level in force (or the global one) that the check followed. */
+  level: string;
+}
+
+/**
+ * Checks a proposed next version of a subject the way registration would:
+ * against the live versions the subject's level in force covers (see
+ * `checkAgainstVersions`). Under NONE, or for a subject without live
+ * versions, the registry accepts any schema and nothing is asked: the
+ * verdict is compatible with `against` empty.
+ */
+export async function checkProposal(
+  client: SchemaRegistryClient,
+  subject: string,
+  proposal: CompatibilityCheck,
+  signal?: AbortSignal,
+): Promise<ProposalVerdict> {
+  const versions = await client.listVersions(subject, { signal });
+  const level =
+    (await client.getSubjectCompatibility(subject, { signal })) ??
+    (await client.getGlobalCompatibility({ signal }));
+  if (level === 'NONE' || versions.length === 0) {
+    return { level, compatible: true, against: [], messages: [] };
+  }
+  const verdict = await checkAgainstVersions(
+    client,
+    subject,
+    proposal,
+    level,
+    versions,
+    signal,
+  );
+  return { level, ...verdict };
 }

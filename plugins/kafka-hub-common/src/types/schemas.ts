@@ -244,8 +244,11 @@ export interface SchemaCompatibilityRequest {
 
 /**
  * Answer of `POST /schemas/:environment/:subject/compatibility`: the
- * registry's verdict against all versions of the subject. `messages` are the
- * registry's own; some registries (Apicurio) give none.
+ * registry's verdict against the live versions the subject's level covers,
+ * as registration would check: the latest for BACKWARD, FORWARD and FULL,
+ * each one (newest first, up to the first it breaks) for the `*_TRANSITIVE`
+ * levels, none under NONE. `messages` are the registry's own; some
+ * registries (Apicurio) give none.
  *
  * @public
  */
@@ -254,6 +257,13 @@ export interface SchemaCompatibilityResult {
   compatible: boolean;
   /** The registry's reasons when it is not compatible. */
   messages: string[];
+  /** The subject's compatibility level in force (or the global one) that the check followed. */
+  level: string;
+  /**
+   * When compatible, the versions checked against (newest first; empty
+   * under NONE or without live versions); when not, the version it breaks.
+   */
+  against: number[];
 }
 
 /**

@@ -43,18 +43,28 @@ describe('CheckCompatibilityDialog', () => {
     server.use(
       http.post(COMPAT_URL, async ({ request }) => {
         bodies.push(await request.json());
-        return HttpResponse.json({ compatible: true, messages: [] });
+        return HttpResponse.json({
+          compatible: true,
+          messages: [],
+          level: 'BACKWARD',
+          against: [3],
+        });
       }),
     );
     await render();
     const dialog = screen.getByRole('dialog', { name: 'Check compatibility' });
-    expect(dialog).toHaveTextContent('under its BACKWARD compatibility');
+    expect(dialog).toHaveTextContent('(its level is BACKWARD)');
     expect(editor()).toHaveValue('{"type": "string"}');
     await userEvent.clear(editor());
     await userEvent.type(editor(), '{{"type": "long"}');
     await userEvent.click(screen.getByRole('button', { name: 'Check' }));
 
     expect(await screen.findByText('Compatible')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        `The registry accepts this schema as the next version of ${SUBJECT}: compatible with v3 under BACKWARD.`,
+      ),
+    ).toBeInTheDocument();
     expect(bodies).toEqual([
       { schema: '{"type": "long"}', schemaType: 'AVRO' },
     ]);
@@ -64,11 +74,53 @@ describe('CheckCompatibilityDialog', () => {
     expect(screen.queryByText('Compatible')).not.toBeInTheDocument();
   });
 
-  it("lists the registry's messages when incompatible", async () => {
+  it('says that NONE accepts any schema and nothing was compared', async () => {
+    server.use(
+      http.post(COMPAT_URL, () =>
+        HttpResponse.json({
+          compatible: true,
+          messages: [],
+          level: 'NONE',
+          against: [],
+        }),
+      ),
+    );
+    await render();
+    await userEvent.click(screen.getByRole('button', { name: 'Check' }));
+    expect(
+      await screen.findByText(
+        `Under NONE the registry accepts any schema as the next version of ${SUBJECT}; nothing was compared.`,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('says that a subject without live versions accepts any schema', async () => {
+    server.use(
+      http.post(COMPAT_URL, () =>
+        HttpResponse.json({
+          compatible: true,
+          messages: [],
+          level: 'BACKWARD',
+          against: [],
+        }),
+      ),
+    );
+    await render();
+    await userEvent.click(screen.getByRole('button', { name: 'Check' }));
+    expect(
+      await screen.findByText(
+        `${SUBJECT} has no live version: the registry accepts any schema as its next version.`,
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it("names the version it breaks and lists the registry's messages when incompatible", async () => {
     server.use(
       http.post(COMPAT_URL, () =>
         HttpResponse.json({
           compatible: false,
+          level: 'BACKWARD_TRANSITIVE',
+          against: [2],
           messages: [
             "READER_FIELD_MISSING_DEFAULT_VALUE at /fields/1: 'currency' has no default",
             'oldSchemaVersion: 2',
@@ -79,6 +131,9 @@ describe('CheckCompatibilityDialog', () => {
     await render();
     await userEvent.click(screen.getByRole('button', { name: 'Check' }));
     expect(await screen.findByText('Not compatible')).toBeInTheDocument();
+    expect(
+      screen.getByText('It breaks v2 under BACKWARD_TRANSITIVE.'),
+    ).toBeInTheDocument();
     const list = screen.getByRole('list', { name: 'Registry messages' });
     expect(
       within(list)
@@ -93,7 +148,12 @@ describe('CheckCompatibilityDialog', () => {
   it('says so when the registry rejects without detail', async () => {
     server.use(
       http.post(COMPAT_URL, () =>
-        HttpResponse.json({ compatible: false, messages: [] }),
+        HttpResponse.json({
+          compatible: false,
+          messages: [],
+          level: 'BACKWARD',
+          against: [4],
+        }),
       ),
     );
     await render();
@@ -134,7 +194,12 @@ describe('CheckCompatibilityDialog', () => {
     server.use(
       http.post(COMPAT_URL, async ({ request }) => {
         bodies.push(await request.json());
-        return HttpResponse.json({ compatible: true, messages: [] });
+        return HttpResponse.json({
+          compatible: true,
+          messages: [],
+          level: 'BACKWARD',
+          against: [1],
+        });
       }),
     );
     const references = [

@@ -19,6 +19,7 @@ import AlertTitle from '@material-ui/lab/AlertTitle';
 import { kafkaHubApiRef } from '../../api';
 import { errorMessage } from '../ProvisioningCommon';
 import { FORMAT_LABELS } from '../SchemaTable/SchemaBadges';
+import { versionsText } from './versionCompatibilityText';
 
 const useStyles = makeStyles(theme => ({
   editor: {
@@ -55,10 +56,24 @@ type Outcome =
   | { kind: 'result'; result: SchemaCompatibilityResult }
   | { kind: 'error'; message: string };
 
+/** What a compatible verdict was checked against, in words. */
+function compatibleText(result: SchemaCompatibilityResult, subject: string) {
+  if (result.against.length > 0) {
+    return `The registry accepts this schema as the next version of ${subject}: compatible with ${versionsText(
+      result.against,
+    )} under ${result.level}.`;
+  }
+  if (result.level === 'NONE') {
+    return `Under NONE the registry accepts any schema as the next version of ${subject}; nothing was compared.`;
+  }
+  return `${subject} has no live version: the registry accepts any schema as its next version.`;
+}
+
 /**
  * Asks the subject's Schema Registry whether a proposed schema is
- * compatible with all of the subject's versions, and shows the verdict with
- * the registry's messages, or why the check could not run.
+ * compatible with the versions its level covers (as registration would
+ * check), and shows the verdict with the versions checked and the
+ * registry's messages, or why the check could not run.
  */
 export const CheckCompatibilityDialog = (
   props: CheckCompatibilityDialogProps,
@@ -119,10 +134,12 @@ export const CheckCompatibilityDialog = (
         <DialogContent>
           <DialogContentText>
             The {environment} Schema Registry checks the proposed{' '}
-            {FORMAT_LABELS[format] ?? format} schema against every version of{' '}
-            <strong>{subject}</strong>
-            {compatibility ? ` under its ${compatibility} compatibility` : ''}.
-            Nothing is registered.
+            {FORMAT_LABELS[format] ?? format} schema as it would at
+            registration: against the latest version of{' '}
+            <strong>{subject}</strong> under BACKWARD, FORWARD and FULL, against
+            each version under the transitive levels
+            {compatibility ? ` (its level is ${compatibility})` : ''}. Nothing
+            is registered.
             {references.length > 0 &&
               ` It is sent with the references of the latest version: ${references
                 .map(r => `${r.subject} v${r.version}`)
@@ -147,12 +164,16 @@ export const CheckCompatibilityDialog = (
           {outcome?.kind === 'result' && outcome.result.compatible && (
             <Alert severity="success" className={classes.result}>
               <AlertTitle>Compatible</AlertTitle>
-              The registry accepts this schema as the next version of {subject}.
+              {compatibleText(outcome.result, subject)}
             </Alert>
           )}
           {outcome?.kind === 'result' && !outcome.result.compatible && (
             <Alert severity="error" className={classes.result}>
               <AlertTitle>Not compatible</AlertTitle>
+              {outcome.result.against.length > 0 &&
+                `It breaks ${versionsText(outcome.result.against)} under ${
+                  outcome.result.level
+                }.`}
               {outcome.result.messages.length > 0 ? (
                 <ul className={classes.messages} aria-label="Registry messages">
                   {outcome.result.messages.map((message, i) => (

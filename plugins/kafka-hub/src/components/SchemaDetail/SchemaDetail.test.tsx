@@ -220,6 +220,8 @@ describe('SchemaDetail', () => {
           return HttpResponse.json({
             compatible: false,
             messages: ['Incompatible: field currency has no default'],
+            level: 'BACKWARD',
+            against: [2],
           });
         },
       ),

@@ -1145,8 +1145,21 @@ export const spec = {
               type: 'string',
             },
           },
+          level: {
+            type: 'string',
+            description:
+              "The subject's compatibility level in force (or the global one) that the check followed.",
+          },
+          against: {
+            type: 'array',
+            description:
+              'When compatible, the versions checked against, newest first (empty under NONE or without live versions); when not, the version the schema breaks.',
+            items: {
+              type: 'integer',
+            },
+          },
         },
-        required: ['compatible', 'messages'],
+        required: ['compatible', 'messages', 'level', 'against'],
       },
       ConsumerGroupMember: {
         type: 'object',
@@ -2099,7 +2112,7 @@ export const spec = {
         operationId: 'CheckSchemaCompatibility',
         tags: ['Schemas'],
         description:
-          'Checks a proposed schema against all versions of the subject, in its registry.',
+          "Checks a proposed schema in the subject's registry the way registration would: against the latest live version under BACKWARD, FORWARD and FULL, against each live version (newest first, up to the first it breaks) under the *_TRANSITIVE levels, against none under NONE.",
         parameters: [
           {
             $ref: '#/components/parameters/environment',

@@ -10,4 +10,12 @@
 export interface SchemaCompatibilityResult {
   compatible: boolean;
   messages: Array<string>;
+  /**
+   * The subject\'s compatibility level in force (or the global one) that the check followed.
+   */
+  level: string;
+  /**
+   * When compatible, the versions checked against, newest first (empty under NONE or without live versions); when not, the version the schema breaks.
+   */
+  against: Array<number>;
 }

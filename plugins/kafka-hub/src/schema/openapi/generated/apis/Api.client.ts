@@ -663,7 +663,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * Checks a proposed schema against all versions of the subject, in its registry.
+   * Checks a proposed schema in the subject\'s registry the way registration would: against the latest live version under BACKWARD, FORWARD and FULL, against each live version (newest first, up to the first it breaks) under the *_TRANSITIVE levels, against none under NONE.
    * @param environment -
    * @param subject -
    * @param schemaCompatibilityRequest -
