@@ -222,7 +222,7 @@ export interface KafkaHubApi {
     subject: string,
     request?: ListSchemaVersionsRequest,
   ): Promise<SchemaVersionList>;
-  /** Checks a proposed schema against all versions of the subject, in its registry. */
+  /** Checks a proposed schema in the subject's registry, against the versions its level covers. */
   checkSchemaCompatibility(
     environment: string,
     subject: string,

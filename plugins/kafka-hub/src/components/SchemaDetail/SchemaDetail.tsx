@@ -121,7 +121,7 @@ const Header = ({
           <RefreshIcon />
         </IconButton>
         {canCheck ? (
-          <Tooltip title="Check a proposed schema against every version">
+          <Tooltip title="Check a proposed schema as registration would">
             <Button variant="contained" color="primary" onClick={onCheck}>
               Check compatibility
             </Button>
