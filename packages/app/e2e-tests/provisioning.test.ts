@@ -130,9 +130,9 @@ test('the admin page tells a non-admin what it needs', async ({ page }) => {
   await expect(
     sidebar.getByRole('link', { name: 'Kafka Hub', exact: true }),
   ).toBeVisible();
-  await expect(
-    sidebar.getByRole('link', { name: 'Kafka admin' }),
-  ).toHaveCount(0);
+  await expect(sidebar.getByRole('link', { name: 'Kafka admin' })).toHaveCount(
+    0,
+  );
 });
 
 test('@admin the sidebar opens the admin page for an admin', async ({
