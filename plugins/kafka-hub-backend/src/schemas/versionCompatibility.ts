@@ -124,7 +124,7 @@ export interface VersionsVerdict {
  * stopping at the first incompatible one. The registry applies the
  * subject's level in force to each pair. Registry failures are thrown.
  */
-export async function checkAgainstVersions(
+async function checkAgainstVersions(
   client: SchemaRegistryClient,
   subject: string,
   schema: CompatibilityCheck,
