@@ -93,7 +93,7 @@ const STARTED = /^Schema sync of (\S+) started\b/;
 const ENDED =
   /^Schema sync of (\S+) ended after (\d+) ms(?:, aborted after (\d+) ms)?/;
 const SUMMARY =
-  /^Schema sync of (\S+): (succeeded|partial|failed) in \d+ ms, \d+ subjects, \d+ versions fetched, (\d+) marked stale, \d+ HTTP calls(?:: (.*))?/;
+  /^Schema sync of (\S+): (succeeded|partial|failed) in \d+ ms, \d+ subjects, \d+ versions fetched, (\d+) marked stale, (?:\d+ compatibility questions, )?\d+ HTTP calls(?:: (.*))?/;
 
 /**
  * The schema sync runs in a replica's log, from the debug lines the task
