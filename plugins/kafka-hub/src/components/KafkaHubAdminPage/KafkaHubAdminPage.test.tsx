@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -280,6 +280,49 @@ describe('KafkaHubAdminPage', () => {
     expect(
       await screen.findByText('No applications with status Pending'),
     ).toBeInTheDocument();
+  });
+
+  it("keeps polling a filtered list: an application the backend's own retry leaves partial appears without a reload", async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    // The backend's run-due task is retrying orders: under "Partial" it is
+    // missing until that run ends, and nothing the list shows is running.
+    const partialAnswers = [[], [], [adminApplication()]];
+    let partialCalls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, ({ request }) => {
+        if (new URL(request.url).searchParams.get('status') !== 'partial') {
+          return HttpResponse.json(list([failedFraud()], 'full'));
+        }
+        const items =
+          partialAnswers[Math.min(partialCalls, partialAnswers.length - 1)];
+        partialCalls += 1;
+        return HttpResponse.json(list(items, 'full'));
+      }),
+    );
+    try {
+      await renderInTestApp(<KafkaHubAdminContent />, {
+        mountedRoutes: catalogRoutes,
+        apis: apis(),
+      });
+      const user = userEvent.setup({
+        advanceTimers: jest.advanceTimersByTime,
+      });
+      expect(await findRow('fraud-detector')).toBeInTheDocument();
+      await user.selectOptions(screen.getByLabelText('Status'), 'partial');
+      expect(
+        await screen.findByText('No applications with status Partial'),
+      ).toBeInTheDocument();
+      expect(partialCalls).toBe(1);
+
+      // 5 s, then 5 s again (one repeat is normal), then the run has ended.
+      await act(() => jest.advanceTimersByTimeAsync(5000));
+      await waitFor(() => expect(partialCalls).toBe(2));
+      await act(() => jest.advanceTimersByTimeAsync(5000));
+      expect(await findRow('orders')).toBeInTheDocument();
+      expect(partialCalls).toBe(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('pages on the server, and starts a new filter at its first page', async () => {

@@ -257,8 +257,12 @@ export const ProvisioningTab = () => {
     }),
     [filter, page, pageSize],
   );
+  // The backend retries failed applications on its own (run-due), and a
+  // status filter hides the runs that bring applications into it: the
+  // admin's list polls whatever it holds, backing off to 20 s while
+  // nothing changes.
   const { value, error, loading, refresh } = useApplicationList(request, {
-    poll: true,
+    poll: 'always',
   });
   const [refreshing, setRefreshing] = useState(false);
   const onRefresh = useCallback(async () => {

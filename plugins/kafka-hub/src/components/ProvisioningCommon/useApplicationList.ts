@@ -25,11 +25,13 @@ export interface ApplicationListState {
  * entity the reconcile task has not recorded yet). Polling stops as soon as
  * nothing is outstanding, the request becomes undefined or the component
  * unmounts, and pauses while the page is hidden. A reload that fails keeps
- * the last list and sets `error`.
+ * the last list and sets `error`. With `poll: 'always'` it polls whatever the
+ * list holds (still backing off and pausing): for a list filtered to other
+ * statuses, whose applications reach it from runs it does not show.
  */
 export function useApplicationList(
   request: ListApplicationsRequest | undefined,
-  options: { poll?: boolean; pollWhileEmpty?: boolean } = {},
+  options: { poll?: boolean | 'always'; pollWhileEmpty?: boolean } = {},
 ): ApplicationListState {
   const api = useApi(kafkaHubApiRef);
   const { poll = false, pollWhileEmpty = false } = options;
@@ -39,12 +41,16 @@ export function useApplicationList(
     () => api.listApplications(request as ListApplicationsRequest),
     {
       key,
-      intervalMs: poll && POLL_INTERVAL_MS,
-      pollWhile: ({ items }) =>
-        (pollWhileEmpty && items.length === 0) ||
-        items.some(
-          item => item.status === 'pending' || item.status === 'in_progress',
-        ),
+      intervalMs: poll ? POLL_INTERVAL_MS : false,
+      pollWhile:
+        poll === 'always'
+          ? undefined
+          : ({ items }) =>
+              (pollWhileEmpty && items.length === 0) ||
+              items.some(
+                item =>
+                  item.status === 'pending' || item.status === 'in_progress',
+              ),
     },
   );
   return {
