@@ -31,6 +31,7 @@ export async function scheduleProvisioningTasks(options: {
 }): Promise<void> {
   const { scheduler, logger, service, taskRuns, config } = options;
   const now = options.now ?? (() => new Date());
+  const runDueLogger = logger.child({ task: 'provisioning-run-due' });
 
   await scheduler.scheduleTask({
     id: 'kafka-hub:provisioning:reconcile',
@@ -62,6 +63,9 @@ export async function scheduleProvisioningTasks(options: {
     scope: 'local',
     fn: async signal => {
       const startedAt = now();
+      // Each replica's ticks, for whoever must tell when a run was recovered
+      // (the chaos suite's replica-killed scenario reads them).
+      runDueLogger.debug('Provisioning of due applications started');
       let run: Pick<
         Parameters<ProvisioningTaskRunStore['record']>[0],
         'outcome' | 'error' | 'summary'

@@ -164,3 +164,31 @@ export async function startBackendReplicas(
     },
   };
 }
+
+/** A line of a replica's log. */
+export interface ReplicaLogLine {
+  /** Epoch ms of the line's timestamp. */
+  at: number;
+  level: string;
+  message: string;
+}
+
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g;
+const KAFKA_HUB_LINE =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) kafka-hub (\w+) (.*)$/;
+
+/** The kafka-hub plugin's lines in a replica's log so far, in order. */
+export function kafkaHubLogLines(replica: BackendReplica): ReplicaLogLine[] {
+  const text = fs.existsSync(replica.logFile)
+    ? fs.readFileSync(replica.logFile, 'utf8')
+    : '';
+  const lines: ReplicaLogLine[] = [];
+  for (const raw of text.split('\n')) {
+    const line = KAFKA_HUB_LINE.exec(raw.replace(ANSI, ''));
+    if (line) {
+      lines.push({ at: Date.parse(line[1]), level: line[2], message: line[3] });
+    }
+  }
+  return lines;
+}

@@ -4,7 +4,10 @@ import fs from 'fs';
 import knexFactory, { Knex } from 'knex';
 import os from 'os';
 import path from 'path';
-import { BackendReplica } from '../../testUtils/backendReplicas';
+import {
+  BackendReplica,
+  kafkaHubLogLines,
+} from '../../testUtils/backendReplicas';
 
 /**
  * What the provisioning chaos tests share: the applications they add to the
@@ -98,6 +101,17 @@ export function chaosReplicaConfig(options: {
   leaseSeconds: number;
 }): JsonObject {
   return {
+    backend: {
+      logger: {
+        // Each replica's run-due ticks (`runDueTicks`).
+        overrides: [
+          {
+            matchers: { plugin: 'kafka-hub', task: 'provisioning-run-due' },
+            level: 'debug',
+          },
+        ],
+      },
+    },
     catalog: {
       locations: [{ type: 'file', target: options.catalogFile }],
     },
@@ -134,6 +148,15 @@ export function chaosReplicaConfig(options: {
       schemas: { schedule: IDLE },
     },
   };
+}
+
+/** When each run-due tick of `replica` started (epoch ms), from its log. */
+export function runDueTicks(replica: BackendReplica): number[] {
+  return kafkaHubLogLines(replica)
+    .filter(line =>
+      line.message.startsWith('Provisioning of due applications started'),
+    )
+    .map(line => line.at);
 }
 
 /** A row of `kafka_hub_provisioning_runs`. */

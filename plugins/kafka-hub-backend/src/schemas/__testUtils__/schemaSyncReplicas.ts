@@ -1,7 +1,9 @@
 import { JsonObject } from '@backstage/types';
-import fs from 'fs';
 import knexFactory, { Knex } from 'knex';
-import { BackendReplica } from '../../testUtils/backendReplicas';
+import {
+  BackendReplica,
+  kafkaHubLogLines,
+} from '../../testUtils/backendReplicas';
 
 /**
  * What the schema chaos tests share: the replicas' config around the dev
@@ -86,9 +88,6 @@ export interface LoggedSyncRun {
   error?: string;
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-const LINE = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) kafka-hub (\w+) (.*)$/;
 const STARTED = /^Schema sync of (\S+) started\b/;
 const ENDED =
   /^Schema sync of (\S+) ended after (\d+) ms(?:, aborted after (\d+) ms)?/;
@@ -100,16 +99,9 @@ const SUMMARY =
  * writes at each run's start and end (and the summary line between them).
  */
 export function loggedSyncRuns(replica: BackendReplica): LoggedSyncRun[] {
-  const text = fs.existsSync(replica.logFile)
-    ? fs.readFileSync(replica.logFile, 'utf8')
-    : '';
   const runs: LoggedSyncRun[] = [];
   const open = new Map<string, LoggedSyncRun>();
-  for (const raw of text.split('\n')) {
-    const line = LINE.exec(raw.replace(ANSI, ''));
-    if (!line) continue;
-    const at = Date.parse(line[1]);
-    const message = line[3];
+  for (const { at, message } of kafkaHubLogLines(replica)) {
     let match = STARTED.exec(message);
     if (match) {
       const run: LoggedSyncRun = {
