@@ -176,6 +176,7 @@ start_backend admin group:default/team-orders
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin-tour.json" \
   yarn playwright test --grep '@tour.*@admin' --reporter=list,json
 node scripts/e2e/axe-report.mjs "$KAFKA_HUB_AXE_REPORT"
+unset KAFKA_HUB_AXE_REPORT
 stop_app
 start_app build
 PLAYWRIGHT_JSON_OUTPUT_NAME="$RESULTS/e2e-admin.json" \
