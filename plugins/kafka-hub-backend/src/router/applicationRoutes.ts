@@ -1,53 +1,15 @@
-import {
-  AuditorService,
-  BackstageCredentials,
-  HttpAuthService,
-} from '@backstage/backend-plugin-api';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
-import {
-  applicationPrefix,
-  kafkaHubAdminRetryPermission,
-  kafkaHubEntityReadPermission,
-  kafkaHubProvisioningRetryPermission,
-  KafkaApplication,
-  KafkaApplicationDetail,
-  KafkaApplicationList,
-  ProvisioningRunSummary,
-  RetryAllFailedResponse,
-  RetryProvisioningResponse,
-} from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
-import {
-  ProvisioningApplication,
-  ProvisioningRun,
-} from '../database/provisioning/types';
-import { EntityAccess } from '../permissions/EntityAccess';
-import { ReadableEntities } from '../permissions/ReadableEntities';
-import { ProvisioningService } from '../provisioning/ProvisioningService';
-import { ErrorDetail, tierError } from './errorDetail';
-import { normalizedEntityRef } from './entityRefs';
+import { HttpAuthService } from '@backstage/backend-plugin-api';
+import { ApplicationsApi } from '../api/ApplicationsApi';
 import { AnyRequest, KafkaHubRouter } from './kafkaHubRouter';
 
 export interface ApplicationRoutesOptions {
   httpAuth: HttpAuthService;
-  auditor: AuditorService;
-  access: EntityAccess;
-  readable: ReadableEntities;
-  store: ProvisioningStore;
-  service: ProvisioningService;
-  namespacePattern: string;
+  api: ApplicationsApi;
 }
 
-/** Runs shown in an application's history. */
-const RUN_HISTORY = 20;
-
 /**
- * Provisioning status of Kafka applications, and retries.
+ * Provisioning status of Kafka applications, and retries
+ * ({@link ApplicationsApi}):
  *
  * - `GET /applications?entityRef=&owner=&status=&limit=&offset=`
  * - `GET /applications/:entityRef`
@@ -55,238 +17,44 @@ const RUN_HISTORY = 20;
  * - `POST /admin/retry-failed`
  *
  * Parameters are checked by the contract (`src/schema/openapi.yaml`).
- *
- * Lists show the entities the caller may read (`kafka-hub.entity.read`, one
- * conditional decision per request); an application the caller may not
- * read answers 404 like a missing one. Error texts are whole, and run ids
- * shown, only for `kafka-hub.admin.read`.
  */
 export function applicationRoutes(
   router: KafkaHubRouter,
   options: ApplicationRoutesOptions,
 ): void {
-  const {
-    httpAuth,
-    auditor,
-    access,
-    readable,
-    store,
-    service,
-    namespacePattern,
-  } = options;
-
+  const { httpAuth, api } = options;
   const credentialsOf = (req: AnyRequest) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  const view = (
-    app: ProvisioningApplication,
-    detail: ErrorDetail,
-  ): KafkaApplication => {
-    const tier = (text: string | undefined) => tierError(text, detail);
-    return {
-      entityRef: app.entityRef,
-      application: app.application,
-      ownerRef: app.ownerRef,
-      prefix: applicationPrefix(app.application, namespacePattern),
-      desiredEnvironments: app.desiredState.environments,
-      topics: app.desiredState.topics,
-      status: app.status,
-      error: tier(app.error),
-      environments: Object.fromEntries(
-        Object.entries(app.environments).map(([name, env]) => [
-          name,
-          { ...env, error: tier(env.error) },
-        ]),
-      ),
-      annotationErrors: app.annotationErrors,
-      attemptCount: app.attemptCount,
-      lastAttemptAt: app.lastAttemptAt,
-      nextAttemptAt: app.nextAttemptAt,
-      currentRunId: detail === 'full' ? app.currentRunId : undefined,
-      removedAt: app.removedAt,
-    };
-  };
-
   router.get('/applications', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const { status: statuses, limit = 50, offset = 0 } = req.query;
-    const entityRef =
-      req.query.entityRef && normalizedEntityRef(req.query.entityRef);
-    const owner = req.query.owner && normalizedEntityRef(req.query.owner);
-    const page = { limit, offset };
-    const scope = await readable.listScope(credentials);
-
-    let entityRefs = scope.entityRefs;
-    if (entityRef !== undefined) {
-      entityRefs =
-        entityRefs === undefined || entityRefs.includes(entityRef)
-          ? [entityRef]
-          : [];
-    }
-    const filter = {
-      entityRefs,
-      owners: owner ? [owner] : undefined,
-      statuses,
-    };
-    const [apps, total] = await Promise.all([
-      store.list(filter, page),
-      store.count(filter),
-    ]);
-    const detail: ErrorDetail = scope.admin ? 'full' : 'brief';
-    const body: KafkaApplicationList = {
-      items: apps.map(app => view(app, detail)),
-      total,
-      limit: page.limit,
-      offset: page.offset,
-      errorDetail: detail,
-    };
-    res.json(body);
+    const { entityRef, owner, status, limit, offset } = req.query;
+    res.json(
+      await api.list(await credentialsOf(req), {
+        entityRef,
+        owner,
+        status,
+        limit,
+        offset,
+      }),
+    );
   });
 
   router.get('/applications/:entityRef', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const entityRef = normalizedEntityRef(req.params.entityRef);
-    // Unreadable answers exactly like missing: nothing to probe.
-    const { admin } = await access.requireRead(credentials, entityRef, () =>
-      noApplication(entityRef),
-    );
-    const app = await requireApplication(store, entityRef);
-    const detail: ErrorDetail = admin ? 'full' : 'brief';
-    const body: KafkaApplicationDetail = {
-      ...view(app, detail),
-      errorDetail: detail,
-      runs: admin
-        ? (await store.listRuns(entityRef, RUN_HISTORY)).map(runSummary)
-        : undefined,
-    };
-    res.json(body);
+    res.json(await api.get(await credentialsOf(req), req.params.entityRef));
   });
 
   router.post('/applications/:entityRef/retry', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const entityRef = normalizedEntityRef(req.params.entityRef);
-    const all = req.query.all ?? false;
-    const event = await auditor.createEvent({
-      eventId: 'provisioning-retry',
-      severityLevel: 'medium',
-      request: req,
-      meta: { entityRef, all },
-    });
-    try {
-      const {
-        admin,
-        granted: [mayRead, mayRetry],
-      } = await access.onEntity(credentials, entityRef, [
-        kafkaHubEntityReadPermission,
-        kafkaHubProvisioningRetryPermission,
-      ]);
-      if (!admin && !mayRead) throw noApplication(entityRef);
-      await requireApplication(store, entityRef);
-      if (!mayRetry) {
-        throw new NotAllowedError(
-          `Missing permission ${kafkaHubProvisioningRetryPermission.name} on ${entityRef}`,
-        );
-      }
-      const outcome = await service.retry(entityRef, {
-        all,
-        requestedBy: requesterOf(credentials),
-      });
-      if (!('started' in outcome)) {
-        throw retryRefusal(entityRef, outcome);
-      }
-      await event.success({ meta: { runId: outcome.runId } });
-      const body: RetryProvisioningResponse = {
-        runId: admin ? outcome.runId : undefined,
-        environments: outcome.environments,
-      };
-      res.status(202).json(body);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    const body = await api.retry(
+      await credentialsOf(req),
+      req.params.entityRef,
+      { all: req.query.all, request: req },
+    );
+    res.status(202).json(body);
   });
 
   router.post('/admin/retry-failed', async (req, res) => {
-    const credentials = await credentialsOf(req);
-    const event = await auditor.createEvent({
-      eventId: 'provisioning-retry-all',
-      severityLevel: 'high',
-      request: req,
-    });
-    try {
-      await access.require(credentials, kafkaHubAdminRetryPermission);
-      const result = await service.retryAllFailed(requesterOf(credentials));
-      await event.success({ meta: { ...result } });
-      const body: RetryAllFailedResponse = result;
-      res.json(body);
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
+    res.json(
+      await api.retryAllFailed(await credentialsOf(req), { request: req }),
+    );
   });
-}
-
-/** The one answer for a missing application and one the caller may not read. */
-function noApplication(entityRef: string): NotFoundError {
-  return new NotFoundError(`No Kafka application for ${entityRef}`);
-}
-
-async function requireApplication(
-  store: ProvisioningStore,
-  entityRef: string,
-): Promise<ProvisioningApplication> {
-  const app = await store.get(entityRef);
-  if (!app) throw noApplication(entityRef);
-  return app;
-}
-
-function retryRefusal(
-  entityRef: string,
-  outcome: Exclude<
-    Awaited<ReturnType<ProvisioningService['retry']>>,
-    { started: true }
-  >,
-): Error {
-  switch (outcome.reason) {
-    case 'not-found':
-      return noApplication(entityRef);
-    case 'in-progress':
-      return new ConflictError(
-        `Provisioning of ${entityRef} is already in progress`,
-      );
-    case 'removed':
-      return new ConflictError(
-        `${entityRef} left the catalog at ${outcome.removedAt}; a removed application is not provisioned until its entity is back`,
-      );
-    default:
-      return new InputError(
-        `Provisioning of ${entityRef} waits until its annotations are fixed: ${outcome.annotationErrors
-          .map(e => `${e.annotation} "${e.value}" ${e.message}`)
-          .join('; ')}`,
-      );
-  }
-}
-
-function runSummary(run: ProvisioningRun): ProvisioningRunSummary {
-  return {
-    runId: run.runId,
-    trigger: run.trigger,
-    requestedBy: run.requestedBy,
-    environments: run.environments,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    result: run.result,
-    error: run.error,
-  };
-}
-
-function requesterOf(credentials: BackstageCredentials): string | undefined {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.type === 'user'
-    ? principal.userEntityRef
-    : principal.subject;
 }

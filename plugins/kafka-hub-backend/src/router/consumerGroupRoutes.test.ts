@@ -27,6 +27,7 @@ import { ReadableEntities } from '../permissions/ReadableEntities';
 import { testDatabaseIds } from '../testUtils/testServices';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 import { consumerGroupRoutes } from './consumerGroupRoutes';
+import { ConsumerGroupsApi } from '../api/ConsumerGroupsApi';
 
 jest.setTimeout(60_000);
 
@@ -198,9 +199,8 @@ describe('consumer group routes', () => {
       });
     }
     const router = await createKafkaHubRouter();
-    consumerGroupRoutes(router, {
+    const api = new ConsumerGroupsApi({
       ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
-      httpAuth: mockServices.httpAuth(),
       access: new EntityAccess(permissions),
       readable: new ReadableEntities({
         permissions,
@@ -219,6 +219,7 @@ describe('consumer group routes', () => {
       retention: { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 },
       now: () => NOW,
     });
+    consumerGroupRoutes(router, { httpAuth: mockServices.httpAuth(), api });
     const app = express();
     app.use(router);
     app.use(mockErrorHandler());

@@ -4,10 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import express from 'express';
 import { HealthChecker } from '../health/HealthChecker';
-import {
-  applicationRoutes,
-  ApplicationRoutesOptions,
-} from './applicationRoutes';
+import { ApplicationsApi } from '../api/ApplicationsApi';
+import { ConsumerGroupsApi } from '../api/ConsumerGroupsApi';
+import { SchemasApi } from '../api/SchemasApi';
+import { applicationRoutes } from './applicationRoutes';
 import { healthRoutes } from './healthRoutes';
 import {
   environmentRoutes,
@@ -15,13 +15,9 @@ import {
 } from './environmentRoutes';
 import { adminTaskRoutes, AdminTaskRoutesOptions } from './adminTaskRoutes';
 import { claimRoutes, ClaimRoutesOptions } from './claimRoutes';
-import { schemaRoutes, SchemaRoutesOptions } from './schemaRoutes';
-import {
-  consumerGroupRoutes,
-  ConsumerGroupRoutesOptions,
-} from './consumerGroupRoutes';
+import { schemaRoutes } from './schemaRoutes';
+import { consumerGroupRoutes } from './consumerGroupRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
-import { ReadableEntities } from '../permissions/ReadableEntities';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 
 export interface RouterOptions {
@@ -31,20 +27,12 @@ export interface RouterOptions {
   /** The configured environments, for `GET /environments`. */
   environments: EnvironmentRoutesOptions['environments'];
   access: EntityAccess;
-  /** What lists may show each caller (one conditional decision per list). */
-  readable: ReadableEntities;
-  applications: Omit<
-    ApplicationRoutesOptions,
-    'httpAuth' | 'access' | 'readable'
-  >;
-  schemas: Omit<
-    SchemaRoutesOptions,
-    'httpAuth' | 'entityAccess' | 'readable' | 'ownedEntityRefs'
-  >;
-  consumerGroups: Omit<
-    ConsumerGroupRoutesOptions,
-    'httpAuth' | 'access' | 'readable' | 'ownedEntityRefs'
-  >;
+  /** What `/applications` answers each caller (also the actions'). */
+  applications: ApplicationsApi;
+  /** What `/schemas` answers each caller (also the actions'). */
+  schemas: SchemasApi;
+  /** What `/consumer-groups` answers each caller (also the actions'). */
+  consumerGroups: ConsumerGroupsApi;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
@@ -57,32 +45,13 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, access, readable } = options;
-  const ownedEntityRefs = (ownerRef: string) =>
-    options.applications.store.ownedEntityRefs(ownerRef);
+  const { httpAuth, access } = options;
   const router = await createKafkaHubRouter();
   healthRoutes(router, options);
   environmentRoutes(router, options);
-  applicationRoutes(router, {
-    httpAuth,
-    access,
-    readable,
-    ...options.applications,
-  });
-  schemaRoutes(router, {
-    httpAuth,
-    entityAccess: access,
-    readable,
-    ownedEntityRefs,
-    ...options.schemas,
-  });
-  consumerGroupRoutes(router, {
-    httpAuth,
-    access,
-    readable,
-    ownedEntityRefs,
-    ...options.consumerGroups,
-  });
+  applicationRoutes(router, { httpAuth, api: options.applications });
+  schemaRoutes(router, { httpAuth, api: options.schemas });
+  consumerGroupRoutes(router, { httpAuth, api: options.consumerGroups });
   adminTaskRoutes(router, { httpAuth, access, ...options.tasks });
   claimRoutes(router, { httpAuth, access, ...options.claims });
   return router;

@@ -31,6 +31,7 @@ import { localHttpServer } from '../testUtils/localHttpServer';
 import { testServices, unusedPort } from '../testUtils/testServices';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 import { schemaRoutes } from './schemaRoutes';
+import { SchemasApi } from '../api/SchemasApi';
 
 jest.setTimeout(60_000);
 
@@ -276,8 +277,7 @@ describe('schemaRoutes', () => {
       },
     });
     const router = await createKafkaHubRouter();
-    schemaRoutes(router, {
-      httpAuth: mockServices.httpAuth(),
+    const api = new SchemasApi({
       entityAccess: new EntityAccess(permissions),
       ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
       readable: new ReadableEntities({
@@ -303,6 +303,7 @@ describe('schemaRoutes', () => {
       ],
       retries: 0,
     });
+    schemaRoutes(router, { httpAuth: mockServices.httpAuth(), api });
     app = express();
     app.use(router);
     app.use(mockErrorHandler());
