@@ -2,7 +2,9 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { kafkaHubPermissions } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaEntitiesReader } from './catalog/KafkaEntitiesReader';
 import { ClaimReader, ClaimResolver } from './claims';
@@ -28,6 +30,14 @@ import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
 import { ProvisioningService } from './provisioning/ProvisioningService';
 import { scheduleProvisioningTasks } from './provisioning/scheduleProvisioningTasks';
 import { createRouter } from './router/createRouter';
+import { NotificationStreakStore } from './database/notifications/NotificationStreakStore';
+import { GroupStatusNotifications } from './notifications/GroupStatusNotifications';
+import { OwnerNotifier } from './notifications/OwnerNotifier';
+import { ProvisioningNotifications } from './notifications/ProvisioningNotifications';
+import { registerKafkaHubActions } from './actions/registerKafkaHubActions';
+import { ApplicationsApi } from './api/ApplicationsApi';
+import { ConsumerGroupsApi } from './api/ConsumerGroupsApi';
+import { SchemasApi } from './api/SchemasApi';
 
 /**
  * Kafka Hub backend plugin: `/api/kafka-hub`.
@@ -50,6 +60,8 @@ export const kafkaHubPlugin = createBackendPlugin({
         auth: coreServices.auth,
         auditor: coreServices.auditor,
         lifecycle: coreServices.lifecycle,
+        actionsRegistry: actionsRegistryServiceRef,
+        notifications: notificationService,
         catalog: catalogServiceRef,
       },
       async init({
@@ -64,6 +76,8 @@ export const kafkaHubPlugin = createBackendPlugin({
         auth,
         auditor,
         lifecycle,
+        actionsRegistry,
+        notifications,
         catalog,
       }) {
         const kafkaHubConfig = readKafkaHubConfig(config);
@@ -87,6 +101,29 @@ export const kafkaHubPlugin = createBackendPlugin({
           new ClusterHealthStore(db),
           logger,
         );
+
+        // Owners hear about trouble once per streak, whichever replica saw it.
+        const notificationStreaks = new NotificationStreakStore(db);
+        const ownerNotifier = new OwnerNotifier(
+          notifications,
+          logger.child({ component: 'notifications' }),
+        );
+        const provisioningNotifications = kafkaHubConfig.notifications
+          .provisioning.enabled
+          ? new ProvisioningNotifications({
+              streaks: notificationStreaks,
+              notifier: ownerNotifier,
+            })
+          : undefined;
+        const groupStatusNotifications = kafkaHubConfig.notifications
+          .consumerGroups.enabled
+          ? new GroupStatusNotifications({
+              streaks: notificationStreaks,
+              notifier: ownerNotifier,
+              statuses: kafkaHubConfig.notifications.consumerGroups.statuses,
+              statusWindow: kafkaHubConfig.consumerGroups.statusWindow,
+            })
+          : undefined;
 
         const { provisioning, namespacePattern } = kafkaHubConfig;
         const entities = new KafkaEntitiesReader({
@@ -121,6 +158,9 @@ export const kafkaHubPlugin = createBackendPlugin({
           config: provisioning,
           taskRuns: provisioningTaskRuns,
           logger,
+          onRunEnded:
+            provisioningNotifications &&
+            (run => provisioningNotifications.runEnded(run)),
         });
         if (kafkaHubConfig.environments.length > 0) {
           await scheduleProvisioningTasks({
@@ -153,6 +193,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           database: db,
           environments: kafkaHubConfig.environments,
           config: consumerGroups,
+          notifications: groupStatusNotifications,
         });
 
         const consumerGroupTaskRuns = new TaskRunStore(db);
@@ -164,20 +205,49 @@ export const kafkaHubPlugin = createBackendPlugin({
           logger: logger.child({ component: 'readable-entities' }),
           cacheTtlMs: kafkaHubConfig.permissions.readableEntitiesCacheTtlMs,
         });
+        const ownedEntityRefs = (ownerRef: string) =>
+          provisioningStore.ownedEntityRefs(ownerRef);
+        // What the HTTP API and the actions answer each caller.
+        const applicationsApi = new ApplicationsApi({
+          auditor,
+          access,
+          readable,
+          store: provisioningStore,
+          service: provisioningService,
+          namespacePattern,
+        });
+        const schemasApi = new SchemasApi({
+          entityAccess: access,
+          readable,
+          ownedEntityRefs,
+          store: schemaStore,
+          environments: kafkaHubConfig.environments,
+        });
+        const consumerGroupsApi = new ConsumerGroupsApi({
+          access,
+          readable,
+          ownedEntityRefs,
+          groups: new ConsumerGroupStore(db),
+          history: new LagHistoryStore(db),
+          taskRuns: consumerGroupTaskRuns,
+          retention: consumerGroups.retention,
+        });
+        registerKafkaHubActions({
+          actionsRegistry,
+          applications: applicationsApi,
+          schemas: schemasApi,
+          consumerGroups: consumerGroupsApi,
+        });
         httpRouter.use(
           await createRouter({
             access,
-            readable,
             httpAuth,
             permissions,
             healthChecker,
             environments: kafkaHubConfig.environments,
-            consumerGroups: {
-              groups: new ConsumerGroupStore(db),
-              history: new LagHistoryStore(db),
-              taskRuns: consumerGroupTaskRuns,
-              retention: consumerGroups.retention,
-            },
+            applications: applicationsApi,
+            schemas: schemasApi,
+            consumerGroups: consumerGroupsApi,
             tasks: {
               schemaStore,
               consumerGroupTaskRuns,
@@ -188,16 +258,6 @@ export const kafkaHubPlugin = createBackendPlugin({
               namespaceClaims: new NamespaceClaimStore(db),
               linkErrors: new LinkErrorStore(db),
               releaseAfterMs: kafkaHubConfig.claims.releaseAfterMs,
-            },
-            schemas: {
-              store: schemaStore,
-              environments: kafkaHubConfig.environments,
-            },
-            applications: {
-              auditor,
-              store: provisioningStore,
-              service: provisioningService,
-              namespacePattern,
             },
           }),
         );

@@ -672,7 +672,7 @@ async function seedKafkaHub(
               env,
               failed
                 ? { status: 'failed', error, finishedAt }
-                : { status: 'completed', finishedAt },
+                : { status: 'success', finishedAt },
             ]),
           ),
         ),

@@ -1,0 +1,29 @@
+import { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
+
+/** The zod the actions registry hands to each schema. */
+type Zod = Parameters<
+  ActionsRegistryActionOptions<any, any>['schema']['input']
+>[0];
+
+/** An entity ref argument, as agents are told to write it. */
+export const entityRefInput = (z: Zod) =>
+  z
+    .string()
+    .min(1)
+    .describe(
+      'The catalog entity ref of the application, e.g. component:default/orders-service',
+    );
+
+/** The environment argument of a group or subject. */
+export const environmentInput = (z: Zod) =>
+  z.string().min(1).describe('The Kafka Hub environment, e.g. dev or prod');
+
+/** A page size argument. */
+export const limitInput = (z: Zod, max: number, fallback: number) =>
+  z
+    .number()
+    .int()
+    .min(1)
+    .max(max)
+    .optional()
+    .describe(`How many to return (default ${fallback}, at most ${max})`);
