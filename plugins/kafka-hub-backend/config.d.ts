@@ -280,6 +280,27 @@ export interface Config {
       timeLagPoints?: number;
     };
 
+    /**
+     * Notifications to the owners of applications and consumer groups, sent
+     * through the notifications backend (`@backstage/plugin-notifications-backend`).
+     */
+    notifications?: {
+      /** Off switch for every Kafka Hub notification. Default: true. */
+      enabled?: boolean;
+      /** Provisioning of an application failed (once per failure streak), and recovered. */
+      provisioning?: {
+        /** Default: true. */
+        enabled?: boolean;
+      };
+      /** A consumer group entered one of `statuses`, and recovered. */
+      consumerGroups?: {
+        /** Default: true. */
+        enabled?: boolean;
+        /** The statuses that notify. Default: STOP, STALL and REWIND. */
+        statuses?: Array<'WARN' | 'STALL' | 'STOP' | 'REWIND'>;
+      };
+    };
+
     /** Health checks of `GET /health`. */
     health?: {
       /** Upper bound of one check, in milliseconds. Default: 5000. */

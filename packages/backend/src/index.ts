@@ -1,6 +1,7 @@
 /*
  * The Kafka Hub demo backend: catalog, guest sign-in, the permission
- * framework with a catalog-driven policy, and the Kafka Hub plugin.
+ * framework with a catalog-driven policy, notifications, the MCP server of
+ * the actions registry, and the Kafka Hub plugin.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -17,6 +18,11 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(kafkaHubDemoPolicyModule);
+
+// Kafka Hub tells owners about failed provisioning and stopped groups.
+backend.add(import('@backstage/plugin-notifications-backend'));
+// Kafka Hub's actions (backend.actions.pluginSources) as MCP tools.
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
 
 backend.add(import('@kafka-hub/backstage-plugin-kafka-hub-backend'));
 

@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import {
+  ConsumerGroupStatus,
   DEFAULT_NAMESPACE_PATTERN,
   ENVIRONMENT_NAME_PATTERN,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
@@ -27,6 +28,7 @@ import {
   EnvironmentConfig,
   KafkaHubConfig,
   ConsumerGroupsConfig,
+  NotificationsConfig,
   ProvisioningConfig,
   SchemaRegistryConfig,
   SchemasConfig,
@@ -292,8 +294,48 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
     consumerGroups: readConsumerGroups(
       config?.getOptionalConfig('consumerGroups'),
     ),
+    notifications: readNotifications(
+      config?.getOptionalConfig('notifications'),
+    ),
     health: {
       timeoutMs: readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000),
+    },
+  };
+}
+
+const NOTIFYING_STATUSES: readonly ConsumerGroupStatus[] = [
+  'WARN',
+  'STALL',
+  'STOP',
+  'REWIND',
+];
+
+function readNotifications(config: Config | undefined): NotificationsConfig {
+  const path = 'kafkaHub.notifications';
+  const enabled = config?.getOptionalBoolean('enabled') ?? true;
+  const groups = config?.getOptionalConfig('consumerGroups');
+  const statuses = (groups?.getOptionalStringArray('statuses') ?? [
+    'STOP',
+    'STALL',
+    'REWIND',
+  ]) as ConsumerGroupStatus[];
+  for (const status of statuses) {
+    if (!NOTIFYING_STATUSES.includes(status)) {
+      throw new InputError(
+        `${path}.consumerGroups.statuses: "${status}" is not one of ${NOTIFYING_STATUSES.join(
+          ', ',
+        )}`,
+      );
+    }
+  }
+  return {
+    provisioning: {
+      enabled:
+        enabled && (config?.getOptionalBoolean('provisioning.enabled') ?? true),
+    },
+    consumerGroups: {
+      enabled: enabled && (groups?.getOptionalBoolean('enabled') ?? true),
+      statuses,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { SchedulerServiceTaskScheduleDefinition } from '@backstage/backend-plugin-api';
+import { ConsumerGroupStatus } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * TLS settings of a connection (Kafka or Schema Registry). PEM contents are
@@ -190,6 +191,16 @@ export interface PermissionsConfig {
 }
 
 /** The validated `kafkaHub` section, with defaults applied. */
+/** `kafkaHub.notifications`, with defaults applied. */
+export interface NotificationsConfig {
+  provisioning: { enabled: boolean };
+  consumerGroups: {
+    enabled: boolean;
+    /** The statuses that notify (never OK). */
+    statuses: ConsumerGroupStatus[];
+  };
+}
+
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
   /** Namespace prefix of every application, `{application}` replaced by its slug. */
@@ -200,4 +211,5 @@ export interface KafkaHubConfig {
   provisioning: ProvisioningConfig;
   schemas: SchemasConfig;
   consumerGroups: ConsumerGroupsConfig;
+  notifications: NotificationsConfig;
 }

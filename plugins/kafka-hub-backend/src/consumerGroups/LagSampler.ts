@@ -14,6 +14,7 @@ import { describeKafkaError } from '../kafka';
 import { EndOffsetTimelines } from './EndOffsetTimelines';
 import { evaluateGroupStatus, StatusSample } from './evaluateGroupStatus';
 import { OffsetsClient } from './OffsetsClient';
+import { SampledGroupStatus } from '../notifications/GroupStatusNotifications';
 
 export interface LagSamplerOptions {
   environment: EnvironmentConfig;
@@ -37,6 +38,14 @@ export interface LagSamplerOptions {
    * drops points not seen for that long.
    */
   endOffsetRefreshMs?: number;
+  /**
+   * Told each written sample's group statuses (the owners'
+   * notifications); what it throws is logged, the sample stands.
+   */
+  onSampled?: (
+    sampledAtMs: number,
+    groups: SampledGroupStatus[],
+  ) => Promise<void>;
   now?: () => number;
 }
 
@@ -169,6 +178,7 @@ export class LagSampler {
       this.lastWrittenMs = fetched.sampledAtMs;
       result.sampledAtMs = fetched.sampledAtMs;
       result.ok = true;
+      await this.tellSampled(fetched.sampledAtMs, groups, sample.groups);
       await taskRuns.record({
         environment: environment.name,
         task: 'lag',
@@ -347,6 +357,33 @@ export class LagSampler {
       groupErrors,
       sampledAtMs,
     };
+  }
+
+  private async tellSampled(
+    sampledAtMs: number,
+    groups: StoredConsumerGroup[],
+    sampled: GroupSample[],
+  ): Promise<void> {
+    const { onSampled, logger, environment } = this.options;
+    if (!onSampled) return;
+    const entityRefs = new Map(groups.map(g => [g.groupId, g.entityRef]));
+    try {
+      await onSampled(
+        sampledAtMs,
+        sampled.map(g => ({
+          groupId: g.groupId,
+          entityRef: entityRefs.get(g.groupId),
+          status: g.status,
+          statusReason: g.statusReason,
+        })),
+      );
+    } catch (error) {
+      logger.warn(
+        `Could not tell the owners about the lag sample of ${
+          environment.name
+        }: ${describeKafkaError(error)}`,
+      );
+    }
   }
 
   private buildSample(

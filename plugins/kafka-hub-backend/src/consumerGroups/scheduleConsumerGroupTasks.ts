@@ -15,6 +15,7 @@ import { describeKafkaError } from '../kafka';
 import { ConsumerGroupsConfig } from '../config/types';
 import { GroupSync } from './GroupSync';
 import { LagSampler } from './LagSampler';
+import { GroupStatusNotifications } from '../notifications/GroupStatusNotifications';
 import { ABORTED_RETENTION, RetentionTask } from './RetentionTask';
 
 export interface ScheduleConsumerGroupTasksOptions {
@@ -25,6 +26,8 @@ export interface ScheduleConsumerGroupTasksOptions {
   database: Knex;
   environments: EnvironmentConfig[];
   config: ConsumerGroupsConfig;
+  /** Tells owners about groups entering and leaving trouble. */
+  notifications?: GroupStatusNotifications;
 }
 
 /**
@@ -38,8 +41,15 @@ export interface ScheduleConsumerGroupTasksOptions {
 export async function scheduleConsumerGroupTasks(
   options: ScheduleConsumerGroupTasksOptions,
 ): Promise<void> {
-  const { scheduler, logger, lifecycle, database, environments, config } =
-    options;
+  const {
+    scheduler,
+    logger,
+    lifecycle,
+    database,
+    environments,
+    config,
+    notifications,
+  } = options;
   const groups = new ConsumerGroupStore(database);
   const history = new LagHistoryStore(database);
   const taskRuns = new TaskRunStore(database);
@@ -77,6 +87,10 @@ export async function scheduleConsumerGroupTasks(
         3_600_000,
         Math.floor(config.retention.rawMs / 4),
       ),
+      onSampled:
+        notifications &&
+        ((sampledAtMs, statuses) =>
+          notifications.sampled(env, sampledAtMs, statuses)),
     });
     samplers.push(sampler);
     const retention = new RetentionTask({

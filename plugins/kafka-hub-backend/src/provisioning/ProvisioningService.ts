@@ -24,6 +24,7 @@ import {
 import { errorMessage } from '../errors/errorMessage';
 import { desiredStateHash } from './desiredStateHash';
 import { ProvisioningEngine } from './ProvisioningEngine';
+import { ProvisioningRunEnd } from '../notifications/ProvisioningNotifications';
 import { RunLease, RunStopped, TASK_TIME_RAN_OUT } from './RunLease';
 
 /** Annotations that decide what gets provisioned; a bad one blocks provisioning. */
@@ -94,6 +95,8 @@ export interface ProvisioningServiceDeps {
   now?: () => Date;
   /** How often a run renews its lease; default a third of leaseTimeoutMs. */
   leaseRenewalMs?: number;
+  /** Told each run's recorded end (the owners' notifications). */
+  onRunEnded?: (run: ProvisioningRunEnd) => Promise<void>;
 }
 
 /**
@@ -583,6 +586,20 @@ export class ProvisioningService {
       logger.info(`${line}: ${recorded.status}`);
     } else {
       logger.warn(`${line}: ${recorded.status}: ${recorded.error ?? ''}`);
+    }
+    if (applied && this.deps.onRunEnded) {
+      try {
+        await this.deps.onRunEnded({
+          entityRef: recorded.entityRef,
+          application: run.application.application,
+          status: recorded.status,
+          error: recorded.error,
+        });
+      } catch (error) {
+        logger.warn(
+          `${line}: could not tell its owners: ${errorMessage(error)}`,
+        );
+      }
     }
   }
 

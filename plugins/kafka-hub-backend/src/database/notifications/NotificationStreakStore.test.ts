@@ -1,0 +1,100 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { migrationsDir } from '../migrations';
+import { testDatabaseIds } from '../../testUtils/testServices';
+import { NotificationStreakStore } from './NotificationStreakStore';
+
+jest.setTimeout(60_000);
+
+describe('NotificationStreakStore', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
+  const group = (subject: string) => ({ scope: 'dev', subject });
+
+  it.each(databases.eachSupportedId())(
+    'starts a streak once, however many replicas see it at once, and ends it after enough good observations (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      // Two replicas: two stores on the database.
+      const [a, b] = [
+        new NotificationStreakStore(knex),
+        new NotificationStreakStore(knex),
+      ];
+      const started = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          (i % 2 ? a : b).startStreak('consumer-group', group('g1'), at(0)),
+        ),
+      );
+      expect(started.filter(Boolean)).toHaveLength(1);
+      expect(await a.failing('consumer-group', 'dev')).toEqual(new Set(['g1']));
+      // Another kind, or another environment, is another subject.
+      expect(await a.failing('consumer-group', 'prod')).toEqual(new Set());
+      expect(await a.startStreak('provisioning', group('g1'), at(0))).toBe(
+        true,
+      );
+
+      // Two good observations of three needed, then a bad one: from zero again.
+      expect(
+        await a.recordGood('consumer-group', [group('g1')], 3, at(1)),
+      ).toEqual([]);
+      expect(
+        await a.recordGood('consumer-group', [group('g1')], 3, at(2)),
+      ).toEqual([]);
+      await a.stillFailing('consumer-group', [group('g1')]);
+      expect(
+        await a.recordGood('consumer-group', [group('g1')], 3, at(3)),
+      ).toEqual([]);
+      expect(
+        await a.recordGood('consumer-group', [group('g1')], 3, at(4)),
+      ).toEqual([]);
+      // The third in a row ends it, on one replica only.
+      const ended = await Promise.all([
+        a.recordGood('consumer-group', [group('g1')], 3, at(5)),
+        b.recordGood('consumer-group', [group('g1')], 3, at(5)),
+      ]);
+      expect(ended.flat()).toEqual([group('g1')]);
+      expect(await a.failing('consumer-group', 'dev')).toEqual(new Set());
+
+      // A new streak after the recovery starts (and is told) again.
+      expect(await b.startStreak('consumer-group', group('g1'), at(6))).toBe(
+        true,
+      );
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'keeps long group ids apart and handles thousands of subjects per call (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const store = new NotificationStreakStore(knex);
+      const long = (c: string) => `${'orders.'.repeat(200)}${c}`;
+      expect(
+        await store.startStreak('consumer-group', group(long('a')), at(0)),
+      ).toBe(true);
+      expect(
+        await store.startStreak('consumer-group', group(long('b')), at(0)),
+      ).toBe(true);
+      const many = Array.from({ length: 2_000 }, (_, i) => group(`g-${i}`));
+      for (const subject of many.slice(0, 3)) {
+        await store.startStreak('consumer-group', subject, at(0));
+      }
+      const recovered = await store.recordGood(
+        'consumer-group',
+        many,
+        1,
+        at(1),
+      );
+      expect(recovered.map(r => r.subject).sort()).toEqual([
+        'g-0',
+        'g-1',
+        'g-2',
+      ]);
+      expect(await store.failing('consumer-group', 'dev')).toEqual(
+        new Set([long('a'), long('b')]),
+      );
+      await knex.destroy();
+    },
+  );
+});

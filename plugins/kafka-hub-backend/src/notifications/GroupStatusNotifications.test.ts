@@ -1,0 +1,126 @@
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConsumerGroupStatus } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import { migrationsDir } from '../database/migrations';
+import { NotificationStreakStore } from '../database/notifications/NotificationStreakStore';
+import { testDatabaseIds } from '../testUtils/testServices';
+import { GroupStatusNotifications } from './GroupStatusNotifications';
+import { OwnerNotifier } from './OwnerNotifier';
+import { RecordingNotifications } from './__testUtils__/recordingNotifications';
+
+jest.setTimeout(60_000);
+
+const ORDERS = 'component:default/orders-service';
+const WINDOW = 4;
+
+describe('GroupStatusNotifications', () => {
+  const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
+
+  async function setUp(databaseId: TestDatabaseId) {
+    const knex = await databases.init(databaseId);
+    await knex.migrate.latest({ directory: migrationsDir });
+    const notifications = new RecordingNotifications();
+    const logger = mockServices.logger.mock();
+    // Two replicas observing the same samples.
+    const replica = () =>
+      new GroupStatusNotifications({
+        streaks: new NotificationStreakStore(knex),
+        notifier: new OwnerNotifier(notifications, logger),
+        statuses: ['STOP', 'STALL', 'REWIND'],
+        statusWindow: WINDOW,
+      });
+    const replicas = [replica(), replica()];
+    let sampledAtMs = Date.UTC(2026, 11, 2, 12);
+    /**
+     * One sample of orders.fulfilment, seen by both replicas at once (a
+     * sample task taken over mid-way may be), one second after the last.
+     */
+    const sample = (status: ConsumerGroupStatus, environment = 'dev') => {
+      sampledAtMs += 1000;
+      return Promise.all(
+        replicas.map(r =>
+          r.sampled(environment, sampledAtMs, [
+            {
+              groupId: 'orders.fulfilment',
+              entityRef: ORDERS,
+              status,
+              statusReason: `reason for ${status}`,
+            },
+            // Unlinked: nobody to tell.
+            { groupId: 'legacy.consumer', status, statusReason: 'x' },
+          ]),
+        ),
+      );
+    };
+    return { knex, notifications, logger, sample };
+  }
+
+  it.each(databases.eachSupportedId())(
+    'tells the owners once when a group enters STOP, nothing while it flaps within the window, once when it recovered (%p)',
+    async databaseId => {
+      const { knex, notifications, sample } = await setUp(databaseId);
+      await sample('OK');
+      await sample('WARN');
+      expect(notifications.sent).toEqual([]);
+
+      await sample('STOP');
+      await sample('STOP');
+      // Flapping: fewer good samples in a row than the window.
+      for (const status of [
+        'OK',
+        'OK',
+        'STALL',
+        'OK',
+        'WARN',
+        'OK',
+        'STOP',
+      ] as const) {
+        await sample(status);
+      }
+      expect(notifications.lines()).toEqual([
+        `${ORDERS}: Consumer group orders.fulfilment (dev) is STOP [high]`,
+      ]);
+      expect(notifications.sent[0].payload).toMatchObject({
+        description: 'reason for STOP',
+        link: '/catalog/default/component/orders-service/consumer-groups',
+        topic: 'Kafka consumer groups',
+        scope: 'kafka-hub:consumer-group:dev:orders.fulfilment',
+      });
+
+      for (let i = 0; i < WINDOW; i++) await sample('OK');
+      await sample('OK');
+      expect(notifications.lines()).toEqual([
+        `${ORDERS}: Consumer group orders.fulfilment (dev) is STOP [high]`,
+        `${ORDERS}: Consumer group orders.fulfilment (dev) recovered: OK [low]`,
+      ]);
+
+      // The same group id in another environment is another group.
+      await sample('REWIND', 'prod');
+      expect(notifications.lines().at(-1)).toBe(
+        `${ORDERS}: Consumer group orders.fulfilment (prod) is REWIND [normal]`,
+      );
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a notifications backend that fails is logged, and the streak stays started (%p)',
+    async databaseId => {
+      const { knex, notifications, logger, sample } = await setUp(databaseId);
+      notifications.failWith = new Error('HTTP 503 from notifications');
+      await sample('STOP');
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `Could not notify the owners of ${ORDERS} ("Consumer group orders.fulfilment (dev) is STOP"): HTTP 503 from notifications`,
+        ),
+      );
+      notifications.failWith = undefined;
+      await sample('STOP');
+      expect(notifications.sent).toEqual([]);
+      await knex.destroy();
+    },
+  );
+});
