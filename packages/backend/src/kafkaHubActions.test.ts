@@ -1,4 +1,8 @@
-import { actionsRegistryServiceFactory } from '@backstage/backend-defaults/alpha';
+import {
+  actionsRegistryServiceFactory,
+  actionsServiceFactory,
+} from '@backstage/backend-defaults/alpha';
+import mcpActionsPlugin from '@backstage/plugin-mcp-actions-backend';
 import { createServer } from 'net';
 import {
   OrgScaleBackend,
@@ -113,8 +117,13 @@ describe.each(orgScaleDatabases())(
       org = await startOrgScaleBackend({
         applications: APPLICATIONS,
         database,
-        features: [actionsRegistryServiceFactory],
+        features: [
+          actionsRegistryServiceFactory,
+          actionsServiceFactory,
+          mcpActionsPlugin,
+        ],
         config: {
+          backend: { actions: { pluginSources: ['kafka-hub'] } },
           kafkaHub: {
             environments: {
               dev: {
@@ -133,6 +142,35 @@ describe.each(orgScaleDatabases())(
     afterAll(async () => {
       await org?.stop();
     });
+
+    /**
+     * One JSON-RPC request to the MCP server (streamable HTTP, stateless), as
+     * an MCP client signed in as a user sends it; resolves to its result.
+     */
+    async function mcp(method: string, params: object, as: string) {
+      const res = await fetch(`${org.baseUrl}/api/mcp-actions/v1`, {
+        method: 'POST',
+        headers: {
+          authorization: org.authorization(as),
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+      });
+      const text = await res.text();
+      if (res.status !== 200) {
+        throw new Error(`MCP ${method}: HTTP ${res.status} ${text}`);
+      }
+      // An event stream of one message, or plain JSON.
+      const data = text.startsWith('{')
+        ? text
+        : text
+            .split('\n')
+            .filter(line => line.startsWith('data: '))
+            .map(line => line.slice('data: '.length))
+            .join('');
+      return JSON.parse(data).result;
+    }
 
     const member = (team: string) => org.team(team).users[0];
     const firstApp = (team: string) => org.team(team).applications[0];
@@ -395,6 +433,49 @@ describe.each(orgScaleDatabases())(
         trigger: 'retry',
         requested_by: member('team-a'),
       });
+    });
+
+    it("MCP: an agent signed in as a user lists the tools and calls them with that user's permissions", async () => {
+      const { tools } = await mcp('tools/list', {}, member('team-b'));
+      const names = tools.map((t: { name: string }) => t.name).sort();
+      expect(names).toEqual([
+        'kafka-hub.check-schema-compatibility',
+        'kafka-hub.get-consumer-group-lag',
+        'kafka-hub.get-kafka-application',
+        'kafka-hub.get-schema',
+        'kafka-hub.list-consumer-groups',
+        'kafka-hub.list-schemas',
+        'kafka-hub.retry-kafka-provisioning',
+      ]);
+      const retry = tools.find(
+        (t: { name: string }) =>
+          t.name === 'kafka-hub.retry-kafka-provisioning',
+      );
+      expect(retry.annotations).toMatchObject({
+        destructiveHint: false,
+        idempotentHint: true,
+        readOnlyHint: false,
+      });
+
+      const ref = firstApp('team-a');
+      const call = (as: string) =>
+        mcp(
+          'tools/call',
+          {
+            name: 'kafka-hub.get-kafka-application',
+            arguments: { entityRef: ref },
+          },
+          as,
+        );
+      const own = await call(member('team-a'));
+      expect(own.isError).toBeFalsy();
+      expect(JSON.stringify(own.content)).toContain(ref);
+      const foreign = await call(member('team-b'));
+      expect(foreign.isError).toBe(true);
+      expect(JSON.stringify(foreign.content)).toContain(
+        `No Kafka application for ${ref}`,
+      );
+      expect(JSON.stringify(foreign.content)).not.toContain('team-a');
     });
   },
 );
