@@ -11,7 +11,11 @@ import {
   LagHistory,
   PartitionLag,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { lagHistoryPlan } from '../consumerGroups/lagHistoryPlan';
+import {
+  lagHistoryPlan,
+  lagSeriesPlan,
+} from '../consumerGroups/lagHistoryPlan';
+import { lagSeriesSet } from '../consumerGroups/lagSeries';
 import {
   ConsumerGroupStore,
   LagHistoryStore,
@@ -34,7 +38,10 @@ export interface ConsumerGroupRoutesOptions {
   history: LagHistoryStore;
   taskRuns: TaskRunStore;
   /** Decides which stored resolution answers a history range. */
-  retention: Pick<RetentionWindows, 'rawMs' | 'hourlyMs'>;
+  retention: Pick<
+    RetentionWindows,
+    'rawMs' | 'hourlyMs' | 'partitionHistoryMs'
+  >;
   now?: () => number;
 }
 
@@ -228,13 +235,25 @@ export function consumerGroupRoutes(
 
   router.get('/consumer-groups/:environment/:groupId/lag', async (req, res) => {
     const range = req.query.range ?? '24h';
+    const by = req.query.by ?? 'total';
     const { group } = await visibleGroup(req, req.params);
-    const plan = lagHistoryPlan(range, now(), retention);
-    const buckets = await history.history({
-      environment: group.environment,
-      groupId: group.groupId,
-      ...plan,
-    });
+    const nowMs = now();
+    const plan = lagHistoryPlan(range, nowMs, retention);
+    const seriesPlan =
+      by === 'total' ? undefined : lagSeriesPlan(range, nowMs, retention);
+    const [buckets, seriesBuckets] = await Promise.all([
+      history.history({
+        environment: group.environment,
+        groupId: group.groupId,
+        ...plan,
+      }),
+      seriesPlan &&
+        history.series.read({
+          environment: group.environment,
+          groupId: group.groupId,
+          ...seriesPlan,
+        }),
+    ]);
     const body: LagHistory = {
       environment: group.environment,
       groupId: group.groupId,
@@ -253,7 +272,15 @@ export function consumerGroupRoutes(
             : undefined,
         maxTimeLagSeconds: b.maxTimeLagSeconds,
         samples: b.samples,
+        state: b.state,
+        minMemberCount: b.minMemberCount,
+        maxMemberCount: b.maxMemberCount,
       })),
+      by,
+      series:
+        by === 'total' || !seriesPlan || !seriesBuckets
+          ? undefined
+          : lagSeriesSet(by, seriesBuckets, seriesPlan),
     };
     res.json(body);
   });
