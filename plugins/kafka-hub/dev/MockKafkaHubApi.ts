@@ -3,6 +3,7 @@ import {
   ConfiguredEnvironmentList,
   ConsumerGroupDetail,
   ConsumerGroupList,
+  ConsumerGroupState,
   ConsumerGroupsSummary,
   EntityLinkErrors,
   EntityLinkErrorsList,
@@ -425,6 +426,10 @@ export class MockKafkaHubApi implements KafkaHubApi {
       points: Array.from({ length: count }, (_, i) => {
         // A lag that rises and falls like a daily load curve.
         const totalLag = Math.round(peak * (0.5 + 0.5 * Math.sin(i / 4)));
+        // A rebalance a third of the way in, Empty for a while after.
+        const empty = i > 20 && i < 24;
+        let state: ConsumerGroupState = empty ? 'Empty' : 'Stable';
+        if (i === 10) state = 'PreparingRebalance';
         return {
           time: new Date(to - span + (i * span) / count).toISOString(),
           totalLag,
@@ -432,15 +437,9 @@ export class MockKafkaHubApi implements KafkaHubApi {
           timeLagSeconds: Math.ceil(totalLag / 100),
           maxTimeLagSeconds: Math.ceil((totalLag * 1.2) / 100),
           samples: 2,
-          // A rebalance a third of the way in, Empty for a while after.
-          state:
-            i === 10
-              ? 'PreparingRebalance'
-              : i > 20 && i < 24
-              ? 'Empty'
-              : 'Stable',
-          minMemberCount: i > 20 && i < 24 ? 0 : found.memberCount,
-          maxMemberCount: i > 20 && i < 24 ? 0 : found.memberCount,
+          state,
+          minMemberCount: empty ? 0 : found.memberCount,
+          maxMemberCount: empty ? 0 : found.memberCount,
         };
       }),
     };

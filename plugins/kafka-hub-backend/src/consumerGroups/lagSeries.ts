@@ -2,6 +2,7 @@ import {
   LagSeries,
   LagSeriesSet,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import { compareNames } from '../database/consumerGroups/lagSeriesJson';
 import {
   LagSeriesBucket,
   PartitionLagAggregate,
@@ -67,7 +68,7 @@ export function lagSeriesSet(
     .sort(
       (a, b) =>
         b.maxLag - a.maxLag ||
-        (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0) ||
+        compareNames(a.topic, b.topic) ||
         (a.partition ?? 0) - (b.partition ?? 0),
     )
     .slice(0, by === 'topic' ? MAX_TOPIC_SERIES : TOP_PARTITION_SERIES);

@@ -145,9 +145,15 @@ export function mergeTopics(
 }
 
 function sorted(topics: TopicLagAggregate[]): TopicLagAggregate[] {
-  topics.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0));
+  topics.sort((a, b) => compareNames(a.topic, b.topic));
   for (const topic of topics) {
     topic.partitions.sort((a, b) => a.partition - b.partition);
   }
   return topics;
+}
+
+/** Code-unit order: the same on every locale. */
+export function compareNames(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }

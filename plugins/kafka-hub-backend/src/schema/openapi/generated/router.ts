@@ -2445,6 +2445,7 @@ export const spec = {
           {
             name: 'by',
             in: 'query',
+            allowReserved: true,
             required: false,
             description:
               'How to split the lag: total (default), topic or partition.',
