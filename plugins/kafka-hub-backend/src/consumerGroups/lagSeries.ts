@@ -11,9 +11,9 @@ import {
 import { LagSeriesPlan } from './lagHistoryPlan';
 
 /** Series a chart still reads: every topic up to this many... */
-export const MAX_TOPIC_SERIES = 20;
+const MAX_TOPIC_SERIES = 20;
 /** ...or the partitions with the highest lag. */
-export const TOP_PARTITION_SERIES = 10;
+const TOP_PARTITION_SERIES = 10;
 
 /**
  * The lag per topic or per partition of a range, from its buckets: one

@@ -62,16 +62,6 @@ export interface LagSeriesBucket {
   topics: TopicLagAggregate[];
 }
 
-/** Windows the series rows of each resolution are kept for. */
-export interface LagSeriesWindows {
-  /** Raw rows: as long as the partition history. */
-  partitionHistoryMs: number;
-  /** Half-hourly rollups: as long as the raw lag history. */
-  rawMs: number;
-  hourlyMs: number;
-  dailyMs: number;
-}
-
 type Row = {
   group_id: string;
   bucket_start_ms: number | string;

@@ -159,7 +159,7 @@ function shortDuration(seconds: number): string {
 }
 
 /** A series' name in the legend: the topic, or Kafka's `topic-partition`. */
-export function seriesName(series: { topic: string; partition?: number }) {
+function seriesName(series: { topic: string; partition?: number }) {
   return series.partition === undefined
     ? series.topic
     : `${series.topic}-${series.partition}`;
@@ -211,7 +211,7 @@ function toSeriesRows(series: LagSeriesSet): SeriesRow[] {
 }
 
 /** The tooltip of the per-topic and per-partition chart: each series' lag. */
-export const SeriesTooltip = (props: {
+const SeriesTooltip = (props: {
   active?: boolean;
   payload?: Array<{
     name?: string;

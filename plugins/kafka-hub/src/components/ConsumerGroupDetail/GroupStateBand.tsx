@@ -94,7 +94,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** Consecutive buckets with the same state and member counts. */
-export interface StateSegment {
+interface StateSegment {
   state: ConsumerGroupState;
   minMembers?: number;
   maxMembers?: number;
@@ -106,7 +106,7 @@ export interface StateSegment {
  * The band's segments: buckets with a recorded state, each as wide as its
  * bucket, joined while state and member counts stay the same.
  */
-export function stateSegments(
+function stateSegments(
   points: readonly LagHistoryPoint[],
   bucketSeconds: number,
 ): StateSegment[] {
