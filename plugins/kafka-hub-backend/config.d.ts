@@ -263,7 +263,14 @@ export interface Config {
         hourly?: HumanDuration | string;
         /** Daily rollups are kept this long. Default: 365 days. */
         daily?: HumanDuration | string;
-        /** Per-partition history; 0 keeps none. Default: 1 hour. */
+        /**
+         * Per-partition history: the partition rows and the raw rows of the
+         * group page's lag chart by topic and partition (whose half-hourly,
+         * hourly and daily rollups are kept like the lag's). Keep it at
+         * least as long as the retention schedule's frequency, so each half
+         * hour is rolled up before it goes. 0 keeps none: no chart by topic
+         * or partition. Default: 1 hour.
+         */
         partitionHistory?: HumanDuration | string;
       };
       /** A group Empty this long becomes inactive and is no longer sampled. Default: 24 hours. */

@@ -3,6 +3,7 @@ import {
   ConfiguredEnvironmentList,
   ConsumerGroupDetail,
   ConsumerGroupList,
+  ConsumerGroupState,
   ConsumerGroupsSummary,
   EntityLinkErrors,
   EntityLinkErrorsList,
@@ -11,7 +12,9 @@ import {
   KafkaApplicationList,
   KafkaHubTaskRunList,
   LagHistory,
+  LagHistoryBy,
   LagHistoryRange,
+  LagSeries,
   NamespaceClaimList,
   ReleaseNamespaceClaimResponse,
   RetryAllFailedResponse,
@@ -364,13 +367,55 @@ export class MockKafkaHubApi implements KafkaHubApi {
     environment: string,
     groupId: string,
     range: LagHistoryRange,
+    by: LagHistoryBy = 'total',
   ): Promise<LagHistory> {
     const found = await this.getConsumerGroup(environment, groupId);
     const to = Date.now();
     const span = RANGE_MS[range];
     const count = 30;
     const peak = found.lag?.totalLag ?? 0;
+    const timeOf = (i: number) =>
+      new Date(to - span + (i * span) / count).toISOString();
+    // Each partition's share of the load curve, for by=topic|partition.
+    const curve = (i: number, share: number) =>
+      Math.round(peak * share * (0.5 + 0.5 * Math.sin(i / 4)));
+    const partitions = found.partitions.slice(0, 10);
+    const series: LagSeries[] =
+      by === 'partition'
+        ? partitions.map((p, n) => ({
+            topic: p.topic,
+            partition: p.partition,
+            maxLag: curve(6, 1 / (n + 2)),
+            points: Array.from({ length: count }, (_, i) => ({
+              time: timeOf(i),
+              lag: curve(i, 1 / (n + 2)),
+              maxLag: curve(i, 1 / (n + 2)),
+              samples: 2,
+            })),
+          }))
+        : [...new Set(partitions.map(p => p.topic))].map((topic, n) => ({
+            topic,
+            maxLag: curve(6, 1 / (n + 1)),
+            points: Array.from({ length: count }, (_, i) => ({
+              time: timeOf(i),
+              lag: curve(i, 1 / (n + 1)),
+              maxLag: curve(i, 1 / (n + 1)),
+              samples: 2,
+            })),
+          }));
     return {
+      by,
+      series:
+        by === 'total'
+          ? undefined
+          : {
+              by,
+              resolution: 'raw',
+              bucketSeconds: span / count / 1000,
+              from: new Date(to - span).toISOString(),
+              total: series.length,
+              items: series,
+            },
       environment,
       groupId,
       range,
@@ -381,6 +426,10 @@ export class MockKafkaHubApi implements KafkaHubApi {
       points: Array.from({ length: count }, (_, i) => {
         // A lag that rises and falls like a daily load curve.
         const totalLag = Math.round(peak * (0.5 + 0.5 * Math.sin(i / 4)));
+        // A rebalance a third of the way in, Empty for a while after.
+        const empty = i > 20 && i < 24;
+        let state: ConsumerGroupState = empty ? 'Empty' : 'Stable';
+        if (i === 10) state = 'PreparingRebalance';
         return {
           time: new Date(to - span + (i * span) / count).toISOString(),
           totalLag,
@@ -388,6 +437,9 @@ export class MockKafkaHubApi implements KafkaHubApi {
           timeLagSeconds: Math.ceil(totalLag / 100),
           maxTimeLagSeconds: Math.ceil((totalLag * 1.2) / 100),
           samples: 2,
+          state,
+          minMemberCount: empty ? 0 : found.memberCount,
+          maxMemberCount: empty ? 0 : found.memberCount,
         };
       }),
     };

@@ -9,10 +9,15 @@ import {
   ConsumerGroupList,
   ConsumerGroupsSummary,
   LagHistory,
+  LagHistoryBy,
   LagHistoryRange,
   PartitionLag,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { lagHistoryPlan } from '../consumerGroups/lagHistoryPlan';
+import {
+  lagHistoryPlan,
+  lagSeriesPlan,
+} from '../consumerGroups/lagHistoryPlan';
+import { lagSeriesSet } from '../consumerGroups/lagSeries';
 import {
   ConsumerGroupStore,
   ListConsumerGroupsQuery,
@@ -34,7 +39,10 @@ export interface ConsumerGroupsApiOptions {
   history: LagHistoryStore;
   taskRuns: TaskRunStore;
   /** Decides which stored resolution answers a history range. */
-  retention: Pick<RetentionWindows, 'rawMs' | 'hourlyMs'>;
+  retention: Pick<
+    RetentionWindows,
+    'rawMs' | 'hourlyMs' | 'partitionHistoryMs'
+  >;
   now?: () => number;
 }
 
@@ -232,19 +240,35 @@ export class ConsumerGroupsApi {
     };
   }
 
+  /**
+   * The group's lag history over `range`; with `by` `topic` or
+   * `partition`, also its series per topic or for the top partitions.
+   */
   async lag(
     credentials: BackstageCredentials,
     key: ConsumerGroupKey,
     range: LagHistoryRange = '24h',
+    by: LagHistoryBy = 'total',
   ): Promise<LagHistory> {
     const { history, retention } = this.options;
     const { group } = await this.visibleGroup(credentials, key);
-    const plan = lagHistoryPlan(range, this.now(), retention);
-    const buckets = await history.history({
-      environment: group.environment,
-      groupId: group.groupId,
-      ...plan,
-    });
+    const nowMs = this.now();
+    const plan = lagHistoryPlan(range, nowMs, retention);
+    const seriesPlan =
+      by === 'total' ? undefined : lagSeriesPlan(range, nowMs, retention);
+    const [buckets, seriesBuckets] = await Promise.all([
+      history.history({
+        environment: group.environment,
+        groupId: group.groupId,
+        ...plan,
+      }),
+      seriesPlan &&
+        history.series.read({
+          environment: group.environment,
+          groupId: group.groupId,
+          ...seriesPlan,
+        }),
+    ]);
     return {
       environment: group.environment,
       groupId: group.groupId,
@@ -263,7 +287,15 @@ export class ConsumerGroupsApi {
             : undefined,
         maxTimeLagSeconds: b.maxTimeLagSeconds,
         samples: b.samples,
+        state: b.state,
+        minMemberCount: b.minMemberCount,
+        maxMemberCount: b.maxMemberCount,
       })),
+      by,
+      series:
+        by === 'total' || !seriesPlan || !seriesBuckets
+          ? undefined
+          : lagSeriesSet(by, seriesBuckets, seriesPlan),
     };
   }
 }

@@ -3,6 +3,8 @@ import {
   DAY_MS,
   HistoryResolution,
   HOUR_MS,
+  LAG_SERIES_MS,
+  LagSeriesResolution,
   RetentionWindows,
 } from '../database/consumerGroups';
 
@@ -67,12 +69,54 @@ export function lagHistoryPlan(
   let resolution: HistoryResolution = 'day';
   if (rangeMs <= retention.rawMs) resolution = 'raw';
   else if (rangeMs <= retention.hourlyMs) resolution = 'hour';
-  const minimum = RESOLUTION_MS[resolution];
+  return {
+    ...bucketsOf(rangeMs, RESOLUTION_MS[resolution], nowMs),
+    resolution,
+  };
+}
+
+export interface LagSeriesPlan {
+  fromMs: number;
+  toMs: number;
+  resolution: LagSeriesResolution;
+  bucketMs: number;
+}
+
+/**
+ * Where the lag by topic and partition of a range is answered from: raw
+ * rows while the range fits the partition history's window, else
+ * half-hourly rollups (kept like the raw lag history), hourly or daily
+ * ones; in buckets no finer than the resolution's period.
+ */
+export function lagSeriesPlan(
+  range: LagHistoryRange,
+  nowMs: number,
+  retention: Pick<
+    RetentionWindows,
+    'rawMs' | 'hourlyMs' | 'partitionHistoryMs'
+  >,
+): LagSeriesPlan {
+  const rangeMs = RANGE_MS[range];
+  let resolution: LagSeriesResolution = 'day';
+  if (rangeMs <= retention.partitionHistoryMs) resolution = 'raw';
+  else if (rangeMs <= retention.rawMs) resolution = 'halfhour';
+  else if (rangeMs <= retention.hourlyMs) resolution = 'hour';
+  return {
+    ...bucketsOf(rangeMs, LAG_SERIES_MS[resolution], nowMs),
+    resolution,
+  };
+}
+
+/**
+ * The smallest readable bucket of at least `minimumMs` that keeps the
+ * chart at or under {@link MAX_POINTS}, and the range in whole buckets.
+ */
+function bucketsOf(rangeMs: number, minimumMs: number, nowMs: number) {
   const bucketMs =
-    BUCKETS_MS.find(b => b >= minimum && rangeMs / b <= MAX_POINTS) ??
+    BUCKETS_MS.find(b => b >= minimumMs && rangeMs / b <= MAX_POINTS) ??
     BUCKETS_MS[BUCKETS_MS.length - 1];
   // Whole buckets, so the first point is not a sliver of one.
   const toMs = nowMs + 1;
   const fromMs = Math.floor((toMs - rangeMs) / bucketMs) * bucketMs;
-  return { fromMs, toMs, resolution, bucketMs };
+  return { fromMs, toMs, bucketMs };
 }

@@ -216,7 +216,11 @@ describe('consumer group routes', () => {
       groups,
       history,
       taskRuns,
-      retention: { rawMs: 7 * 86_400_000, hourlyMs: 30 * 86_400_000 },
+      retention: {
+        rawMs: 7 * 86_400_000,
+        hourlyMs: 30 * 86_400_000,
+        partitionHistoryMs: 3_600_000,
+      },
       now: () => NOW,
     });
     consumerGroupRoutes(router, { httpAuth: mockServices.httpAuth(), api });
@@ -378,6 +382,19 @@ describe('consumer group routes', () => {
       expect(range.body.error.message).toContain(
         'request/query/range must be equal to one of the allowed values: 1h, 6h, 24h, 7d, 30d',
       );
+      for (const by of ['sum', 'topic&by=partition']) {
+        const res = await request(app)
+          .get(`/consumer-groups/dev/orders.reader/lag?by=${by}`)
+          .set(as(ADMIN));
+        expect(res.status).toBe(400);
+        expect(res.body.error.message).toContain('request/query/by');
+      }
+      const byValues = await request(app)
+        .get('/consumer-groups/dev/orders.reader/lag?by=sum')
+        .set(as(ADMIN));
+      expect(byValues.body.error.message).toContain(
+        'request/query/by must be equal to one of the allowed values: total, topic, partition',
+      );
     },
   );
 
@@ -441,10 +458,35 @@ describe('consumer group routes', () => {
         range: '1h',
         resolution: 'raw',
         bucketSeconds: 10,
+        by: 'total',
         points: [
-          { totalLag: 20, maxTotalLag: 20, timeLagSeconds: 3, samples: 1 },
-          { totalLag: 21, maxTotalLag: 21, samples: 1 },
+          {
+            totalLag: 20,
+            maxTotalLag: 20,
+            timeLagSeconds: 3,
+            samples: 1,
+            state: 'Stable',
+            minMemberCount: 1,
+            maxMemberCount: 1,
+          },
+          { totalLag: 21, maxTotalLag: 21, samples: 1, state: 'Stable' },
         ],
+      });
+      expect(lag.body).not.toHaveProperty('series');
+      // Sampled without partition history: nothing by partition, said so.
+      const byPartition = await request(app)
+        .get('/consumer-groups/dev/orders.reader/lag?range=1h&by=partition')
+        .set(as(ALICE));
+      expect(byPartition.body).toMatchObject({
+        by: 'partition',
+        points: [{ totalLag: 20 }, { totalLag: 21 }],
+        series: {
+          by: 'partition',
+          resolution: 'raw',
+          bucketSeconds: 10,
+          total: 0,
+          items: [],
+        },
       });
       const month = await request(app)
         .get('/consumer-groups/dev/orders.reader/lag?range=30d')
@@ -458,7 +500,10 @@ describe('consumer group routes', () => {
         ['/consumer-groups/dev/payments.reader', ALICE],
         ['/consumer-groups/dev/unlinked', ALICE],
         ['/consumer-groups/dev/payments.reader/lag', ALICE],
+        ['/consumer-groups/dev/payments.reader/lag?by=partition', ALICE],
+        ['/consumer-groups/dev/payments.reader/lag?by=topic', ALICE],
         ['/consumer-groups/dev/nope', ADMIN],
+        ['/consumer-groups/dev/nope/lag?by=topic', ADMIN],
         ['/consumer-groups/prod/orders.reader', ADMIN],
       ]) {
         const res = await request(app).get(path).set(as(user));
@@ -478,11 +523,12 @@ describe('consumer group routes', () => {
       for (const path of [
         '/consumer-groups/dev/payments.reader',
         '/consumer-groups/dev/payments.reader/lag',
+        '/consumer-groups/dev/unlinked/lag?by=partition',
         '/consumer-groups/dev/unlinked',
       ]) {
         const forbidden = await request(app).get(path).set(as(ALICE));
         expect(forbidden.status).toBe(404);
-        const groupId = path.split('/')[3];
+        const groupId = path.split('/')[3].split('?')[0];
         await knex('kafka_hub_consumer_groups')
           .where({ environment: 'dev', group_id: groupId })
           .delete();

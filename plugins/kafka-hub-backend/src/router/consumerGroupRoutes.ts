@@ -34,7 +34,12 @@ export function consumerGroupRoutes(
 
   router.get('/consumer-groups/:environment/:groupId/lag', async (req, res) => {
     res.json(
-      await api.lag(await credentialsOf(req), req.params, req.query.range),
+      await api.lag(
+        await credentialsOf(req),
+        req.params,
+        req.query.range,
+        req.query.by,
+      ),
     );
   });
 }

@@ -314,6 +314,94 @@ export interface LagHistoryPoint {
   maxTimeLagSeconds?: number;
   /** Samples the point aggregates. */
   samples: number;
+  /**
+   * The least healthy group state sampled in the bucket (Dead, Empty,
+   * Unknown, NotReady, rebalancing, then Stable); absent in rollups
+   * stored before Kafka Hub recorded it.
+   */
+  state?: ConsumerGroupState;
+  /** Fewest members sampled in the bucket; absent like `state`. */
+  minMemberCount?: number;
+  /** Most members sampled in the bucket; absent like `state`. */
+  maxMemberCount?: number;
+}
+
+/**
+ * How the lag history splits the lag: the group's total, per topic (the
+ * sum of its partitions' lag) or per partition (the top 10).
+ *
+ * @public
+ */
+export type LagHistoryBy = 'total' | 'topic' | 'partition';
+
+/**
+ * Every way to split the lag history, in display order.
+ *
+ * @public
+ */
+export const LAG_HISTORY_BY: readonly LagHistoryBy[] = [
+  'total',
+  'topic',
+  'partition',
+];
+
+/**
+ * One point of a topic's or partition's lag: the samples of a bucket.
+ *
+ * @public
+ */
+export interface LagSeriesPoint {
+  /** ISO timestamp of the start of the bucket. */
+  time: string;
+  /** Average lag over the bucket's samples, rounded. */
+  lag: number;
+  /** The largest lag sampled in the bucket. */
+  maxLag: number;
+  /** Samples with a committed offset there. */
+  samples: number;
+}
+
+/**
+ * The lag of one topic (`partition` absent) or one partition over a range.
+ *
+ * @public
+ */
+export interface LagSeries {
+  /** The topic. */
+  topic: string;
+  /** The partition; absent for a topic's series. */
+  partition?: number;
+  /** The largest lag sampled in the range: what the series are ranked by. */
+  maxLag: number;
+  /** The buckets with samples, oldest first. */
+  points: LagSeriesPoint[];
+}
+
+/**
+ * Lag per topic or per partition (`by=topic` or `by=partition`), from
+ * the stored per-partition history and its rollups.
+ *
+ * @public
+ */
+export interface LagSeriesSet {
+  /** What each series is. */
+  by: 'topic' | 'partition';
+  /**
+   * Which stored history answered: raw samples (kept as long as the
+   * partition history) or half-hourly, hourly or daily rollups.
+   */
+  resolution: 'raw' | 'halfhour' | 'hour' | 'day';
+  /** Width of one point; at least the resolution's period. */
+  bucketSeconds: number;
+  /** ISO timestamp of the first bucket. */
+  from: string;
+  /** Topics or partitions with a committed offset in the range. */
+  total: number;
+  /**
+   * The series, largest `maxLag` first: every topic up to 20, or the top 10
+   * partitions.
+   */
+  items: LagSeries[];
 }
 
 /**
@@ -338,6 +426,10 @@ export interface LagHistory {
   to: string;
   /** The samples, oldest first. */
   points: LagHistoryPoint[];
+  /** How the lag is split; `total` when not asked. */
+  by?: LagHistoryBy;
+  /** The lag per topic or per partition, for `by=topic` or `by=partition`. */
+  series?: LagSeriesSet;
 }
 
 /**

@@ -30,6 +30,7 @@ import type {
   ConsumerGroupsSummary,
   ConsumerGroupState,
   LagHistory,
+  LagHistoryBy,
   LagHistoryRange,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
@@ -244,11 +245,16 @@ export interface KafkaHubApi {
     environment: string,
     groupId: string,
   ): Promise<ConsumerGroupDetail>;
-  /** Lag history of a group over a range, bucketed on the server. */
+  /**
+   * Lag history of a group over a range, bucketed on the server, with the
+   * member count and state per bucket; `by` adds the lag per topic or of
+   * the top 10 partitions.
+   */
   getConsumerGroupLag(
     environment: string,
     groupId: string,
     range: LagHistoryRange,
+    by?: LagHistoryBy,
   ): Promise<LagHistory>;
 }
 

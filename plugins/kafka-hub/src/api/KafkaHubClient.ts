@@ -35,6 +35,7 @@ import type {
   ConsumerGroupList,
   ConsumerGroupsSummary,
   LagHistory,
+  LagHistoryBy,
   LagHistoryRange,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import type {
@@ -304,11 +305,13 @@ export class KafkaHubClient implements KafkaHubApi {
     environment: string,
     groupId: string,
     range: LagHistoryRange,
+    by?: LagHistoryBy,
   ): Promise<LagHistory> {
     return this.body(
       this.api.getConsumerGroupLag({
         path: { environment, groupId },
-        query: { range },
+        // The total is the default: its requests stay as they were.
+        query: by && by !== 'total' ? { range, by } : { range },
       }),
     );
   }

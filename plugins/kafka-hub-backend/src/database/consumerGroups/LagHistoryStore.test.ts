@@ -46,8 +46,9 @@ describe('LagHistoryStore retention and history', () => {
           time_lag_seconds: ms % (2 * STEP) === 0 ? 2 : null,
           committed_sum: ms / STEP,
           rewound: false,
-          state: 'Stable',
-          member_count: 1,
+          // A rebalance every 7th sample, one to three members.
+          state: (ms / STEP) % 7 === 0 ? 'PreparingRebalance' : 'Stable',
+          member_count: ((ms / STEP) % 3) + 1,
           status: 'OK',
         });
       }
@@ -182,8 +183,21 @@ describe('LagHistoryStore retention and history', () => {
           maxTotalLag: 0,
           timeLagSamples: 0,
           sumTimeLagSeconds: 0,
+          minMemberCount: row.member_count,
+          maxMemberCount: row.member_count,
+          state: 'Stable',
         };
         bucket.samples += 1;
+        bucket.minMemberCount = Math.min(
+          bucket.minMemberCount,
+          row.member_count,
+        );
+        bucket.maxMemberCount = Math.max(
+          bucket.maxMemberCount,
+          row.member_count,
+        );
+        // The least healthy state of the bucket.
+        if (row.state === 'PreparingRebalance') bucket.state = row.state;
         bucket.sumTotalLag += row.total_lag;
         bucket.maxTotalLag = Math.max(bucket.maxTotalLag, row.total_lag);
         if (row.time_lag_seconds !== null) {

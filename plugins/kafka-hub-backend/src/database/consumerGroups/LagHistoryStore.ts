@@ -5,6 +5,12 @@ import { chunks } from '../chunks';
 import { toNumber, toOptionalNumber } from '../numbers';
 import { decodePartitions, encodePartitions } from './partitionsJson';
 import {
+  lessHealthyState,
+  stateOfSeverity,
+  stateSeveritySql,
+} from './groupStateSeverity';
+import { LagSeriesStore } from './LagSeriesStore';
+import {
   EndOffsetPointWrite,
   EndOffsetPrune,
   GroupHistorySample,
@@ -87,6 +93,9 @@ const ROLLUP_COLUMNS: Record<string, ColumnType> = {
   time_lag_samples: 'integer',
   sum_time_lag_seconds: 'double precision',
   max_time_lag_seconds: 'double precision',
+  min_member_count: 'integer',
+  max_member_count: 'integer',
+  state: 'text',
 };
 
 export const HOUR_MS = 3_600_000;
@@ -118,6 +127,10 @@ export interface RetentionResult {
   halfHourlyRollups: number;
   hourlyRollups: number;
   dailyRollups: number;
+  /** Rollups of the lag by topic and partition. */
+  halfHourlySeriesRollups: number;
+  hourlySeriesRollups: number;
+  dailySeriesRollups: number;
   deleted: {
     raw: number;
     halfHourly: number;
@@ -125,6 +138,10 @@ export interface RetentionResult {
     daily: number;
     partitionHistory: number;
     endOffsetPoints: number;
+    seriesRaw: number;
+    seriesHalfHourly: number;
+    seriesHourly: number;
+    seriesDaily: number;
   };
 }
 
@@ -133,6 +150,9 @@ export type RetentionStepName =
   | 'halfHourlyRollups'
   | 'hourlyRollups'
   | 'dailyRollups'
+  | 'halfHourlySeriesRollups'
+  | 'hourlySeriesRollups'
+  | 'dailySeriesRollups'
   | keyof RetentionResult['deleted'];
 
 export interface RetentionStep {
@@ -149,6 +169,9 @@ export function retentionResult(
     halfHourlyRollups: of('halfHourlyRollups'),
     hourlyRollups: of('hourlyRollups'),
     dailyRollups: of('dailyRollups'),
+    halfHourlySeriesRollups: of('halfHourlySeriesRollups'),
+    hourlySeriesRollups: of('hourlySeriesRollups'),
+    dailySeriesRollups: of('dailySeriesRollups'),
     deleted: {
       raw: of('raw'),
       halfHourly: of('halfHourly'),
@@ -156,6 +179,10 @@ export function retentionResult(
       daily: of('daily'),
       partitionHistory: of('partitionHistory'),
       endOffsetPoints: of('endOffsetPoints'),
+      seriesRaw: of('seriesRaw'),
+      seriesHalfHourly: of('seriesHalfHourly'),
+      seriesHourly: of('seriesHourly'),
+      seriesDaily: of('seriesDaily'),
     },
   };
 }
@@ -168,7 +195,10 @@ type Aggregate = Record<
   | 'max_partition_lag'
   | 'time_lag_samples'
   | 'sum_time_lag_seconds'
-  | 'max_time_lag_seconds',
+  | 'max_time_lag_seconds'
+  | 'min_member_count'
+  | 'max_member_count'
+  | 'state_rank',
   number | string | null
 >;
 
@@ -181,6 +211,9 @@ const RAW_AGGREGATES = [
   'COUNT(time_lag_seconds) AS time_lag_samples',
   'COALESCE(SUM(time_lag_seconds), 0) AS sum_time_lag_seconds',
   'MAX(time_lag_seconds) AS max_time_lag_seconds',
+  'MIN(member_count) AS min_member_count',
+  'MAX(member_count) AS max_member_count',
+  `MAX(${stateSeveritySql('state')}) AS state_rank`,
 ];
 
 /** Rollups re-aggregated into coarser buckets. */
@@ -192,6 +225,10 @@ const ROLLUP_AGGREGATES = [
   'SUM(time_lag_samples) AS time_lag_samples',
   'SUM(sum_time_lag_seconds) AS sum_time_lag_seconds',
   'MAX(max_time_lag_seconds) AS max_time_lag_seconds',
+  // Null in rollups written before they had them: stays unknown.
+  'MIN(min_member_count) AS min_member_count',
+  'MAX(max_member_count) AS max_member_count',
+  `MAX(${stateSeveritySql('state')}) AS state_rank`,
 ];
 
 /**
@@ -200,7 +237,12 @@ const ROLLUP_AGGREGATES = [
  * ranges from raw samples or rollups, and rolls up and prunes.
  */
 export class LagHistoryStore {
-  constructor(private readonly db: Knex) {}
+  /** The lag by topic and partition, written with each sample. */
+  readonly series: LagSeriesStore;
+
+  constructor(private readonly db: Knex) {
+    this.series = new LagSeriesStore(db);
+  }
 
   /**
    * Writes everything one sample learned, atomically: a failed write leaves
@@ -285,6 +327,9 @@ export class LagHistoryStore {
       await bulkInsert(tx, PARTITION_HISTORY, partitionRows, {
         columns: PARTITION_HISTORY_COLUMNS,
       });
+      if (sample.keepPartitionHistory) {
+        await this.series.insertSample(tx, environment, sampledAtMs, groups);
+      }
       await bulkInsert(tx, END_OFFSETS, points, {
         columns: END_OFFSET_COLUMNS,
         onConflict: {
@@ -670,6 +715,56 @@ export class LagHistoryStore {
         run: async () =>
           olderThan(END_OFFSETS, 'last_seen_ms', windows.rawMs).delete(),
       },
+      // The lag by topic and partition: raw rows as long as the partition
+      // history, rollups like the lag's.
+      {
+        name: 'halfHourlySeriesRollups',
+        run: () => this.series.rollUp(environment, 'halfhour', nowMs),
+      },
+      {
+        name: 'hourlySeriesRollups',
+        run: () => this.series.rollUp(environment, 'hour', nowMs),
+      },
+      {
+        name: 'dailySeriesRollups',
+        run: () => this.series.rollUp(environment, 'day', nowMs),
+      },
+      {
+        name: 'seriesRaw',
+        run: () =>
+          this.series.deleteOlderThan(
+            environment,
+            'raw',
+            nowMs - windows.partitionHistoryMs,
+          ),
+      },
+      {
+        name: 'seriesHalfHourly',
+        run: () =>
+          this.series.deleteOlderThan(
+            environment,
+            'halfhour',
+            nowMs - windows.rawMs,
+          ),
+      },
+      {
+        name: 'seriesHourly',
+        run: () =>
+          this.series.deleteOlderThan(
+            environment,
+            'hour',
+            nowMs - windows.hourlyMs,
+          ),
+      },
+      {
+        name: 'seriesDaily',
+        run: () =>
+          this.series.deleteOlderThan(
+            environment,
+            'day',
+            nowMs - windows.dailyMs,
+          ),
+      },
     ];
   }
 
@@ -724,6 +819,9 @@ export class LagHistoryStore {
       time_lag_samples: toNumber(row.time_lag_samples),
       sum_time_lag_seconds: toNumber(row.sum_time_lag_seconds),
       max_time_lag_seconds: toOptionalNumber(row.max_time_lag_seconds) ?? null,
+      min_member_count: toOptionalNumber(row.min_member_count) ?? null,
+      max_member_count: toOptionalNumber(row.max_member_count) ?? null,
+      state: stateOfSeverity(row.state_rank) ?? null,
     }));
     // One transaction: SQLite takes the rows in several statements.
     await this.db.transaction(tx =>
@@ -748,6 +846,9 @@ function toBuckets(rows: Aggregate[]): HistoryBucket[] {
     timeLagSamples: toNumber(row.time_lag_samples),
     sumTimeLagSeconds: toNumber(row.sum_time_lag_seconds),
     maxTimeLagSeconds: toOptionalNumber(row.max_time_lag_seconds),
+    minMemberCount: toOptionalNumber(row.min_member_count),
+    maxMemberCount: toOptionalNumber(row.max_member_count),
+    state: stateOfSeverity(row.state_rank),
   }));
 }
 
@@ -771,6 +872,19 @@ function mergeBuckets(...lists: HistoryBucket[][]): HistoryBucket[] {
         bucket.maxTimeLagSeconds,
       );
     }
+    if (bucket.minMemberCount !== undefined) {
+      prior.minMemberCount = Math.min(
+        prior.minMemberCount ?? bucket.minMemberCount,
+        bucket.minMemberCount,
+      );
+    }
+    if (bucket.maxMemberCount !== undefined) {
+      prior.maxMemberCount = Math.max(
+        prior.maxMemberCount ?? 0,
+        bucket.maxMemberCount,
+      );
+    }
+    prior.state = lessHealthyState(prior.state, bucket.state);
   }
   return [...byStart.values()].sort(
     (a, b) => a.bucketStartMs - b.bucketStartMs,

@@ -18,4 +18,7 @@ export type {
   RetentionWindows,
 } from './LagHistoryStore';
 export { TaskRunStore } from './TaskRunStore';
+export { LAG_SERIES_MS } from './LagSeriesStore';
+export type { LagSeriesBucket, LagSeriesResolution } from './LagSeriesStore';
+export type { PartitionLagAggregate, TopicLagAggregate } from './lagSeriesJson';
 export * from './types';

@@ -8,6 +8,7 @@ jest.setTimeout(60_000);
 
 const LONG_IDS = '20261202000000_consumer_group_long_ids.js';
 const OUTCOME = '20261202000100_consumer_group_task_outcome.js';
+const LAG_SERIES = '20261205000000_consumer_group_lag_series.js';
 const AT = Date.UTC(2026, 11, 2, 12);
 
 /** One row of every table keyed by a group id. */
@@ -168,6 +169,63 @@ describe('consumer group migrations of 2026-12-02', () => {
         { task: 'lag', last_error: 'ECONNREFUSED' },
         { task: 'sync', last_error: 'Stopped' },
       ]);
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    "lag series: down drops the series table and the rollups' member and state columns, keeping the rollups; up again on %p",
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const rollup = (state: string | undefined) => ({
+        environment: 'dev',
+        group_id: 'g',
+        resolution: 'hour',
+        bucket_start_ms: AT,
+        samples: 1,
+        sum_total_lag: 1,
+        max_total_lag: 1,
+        max_partition_lag: 1,
+        time_lag_samples: 0,
+        sum_time_lag_seconds: 0,
+        ...(state ? { state, min_member_count: 0, max_member_count: 2 } : {}),
+      });
+      await knex('kafka_hub_consumer_group_lag_rollups').insert(
+        rollup('Empty'),
+      );
+      await knex('kafka_hub_consumer_group_lag_series').insert({
+        environment: 'dev',
+        group_id: 'g',
+        resolution: 'raw',
+        bucket_start_ms: AT,
+        samples: 1,
+        topics: '[]',
+      });
+
+      await knex.migrate.down({ directory: migrationsDir, name: LAG_SERIES });
+      expect(
+        await knex.schema.hasTable('kafka_hub_consumer_group_lag_series'),
+      ).toBe(false);
+      for (const column of ['state', 'min_member_count', 'max_member_count']) {
+        expect(
+          await knex.schema.hasColumn(
+            'kafka_hub_consumer_group_lag_rollups',
+            column,
+          ),
+        ).toBe(false);
+      }
+      const [kept] = await knex('kafka_hub_consumer_group_lag_rollups');
+      expect(kept).toMatchObject({ group_id: 'g', resolution: 'hour' });
+
+      await knex.migrate.up({ directory: migrationsDir, name: LAG_SERIES });
+      const [again] = await knex('kafka_hub_consumer_group_lag_rollups');
+      // Rollups from before: member count and state unknown.
+      expect(again).toMatchObject({
+        group_id: 'g',
+        state: null,
+        min_member_count: null,
+      });
       await knex.destroy();
     },
   );

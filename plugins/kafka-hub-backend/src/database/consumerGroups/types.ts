@@ -161,6 +161,11 @@ export interface HistoryBucket {
   timeLagSamples: number;
   sumTimeLagSeconds: number;
   maxTimeLagSeconds?: number;
+  /** Fewest and most members sampled; undefined in rollups that predate them. */
+  minMemberCount?: number;
+  maxMemberCount?: number;
+  /** The least healthy state sampled in the bucket. */
+  state?: ConsumerGroupState;
 }
 
 export type ConsumerGroupTask = 'sync' | 'lag' | 'retention';

@@ -174,6 +174,248 @@ describe('ConsumerGroupLagChart', () => {
     ]);
   });
 
+  const FROM = Date.parse('2026-11-21T11:00:00.000Z');
+  const at = (minutes: number) =>
+    new Date(FROM + minutes * 60_000).toISOString();
+  /** Three points, 10 min apart: Empty, then a rebalance to two members, then Stable. */
+  const bandPoints = [
+    {
+      time: at(0),
+      totalLag: 30,
+      maxTotalLag: 30,
+      samples: 1,
+      state: 'Empty' as const,
+      minMemberCount: 0,
+      maxMemberCount: 0,
+    },
+    {
+      time: at(10),
+      totalLag: 20,
+      maxTotalLag: 20,
+      samples: 1,
+      state: 'PreparingRebalance' as const,
+      minMemberCount: 1,
+      maxMemberCount: 2,
+    },
+    {
+      time: at(20),
+      totalLag: 10,
+      maxTotalLag: 10,
+      samples: 1,
+      state: 'Stable' as const,
+      minMemberCount: 2,
+      maxMemberCount: 2,
+    },
+  ];
+  const seriesHistory = (by: string | null) => {
+    if (by !== 'topic' && by !== 'partition') {
+      return makeHistory({ by: 'total', bucketSeconds: 600 }, bandPoints);
+    }
+    const series = (topic: string, lags: number[], partition?: number) => ({
+      topic,
+      partition,
+      maxLag: Math.max(...lags),
+      points: lags.map((lag, i) => ({
+        time: at(i * 10),
+        lag,
+        maxLag: lag + 1,
+        samples: 1,
+      })),
+    });
+    return makeHistory(
+      {
+        by,
+        bucketSeconds: 600,
+        series: {
+          by,
+          resolution: 'raw',
+          bucketSeconds: 600,
+          from: at(0),
+          total: by === 'topic' ? 2 : 12,
+          items:
+            by === 'topic'
+              ? [
+                  series('orders.created', [20, 15, 8]),
+                  series('orders.paid', [10, 5, 2]),
+                ]
+              : [
+                  series('orders.created', [12, 9, 5], 3),
+                  series('orders.paid', [10, 5, 2], 0),
+                  series('orders.created', [8, 6, 3], 0),
+                ],
+        },
+      },
+      bandPoints,
+    );
+  };
+
+  it('toggles total, per topic and the top 10 partitions: asks the server with by= and draws a line and a legend entry per series', async () => {
+    const requests = recordHistory(url =>
+      seriesHistory(url.searchParams.get('by')),
+    );
+    const { container } = await renderChart();
+    expect(await screen.findByText('Total lag (messages)')).toBeInTheDocument();
+    expect(requests[0].searchParams.has('by')).toBe(false);
+    const toggle = screen.getByRole('group', { name: 'Lag shown' });
+    expect(
+      within(toggle).getByRole('button', { name: /^Total:/ }),
+    ).toHaveAttribute('aria-pressed', 'true');
+
+    await userEvent.click(
+      within(toggle).getByRole('button', { name: /^Per topic:/ }),
+    );
+    expect(await screen.findByText('orders.paid')).toBeInTheDocument();
+    expect(requests.at(-1)?.searchParams.get('by')).toBe('topic');
+    expect(requests.at(-1)?.searchParams.get('range')).toBe('1h');
+    expect(screen.getByText('orders.created')).toBeInTheDocument();
+    expect(screen.queryByText('Total lag (messages)')).toBeNull();
+    expect(container.querySelectorAll('path.recharts-line-curve')).toHaveLength(
+      2,
+    );
+    expect(
+      screen.getByText(
+        "2 topics: the sum of the partitions' lag, averaged per point.",
+      ),
+    ).toBeInTheDocument();
+
+    // By keyboard: the next toggle button, then Space.
+    within(toggle)
+      .getByRole('button', { name: /^Per topic:/ })
+      .focus();
+    await userEvent.tab();
+    expect(
+      within(toggle).getByRole('button', { name: /^Top 10 partitions:/ }),
+    ).toHaveFocus();
+    await userEvent.keyboard(' ');
+    expect(await screen.findByText('orders.created-3')).toBeInTheDocument();
+    expect(requests.at(-1)?.searchParams.get('by')).toBe('partition');
+    const legend = Array.from(
+      container.querySelectorAll('.recharts-legend-item-text'),
+    ).map(e => e.textContent);
+    expect(legend).toEqual([
+      'orders.created-3',
+      'orders.paid-0',
+      'orders.created-0',
+    ]);
+    expect(
+      screen.getByText(
+        'The 3 partitions with the highest lag in the range, of 12 with a committed offset; average lag per point.',
+      ),
+    ).toBeInTheDocument();
+    // Each line in its own theme colour.
+    const strokes = Array.from(
+      container.querySelectorAll('path.recharts-line-curve'),
+    ).map(line => line.getAttribute('stroke'));
+    expect(new Set(strokes).size).toBe(3);
+
+    await userEvent.click(
+      within(toggle).getByRole('button', { name: /^Total:/ }),
+    );
+    expect(await screen.findByText('Total lag (messages)')).toBeInTheDocument();
+    expect(requests.map(r => r.searchParams.get('by'))).toEqual([
+      null,
+      'topic',
+      'partition',
+      null,
+    ]);
+  });
+
+  it('shows the state and member count over time as a band, with a text alternative', async () => {
+    recordHistory(url => seriesHistory(url.searchParams.get('by')));
+    const { container } = await renderChart();
+    const list = await screen.findByRole('list', {
+      name: 'Members and state over time',
+    });
+    const items = within(list)
+      .getAllByRole('listitem')
+      .map(i => i.textContent);
+    expect(items).toEqual([
+      `Empty with 0 members, ${formatExactForTest(
+        at(0),
+      )} to ${formatExactForTest(at(10))}`,
+      `PreparingRebalance with 1–2 members, ${formatExactForTest(
+        at(10),
+      )} to ${formatExactForTest(at(20))}`,
+      `Stable with 2 members, ${formatExactForTest(
+        at(20),
+      )} to ${formatExactForTest(at(30))}`,
+    ]);
+    const segments = Array.from(container.querySelectorAll('[data-state]'));
+    expect(
+      segments.map(s => [s.getAttribute('data-state'), s.textContent]),
+    ).toEqual([
+      ['Empty', '0'],
+      ['PreparingRebalance', '2'],
+      ['Stable', '2'],
+    ]);
+    // Coloured by the theme: three different colours.
+    expect(
+      new Set(segments.map(s => (s as HTMLElement).style.background)).size,
+    ).toBe(3);
+    expect(screen.getByText('Rebalancing')).toBeInTheDocument();
+    expect(screen.getByText('Empty (no members)')).toBeInTheDocument();
+
+    // The band stays under the per-topic chart.
+    await userEvent.click(screen.getByRole('button', { name: /^Per topic:/ }));
+    await screen.findByText('orders.paid');
+    expect(
+      screen.getByRole('list', { name: 'Members and state over time' }),
+    ).toBeInTheDocument();
+  });
+
+  it('says when nothing per partition was recorded yet, and when no state was', async () => {
+    const requests = recordHistory(url => {
+      const by = url.searchParams.get('by');
+      return makeHistory(
+        by === 'partition'
+          ? {
+              by,
+              series: {
+                by,
+                resolution: 'raw',
+                bucketSeconds: 60,
+                from: at(0),
+                total: 0,
+                items: [],
+              },
+            }
+          : {},
+      );
+    });
+    await renderChart({ by: 'partition' });
+    expect(
+      await screen.findByText(
+        /^No lag per partition in the last hour yet\. It is recorded with the partition history/,
+      ),
+    ).toBeInTheDocument();
+    expect(requests[0].searchParams.get('by')).toBe('partition');
+    // Points without a state (rollups from before it was recorded).
+    expect(
+      screen.getByText(
+        'Member count and state were not recorded in this range.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the server error of a split', async () => {
+    server.use(
+      http.get(LAG_URL, () =>
+        HttpResponse.json(
+          errorBody(
+            400,
+            'InputError',
+            'request/query/by must be equal to one of the allowed values',
+          ),
+          { status: 400 },
+        ),
+      ),
+    );
+    await renderChart({ by: 'topic' });
+    expect(
+      await screen.findByText(/Could not load the lag history/),
+    ).toBeInTheDocument();
+  });
+
   it('follows a controlled range', async () => {
     const requests = recordHistory(() => makeHistory({ range: '6h' }));
     await renderChart({ range: '6h' });

@@ -1481,8 +1481,96 @@ export const spec = {
           samples: {
             type: 'integer',
           },
+          state: {
+            $ref: '#/components/schemas/ConsumerGroupState',
+          },
+          minMemberCount: {
+            type: 'integer',
+          },
+          maxMemberCount: {
+            type: 'integer',
+          },
         },
         required: ['time', 'totalLag', 'maxTotalLag', 'samples'],
+      },
+      LagHistoryBy: {
+        type: 'string',
+        enum: ['total', 'topic', 'partition'],
+      },
+      LagSeriesPoint: {
+        type: 'object',
+        properties: {
+          time: {
+            type: 'string',
+          },
+          lag: {
+            type: 'number',
+          },
+          maxLag: {
+            type: 'number',
+          },
+          samples: {
+            type: 'integer',
+          },
+        },
+        required: ['time', 'lag', 'maxLag', 'samples'],
+      },
+      LagSeries: {
+        type: 'object',
+        properties: {
+          topic: {
+            type: 'string',
+          },
+          partition: {
+            type: 'integer',
+          },
+          maxLag: {
+            type: 'number',
+          },
+          points: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/LagSeriesPoint',
+            },
+          },
+        },
+        required: ['topic', 'maxLag', 'points'],
+      },
+      LagSeriesSet: {
+        type: 'object',
+        properties: {
+          by: {
+            type: 'string',
+            enum: ['topic', 'partition'],
+          },
+          resolution: {
+            type: 'string',
+            enum: ['raw', 'halfhour', 'hour', 'day'],
+          },
+          bucketSeconds: {
+            type: 'number',
+          },
+          from: {
+            type: 'string',
+          },
+          total: {
+            type: 'integer',
+          },
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/LagSeries',
+            },
+          },
+        },
+        required: [
+          'by',
+          'resolution',
+          'bucketSeconds',
+          'from',
+          'total',
+          'items',
+        ],
       },
       LagHistory: {
         type: 'object',
@@ -1514,6 +1602,12 @@ export const spec = {
             items: {
               $ref: '#/components/schemas/LagHistoryPoint',
             },
+          },
+          by: {
+            $ref: '#/components/schemas/LagHistoryBy',
+          },
+          series: {
+            $ref: '#/components/schemas/LagSeriesSet',
           },
         },
         required: [
@@ -2331,7 +2425,7 @@ export const spec = {
         operationId: 'GetConsumerGroupLag',
         tags: ['ConsumerGroups'],
         description:
-          'Lag history of a group over a range, bucketed on the server.',
+          'Lag history of a group over a range, bucketed on the server, with the member count and state of each bucket; with `by=topic` or `by=partition` also the lag per topic (every topic up to 20) or of the 10 partitions with the highest lag in the range.',
         parameters: [
           {
             $ref: '#/components/parameters/environment',
@@ -2346,6 +2440,17 @@ export const spec = {
             required: false,
             schema: {
               $ref: '#/components/schemas/LagHistoryRange',
+            },
+          },
+          {
+            name: 'by',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            description:
+              'How to split the lag: total (default), topic or partition.',
+            schema: {
+              $ref: '#/components/schemas/LagHistoryBy',
             },
           },
         ],

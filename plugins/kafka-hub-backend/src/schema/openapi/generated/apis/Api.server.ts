@@ -107,6 +107,7 @@ import { ConsumerGroupList } from '../models/ConsumerGroupList.model';
 import { ConsumerGroupState } from '../models/ConsumerGroupState.model';
 import { ConsumerGroupsSummary } from '../models/ConsumerGroupsSummary.model';
 import { LagHistory } from '../models/LagHistory.model';
+import { LagHistoryBy } from '../models/LagHistoryBy.model';
 import { LagHistoryRange } from '../models/LagHistoryRange.model';
 
 /**
@@ -129,6 +130,7 @@ export type GetConsumerGroupLag = {
   };
   query: {
     range?: LagHistoryRange;
+    by?: LagHistoryBy;
   };
   response: LagHistory | Error | Error | Error;
 };

@@ -25,6 +25,7 @@ import { ConsumerGroupList } from '../models/ConsumerGroupList.model';
 import { ConsumerGroupState } from '../models/ConsumerGroupState.model';
 import { ConsumerGroupsSummary } from '../models/ConsumerGroupsSummary.model';
 import { LagHistory } from '../models/LagHistory.model';
+import { LagHistoryBy } from '../models/LagHistoryBy.model';
 import { LagHistoryRange } from '../models/LagHistoryRange.model';
 import { ConfiguredEnvironmentList } from '../models/ConfiguredEnvironmentList.model';
 import { HealthResponse } from '../models/HealthResponse.model';
@@ -146,6 +147,7 @@ export type GetConsumerGroupLag = {
   };
   query: {
     range?: LagHistoryRange;
+    by?: LagHistoryBy;
   };
 };
 /**
@@ -524,10 +526,11 @@ export class DefaultApiClient {
   }
 
   /**
-   * Lag history of a group over a range, bucketed on the server.
+   * Lag history of a group over a range, bucketed on the server, with the member count and state of each bucket; with `by=topic` or `by=partition` also the lag per topic (every topic up to 20) or of the 10 partitions with the highest lag in the range.
    * @param environment -
    * @param groupId -
    * @param range -
+   * @param by - How to split the lag: total (default), topic or partition.
    */
   public async getConsumerGroupLag(
     // @ts-ignore
@@ -536,7 +539,7 @@ export class DefaultApiClient {
   ): Promise<TypedResponse<LagHistory>> {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
-    const uriTemplate = `/consumer-groups/{environment}/{groupId}/lag{?range}`;
+    const uriTemplate = `/consumer-groups/{environment}/{groupId}/lag{?range,by}`;
 
     const uri = parser.parse(uriTemplate).expand({
       environment: request.path.environment,
