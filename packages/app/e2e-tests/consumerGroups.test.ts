@@ -38,6 +38,22 @@ test("an application's Consumer groups tab lists its groups; the detail charts l
     });
   }).toPass({ timeout: 90_000, intervals: [5_000] });
 
+  // Per topic: one line per topic the group reads; then its top partitions.
+  await page.getByRole('button', { name: /^Per topic:/ }).click();
+  const legend = chart.locator('.recharts-legend-item-text');
+  await expect(legend.filter({ hasText: /^orders\./ }).first()).toBeVisible({
+    timeout: 30_000,
+  });
+  await page.screenshot({
+    path: `${screenshots}/consumer-group-lag-per-topic.png`,
+    fullPage: true,
+  });
+  await page.getByRole('button', { name: /^Top 10 partitions:/ }).click();
+  await expect(
+    legend.filter({ hasText: /^orders\.[\w.-]+-\d+$/ }).first(),
+  ).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('button', { name: /^Total:/ }).click();
+
   const partitions = page.getByRole('table', { name: 'Partition lag' });
   const firstPartition = () =>
     partitions.locator('tbody tr').first().locator('td').nth(1);
