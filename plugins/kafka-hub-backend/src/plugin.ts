@@ -22,6 +22,8 @@ import {
 } from './database/consumerGroups';
 import { scheduleConsumerGroupTasks } from './consumerGroups';
 import { scheduleSchemaSync } from './schemas';
+import { TopicStore } from './database/topics';
+import { scheduleTopicSampling } from './topics';
 import { EntityAccess } from './permissions/EntityAccess';
 import { ReadableEntities } from './permissions/ReadableEntities';
 import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
@@ -155,6 +157,15 @@ export const kafkaHubPlugin = createBackendPlugin({
           config: consumerGroups,
         });
 
+        await scheduleTopicSampling({
+          scheduler,
+          logger: logger.child({ task: 'topics' }),
+          database: db,
+          environments: kafkaHubConfig.environments,
+          config: kafkaHubConfig.topics,
+        });
+        const topicStore = new TopicStore(db);
+
         const consumerGroupTaskRuns = new TaskRunStore(db);
         const access = new EntityAccess(permissions);
         const readable = new ReadableEntities({
@@ -178,10 +189,18 @@ export const kafkaHubPlugin = createBackendPlugin({
               taskRuns: consumerGroupTaskRuns,
               retention: consumerGroups.retention,
             },
+            topics: {
+              topics: topicStore,
+              applications: provisioningStore,
+              schemas: schemaStore,
+              environments: kafkaHubConfig.environments,
+              namespacePattern,
+            },
             tasks: {
               schemaStore,
               consumerGroupTaskRuns,
               provisioningTaskRuns,
+              topicRuns: topicStore,
             },
             claims: {
               auditor,

@@ -174,6 +174,14 @@ export interface ConsumerGroupsConfig {
   timeLagPoints: number;
 }
 
+/** `kafkaHub.topics`, with defaults applied. */
+export interface TopicsConfig {
+  /** How often each environment's topics are sampled. */
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Kafka requests in flight at once per environment while sampling. */
+  concurrency: number;
+}
+
 /** `kafkaHub.claims`, with defaults applied. */
 export interface ClaimsConfig {
   /**
@@ -200,4 +208,5 @@ export interface KafkaHubConfig {
   provisioning: ProvisioningConfig;
   schemas: SchemasConfig;
   consumerGroups: ConsumerGroupsConfig;
+  topics: TopicsConfig;
 }

@@ -20,6 +20,7 @@ import {
   consumerGroupRoutes,
   ConsumerGroupRoutesOptions,
 } from './consumerGroupRoutes';
+import { topicRoutes, TopicRoutesOptions } from './topicRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { createKafkaHubRouter } from './kafkaHubRouter';
@@ -45,6 +46,7 @@ export interface RouterOptions {
     ConsumerGroupRoutesOptions,
     'httpAuth' | 'access' | 'readable' | 'ownedEntityRefs'
   >;
+  topics: Omit<TopicRoutesOptions, 'httpAuth' | 'access'>;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
@@ -83,6 +85,7 @@ export async function createRouter(
     ownedEntityRefs,
     ...options.consumerGroups,
   });
+  topicRoutes(router, { httpAuth, access, ...options.topics });
   adminTaskRoutes(router, { httpAuth, access, ...options.tasks });
   claimRoutes(router, { httpAuth, access, ...options.claims });
   return router;
