@@ -4,6 +4,7 @@
  * @public
  */
 export interface KafkaTopicPartition {
+  /** The partition's index. */
   partition: number;
   /** Broker id of its leader; absent while it has none (offline). */
   leader?: number;
@@ -29,6 +30,7 @@ export type KafkaTopicDriftKind = 'missing' | 'undeclared' | 'fewer-partitions';
  * @public
  */
 export interface KafkaTopicDrift {
+  /** What differs. */
   kind: KafkaTopicDriftKind;
   /** The full topic name, with the namespace prefix. */
   topic: string;
@@ -48,7 +50,9 @@ export interface KafkaTopicDrift {
 export interface KafkaTopic {
   /** The full topic name. */
   name: string;
+  /** Partitions on the broker. */
   partitions: number;
+  /** Replicas of its first partition. */
   replicationFactor: number;
   /** Partitions with fewer in-sync replicas than replicas. */
   underReplicatedPartitions: number;
@@ -58,6 +62,7 @@ export interface KafkaTopic {
   minInSyncReplicas: number;
   /** Distinct broker ids leading its partitions. */
   leaders: number[];
+  /** Each partition's leader, replicas and in-sync replicas. */
   partitionDetail: KafkaTopicPartition[];
   /** One copy's bytes on disk (its leader replicas); absent when unknown. */
   sizeBytes?: number;
@@ -94,6 +99,7 @@ export interface KafkaTopic {
  * @public
  */
 export interface KafkaEnvironmentTopics {
+  /** The environment's name. */
   environment: string;
   /** When the stored topics were read from the broker (ISO 8601); absent before the first sample. */
   sampledAt?: string;
@@ -113,8 +119,10 @@ export interface KafkaEnvironmentTopics {
  * @public
  */
 export interface KafkaApplicationTopics {
+  /** The application's entity. */
   entityRef: string;
   /** The namespace prefix of the application's topics. */
   prefix: string;
+  /** The environments it is declared in or has topics in, in configuration order. */
   environments: KafkaEnvironmentTopics[];
 }
