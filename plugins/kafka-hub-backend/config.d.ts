@@ -308,6 +308,18 @@ export interface Config {
       };
     };
 
+    /**
+     * The topic sampler: each environment's topics inside claimed
+     * namespaces (partitions, replicas, size, offsets, configs), read in
+     * batched requests and stored for the entity Kafka tab.
+     */
+    topics?: {
+      /** How often each environment's topics are sampled. Default: every 5 minutes, first after 20 seconds. */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Kafka requests in flight at once per environment while sampling. Default: 8. */
+      concurrency?: number;
+    };
+
     /** Health checks of `GET /health`. */
     health?: {
       /** Upper bound of one check, in milliseconds. Default: 5000. */

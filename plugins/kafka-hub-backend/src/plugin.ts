@@ -24,6 +24,8 @@ import {
 } from './database/consumerGroups';
 import { scheduleConsumerGroupTasks } from './consumerGroups';
 import { scheduleSchemaSync } from './schemas';
+import { TopicStore } from './database/topics';
+import { scheduleTopicSampling } from './topics';
 import { EntityAccess } from './permissions/EntityAccess';
 import { ReadableEntities } from './permissions/ReadableEntities';
 import { ProvisioningEngine } from './provisioning/ProvisioningEngine';
@@ -196,6 +198,15 @@ export const kafkaHubPlugin = createBackendPlugin({
           notifications: groupStatusNotifications,
         });
 
+        await scheduleTopicSampling({
+          scheduler,
+          logger: logger.child({ task: 'topics' }),
+          database: db,
+          environments: kafkaHubConfig.environments,
+          config: kafkaHubConfig.topics,
+        });
+        const topicStore = new TopicStore(db);
+
         const consumerGroupTaskRuns = new TaskRunStore(db);
         const access = new EntityAccess(permissions);
         const readable = new ReadableEntities({
@@ -248,10 +259,18 @@ export const kafkaHubPlugin = createBackendPlugin({
             applications: applicationsApi,
             schemas: schemasApi,
             consumerGroups: consumerGroupsApi,
+            topics: {
+              topics: topicStore,
+              applications: provisioningStore,
+              schemas: schemaStore,
+              environments: kafkaHubConfig.environments,
+              namespacePattern,
+            },
             tasks: {
               schemaStore,
               consumerGroupTaskRuns,
               provisioningTaskRuns,
+              topicRuns: topicStore,
             },
             claims: {
               auditor,

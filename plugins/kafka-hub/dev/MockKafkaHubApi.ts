@@ -9,6 +9,7 @@ import {
   EntityLinkErrorsList,
   HealthResponse,
   KafkaApplicationDetail,
+  KafkaApplicationTopics,
   KafkaApplicationList,
   KafkaHubTaskRunList,
   LagHistory,
@@ -124,6 +125,57 @@ export class MockKafkaHubApi implements KafkaHubApi {
       throw new NotFoundError(`No Kafka application for ${entityRef}`);
     }
     return { ...app, errorDetail: 'full', runs: [] };
+  }
+
+  async getApplicationTopics(
+    entityRef: string,
+  ): Promise<KafkaApplicationTopics> {
+    const app = await this.getApplication(entityRef);
+    const sampledAt = new Date(Date.now() - 2 * 60_000).toISOString();
+    const [first, ...rest] = app.topics;
+    const topic = (name: string, partitions: number) => ({
+      name: `${app.prefix}${name}`,
+      partitions,
+      replicationFactor: 3,
+      underReplicatedPartitions: 0,
+      offlinePartitions: 0,
+      minInSyncReplicas: 3,
+      leaders: [1, 2, 3],
+      partitionDetail: Array.from({ length: partitions }, (_, partition) => ({
+        partition,
+        leader: (partition % 3) + 1,
+        replicas: [1, 2, 3],
+        inSyncReplicas: [1, 2, 3],
+      })),
+      sizeBytes: 48_000_000,
+      diskBytes: 144_000_000,
+      messageEstimate: 120_000,
+      retentionMs: 604_800_000,
+      retentionBytes: -1,
+      cleanupPolicy: 'delete',
+      configOverrides: { 'retention.ms': '604800000' },
+      consumerGroups: [`${app.prefix}reader`],
+      valueSubject: `${app.prefix}${name}-value`,
+      declared: true,
+      declaredPartitions: partitions,
+    });
+    return {
+      entityRef,
+      prefix: app.prefix,
+      environments: app.desiredEnvironments.map(environment => ({
+        environment,
+        sampledAt,
+        lastRunAt: sampledAt,
+        // The first declared topic is on the broker; the others are not yet.
+        topics: first ? [topic(first.name, first.partitions ?? 3)] : [],
+        drift: rest.map(t => ({
+          kind: 'missing' as const,
+          topic: `${app.prefix}${t.name}`,
+          declaredPartitions: t.partitions ?? 3,
+          message: 'Declared, not on the broker',
+        })),
+      })),
+    };
   }
 
   async retryProvisioning(

@@ -32,6 +32,7 @@ import {
   catalogRoutes,
   completedApplication,
   list,
+  noTopics,
 } from './components/ProvisioningCommon/__testUtils__';
 import {
   CONSUMER_GROUP_SUMMARY_URL,
@@ -132,6 +133,7 @@ describe('legacy frontend system extensions', () => {
       http.get(APPLICATIONS_URL, () =>
         HttpResponse.json(list([completedApplication()])),
       ),
+      noTopics(),
     );
     await renderInTestApp(
       <TestApiProvider apis={pluginApis()}>

@@ -35,6 +35,11 @@ export class ClaimSet {
     }
   }
 
+  /** The holder of the claimed namespace a topic is inside, if any. */
+  holderOfTopic(topic: string): string | undefined {
+    return this.namespaces.ofTopic(topic)?.entityRef;
+  }
+
   linkOf(
     environment: string,
     kind: LinkKind,

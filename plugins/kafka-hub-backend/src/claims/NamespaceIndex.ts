@@ -35,6 +35,14 @@ export class NamespaceIndex {
     return topic === undefined ? undefined : this.longestPrefixOf(topic, true);
   }
 
+  /**
+   * The namespace a topic is inside: its name starts with a claimed prefix
+   * (the prefix alone is not a topic inside it).
+   */
+  ofTopic(topic: string): NamespaceClaim | undefined {
+    return this.longestPrefixOf(topic, true);
+  }
+
   of(kind: LinkKind, name: string): NamespaceClaim | undefined {
     return kind === 'consumer-group'
       ? this.ofGroup(name)

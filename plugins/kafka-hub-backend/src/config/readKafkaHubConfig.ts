@@ -29,6 +29,7 @@ import {
   KafkaHubConfig,
   ConsumerGroupsConfig,
   NotificationsConfig,
+  TopicsConfig,
   ProvisioningConfig,
   SchemaRegistryConfig,
   SchemasConfig,
@@ -239,6 +240,18 @@ function readConsumerGroups(config: Config | undefined): ConsumerGroupsConfig {
   return result;
 }
 
+function readTopics(config: Config | undefined): TopicsConfig {
+  const path = 'kafkaHub.topics';
+  return {
+    schedule: readSchedule(config, 'schedule', path, {
+      frequency: { minutes: 5 },
+      timeout: { minutes: 5 },
+      initialDelay: { seconds: 20 },
+    }),
+    concurrency: readPositiveInt(config, 'concurrency', path, 8),
+  };
+}
+
 /**
  * Reads and validates the `kafkaHub` section. A missing section is valid and
  * yields no environments; a malformed one throws an error naming the key.
@@ -297,6 +310,7 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
     notifications: readNotifications(
       config?.getOptionalConfig('notifications'),
     ),
+    topics: readTopics(config?.getOptionalConfig('topics')),
     health: {
       timeoutMs: readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000),
     },

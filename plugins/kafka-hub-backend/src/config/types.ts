@@ -175,6 +175,14 @@ export interface ConsumerGroupsConfig {
   timeLagPoints: number;
 }
 
+/** `kafkaHub.topics`, with defaults applied. */
+export interface TopicsConfig {
+  /** How often each environment's topics are sampled. */
+  schedule: SchedulerServiceTaskScheduleDefinition;
+  /** Kafka requests in flight at once per environment while sampling. */
+  concurrency: number;
+}
+
 /** `kafkaHub.claims`, with defaults applied. */
 export interface ClaimsConfig {
   /**
@@ -212,4 +220,5 @@ export interface KafkaHubConfig {
   schemas: SchemasConfig;
   consumerGroups: ConsumerGroupsConfig;
   notifications: NotificationsConfig;
+  topics: TopicsConfig;
 }

@@ -15,6 +15,7 @@ import { TaskRunStore } from '../database/consumerGroups';
 import { migrationsDir } from '../database/migrations';
 import { ProvisioningTaskRunStore } from '../database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from '../database/schemas';
+import { TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { testDatabaseIds } from '../testUtils/testServices';
 import { createKafkaHubRouter } from './kafkaHubRouter';
@@ -95,6 +96,35 @@ describe('GET /admin/tasks', () => {
       error:
         "Provisioning of due applications stopped: the task's time ran out; the 3 it claimed run again at their next attempt",
     });
+    const topicRuns = new TopicStore(knex);
+    await topicRuns.replaceEnvironment({
+      environment: 'prod',
+      topics: [],
+      sampledAtMs: at(50).getTime(),
+      run: {
+        lastRunAt: at(50),
+        durationMs: 2000,
+        outcome: 'succeeded',
+        kafkaRequests: 6,
+        requestCounts: {
+          ApiVersions: 1,
+          DescribeConfigs: 1,
+          DescribeLogDirs: 1,
+          ListOffsets: 2,
+          Metadata: 1,
+        },
+      },
+    });
+    // Failed: the topics and their success stay.
+    await topicRuns.recordFailedRun({
+      environment: 'prod',
+      lastRunAt: at(60),
+      durationMs: 1000,
+      outcome: 'failed',
+      error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+      kafkaRequests: 0,
+      requestCounts: {},
+    });
     const router = await createKafkaHubRouter();
     adminTaskRoutes(router, {
       httpAuth: mockServices.httpAuth(),
@@ -102,6 +132,7 @@ describe('GET /admin/tasks', () => {
       schemaStore,
       consumerGroupTaskRuns: taskRuns,
       provisioningTaskRuns,
+      topicRuns,
     });
     const app = express();
     app.use(router);
@@ -166,6 +197,16 @@ describe('GET /admin/tasks', () => {
           durationMs: 1000,
           outcome: 'failed',
           error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+        },
+        {
+          environment: 'prod',
+          task: 'topic-sampler',
+          lastRunAt: at(60).toISOString(),
+          lastSuccessAt: at(52).toISOString(),
+          durationMs: 1000,
+          outcome: 'failed',
+          error: 'Connection error: connect ECONNREFUSED 127.0.0.1:19092',
+          summary: '0 topics stored; last run: 0 Kafka requests',
         },
       ]);
     },

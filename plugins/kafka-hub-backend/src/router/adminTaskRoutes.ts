@@ -12,6 +12,7 @@ import {
   ProvisioningTaskRunStore,
 } from '../database/provisioning/ProvisioningTaskRunStore';
 import { SchemaStore } from '../database/schemas';
+import { TopicSampleRun, TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { KafkaHubRouter } from './kafkaHubRouter';
 
@@ -21,6 +22,7 @@ export interface AdminTaskRoutesOptions {
   schemaStore: SchemaStore;
   consumerGroupTaskRuns: TaskRunStore;
   provisioningTaskRuns: ProvisioningTaskRunStore;
+  topicRuns: TopicStore;
 }
 
 const CONSUMER_GROUP_TASKS: Record<ConsumerGroupTask, KafkaHubTaskName> = {
@@ -33,6 +35,16 @@ const PROVISIONING_TASKS: Record<ProvisioningTask, KafkaHubTaskName> = {
   reconcile: 'provisioning-reconcile',
   'run-due': 'provisioning-run-due',
 };
+
+/** What the topic sampler's last run asked of the cluster, and what is stored. */
+function topicSampleSummary(run: TopicSampleRun): string {
+  const byApi = Object.entries(run.requestCounts)
+    .map(([api, n]) => `${n} ${api}`)
+    .join(', ');
+  return `${run.topics} topics stored; last run: ${
+    run.kafkaRequests
+  } Kafka requests${byApi ? ` (${byApi})` : ''}`;
+}
 
 /**
  * `GET /admin/tasks`: the latest run of each scheduled task, with how it
@@ -50,6 +62,7 @@ export function adminTaskRoutes(
     schemaStore,
     consumerGroupTaskRuns,
     provisioningTaskRuns,
+    topicRuns,
   } = options;
 
   router.get('/admin/tasks', async (req, res) => {
@@ -57,11 +70,13 @@ export function adminTaskRoutes(
       allow: ['user', 'service'],
     });
     await access.require(credentials, kafkaHubAdminReadPermission);
-    const [schemaRuns, groupRuns, provisioningRuns] = await Promise.all([
-      schemaStore.getSyncRuns(),
-      consumerGroupTaskRuns.list(),
-      provisioningTaskRuns.list(),
-    ]);
+    const [schemaRuns, groupRuns, provisioningRuns, topicSamples] =
+      await Promise.all([
+        schemaStore.getSyncRuns(),
+        consumerGroupTaskRuns.list(),
+        provisioningTaskRuns.list(),
+        topicRuns.listRuns(),
+      ]);
     // Tasks across every environment first, then by environment.
     const items: KafkaHubTaskRun[] = [
       ...provisioningRuns.map(
@@ -96,6 +111,18 @@ export function adminTaskRoutes(
           durationMs: run.durationMs,
           outcome: run.lastOutcome,
           error: run.lastError,
+        }),
+      ),
+      ...topicSamples.map(
+        (run): KafkaHubTaskRun => ({
+          environment: run.environment,
+          task: 'topic-sampler',
+          lastRunAt: run.lastRunAt.toISOString(),
+          lastSuccessAt: run.lastSuccessAt?.toISOString(),
+          durationMs: run.durationMs,
+          outcome: run.outcome,
+          error: run.error,
+          summary: topicSampleSummary(run),
         }),
       ),
     ].sort(

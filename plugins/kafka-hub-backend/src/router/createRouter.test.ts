@@ -32,6 +32,7 @@ describe('createRouter', () => {
       applications: {},
       schemas: { environments: [] },
       consumerGroups: {},
+      topics: { environments: [] },
       tasks: {},
       claims: {},
     } as unknown as RouterOptions);
@@ -41,6 +42,6 @@ describe('createRouter', () => {
     expect(served.filter(op => op !== 'GET /openapi.json').sort()).toEqual(
       contractOperations().sort(),
     );
-    expect(contractOperations()).toHaveLength(20);
+    expect(contractOperations()).toHaveLength(21);
   });
 });

@@ -17,6 +17,7 @@ import { adminTaskRoutes, AdminTaskRoutesOptions } from './adminTaskRoutes';
 import { claimRoutes, ClaimRoutesOptions } from './claimRoutes';
 import { schemaRoutes } from './schemaRoutes';
 import { consumerGroupRoutes } from './consumerGroupRoutes';
+import { topicRoutes, TopicRoutesOptions } from './topicRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 
@@ -33,6 +34,7 @@ export interface RouterOptions {
   schemas: SchemasApi;
   /** What `/consumer-groups` answers each caller (also the actions'). */
   consumerGroups: ConsumerGroupsApi;
+  topics: Omit<TopicRoutesOptions, 'httpAuth' | 'access'>;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
@@ -52,6 +54,7 @@ export async function createRouter(
   applicationRoutes(router, { httpAuth, api: options.applications });
   schemaRoutes(router, { httpAuth, api: options.schemas });
   consumerGroupRoutes(router, { httpAuth, api: options.consumerGroups });
+  topicRoutes(router, { httpAuth, access, ...options.topics });
   adminTaskRoutes(router, { httpAuth, access, ...options.tasks });
   claimRoutes(router, { httpAuth, access, ...options.claims });
   return router;

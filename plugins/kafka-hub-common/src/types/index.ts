@@ -5,3 +5,4 @@ export * from './schemas';
 export * from './consumerGroups';
 export * from './tasks';
 export * from './claims';
+export * from './topics';

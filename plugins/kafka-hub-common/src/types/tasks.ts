@@ -9,7 +9,8 @@ export type KafkaHubTaskName =
   | 'lag-sampler'
   | 'lag-retention'
   | 'provisioning-reconcile'
-  | 'provisioning-run-due';
+  | 'provisioning-run-due'
+  | 'topic-sampler';
 
 /**
  * How a task's last run ended: `partial` when it did some of its work and

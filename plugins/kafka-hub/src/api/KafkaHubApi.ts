@@ -4,6 +4,7 @@ import {
   HealthResponse,
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
+  KafkaApplicationTopics,
   KafkaApplicationList,
   ProvisioningStatus,
   RetryAllFailedResponse,
@@ -158,6 +159,11 @@ export interface KafkaHubApi {
   ): Promise<KafkaApplicationList>;
   /** One application; run history for admins. */
   getApplication(entityRef: string): Promise<KafkaApplicationDetail>;
+  /**
+   * Per environment, the topics of the application's namespace as the
+   * topic sampler last stored them, with the drift against its declaration.
+   */
+  getApplicationTopics(entityRef: string): Promise<KafkaApplicationTopics>;
   /**
    * Starts a provisioning run of the environments that did not succeed
    * (`all` re-runs every one). Resolves as soon as the run is claimed.

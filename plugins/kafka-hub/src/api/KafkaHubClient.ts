@@ -8,6 +8,7 @@ import {
   HealthResponse,
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
+  KafkaApplicationTopics,
   KafkaApplicationList,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
@@ -105,6 +106,11 @@ export class KafkaHubClient implements KafkaHubApi {
   /** {@inheritDoc KafkaHubApi.getApplication} */
   getApplication(entityRef: string): Promise<KafkaApplicationDetail> {
     return this.body(this.api.getApplication({ path: { entityRef } }));
+  }
+
+  /** {@inheritDoc KafkaHubApi.getApplicationTopics} */
+  getApplicationTopics(entityRef: string): Promise<KafkaApplicationTopics> {
+    return this.body(this.api.getApplicationTopics({ path: { entityRef } }));
   }
 
   /** {@inheritDoc KafkaHubApi.retryProvisioning} */

@@ -294,6 +294,59 @@ export class ConsumerGroupStore {
     return rows.map(toGroup);
   }
 
+  /**
+   * The groups of an environment that read each topic: the topics the
+   * members of a group not archived subscribe to or are assigned, and those
+   * it has committed offsets on. Read in pages, so the memory held is the
+   * answer, not every group's rows at once.
+   */
+  async readersOfTopics(environment: string): Promise<Map<string, string[]>> {
+    const readers = new Map<string, Set<string>>();
+    const add = (topic: string, groupId: string) => {
+      let set = readers.get(topic);
+      if (!set) {
+        set = new Set();
+        readers.set(topic, set);
+      }
+      set.add(groupId);
+    };
+    const PAGE = 1000;
+    for (let after = ''; ; ) {
+      const rows: Array<{
+        group_id: string;
+        subscribed_topics: string;
+        partitions: string | null;
+      }> = await this.db(`${GROUPS} as g`)
+        .leftJoin(`${OFFSETS} as o`, function joinOffsets() {
+          this.on('o.environment', 'g.environment').andOn(
+            'o.group_id',
+            'g.group_id',
+          );
+        })
+        .where('g.environment', environment)
+        .whereNot('g.lifecycle', 'archived')
+        .where('g.group_id', '>', after)
+        .orderBy('g.group_id')
+        .limit(PAGE)
+        .select('g.group_id', 'g.subscribed_topics', 'o.partitions');
+      for (const row of rows) {
+        for (const topic of JSON.parse(row.subscribed_topics) as string[]) {
+          add(topic, row.group_id);
+        }
+        if (row.partitions) {
+          for (const p of decodePartitions(row.partitions)) {
+            if (p.committedOffset !== undefined) add(p.topic, row.group_id);
+          }
+        }
+      }
+      if (rows.length < PAGE) break;
+      after = rows[rows.length - 1].group_id;
+    }
+    return new Map(
+      [...readers].map(([topic, groups]) => [topic, [...groups].sort()]),
+    );
+  }
+
   async get(
     environment: string,
     groupId: string,

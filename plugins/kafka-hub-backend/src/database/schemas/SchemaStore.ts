@@ -327,6 +327,40 @@ export class SchemaStore {
     await this.db(RUNS).insert(row).onConflict('environment').merge(merged);
   }
 
+  /**
+   * The registered key and value subjects of `topics` in an environment
+   * (topic-name strategy: `<topic>-key`, `<topic>-value`), in chunked
+   * queries on the stored topic column.
+   */
+  async subjectsOfTopics(
+    environment: string,
+    topics: readonly string[],
+  ): Promise<Array<{ topic: string; role: 'key' | 'value'; subject: string }>> {
+    const result: Array<{
+      topic: string;
+      role: 'key' | 'value';
+      subject: string;
+    }> = [];
+    for (const chunk of chunks(topics)) {
+      const rows: Array<Pick<SchemaRow, 'topic' | 'role' | 'subject'>> =
+        await this.db(SCHEMAS)
+          .where({ environment, status: 'registered' })
+          .whereIn('topic', chunk)
+          .whereNotNull('role')
+          .select('topic', 'role', 'subject');
+      for (const row of rows) {
+        if (row.topic && row.role) {
+          result.push({
+            topic: row.topic,
+            role: row.role,
+            subject: row.subject,
+          });
+        }
+      }
+    }
+    return result;
+  }
+
   /** The latest sync of every environment that has had one. */
   async getSyncRuns(): Promise<SchemaSyncRun[]> {
     const rows: RunRow[] = await this.db(RUNS).orderBy('environment');

@@ -19,6 +19,7 @@ import {
   kafkaHubTestApi,
   list,
   makeApplication,
+  noTopics,
   retryUrl,
 } from '../ProvisioningCommon/__testUtils__';
 
@@ -51,6 +52,8 @@ const render = (entity: Entity, alertApi = mockApis.alert()) =>
 describe('EntityKafkaContent', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The topics card (tested on its own) asks for the sampled topics.
+  beforeEach(() => server.use(noTopics()));
 
   it("shows the application's namespace, environments and prefixed topics", async () => {
     server.use(

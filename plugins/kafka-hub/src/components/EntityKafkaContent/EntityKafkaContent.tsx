@@ -19,13 +19,15 @@ import { ProvisioningAlert } from '../ProvisioningAlert';
 import { useApplicationList } from '../ProvisioningCommon';
 import { EntityProvisioningCard } from './EntityProvisioningCard';
 import { EntityLinkErrors } from './EntityLinkErrors';
+import { EntityTopicsCard } from '../EntityTopicsCard';
 
 /**
  * The entity `Kafka` tab: the provisioning banner, the provisioning of each
  * environment with retry, what the entity declares (application, namespace,
  * environments, topics, linked groups and subjects), every malformed
- * annotation named with its bad value, and the claim error of a slug
- * another entity holds (with the links it therefore does not make).
+ * annotation named with its bad value, the claim error of a slug
+ * another entity holds (with the links it therefore does not make), and
+ * the application's topics as the broker has them, with their drift.
  */
 export const EntityKafkaContent = () => {
   const { entity } = useEntity();
@@ -150,6 +152,11 @@ export const EntityKafkaContent = () => {
           <StructuredMetadataTable metadata={metadata} />
         </InfoCard>
       </Grid>
+      {value.application && (
+        <Grid item xs={12}>
+          <EntityTopicsCard entityRef={entityRef} />
+        </Grid>
+      )}
     </Grid>
   );
 };

@@ -17,6 +17,7 @@ import {
   errorBody,
   kafkaHubTestApi,
   list,
+  noTopics,
 } from '../ProvisioningCommon/__testUtils__';
 
 const REF = 'component:default/orders-service';
@@ -43,6 +44,8 @@ const render = (entity: Entity) =>
 describe('EntityKafkaContent link errors', () => {
   const server = setupServer();
   registerMswTestHooks(server);
+  // The topics card (tested on its own) asks for the sampled topics.
+  beforeEach(() => server.use(noTopics()));
 
   it("names each link into another entity's namespace, while the application itself is provisioned", async () => {
     server.use(

@@ -30,6 +30,7 @@ const TASK_LABEL: Record<KafkaHubTaskName, string> = {
   'consumer-group-sync': 'Consumer group sync',
   'lag-sampler': 'Lag sampler',
   'lag-retention': 'Lag history retention',
+  'topic-sampler': 'Topic sampler',
   'provisioning-reconcile': 'Provisioning reconcile with the catalog',
   'provisioning-run-due': 'Provisioning of due applications',
 };

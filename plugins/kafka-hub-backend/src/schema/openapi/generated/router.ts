@@ -671,6 +671,201 @@ export const spec = {
           },
         ],
       },
+      KafkaTopicPartition: {
+        type: 'object',
+        properties: {
+          partition: {
+            type: 'integer',
+          },
+          leader: {
+            type: 'integer',
+            description: 'Broker id of its leader; absent while it has none.',
+          },
+          replicas: {
+            type: 'array',
+            items: {
+              type: 'integer',
+            },
+          },
+          inSyncReplicas: {
+            type: 'array',
+            items: {
+              type: 'integer',
+            },
+          },
+        },
+        required: ['partition', 'replicas', 'inSyncReplicas'],
+      },
+      KafkaTopicDrift: {
+        type: 'object',
+        properties: {
+          kind: {
+            type: 'string',
+            enum: ['missing', 'undeclared', 'fewer-partitions'],
+          },
+          topic: {
+            type: 'string',
+          },
+          declaredPartitions: {
+            type: 'integer',
+          },
+          partitions: {
+            type: 'integer',
+          },
+          message: {
+            type: 'string',
+          },
+        },
+        required: ['kind', 'topic', 'message'],
+      },
+      KafkaTopic: {
+        type: 'object',
+        description: 'A topic as the topic sampler last saw it on the broker.',
+        properties: {
+          name: {
+            type: 'string',
+          },
+          partitions: {
+            type: 'integer',
+          },
+          replicationFactor: {
+            type: 'integer',
+          },
+          underReplicatedPartitions: {
+            type: 'integer',
+          },
+          offlinePartitions: {
+            type: 'integer',
+          },
+          minInSyncReplicas: {
+            type: 'integer',
+          },
+          leaders: {
+            type: 'array',
+            items: {
+              type: 'integer',
+            },
+          },
+          partitionDetail: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaTopicPartition',
+            },
+          },
+          sizeBytes: {
+            type: 'number',
+            description: 'One copy (the leader replicas); absent when unknown.',
+          },
+          diskBytes: {
+            type: 'number',
+            description: 'Every replica.',
+          },
+          messageEstimate: {
+            type: 'number',
+            description: 'End minus start offsets over its partitions.',
+          },
+          retentionMs: {
+            type: 'number',
+          },
+          retentionBytes: {
+            type: 'number',
+          },
+          cleanupPolicy: {
+            type: 'string',
+          },
+          configOverrides: {
+            type: 'object',
+            description:
+              'Configs set on the topic itself; null values are sensitive.',
+            additionalProperties: {
+              type: 'string',
+              nullable: true,
+            },
+          },
+          consumerGroups: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          keySubject: {
+            type: 'string',
+          },
+          valueSubject: {
+            type: 'string',
+          },
+          declared: {
+            type: 'boolean',
+          },
+          declaredPartitions: {
+            type: 'integer',
+          },
+        },
+        required: [
+          'name',
+          'partitions',
+          'replicationFactor',
+          'underReplicatedPartitions',
+          'offlinePartitions',
+          'minInSyncReplicas',
+          'leaders',
+          'partitionDetail',
+          'consumerGroups',
+          'declared',
+        ],
+      },
+      KafkaEnvironmentTopics: {
+        type: 'object',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          sampledAt: {
+            type: 'string',
+            description:
+              'When the stored topics were read; absent before the first sample.',
+          },
+          lastRunAt: {
+            type: 'string',
+          },
+          error: {
+            type: 'string',
+            description:
+              "The last sample's error when it failed; the topics are from sampledAt.",
+          },
+          topics: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaTopic',
+            },
+          },
+          drift: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaTopicDrift',
+            },
+          },
+        },
+        required: ['environment', 'topics', 'drift'],
+      },
+      KafkaApplicationTopics: {
+        type: 'object',
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          prefix: {
+            type: 'string',
+          },
+          environments: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaEnvironmentTopics',
+            },
+          },
+        },
+        required: ['entityRef', 'prefix', 'environments'],
+      },
       RetryProvisioningResponse: {
         type: 'object',
         properties: {
@@ -717,6 +912,7 @@ export const spec = {
               'lag-retention',
               'provisioning-reconcile',
               'provisioning-run-due',
+              'topic-sampler',
             ],
           },
           lastRunAt: {
@@ -1750,6 +1946,40 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/KafkaApplicationDetail',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/applications/{entityRef}/topics': {
+      get: {
+        operationId: 'GetApplicationTopics',
+        tags: ['Applications'],
+        description:
+          "Per environment, the topics of the application's namespace as the topic sampler last stored them, declared or not, with their key and value subjects, and the drift against the declaration.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRef',
+          },
+        ],
+        responses: {
+          '200': {
+            description: "The application's topics.",
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/KafkaApplicationTopics',
                 },
               },
             },

@@ -1,4 +1,5 @@
 import { configure } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
 import { mockApis } from '@backstage/frontend-test-utils';
 import { entityRouteRef } from '@backstage/plugin-catalog-react';
 import {
@@ -18,6 +19,22 @@ export const applicationUrl = (entityRef: string) =>
   `${APPLICATIONS_URL}/${encodeURIComponent(entityRef)}`;
 export const retryUrl = (entityRef: string) =>
   `${applicationUrl(entityRef)}/retry`;
+/** `GET /applications/:entityRef/topics`, any entity. */
+const TOPICS_URL = `${APPLICATIONS_URL}/:entityRef/topics`;
+
+/**
+ * Answers the entity Kafka tab's topics card with no environments, for
+ * tests of the rest of the tab.
+ */
+export const noTopics = () =>
+  http.get(TOPICS_URL, ({ params }) =>
+    HttpResponse.json({
+      entityRef: decodeURIComponent(String(params.entityRef)),
+      prefix: '',
+      environments: [],
+    }),
+  );
+
 export const RETRY_ALL_URL = `${BASE_URL}/admin/retry-failed`;
 
 /** The real client over a fetchApi that resolves plugin:// like the app does. */

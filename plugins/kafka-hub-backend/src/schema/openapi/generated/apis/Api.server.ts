@@ -21,6 +21,7 @@ export type RetryAllFailed = {
 };
 import { KafkaApplicationDetail } from '../models/KafkaApplicationDetail.model';
 import { KafkaApplicationList } from '../models/KafkaApplicationList.model';
+import { KafkaApplicationTopics } from '../models/KafkaApplicationTopics.model';
 import { ProvisioningStatus } from '../models/ProvisioningStatus.model';
 import { RetryProvisioningResponse } from '../models/RetryProvisioningResponse.model';
 
@@ -32,6 +33,15 @@ export type GetApplication = {
     entityRef: string;
   };
   response: KafkaApplicationDetail | Error | Error | Error;
+};
+/**
+ * @public
+ */
+export type GetApplicationTopics = {
+  path: {
+    entityRef: string;
+  };
+  response: KafkaApplicationTopics | Error | Error | Error;
 };
 /**
  * @public
@@ -259,6 +269,8 @@ export type EndpointMap = {
   '#post|/admin/retry-failed': RetryAllFailed;
 
   '#get|/applications/{entityRef}': GetApplication;
+
+  '#get|/applications/{entityRef}/topics': GetApplicationTopics;
 
   '#get|/applications': ListApplications;
 

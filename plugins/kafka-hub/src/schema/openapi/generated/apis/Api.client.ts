@@ -13,6 +13,7 @@ import { KafkaHubTaskRunList } from '../models/KafkaHubTaskRunList.model';
 import { RetryAllFailedResponse } from '../models/RetryAllFailedResponse.model';
 import { KafkaApplicationDetail } from '../models/KafkaApplicationDetail.model';
 import { KafkaApplicationList } from '../models/KafkaApplicationList.model';
+import { KafkaApplicationTopics } from '../models/KafkaApplicationTopics.model';
 import { ProvisioningStatus } from '../models/ProvisioningStatus.model';
 import { RetryProvisioningResponse } from '../models/RetryProvisioningResponse.model';
 import { EntityLinkErrors } from '../models/EntityLinkErrors.model';
@@ -67,6 +68,14 @@ export type RetryAllFailed = {};
  * @public
  */
 export type GetApplication = {
+  path: {
+    entityRef: string;
+  };
+};
+/**
+ * @public
+ */
+export type GetApplicationTopics = {
   path: {
     entityRef: string;
   };
@@ -319,6 +328,32 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/applications/{entityRef}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      entityRef: request.path.entityRef,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Per environment, the topics of the application\'s namespace as the topic sampler last stored them, declared or not, with their key and value subjects, and the drift against the declaration.
+   * @param entityRef - A full entity ref, URL-encoded (&#x60;component:default/my-service&#x60;).
+   */
+  public async getApplicationTopics(
+    // @ts-ignore
+    request: GetApplicationTopics,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<KafkaApplicationTopics>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/applications/{entityRef}/topics`;
 
     const uri = parser.parse(uriTemplate).expand({
       entityRef: request.path.entityRef,

@@ -27,7 +27,8 @@ export type KafkaHubTaskRunTaskEnum =
   | 'lag-sampler'
   | 'lag-retention'
   | 'provisioning-reconcile'
-  | 'provisioning-run-due';
+  | 'provisioning-run-due'
+  | 'topic-sampler';
 /**
  * @public
  */

@@ -1,0 +1,2 @@
+export { TopicStore } from './TopicStore';
+export type { SampledTopic, StoredTopic, TopicSampleRun } from './types';

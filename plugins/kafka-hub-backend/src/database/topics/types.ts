@@ -1,0 +1,48 @@
+import {
+  KafkaHubTaskOutcome,
+  KafkaTopicPartition,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
+
+/** A topic as one sample read it from the broker. */
+export interface SampledTopic {
+  topic: string;
+  /** Holder of the claimed namespace the topic is inside. */
+  entityRef: string;
+  partitions: number;
+  replicationFactor: number;
+  underReplicatedPartitions: number;
+  offlinePartitions: number;
+  minInSyncReplicas: number;
+  partitionDetail: KafkaTopicPartition[];
+  sizeBytes?: number;
+  diskBytes?: number;
+  messageEstimate?: number;
+  retentionMs?: number;
+  retentionBytes?: number;
+  cleanupPolicy?: string;
+  /** Configs set on the topic itself; absent when they could not be described. */
+  configOverrides?: Record<string, string | null>;
+  consumerGroups: string[];
+}
+
+/** A stored topic. */
+export interface StoredTopic extends SampledTopic {
+  environment: string;
+  sampledAtMs: number;
+}
+
+/** The latest topic sample of one environment. */
+export interface TopicSampleRun {
+  environment: string;
+  lastRunAt: Date;
+  lastSuccessAt?: Date;
+  /** When the stored topics were read; absent before the first successful sample. */
+  sampledAtMs?: number;
+  outcome: KafkaHubTaskOutcome;
+  error?: string;
+  durationMs: number;
+  topics: number;
+  kafkaRequests: number;
+  /** Requests by API name, e.g. `{ Metadata: 1, DescribeConfigs: 1 }`. */
+  requestCounts: Record<string, number>;
+}

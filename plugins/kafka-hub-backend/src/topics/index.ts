@@ -1,0 +1,1 @@
+export { scheduleTopicSampling } from './scheduleTopicSampling';

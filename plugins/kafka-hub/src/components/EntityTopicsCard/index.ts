@@ -1,0 +1,1 @@
+export { EntityTopicsCard } from './EntityTopicsCard';
