@@ -40,6 +40,7 @@ import { registerKafkaHubActions } from './actions/registerKafkaHubActions';
 import { ApplicationsApi } from './api/ApplicationsApi';
 import { ConsumerGroupsApi } from './api/ConsumerGroupsApi';
 import { SchemasApi } from './api/SchemasApi';
+import { TopicsApi } from './api/TopicsApi';
 
 /**
  * Kafka Hub backend plugin: `/api/kafka-hub`.
@@ -243,9 +244,18 @@ export const kafkaHubPlugin = createBackendPlugin({
           taskRuns: consumerGroupTaskRuns,
           retention: consumerGroups.retention,
         });
+        const topicsApi = new TopicsApi({
+          access,
+          topics: topicStore,
+          applications: provisioningStore,
+          schemas: schemaStore,
+          environments: kafkaHubConfig.environments,
+          namespacePattern,
+        });
         registerKafkaHubActions({
           actionsRegistry,
           applications: applicationsApi,
+          topics: topicsApi,
           schemas: schemasApi,
           consumerGroups: consumerGroupsApi,
         });
@@ -259,13 +269,7 @@ export const kafkaHubPlugin = createBackendPlugin({
             applications: applicationsApi,
             schemas: schemasApi,
             consumerGroups: consumerGroupsApi,
-            topics: {
-              topics: topicStore,
-              applications: provisioningStore,
-              schemas: schemaStore,
-              environments: kafkaHubConfig.environments,
-              namespacePattern,
-            },
+            topics: topicsApi,
             tasks: {
               schemaStore,
               consumerGroupTaskRuns,

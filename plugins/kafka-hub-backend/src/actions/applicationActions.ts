@@ -1,10 +1,21 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
-import { KafkaApplicationDetail } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import {
+  KafkaApplicationDetail,
+  KafkaApplicationTopics,
+} from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ApplicationsApi } from '../api/ApplicationsApi';
+import { TopicsApi } from '../api/TopicsApi';
 import { entityRefInput } from './inputs';
 
-/** What an agent reads of an application: its state per environment. */
-function applicationOutput(app: KafkaApplicationDetail) {
+/**
+ * What an agent reads of an application: its state per environment, and
+ * the topics the sampler found in its namespace there, with the drift.
+ */
+function applicationOutput(
+  app: KafkaApplicationDetail,
+  topics: KafkaApplicationTopics,
+) {
+  const topicsOf = new Map(topics.environments.map(e => [e.environment, e]));
   return {
     entityRef: app.entityRef,
     application: app.application,
@@ -22,6 +33,23 @@ function applicationOutput(app: KafkaApplicationDetail) {
       error: app.environments[name]?.error,
       message: app.environments[name]?.message,
       finishedAt: app.environments[name]?.finishedAt,
+      topicsSampledAt: topicsOf.get(name)?.sampledAt,
+      topicSampleError: topicsOf.get(name)?.error,
+      topics: (topicsOf.get(name)?.topics ?? []).map(t => ({
+        name: t.name,
+        declared: t.declared,
+        partitions: t.partitions,
+        replicationFactor: t.replicationFactor,
+        underReplicatedPartitions: t.underReplicatedPartitions,
+        messageEstimate: t.messageEstimate,
+        sizeBytes: t.sizeBytes,
+        consumerGroups: t.consumerGroups,
+      })),
+      drift: (topicsOf.get(name)?.drift ?? []).map(d => ({
+        kind: d.kind,
+        topic: d.topic,
+        message: d.message,
+      })),
     })),
     annotationErrors: app.annotationErrors ?? [],
     attemptCount: app.attemptCount,
@@ -39,12 +67,13 @@ function applicationOutput(app: KafkaApplicationDetail) {
 export function registerApplicationActions(
   actionsRegistry: ActionsRegistryService,
   applications: ApplicationsApi,
+  topics: TopicsApi,
 ): void {
   actionsRegistry.register({
     name: 'get-kafka-application',
     title: 'Get Kafka application',
     description:
-      "Returns a Kafka Hub application's provisioning state: its overall status, and per environment whether its namespace (topics, ACLs) was provisioned, failed (with the error) or is pending, its declared topics with their full names, malformed annotations, and when it is retried next. Fails with not found when the entity declares no Kafka application or the caller may not read it.",
+      "Returns a Kafka Hub application's provisioning state: its overall status, and per environment whether its namespace (topics, ACLs) was provisioned, failed (with the error) or is pending, the topics the broker has in its namespace (partitions, replication, under-replicated partitions, message estimate, size, the groups reading each) and their drift from the declaration (missing, undeclared, fewer partitions), its declared topics with their full names, malformed annotations, and when it is retried next. Fails with not found when the entity declares no Kafka application or the caller may not read it.",
     attributes: { readOnly: true, destructive: false, idempotent: true },
     schema: {
       input: z => z.object({ entityRef: entityRefInput(z) }),
@@ -77,6 +106,38 @@ export function registerApplicationActions(
               error: z.string().optional(),
               message: z.string().optional(),
               finishedAt: z.string().optional(),
+              topicsSampledAt: z
+                .string()
+                .optional()
+                .describe(
+                  "When the topic sampler last read the environment's topics",
+                ),
+              topicSampleError: z.string().optional(),
+              topics: z
+                .array(
+                  z.object({
+                    name: z.string(),
+                    declared: z.boolean(),
+                    partitions: z.number(),
+                    replicationFactor: z.number(),
+                    underReplicatedPartitions: z.number().optional(),
+                    messageEstimate: z.number().optional(),
+                    sizeBytes: z.number().optional(),
+                    consumerGroups: z.array(z.string()),
+                  }),
+                )
+                .describe(
+                  "The topics in the application's namespace on the broker, declared or not",
+                ),
+              drift: z
+                .array(
+                  z.object({
+                    kind: z.enum(['missing', 'undeclared', 'fewer-partitions']),
+                    topic: z.string(),
+                    message: z.string(),
+                  }),
+                )
+                .describe('How the broker differs from the declaration'),
             }),
           ),
           annotationErrors: z.array(
@@ -92,11 +153,16 @@ export function registerApplicationActions(
           removedAt: z.string().optional(),
         }),
     },
-    action: async ({ input, credentials }) => ({
-      output: applicationOutput(
-        await applications.get(credentials, input.entityRef),
-      ),
-    }),
+    action: async ({ input, credentials }) => {
+      // The application first: unreadable or missing, it fails alike.
+      const app = await applications.get(credentials, input.entityRef);
+      return {
+        output: applicationOutput(
+          app,
+          await topics.get(credentials, input.entityRef),
+        ),
+      };
+    },
   });
 
   actionsRegistry.register({

@@ -17,7 +17,8 @@ import { adminTaskRoutes, AdminTaskRoutesOptions } from './adminTaskRoutes';
 import { claimRoutes, ClaimRoutesOptions } from './claimRoutes';
 import { schemaRoutes } from './schemaRoutes';
 import { consumerGroupRoutes } from './consumerGroupRoutes';
-import { topicRoutes, TopicRoutesOptions } from './topicRoutes';
+import { topicRoutes } from './topicRoutes';
+import { TopicsApi } from '../api/TopicsApi';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 
@@ -34,7 +35,8 @@ export interface RouterOptions {
   schemas: SchemasApi;
   /** What `/consumer-groups` answers each caller (also the actions'). */
   consumerGroups: ConsumerGroupsApi;
-  topics: Omit<TopicRoutesOptions, 'httpAuth' | 'access'>;
+  /** What `/applications/{entityRef}/topics` answers each caller (also the actions'). */
+  topics: TopicsApi;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
@@ -54,7 +56,7 @@ export async function createRouter(
   applicationRoutes(router, { httpAuth, api: options.applications });
   schemaRoutes(router, { httpAuth, api: options.schemas });
   consumerGroupRoutes(router, { httpAuth, api: options.consumerGroups });
-  topicRoutes(router, { httpAuth, access, ...options.topics });
+  topicRoutes(router, { httpAuth, api: options.topics });
   adminTaskRoutes(router, { httpAuth, access, ...options.tasks });
   claimRoutes(router, { httpAuth, access, ...options.claims });
   return router;

@@ -21,6 +21,7 @@ import { SampledTopic, TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { testDatabaseIds } from '../testUtils/testServices';
 import { createKafkaHubRouter } from './kafkaHubRouter';
+import { TopicsApi } from '../api/TopicsApi';
 import { topicRoutes } from './topicRoutes';
 
 const ALICE = 'user:default/alice'; // reads orders
@@ -117,12 +118,14 @@ describe('GET /applications/:entityRef/topics', () => {
     const router = await createKafkaHubRouter();
     topicRoutes(router, {
       httpAuth: mockServices.httpAuth(),
-      access: new EntityAccess(permissions),
-      topics,
-      applications,
-      schemas,
-      environments: [environment('dev'), environment('prod')],
-      namespacePattern: '{application}.',
+      api: new TopicsApi({
+        access: new EntityAccess(permissions),
+        topics,
+        applications,
+        schemas,
+        environments: [environment('dev'), environment('prod')],
+        namespacePattern: '{application}.',
+      }),
     });
     const app = express().use(router).use(mockErrorHandler());
     const get = (user: string, entityRef = ORDERS) =>

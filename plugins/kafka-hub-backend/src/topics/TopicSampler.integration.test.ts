@@ -33,6 +33,7 @@ import { SchemaStore } from '../database/schemas';
 import { TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { createKafkaHubRouter } from '../router/kafkaHubRouter';
+import { TopicsApi } from '../api/TopicsApi';
 import { topicRoutes } from '../router/topicRoutes';
 import { testDatabaseIds, testServices } from '../testUtils/testServices';
 import { TopicSampler } from './TopicSampler';
@@ -264,12 +265,14 @@ describe('TopicSampler against the real broker', () => {
       const router = await createKafkaHubRouter();
       topicRoutes(router, {
         httpAuth: mockServices.httpAuth(),
-        access: new EntityAccess(allowEveryone),
-        topics: s.topics,
-        applications: provisioning,
-        schemas: new SchemaStore(s.knex),
-        environments: [liveEnvironment()],
-        namespacePattern: '{application}.',
+        api: new TopicsApi({
+          access: new EntityAccess(allowEveryone),
+          topics: s.topics,
+          applications: provisioning,
+          schemas: new SchemaStore(s.knex),
+          environments: [liveEnvironment()],
+          namespacePattern: '{application}.',
+        }),
       });
       const app = express().use(router).use(mockErrorHandler());
       const res = await request(app)
