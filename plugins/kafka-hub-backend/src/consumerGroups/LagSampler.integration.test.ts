@@ -415,10 +415,13 @@ describe('LagSampler against the real broker', () => {
     const sampleAll = async () => {
       for (const { s, sampler } of recorders) {
         expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
-        expect(await sampler.sample()).toMatchObject({
-          ok: true,
-          groupErrors: [],
-        });
+        const result = await sampler.sample();
+        expect(result.ok).toBe(true);
+        // Other test files' groups on the shared broker come and go (a
+        // deleted one "vanishes"); this test answers for its own.
+        expect(
+          result.groupErrors.filter(e => e.groupId.startsWith(prefix)),
+        ).toEqual([]);
       }
     };
     await sampleAll();

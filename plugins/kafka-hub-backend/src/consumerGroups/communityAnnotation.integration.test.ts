@@ -158,19 +158,24 @@ describe('the community consumer-group annotation, through environment aliases',
         archiveAfterMs: 7 * DAY,
       }).sync(),
     ).toMatchObject({ ok: true });
+    const sampled = await new LagSampler({
+      environment: dev,
+      logger,
+      groups,
+      history,
+      taskRuns,
+      concurrency: 2,
+      statusWindow: 3,
+      timeLagPoints: 60,
+      keepPartitionHistory: false,
+    }).sample();
+    expect(sampled.ok).toBe(true);
+    // Other test files' groups on the shared broker come and go (a deleted
+    // one "vanishes"); this test answers for its own.
+    const ownGroups = [billingGroup, settlementGroup, strayGroup];
     expect(
-      await new LagSampler({
-        environment: dev,
-        logger,
-        groups,
-        history,
-        taskRuns,
-        concurrency: 2,
-        statusWindow: 3,
-        timeLagPoints: 60,
-        keepPartitionHistory: false,
-      }).sample(),
-    ).toMatchObject({ ok: true, groupErrors: [] });
+      sampled.groupErrors.filter(e => ownGroups.includes(e.groupId)),
+    ).toEqual([]);
     /** What the entity's Consumer groups tab lists: the groups linked to it. */
     const listedFor = async (entity: Entity) =>
       (

@@ -138,7 +138,12 @@ describe('consumer group sync and lag sampling against the real broker', () => {
     const sampleAll = async () => {
       for (const r of recorders) {
         const result = await r.sampler.sample();
-        expect(result).toMatchObject({ ok: true, groupErrors: [] });
+        expect(result.ok).toBe(true);
+        // Other test files' groups on the shared broker come and go (a
+        // deleted one "vanishes"); this test answers for its own.
+        expect(
+          result.groupErrors.filter(e => e.groupId.startsWith(prefix)),
+        ).toEqual([]);
       }
     };
 
