@@ -14,6 +14,7 @@ import { makeStyles, Theme } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
+import { IdText, useTableTextStyles } from '../ListControls';
 import TableContainer from '@material-ui/core/TableContainer';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
@@ -157,6 +158,7 @@ const TopicRow = ({
   drift?: KafkaTopicDrift;
 }) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const [open, setOpen] = useState(false);
   const subjects = [topic.keySubject, topic.valueSubject].filter(
     (s): s is string => s !== undefined,
@@ -176,8 +178,8 @@ const TopicRow = ({
             {open ? <KeyboardArrowUpIcon /> : <KeyboardArrowDownIcon />}
           </IconButton>
         </TableCell>
-        <TableCell className={classes.name}>
-          {topic.name}
+        <TableCell className={`${classes.name} ${tableText.idCell}`}>
+          <IdText text={topic.name} />
           {drift && <DriftChip drift={drift} />}
         </TableCell>
         <TableCell align="right">{topic.partitions}</TableCell>
@@ -205,7 +207,9 @@ const TopicRow = ({
         <TableCell className={classes.nowrap}>
           {orUnknown(topic.retentionMs, formatRetention)}
         </TableCell>
-        <TableCell>{orUnknown(topic.cleanupPolicy, v => v)}</TableCell>
+        <TableCell className={classes.nowrap}>
+          {orUnknown(topic.cleanupPolicy, v => v)}
+        </TableCell>
         <TableCell>
           {topic.consumerGroups.length ? (
             topic.consumerGroups.join(', ')
@@ -230,11 +234,12 @@ const TopicRow = ({
 
 const MissingRow = ({ drift }: { drift: KafkaTopicDrift }) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   return (
     <TableRow>
       <TableCell padding="checkbox" />
-      <TableCell className={classes.name}>
-        {drift.topic}
+      <TableCell className={`${classes.name} ${tableText.idCell}`}>
+        <IdText text={drift.topic} />
         <DriftChip drift={drift} />
       </TableCell>
       <TableCell colSpan={COLUMNS - 2} className={classes.muted}>
@@ -252,6 +257,7 @@ const EnvironmentTopics = ({
   prefix: string;
 }) => {
   const classes = useStyles();
+  const tableText = useTableTextStyles();
   const driftOf = new Map(
     environment.drift.filter(d => d.kind !== 'missing').map(d => [d.topic, d]),
   );
@@ -302,6 +308,7 @@ const EnvironmentTopics = ({
         <TableContainer>
           <Table
             size="small"
+            className={tableText.table}
             aria-label={`Topics of ${prefix}* in ${environment.environment}`}
           >
             <TableHead>
