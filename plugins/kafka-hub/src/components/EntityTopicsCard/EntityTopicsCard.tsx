@@ -212,13 +212,17 @@ const TopicRow = ({
         </TableCell>
         <TableCell>
           {topic.consumerGroups.length ? (
-            topic.consumerGroups.join(', ')
+            <IdText text={topic.consumerGroups.join(', ')} />
           ) : (
             <Unknown />
           )}
         </TableCell>
         <TableCell>
-          {subjects.length ? subjects.join(', ') : <Unknown />}
+          {subjects.length ? (
+            <IdText text={subjects.join(', ')} />
+          ) : (
+            <Unknown />
+          )}
         </TableCell>
       </TableRow>
       <TableRow>
