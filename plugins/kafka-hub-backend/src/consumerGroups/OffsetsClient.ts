@@ -1,28 +1,23 @@
 import { setTimeout as delay } from 'timers/promises';
 import {
-  Admin,
   Broker,
   Connection,
-  connectionsApiChannel,
   FetchIsolationLevels,
-  listOffsetsV7,
-  listOffsetsV8,
-  listOffsetsV9,
   metadataV12,
   offsetFetchV8,
   offsetFetchV9,
-  parseBroker,
 } from '@platformatic/kafka';
-import { KafkaClusterConfig } from '../config/types';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { chunks } from '../database/chunks';
-import { createKafkaAdmin, KafkaClientTuning } from '../kafka';
+import { ClusterProtocolClient } from '../kafka/ClusterProtocolClient';
 import { findGroupCoordinators } from '../kafka/groupCoordinators';
 import {
-  answerDespiteItemErrors,
-  itemError,
-  newestSupported,
-} from '../kafka/protocolAnswers';
+  LATEST,
+  LedPartitions,
+  LIST_OFFSETS,
+  listOffsetsPerLeader,
+} from '../kafka/listOffsetsPerLeader';
+import { answerDespiteItemErrors, itemError } from '../kafka/protocolAnswers';
 
 /** Committed offsets of one group: partitions without a commit are not listed. */
 export type CommittedTopicOffsets = Array<{
@@ -40,10 +35,6 @@ export type EndOffsets = Map<string, Map<number, number>>;
 
 /** Groups per OffsetFetch: a few requests in flight per coordinator. */
 const GROUPS_PER_REQUEST = 100;
-/** Partitions per ListOffsets: a few requests in flight per leader. */
-const PARTITIONS_PER_REQUEST = 2500;
-/** ListOffsets timestamp for "the offset the next message gets". */
-const LATEST = -1n;
 /** Pause before asking a moved or loading coordinator again. */
 const RETRY_DELAY_MS = 250;
 
@@ -62,16 +53,10 @@ const COORDINATOR_MOVED = new Set([
 // same arguments and answer shape within each list.
 const METADATA = [metadataV12];
 const OFFSET_FETCH = [offsetFetchV9, offsetFetchV8];
-const LIST_OFFSETS = [listOffsetsV9, listOffsetsV8, listOffsetsV7];
-
-interface TopicLeaders {
-  /** Partition index to its leader's node id; partitions without a leader are left out. */
-  leaders: Map<number, number>;
-  leaderEpochs: Map<number, number>;
-}
 
 interface Snapshot {
-  topics: Map<string, TopicLeaders>;
+  /** Partitions without a leader are left out: nothing can answer for them now. */
+  topics: LedPartitions[];
   brokers: Map<number, Broker>;
 }
 
@@ -115,33 +100,9 @@ function worthAnotherTry(error: unknown): boolean {
  *   (per 2,500 partitions). Partitions that failed are asked once more on
  *   fresh metadata.
  */
-export class OffsetsClient {
-  readonly admin: Admin;
-  private readonly bootstrap: Broker[];
-  private apis?: ReturnType<Admin['listApis']>;
+export class OffsetsClient extends ClusterProtocolClient {
   private brokers = new Map<number, Broker>();
   private readonly coordinators = new Map<string, number>();
-  private sent = 0;
-  private readonly countRequest = (message: unknown) => {
-    const connection = (message as { connection?: Connection }).connection;
-    if (connection?.ownerId === this.admin.instanceId) this.sent++;
-  };
-
-  constructor(config: KafkaClusterConfig, tuning: KafkaClientTuning = {}) {
-    this.admin = createKafkaAdmin(config, tuning);
-    this.bootstrap = config.brokers.map(broker => parseBroker(broker));
-    connectionsApiChannel.start.subscribe(this.countRequest);
-  }
-
-  /** Kafka requests this client has sent so far. */
-  get requests(): number {
-    return this.sent;
-  }
-
-  async close(): Promise<void> {
-    connectionsApiChannel.start.unsubscribe(this.countRequest);
-    await this.admin.close();
-  }
 
   /**
    * Every committed offset of each group, in the order of `groupIds`. With
@@ -322,9 +283,8 @@ export class OffsetsClient {
   }
 
   /**
-   * One ListOffsets per leader (per {@link PARTITIONS_PER_REQUEST}) into
-   * `result`; returns the topics that failed with why. A topic with one
-   * failed partition is left out of `result` whole.
+   * End offsets (read_committed: the last stable offset, where a committed
+   * reader stops) into `result`; returns the topics that failed with why.
    */
   private async listOffsets(
     listOffsets: (typeof LIST_OFFSETS)[number],
@@ -333,39 +293,16 @@ export class OffsetsClient {
     result: EndOffsets,
     signal: AbortSignal | undefined,
   ): Promise<Map<string, Error>> {
-    const failures = new Map<string, Error>();
-    const batches = leaderBatches(snapshot, PARTITIONS_PER_REQUEST);
-    await mapWithConcurrency(batches, concurrency, async batch => {
-      signal?.throwIfAborted();
-      let response: listOffsetsV9.ListOffsetsResponse;
-      try {
-        const connection = await this.connectionTo(batch.leader, snapshot);
-        response = await answerDespiteItemErrors(
-          listOffsets.api.async(
-            connection,
-            -1,
-            // The last stable offset, where a read_committed consumer stops.
-            FetchIsolationLevels.READ_COMMITTED,
-            batch.topics,
-          ),
-        );
-      } catch (error) {
-        batch.topics.forEach(t => failures.set(t.name, error as Error));
-        return;
-      }
-      for (const topic of response.topics) {
-        const offsets = result.get(topic.name) ?? new Map<number, number>();
-        result.set(topic.name, offsets);
-        for (const p of topic.partitions) {
-          if (p.errorCode !== 0) {
-            failures.set(topic.name, itemError(p.errorCode));
-          } else {
-            offsets.set(p.partitionIndex, Number(p.offset));
-          }
-        }
-      }
+    const { offsets, failures } = await listOffsetsPerLeader({
+      listOffsets,
+      connectionTo: leader => this.connectionTo(leader, snapshot),
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+      topics: snapshot.topics,
+      timestamp: LATEST,
+      concurrency,
+      signal,
     });
-    for (const topic of failures.keys()) result.delete(topic);
+    for (const [topic, byPartition] of offsets) result.set(topic, byPartition);
     return failures;
   }
 
@@ -384,27 +321,27 @@ export class OffsetsClient {
       response.brokers.map(b => [b.nodeId, { host: b.host, port: b.port }]),
     );
     this.brokers = brokers;
-    const byName = new Map<string, TopicLeaders>();
+    const led: LedPartitions[] = [];
     for (const topic of response.topics) {
       if (topic.errorCode !== 0 || !topic.name) continue;
-      const leaders = new Map<number, number>();
-      const leaderEpochs = new Map<number, number>();
-      for (const p of topic.partitions) {
-        // No leader: nothing can answer for the partition now.
-        if (p.leaderId < 0) continue;
-        leaders.set(p.partitionIndex, p.leaderId);
-        leaderEpochs.set(p.partitionIndex, p.leaderEpoch);
-      }
-      byName.set(topic.name, { leaders, leaderEpochs });
+      led.push({
+        topic: topic.name,
+        partitions: topic.partitions
+          .filter(p => p.leaderId >= 0)
+          .map(p => ({
+            partition: p.partitionIndex,
+            leader: p.leaderId,
+            leaderEpoch: p.leaderEpoch,
+          })),
+      });
     }
-    return { topics: byName, brokers };
+    return { topics: led, brokers };
   }
 
   /**
    * Looks the coordinators of `groupIds` up in one request and keeps them;
    * returns why a group has none.
    */
-  /** Looks up the coordinators of `groupIds`; returns the groups that failed, with their errors. */
   private async findCoordinators(
     groupIds: string[],
   ): Promise<Map<string, unknown>> {
@@ -430,73 +367,13 @@ export class OffsetsClient {
     return failed;
   }
 
-  private async connectionTo(
+  private connectionTo(
     nodeId: number,
     snapshot?: Snapshot,
   ): Promise<Connection> {
-    const broker = snapshot?.brokers.get(nodeId) ?? this.brokers.get(nodeId);
-    if (!broker) throw new Error(`Broker ${nodeId} is not in the metadata`);
-    return this.admin.connections.get(broker);
+    return this.connectionToNode(
+      snapshot?.brokers.has(nodeId) ? snapshot.brokers : this.brokers,
+      nodeId,
+    );
   }
-
-  /** The cluster's API versions, asked once per client. */
-  private apiVersions(): ReturnType<Admin['listApis']> {
-    this.apis ??= this.admin.listApis().catch(error => {
-      this.apis = undefined;
-      throw error;
-    });
-    return this.apis;
-  }
-
-  /** The first of `candidates` (highest version first) the cluster speaks. */
-  private async api<T extends { api: { key: number; version: number } }>(
-    name: string,
-    candidates: readonly T[],
-  ): Promise<T> {
-    const usable = newestSupported(await this.apiVersions(), candidates);
-    if (!usable) {
-      const versions = candidates.map(c => c.api.version).join(', ');
-      throw new Error(
-        `The cluster does not speak ${name} version ${versions} (Kafka 3.5 or later is needed)`,
-      );
-    }
-    return usable;
-  }
-}
-
-/** The partitions of the snapshot's topics by leader, in requests of at most `size`. */
-function leaderBatches(snapshot: Snapshot, size: number) {
-  type Batch = {
-    leader: number;
-    count: number;
-    topics: listOffsetsV9.ListOffsetsRequestTopic[];
-  };
-  const open = new Map<number, Batch>();
-  const batches: Batch[] = [];
-  for (const [name, { leaders, leaderEpochs }] of snapshot.topics) {
-    const byLeader = new Map<number, number[]>();
-    for (const [partition, leader] of leaders) {
-      const list = byLeader.get(leader) ?? [];
-      list.push(partition);
-      byLeader.set(leader, list);
-    }
-    for (const [leader, partitions] of byLeader) {
-      let batch = open.get(leader);
-      if (!batch || batch.count >= size) {
-        batch = { leader, count: 0, topics: [] };
-        open.set(leader, batch);
-        batches.push(batch);
-      }
-      batch.count += partitions.length;
-      batch.topics.push({
-        name,
-        partitions: partitions.map(partitionIndex => ({
-          partitionIndex,
-          currentLeaderEpoch: leaderEpochs.get(partitionIndex) ?? -1,
-          timestamp: LATEST,
-        })),
-      });
-    }
-  }
-  return batches;
 }

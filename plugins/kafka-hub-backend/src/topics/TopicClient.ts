@@ -1,47 +1,30 @@
 import {
-  Admin,
   Broker,
   ConfigResourceTypes,
-  Connection,
-  connectionsApiChannel,
   describeConfigsV4,
   describeLogDirsV4,
   FetchIsolationLevels,
-  listOffsetsV7,
-  listOffsetsV8,
-  listOffsetsV9,
   metadataV12,
-  parseBroker,
-  protocolAPIsById,
 } from '@platformatic/kafka';
 import { KafkaTopicPartition } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { chunks } from '../database/chunks';
-import { KafkaClusterConfig } from '../config/types';
+import { describeKafkaError } from '../kafka';
+import { ClusterProtocolClient } from '../kafka/ClusterProtocolClient';
 import {
-  createKafkaAdmin,
-  describeKafkaError,
-  KafkaClientTuning,
-} from '../kafka';
-import {
-  answerDespiteItemErrors,
-  itemError,
-  newestSupported,
-} from '../kafka/protocolAnswers';
+  LedPartitions,
+  LIST_OFFSETS,
+  listOffsetsPerLeader,
+} from '../kafka/listOffsetsPerLeader';
+import { answerDespiteItemErrors, itemError } from '../kafka/protocolAnswers';
 
 /** Topics per DescribeConfigs request: an answer of a few MB at most. */
 const TOPICS_PER_DESCRIBE_CONFIGS = 1000;
-/** Partitions per ListOffsets request, as the lag sampler sends them. */
-const PARTITIONS_PER_LIST_OFFSETS = 2500;
-/** ListOffsets timestamps: the log start offset and the high watermark. */
-export const EARLIEST = -2n;
-export const LATEST = -1n;
 
 // The versions of Kafka 3.5 and later, highest first (see OffsetsClient).
 const METADATA = [metadataV12];
 const DESCRIBE_CONFIGS = [describeConfigsV4];
 const DESCRIBE_LOG_DIRS = [describeLogDirsV4];
-const LIST_OFFSETS = [listOffsetsV9, listOffsetsV8, listOffsetsV7];
 
 /** A topic as the cluster's metadata describes it. */
 export interface TopicMetadata {
@@ -79,11 +62,8 @@ export const replicaKey = (topic: string, partition: number) =>
   `${topic}\u0000${partition}`;
 
 /**
- * The topic sampler's batched requests on one cluster, through
- * `@platformatic/kafka`'s public protocol APIs on its admin's connections,
- * so that each request is one the sampler chose (the admin's own calls
- * send a metadata request of their own each, and fail whole on one
- * topic's error):
+ * The topic sampler's batched requests on one cluster (see
+ * {@link ClusterProtocolClient}):
  * - one Metadata request for every topic;
  * - DescribeConfigs for up to 1,000 topics per request, to any broker;
  * - one DescribeLogDirs per broker, for the replicas it hosts;
@@ -92,45 +72,7 @@ export const replicaKey = (topic: string, partition: number) =>
  *   name a partition twice).
  * Items answering an error code fail alone. Requests are counted by API.
  */
-export class TopicClient {
-  readonly admin: Admin;
-  private readonly bootstrap: Broker[];
-  private apis?: ReturnType<Admin['listApis']>;
-  private readonly counts = new Map<string, number>();
-  private readonly countRequest = (message: unknown) => {
-    const { connection, apiKey } = message as {
-      connection?: Connection;
-      apiKey?: number;
-    };
-    if (connection?.ownerId !== this.admin.instanceId) return;
-    const name =
-      (apiKey !== undefined && protocolAPIsById[apiKey]) || `api-${apiKey}`;
-    this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
-  };
-
-  constructor(config: KafkaClusterConfig, tuning: KafkaClientTuning = {}) {
-    this.admin = createKafkaAdmin(config, tuning);
-    this.bootstrap = config.brokers.map(broker => parseBroker(broker));
-    connectionsApiChannel.start.subscribe(this.countRequest);
-  }
-
-  /** Requests sent so far, by API name. */
-  get requestCounts(): Record<string, number> {
-    return Object.fromEntries([...this.counts].sort());
-  }
-
-  /** Requests sent so far. */
-  get requests(): number {
-    let n = 0;
-    for (const count of this.counts.values()) n += count;
-    return n;
-  }
-
-  async close(): Promise<void> {
-    connectionsApiChannel.start.unsubscribe(this.countRequest);
-    await this.admin.close();
-  }
-
+export class TopicClient extends ClusterProtocolClient {
   /** One metadata request for every topic (the cluster leaves out those the client may not describe). */
   async metadata(): Promise<ClusterSnapshot> {
     const metadata = await this.api('Metadata', METADATA);
@@ -257,7 +199,10 @@ export class TopicClient {
         signal?.throwIfAborted();
         const sizes = new Map<string, number>();
         try {
-          const connection = await this.connectionTo(snapshot, broker);
+          const connection = await this.connectionToNode(
+            snapshot.brokers,
+            broker,
+          );
           const response = await answerDespiteItemErrors(
             describe.api.async(
               connection,
@@ -311,127 +256,34 @@ export class TopicClient {
     concurrency: number,
     signal?: AbortSignal,
   ): Promise<ListedOffsets> {
-    const offsets = new Map<string, Map<number, number>>();
     const failures = new Map<string, string>();
-    const batches = leaderBatches(topics, timestamp, failures);
-    if (batches.length === 0) return { offsets, failures };
-    const list = await this.api('ListOffsets', LIST_OFFSETS);
-    await mapWithConcurrency(batches, concurrency, async batch => {
-      signal?.throwIfAborted();
-      let response: listOffsetsV9.ListOffsetsResponse;
-      try {
-        const connection = await this.connectionTo(snapshot, batch.leader);
-        response = await answerDespiteItemErrors(
-          list.api.async(
-            connection,
-            -1,
-            FetchIsolationLevels.READ_UNCOMMITTED,
-            batch.topics,
-          ),
-        );
-      } catch (error) {
-        const why = describeKafkaError(error);
-        batch.topics.forEach(t => failures.set(t.name, why));
-        return;
+    const led: LedPartitions[] = [];
+    for (const topic of topics) {
+      if (topic.partitions.some(p => p.leader === undefined)) {
+        failures.set(topic.name, 'A partition has no leader');
+        continue;
       }
-      for (const topic of response.topics) {
-        const byPartition = offsets.get(topic.name) ?? new Map();
-        offsets.set(topic.name, byPartition);
-        for (const p of topic.partitions) {
-          if (p.errorCode !== 0) {
-            failures.set(
-              topic.name,
-              describeKafkaError(itemError(p.errorCode)),
-            );
-          } else {
-            byPartition.set(p.partitionIndex, Number(p.offset));
-          }
-        }
-      }
-    });
-    for (const topic of failures.keys()) offsets.delete(topic);
-    return { offsets, failures };
-  }
-
-  private async connectionTo(
-    snapshot: ClusterSnapshot,
-    nodeId: number,
-  ): Promise<Connection> {
-    const broker = snapshot.brokers.get(nodeId);
-    if (!broker) throw new Error(`Broker ${nodeId} is not in the metadata`);
-    return this.admin.connections.get(broker);
-  }
-
-  /** The cluster's API versions, asked once per client. */
-  private apiVersions(): ReturnType<Admin['listApis']> {
-    this.apis ??= this.admin.listApis().catch(error => {
-      this.apis = undefined;
-      throw error;
-    });
-    return this.apis;
-  }
-
-  /** The first of `candidates` (highest version first) the cluster speaks. */
-  private async api<T extends { api: { key: number; version: number } }>(
-    name: string,
-    candidates: readonly T[],
-  ): Promise<T> {
-    const usable = newestSupported(await this.apiVersions(), candidates);
-    if (!usable) {
-      const versions = candidates.map(c => c.api.version).join(', ');
-      throw new Error(
-        `The cluster does not speak ${name} version ${versions} (Kafka 3.5 or later is needed)`,
-      );
-    }
-    return usable;
-  }
-}
-
-/**
- * The partitions of `topics` by leader, in requests of at most
- * {@link PARTITIONS_PER_LIST_OFFSETS}; topics with a partition without a
- * leader go to `failures`.
- */
-function leaderBatches(
-  topics: TopicMetadata[],
-  timestamp: bigint,
-  failures: Map<string, string>,
-) {
-  type Batch = {
-    leader: number;
-    count: number;
-    topics: listOffsetsV9.ListOffsetsRequestTopic[];
-  };
-  const open = new Map<number, Batch>();
-  const batches: Batch[] = [];
-  for (const topic of topics) {
-    if (topic.partitions.some(p => p.leader === undefined)) {
-      failures.set(topic.name, 'A partition has no leader');
-      continue;
-    }
-    const byLeader = new Map<number, number[]>();
-    for (const p of topic.partitions) {
-      const list = byLeader.get(p.leader!) ?? [];
-      list.push(p.partition);
-      byLeader.set(p.leader!, list);
-    }
-    for (const [leader, partitions] of byLeader) {
-      let batch = open.get(leader);
-      if (!batch || batch.count >= PARTITIONS_PER_LIST_OFFSETS) {
-        batch = { leader, count: 0, topics: [] };
-        open.set(leader, batch);
-        batches.push(batch);
-      }
-      batch.count += partitions.length;
-      batch.topics.push({
-        name: topic.name,
-        partitions: partitions.map(partitionIndex => ({
-          partitionIndex,
-          currentLeaderEpoch: -1,
-          timestamp,
+      led.push({
+        topic: topic.name,
+        partitions: topic.partitions.map(p => ({
+          partition: p.partition,
+          leader: p.leader!,
         })),
       });
     }
+    if (led.length === 0) return { offsets: new Map(), failures };
+    const listed = await listOffsetsPerLeader({
+      listOffsets: await this.api('ListOffsets', LIST_OFFSETS),
+      connectionTo: leader => this.connectionToNode(snapshot.brokers, leader),
+      isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED,
+      topics: led,
+      timestamp,
+      concurrency,
+      signal,
+    });
+    for (const [topic, error] of listed.failures) {
+      failures.set(topic, describeKafkaError(error));
+    }
+    return { offsets: listed.offsets, failures };
   }
-  return batches;
 }

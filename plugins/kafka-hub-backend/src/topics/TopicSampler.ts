@@ -4,10 +4,9 @@ import { EnvironmentConfig } from '../config/types';
 import { ConsumerGroupStore } from '../database/consumerGroups';
 import { SampledTopic, TopicStore } from '../database/topics';
 import { describeKafkaError } from '../kafka';
+import { EARLIEST, LATEST } from '../kafka/listOffsetsPerLeader';
 import {
   BrokerLogDirs,
-  EARLIEST,
-  LATEST,
   ListedOffsets,
   replicaKey,
   TopicClient,
