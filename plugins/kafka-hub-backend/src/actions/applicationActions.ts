@@ -154,14 +154,13 @@ export function registerApplicationActions(
         }),
     },
     action: async ({ input, credentials }) => {
-      // The application first: unreadable or missing, it fails alike.
-      const app = await applications.get(credentials, input.entityRef);
-      return {
-        output: applicationOutput(
-          app,
-          await topics.get(credentials, input.entityRef),
-        ),
-      };
+      // Unreadable or missing, it fails alike.
+      const found = await applications.getWithTopics(
+        credentials,
+        input.entityRef,
+        topics,
+      );
+      return { output: applicationOutput(found.application, found.topics) };
     },
   });
 

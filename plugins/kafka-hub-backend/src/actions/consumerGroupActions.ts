@@ -8,7 +8,7 @@ import {
   LagHistory,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { ConsumerGroupsApi } from '../api/ConsumerGroupsApi';
-import { entityRefInput, environmentInput, limitInput } from './inputs';
+import { environmentInput, listFilterInputs, Zod } from './inputs';
 
 /** Partitions an answer lists, the most lagging first. */
 const PARTITIONS_SHOWN = 50;
@@ -86,7 +86,7 @@ export function registerConsumerGroupActions(
   actionsRegistry: ActionsRegistryService,
   consumerGroups: ConsumerGroupsApi,
 ): void {
-  const groupFields = (z: Parameters<typeof entityRefInput>[0]) => ({
+  const groupFields = (z: Zod) => ({
     environment: z.string(),
     groupId: z.string(),
     entityRef: z
@@ -120,14 +120,7 @@ export function registerConsumerGroupActions(
     schema: {
       input: z =>
         z.object({
-          entityRef: entityRefInput(z).optional(),
-          owner: z
-            .string()
-            .optional()
-            .describe(
-              "An owner's entity ref, e.g. group:default/team-orders: its applications' groups",
-            ),
-          environment: environmentInput(z).optional(),
+          ...listFilterInputs(z, 'groups'),
           state: z
             .enum(CONSUMER_GROUP_STATES as [string, ...string[]])
             .optional(),
@@ -135,8 +128,6 @@ export function registerConsumerGroupActions(
             .string()
             .optional()
             .describe('Part of the group id, any case'),
-          limit: limitInput(z, 200, 50),
-          offset: z.number().int().min(0).optional(),
         }),
       output: z =>
         z.object({
@@ -212,14 +203,11 @@ export function registerConsumerGroupActions(
     },
     action: async ({ input, credentials }) => {
       const key = { environment: input.environment, groupId: input.groupId };
-      const [detail, history] = await Promise.all([
-        consumerGroups.get(credentials, key),
-        consumerGroups.lag(
-          credentials,
-          key,
-          input.range as LagHistory['range'] | undefined,
-        ),
-      ]);
+      const { detail, history } = await consumerGroups.detailWithLag(
+        credentials,
+        key,
+        input.range as LagHistory['range'] | undefined,
+      );
       const partitions = [...detail.partitions]
         .sort((a, b) => (b.lag ?? -1) - (a.lag ?? -1))
         .slice(0, PARTITIONS_SHOWN)

@@ -1,7 +1,7 @@
 import { ActionsRegistryActionOptions } from '@backstage/backend-plugin-api/alpha';
 
 /** The zod the actions registry hands to each schema. */
-type Zod = Parameters<
+export type Zod = Parameters<
   ActionsRegistryActionOptions<any, any>['schema']['input']
 >[0];
 
@@ -27,3 +27,20 @@ export const limitInput = (z: Zod, max: number, fallback: number) =>
     .max(max)
     .optional()
     .describe(`How many to return (default ${fallback}, at most ${max})`);
+
+/**
+ * The filters and paging every list action takes; `things` names what is
+ * listed (e.g. "groups") in the owner's description.
+ */
+export const listFilterInputs = (z: Zod, things: string) => ({
+  entityRef: entityRefInput(z).optional(),
+  owner: z
+    .string()
+    .optional()
+    .describe(
+      `An owner's entity ref, e.g. group:default/team-orders: its applications' ${things}`,
+    ),
+  environment: environmentInput(z).optional(),
+  limit: limitInput(z, 200, 50),
+  offset: z.number().int().min(0).optional(),
+});

@@ -5,7 +5,7 @@ import {
   SchemaSubject,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { SchemasApi } from '../api/SchemasApi';
-import { entityRefInput, environmentInput, limitInput } from './inputs';
+import { environmentInput, listFilterInputs, Zod } from './inputs';
 
 /** The newest versions `get-schema` returns, with the latest's schema text. */
 const VERSIONS_SHOWN = 20;
@@ -20,7 +20,7 @@ export function registerSchemaActions(
   actionsRegistry: ActionsRegistryService,
   schemas: SchemasApi,
 ): void {
-  const subjectFields = (z: Parameters<typeof entityRefInput>[0]) => ({
+  const subjectFields = (z: Zod) => ({
     environment: z.string(),
     subject: z.string(),
     entityRef: z.string().optional(),
@@ -59,21 +59,12 @@ export function registerSchemaActions(
     schema: {
       input: z =>
         z.object({
-          entityRef: entityRefInput(z).optional(),
-          owner: z
-            .string()
-            .optional()
-            .describe(
-              "An owner's entity ref, e.g. group:default/team-orders: its applications' subjects",
-            ),
-          environment: environmentInput(z).optional(),
+          ...listFilterInputs(z, 'subjects'),
           format: z.enum(SCHEMA_FORMATS as [string, ...string[]]).optional(),
           search: z
             .string()
             .optional()
             .describe('Part of the subject name, any case'),
-          limit: limitInput(z, 200, 50),
-          offset: z.number().int().min(0).optional(),
         }),
       output: z =>
         z.object({

@@ -15,6 +15,7 @@ import {
   kafkaHubProvisioningRetryPermission,
   KafkaApplication,
   KafkaApplicationDetail,
+  KafkaApplicationTopics,
   KafkaApplicationList,
   ProvisioningRunSummary,
   ProvisioningStatus,
@@ -32,6 +33,7 @@ import { ProvisioningService } from '../provisioning/ProvisioningService';
 import { ErrorDetail, tierError } from '../router/errorDetail';
 import { normalizedEntityRef } from '../router/entityRefs';
 import { AuditedRequest } from './auditedRequest';
+import { TopicsApi } from './TopicsApi';
 
 export interface ApplicationsApiOptions {
   auditor: AuditorService;
@@ -140,12 +142,46 @@ export class ApplicationsApi {
       noApplication(entityRef),
     );
     const app = await requireApplication(store, entityRef);
+    return this.detail(app, admin);
+  }
+
+  /**
+   * {@link get} and the application's topics from `topics`, read and
+   * authorized once.
+   */
+  async getWithTopics(
+    credentials: BackstageCredentials,
+    entityRefParam: string,
+    topics: TopicsApi,
+  ): Promise<{
+    application: KafkaApplicationDetail;
+    topics: KafkaApplicationTopics;
+  }> {
+    const { access, store } = this.options;
+    const entityRef = normalizedEntityRef(entityRefParam);
+    const { admin } = await access.requireRead(credentials, entityRef, () =>
+      noApplication(entityRef),
+    );
+    const app = await requireApplication(store, entityRef);
+    const [application, sampled] = await Promise.all([
+      this.detail(app, admin),
+      topics.ofApplication(app, admin),
+    ]);
+    return { application, topics: sampled };
+  }
+
+  private async detail(
+    app: ProvisioningApplication,
+    admin: boolean,
+  ): Promise<KafkaApplicationDetail> {
     const detail: ErrorDetail = admin ? 'full' : 'brief';
     return {
       ...this.view(app, detail),
       errorDetail: detail,
       runs: admin
-        ? (await store.listRuns(entityRef, RUN_HISTORY)).map(runSummary)
+        ? (await this.options.store.listRuns(app.entityRef, RUN_HISTORY)).map(
+            runSummary,
+          )
         : undefined,
     };
   }

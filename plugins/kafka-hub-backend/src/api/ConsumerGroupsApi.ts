@@ -94,6 +94,11 @@ function zeroCounts<T extends string>(keys: readonly T[]): Record<T, number> {
   return Object.fromEntries(keys.map(k => [k, 0])) as Record<T, number>;
 }
 
+type VisibleGroup = {
+  group: NonNullable<Awaited<ReturnType<ConsumerGroupStore['get']>>>;
+  admin: boolean;
+};
+
 /**
  * The consumer groups for one caller: what the `/consumer-groups` routes
  * and the actions answer. Callers see the groups linked to entities they
@@ -130,7 +135,7 @@ export class ConsumerGroupsApi {
   private async visibleGroup(
     credentials: BackstageCredentials,
     { environment, groupId }: ConsumerGroupKey,
-  ) {
+  ): Promise<VisibleGroup> {
     const group = await this.options.groups.get(environment, groupId);
     const notFound = () =>
       new NotFoundError(
@@ -199,8 +204,43 @@ export class ConsumerGroupsApi {
     credentials: BackstageCredentials,
     key: ConsumerGroupKey,
   ): Promise<ConsumerGroupDetail> {
-    const { groups, taskRuns } = this.options;
     const { group, admin } = await this.visibleGroup(credentials, key);
+    return this.detail(group, admin);
+  }
+
+  /**
+   * The group's lag history over `range`; with `by` `topic` or
+   * `partition`, also its series per topic or for the top partitions.
+   */
+  async lag(
+    credentials: BackstageCredentials,
+    key: ConsumerGroupKey,
+    range: LagHistoryRange = '24h',
+    by: LagHistoryBy = 'total',
+  ): Promise<LagHistory> {
+    const { group } = await this.visibleGroup(credentials, key);
+    return this.history(group, range, by);
+  }
+
+  /** {@link get} and {@link lag} (total) of one group, read and authorized once. */
+  async detailWithLag(
+    credentials: BackstageCredentials,
+    key: ConsumerGroupKey,
+    range: LagHistoryRange = '24h',
+  ): Promise<{ detail: ConsumerGroupDetail; history: LagHistory }> {
+    const { group, admin } = await this.visibleGroup(credentials, key);
+    const [detail, history] = await Promise.all([
+      this.detail(group, admin),
+      this.history(group, range, 'total'),
+    ]);
+    return { detail, history };
+  }
+
+  private async detail(
+    group: VisibleGroup['group'],
+    admin: boolean,
+  ): Promise<ConsumerGroupDetail> {
+    const { groups, taskRuns } = this.options;
     const [offsets, lagRun] = await Promise.all([
       groups.latestOffsets(group.environment, group.groupId),
       taskRuns.get(group.environment, 'lag'),
@@ -240,18 +280,12 @@ export class ConsumerGroupsApi {
     };
   }
 
-  /**
-   * The group's lag history over `range`; with `by` `topic` or
-   * `partition`, also its series per topic or for the top partitions.
-   */
-  async lag(
-    credentials: BackstageCredentials,
-    key: ConsumerGroupKey,
-    range: LagHistoryRange = '24h',
-    by: LagHistoryBy = 'total',
+  private async history(
+    group: VisibleGroup['group'],
+    range: LagHistoryRange,
+    by: LagHistoryBy,
   ): Promise<LagHistory> {
     const { history, retention } = this.options;
-    const { group } = await this.visibleGroup(credentials, key);
     const nowMs = this.now();
     const plan = lagHistoryPlan(range, nowMs, retention);
     const seriesPlan =

@@ -8,6 +8,7 @@ import {
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { EnvironmentConfig } from '../config/types';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
+import { ProvisioningApplication } from '../database/provisioning/types';
 import { SchemaStore } from '../database/schemas';
 import { StoredTopic, TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
@@ -38,14 +39,7 @@ export class TopicsApi {
     credentials: BackstageCredentials,
     entityRefParam: string,
   ): Promise<KafkaApplicationTopics> {
-    const {
-      access,
-      topics,
-      applications,
-      schemas,
-      environments,
-      namespacePattern,
-    } = this.options;
+    const { access, applications } = this.options;
     const entityRef = normalizedEntityRef(entityRefParam);
     const noApplication = () =>
       new NotFoundError(`No Kafka application for ${entityRef}`);
@@ -56,6 +50,19 @@ export class TopicsApi {
     );
     const app = await applications.get(entityRef);
     if (!app) throw noApplication();
+    return this.ofApplication(app, admin);
+  }
+
+  /**
+   * The topics of an application the caller was already allowed to read
+   * (`admin`: whether errors are told in full).
+   */
+  async ofApplication(
+    app: ProvisioningApplication,
+    admin: boolean,
+  ): Promise<KafkaApplicationTopics> {
+    const { topics, schemas, environments, namespacePattern } = this.options;
+    const { entityRef } = app;
     const detail: ErrorDetail = admin ? 'full' : 'brief';
     const prefix = applicationPrefix(app.application, namespacePattern);
 
