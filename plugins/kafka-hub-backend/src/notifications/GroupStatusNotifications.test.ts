@@ -123,4 +123,51 @@ describe('GroupStatusNotifications', () => {
       await knex.destroy();
     },
   );
+
+  it.each(databases.eachSupportedId())(
+    'a cluster-wide stall tells each application once, naming its groups, and 2,000 groups start their streaks in a few statements (%p)',
+    async databaseId => {
+      const { knex, notifications } = await setUp(databaseId);
+      const queries: string[] = [];
+      knex.on('query', (q: { sql: string }) => queries.push(q.sql));
+      const notifier = new GroupStatusNotifications({
+        streaks: new NotificationStreakStore(knex),
+        notifier: new OwnerNotifier(notifications, mockServices.logger.mock()),
+        statuses: ['STOP', 'STALL', 'REWIND'],
+        statusWindow: WINDOW,
+      });
+      const PAYMENTS = 'component:default/payments';
+      const stalled = [
+        // 1,999 groups of orders-service, and one of payments.
+        ...Array.from({ length: 1_999 }, (_, i) => ({
+          groupId: `orders.worker-${String(i).padStart(4, '0')}`,
+          entityRef: ORDERS,
+          status: (i % 2 ? 'STALL' : 'STOP') as ConsumerGroupStatus,
+        })),
+        { groupId: 'payments.ledger', entityRef: PAYMENTS, status: 'STOP' },
+      ] as const;
+      await notifier.sampled('prod', Date.UTC(2026, 11, 2, 12), stalled);
+
+      expect(notifications.lines().sort()).toEqual([
+        `${ORDERS}: 1999 consumer groups of ${ORDERS} (prod) are STALL or STOP [high]`,
+        `${PAYMENTS}: Consumer group payments.ledger (prod) is STOP [high]`,
+      ]);
+      const summary = notifications.sent.find(n =>
+        n.payload.title.startsWith('1999'),
+      )!;
+      expect(summary.payload.description).toBe(
+        `Groups: ${Array.from(
+          { length: 10 },
+          (_, i) => `orders.worker-${String(i).padStart(4, '0')}`,
+        ).join(', ')} and 1989 more.`,
+      );
+      expect(summary.payload.scope).toBe(
+        `kafka-hub:consumer-groups:prod:${ORDERS}:entered`,
+      );
+      const writes = queries.filter(q => /^(insert|update)/i.test(q.trim()));
+      // 2,000 subjects in chunks of 450: 5 upserts and 5 recovery resets at most.
+      expect(writes.length).toBeLessThanOrEqual(10);
+      await knex.destroy();
+    },
+  );
 });

@@ -1,6 +1,14 @@
 import { ConsumerGroupStatus } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { NotificationStreakStore } from '../database/notifications/NotificationStreakStore';
+import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { entityTabLink, OwnerNotifier } from './OwnerNotifier';
+
+/** More groups of one application changing in one sample are told in one notification. */
+const GROUPS_TOLD_ONE_BY_ONE = 3;
+/** Group ids a summary names. */
+const GROUPS_NAMED_IN_SUMMARY = 10;
+/** Notifications sent at once: the notifications backend resolves owners per send. */
+const SENDS_AT_ONCE = 4;
 
 /** A group's status in one lag sample. */
 export interface SampledGroupStatus {
@@ -56,34 +64,68 @@ export class GroupStatusNotifications {
       'consumer-group',
       bad.filter(g => failing.has(g.groupId)).map(subject),
     );
-    for (const group of bad.filter(g => !failing.has(g.groupId))) {
-      if (
-        await streaks.startStreak('consumer-group', subject(group), this.now())
-      ) {
-        await this.tell(environment, group, 'entered');
-      }
-    }
+    const badById = new Map(bad.map(g => [g.groupId, g]));
+    const entered = await streaks.startStreaks(
+      'consumer-group',
+      bad.filter(g => !failing.has(g.groupId)).map(subject),
+      this.now(),
+    );
 
     const good = linked.filter(
       g => !statuses.includes(g.status) && failing.has(g.groupId),
     );
-    if (good.length === 0) return;
-    const byId = new Map(good.map(g => [g.groupId, g]));
-    const recovered = await streaks.recordGood(
-      'consumer-group',
-      good.map(subject),
-      statusWindow,
-      new Date(sampledAtMs),
+    const goodById = new Map(good.map(g => [g.groupId, g]));
+    const recovered =
+      good.length === 0
+        ? []
+        : await streaks.recordGood(
+            'consumer-group',
+            good.map(subject),
+            statusWindow,
+            new Date(sampledAtMs),
+          );
+
+    await this.tell(
+      environment,
+      'entered',
+      entered.map(s => badById.get(s.subject)!),
     );
-    for (const { subject: groupId } of recovered) {
-      await this.tell(environment, byId.get(groupId)!, 'recovered');
-    }
+    await this.tell(
+      environment,
+      'recovered',
+      recovered.map(s => goodById.get(s.subject)!),
+    );
   }
 
+  /**
+   * One notification per group, or per application when more than
+   * {@link GROUPS_TOLD_ONE_BY_ONE} of its groups changed in one sample (a
+   * cluster-wide stall must not bury an owner in notifications); a few
+   * sends at a time.
+   */
   private async tell(
     environment: string,
-    group: SampledGroupStatus,
     change: 'entered' | 'recovered',
+    groups: readonly SampledGroupStatus[],
+  ): Promise<void> {
+    const byEntity = new Map<string, SampledGroupStatus[]>();
+    for (const group of groups) {
+      const list = byEntity.get(group.entityRef!) ?? [];
+      list.push(group);
+      byEntity.set(group.entityRef!, list);
+    }
+    const sends = [...byEntity].flatMap(([entityRef, changed]) =>
+      changed.length > GROUPS_TOLD_ONE_BY_ONE
+        ? [() => this.tellSummary(environment, change, entityRef, changed)]
+        : changed.map(g => () => this.tellOne(environment, change, g)),
+    );
+    await mapWithConcurrency(sends, SENDS_AT_ONCE, send => send());
+  }
+
+  private async tellOne(
+    environment: string,
+    change: 'entered' | 'recovered',
+    group: SampledGroupStatus,
   ): Promise<void> {
     const entityRef = group.entityRef!;
     await this.options.notifier.send(entityRef, {
@@ -94,14 +136,54 @@ export class GroupStatusNotifications {
       description:
         change === 'entered'
           ? group.statusReason ?? `Its lag status is ${group.status}.`
-          : `Its lag status stayed out of ${this.options.statuses.join(
-              ', ',
-            )} for ${this.options.statusWindow} samples in a row.`,
+          : this.recoveredDescription(),
       link: entityTabLink(entityRef, 'consumer-groups'),
       severity: severityOf(change, group.status),
       topic: 'Kafka consumer groups',
       scope: `kafka-hub:consumer-group:${environment}:${group.groupId}`,
     });
+  }
+
+  private async tellSummary(
+    environment: string,
+    change: 'entered' | 'recovered',
+    entityRef: string,
+    groups: readonly SampledGroupStatus[],
+  ): Promise<void> {
+    const ids = groups.map(g => g.groupId).sort();
+    const named = ids.slice(0, GROUPS_NAMED_IN_SUMMARY).join(', ');
+    const more = ids.length - GROUPS_NAMED_IN_SUMMARY;
+    const list = more > 0 ? `${named} and ${more} more` : named;
+    const statuses = [...new Set(groups.map(g => g.status))].sort();
+    await this.options.notifier.send(entityRef, {
+      title:
+        change === 'entered'
+          ? `${
+              groups.length
+            } consumer groups of ${entityRef} (${environment}) are ${statuses.join(
+              ' or ',
+            )}`
+          : `${groups.length} consumer groups of ${entityRef} (${environment}) recovered`,
+      description:
+        change === 'entered'
+          ? `Groups: ${list}.`
+          : `${this.recoveredDescription()} Groups: ${list}.`,
+      link: entityTabLink(entityRef, 'consumer-groups'),
+      severity: groups.reduce<'high' | 'normal' | 'low'>(
+        (worst, g) =>
+          severityOf(change, g.status) === 'high' ? 'high' : worst,
+        change === 'entered' ? 'normal' : 'low',
+      ),
+      topic: 'Kafka consumer groups',
+      scope: `kafka-hub:consumer-groups:${environment}:${entityRef}:${change}`,
+    });
+  }
+
+  private recoveredDescription(): string {
+    const { statuses, statusWindow } = this.options;
+    return `Its lag status stayed out of ${statuses.join(
+      ', ',
+    )} for ${statusWindow} samples in a row.`;
   }
 }
 

@@ -36,7 +36,12 @@ export class ProvisioningNotifications {
     const link = entityTabLink(run.entityRef, 'kafka');
     const scope = `kafka-hub:provisioning:${run.entityRef}`;
     if (run.status === 'failed' || run.status === 'partial') {
-      if (await streaks.startStreak('provisioning', subject, this.now())) {
+      const [started] = await streaks.startStreaks(
+        'provisioning',
+        [subject],
+        this.now(),
+      );
+      if (started) {
         await notifier.send(run.entityRef, {
           title: `Kafka provisioning of ${run.application} ${
             run.status === 'partial' ? 'partly failed' : 'failed'

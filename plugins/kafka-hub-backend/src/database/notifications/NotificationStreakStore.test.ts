@@ -9,6 +9,13 @@ describe('NotificationStreakStore', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
   const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
   const group = (subject: string) => ({ scope: 'dev', subject });
+  /** Whether one bad observation started the subject's streak. */
+  const startOne = async (
+    store: NotificationStreakStore,
+    kind: 'consumer-group' | 'provisioning',
+    subject: { scope: string; subject: string },
+    now: Date,
+  ) => (await store.startStreaks(kind, [subject], now)).length === 1;
 
   it.each(databases.eachSupportedId())(
     'starts a streak once, however many replicas see it at once, and ends it after enough good observations (%p)',
@@ -22,16 +29,14 @@ describe('NotificationStreakStore', () => {
       ];
       const started = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          (i % 2 ? a : b).startStreak('consumer-group', group('g1'), at(0)),
+          startOne(i % 2 ? a : b, 'consumer-group', group('g1'), at(0)),
         ),
       );
       expect(started.filter(Boolean)).toHaveLength(1);
       expect(await a.failing('consumer-group', 'dev')).toEqual(new Set(['g1']));
       // Another kind, or another environment, is another subject.
       expect(await a.failing('consumer-group', 'prod')).toEqual(new Set());
-      expect(await a.startStreak('provisioning', group('g1'), at(0))).toBe(
-        true,
-      );
+      expect(await startOne(a, 'provisioning', group('g1'), at(0))).toBe(true);
 
       // Two good observations of three needed, then a bad one: from zero again.
       expect(
@@ -56,7 +61,7 @@ describe('NotificationStreakStore', () => {
       expect(await a.failing('consumer-group', 'dev')).toEqual(new Set());
 
       // A new streak after the recovery starts (and is told) again.
-      expect(await b.startStreak('consumer-group', group('g1'), at(6))).toBe(
+      expect(await startOne(b, 'consumer-group', group('g1'), at(6))).toBe(
         true,
       );
       await knex.destroy();
@@ -71,14 +76,14 @@ describe('NotificationStreakStore', () => {
       const store = new NotificationStreakStore(knex);
       const long = (c: string) => `${'orders.'.repeat(200)}${c}`;
       expect(
-        await store.startStreak('consumer-group', group(long('a')), at(0)),
+        await startOne(store, 'consumer-group', group(long('a')), at(0)),
       ).toBe(true);
       expect(
-        await store.startStreak('consumer-group', group(long('b')), at(0)),
+        await startOne(store, 'consumer-group', group(long('b')), at(0)),
       ).toBe(true);
       const many = Array.from({ length: 2_000 }, (_, i) => group(`g-${i}`));
       for (const subject of many.slice(0, 3)) {
-        await store.startStreak('consumer-group', subject, at(0));
+        await startOne(store, 'consumer-group', subject, at(0));
       }
       const recovered = await store.recordGood(
         'consumer-group',
@@ -93,6 +98,43 @@ describe('NotificationStreakStore', () => {
       ]);
       expect(await store.failing('consumer-group', 'dev')).toEqual(
         new Set([long('a'), long('b')]),
+      );
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'starts thousands of streaks in chunked statements, each once when two replicas observe the same sample, and restarts the recovery count of those already failing (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const [a, b] = [
+        new NotificationStreakStore(knex),
+        new NotificationStreakStore(knex),
+      ];
+      const many = Array.from({ length: 2_000 }, (_, i) => group(`g-${i}`));
+      // g-0 has failed before and had one good observation since.
+      await a.startStreaks('consumer-group', [many[0]], at(0));
+      expect(await a.recordGood('consumer-group', [many[0]], 2, at(1))).toEqual(
+        [],
+      );
+
+      const [byA, byB] = await Promise.all([
+        a.startStreaks('consumer-group', many, at(2)),
+        b.startStreaks('consumer-group', many, at(2)),
+      ]);
+      const started = [...byA, ...byB].map(s => s.subject);
+      expect(started).toHaveLength(1_999);
+      expect(new Set(started)).toEqual(
+        new Set(many.slice(1).map(s => s.subject)),
+      );
+      expect((await a.failing('consumer-group', 'dev')).size).toBe(2_000);
+      // g-0's good observation no longer counts: one more is not enough.
+      expect(await a.recordGood('consumer-group', [many[0]], 2, at(3))).toEqual(
+        [],
+      );
+      expect(await a.recordGood('consumer-group', [many[0]], 2, at(4))).toEqual(
+        [many[0]],
       );
       await knex.destroy();
     },

@@ -36,37 +36,44 @@ export class NotificationStreakStore {
   }
 
   /**
-   * A bad observation. True when it started a streak (the subject was not
-   * failing): the caller tells the owners. A subject already failing only
-   * starts counting its recovery again.
+   * Bad observations. Returns the subjects whose streak this call started
+   * (they were not failing): the caller tells their owners. Subjects
+   * already failing only start counting their recovery again. One
+   * conditional upsert per chunk, so two replicas observing the same
+   * subjects start each streak once.
    */
-  async startStreak(
+  async startStreaks(
     kind: StreakKind,
-    subject: StreakSubject,
+    subjects: readonly StreakSubject[],
     now: Date,
-  ): Promise<boolean> {
-    const subjectHash = hashOf(subject);
-    const started: unknown[] = await this.db(STREAKS)
-      .insert({
-        kind,
-        subject_hash: subjectHash,
-        scope: subject.scope,
-        subject: subject.subject,
-        failing: true,
-        ok_samples: 0,
-        changed_at: now,
-      })
-      .onConflict(['kind', 'subject_hash'])
-      .merge({ failing: true, ok_samples: 0, changed_at: now })
-      .where(`${STREAKS}.failing`, false)
-      .returning('subject_hash');
-    if (started.length === 0) {
-      await this.db(STREAKS)
-        .where({ kind, subject_hash: subjectHash, failing: true })
-        .where('ok_samples', '>', 0)
-        .update({ ok_samples: 0 });
+  ): Promise<StreakSubject[]> {
+    const started: StreakSubject[] = [];
+    const already: StreakSubject[] = [];
+    for (const batch of chunks(subjects)) {
+      const byHash = new Map(batch.map(s => [hashOf(s), s]));
+      const rows: Array<{ subject_hash: string }> = await this.db(STREAKS)
+        .insert(
+          [...byHash].map(([subjectHash, subject]) => ({
+            kind,
+            subject_hash: subjectHash,
+            scope: subject.scope,
+            subject: subject.subject,
+            failing: true,
+            ok_samples: 0,
+            changed_at: now,
+          })),
+        )
+        .onConflict(['kind', 'subject_hash'])
+        .merge({ failing: true, ok_samples: 0, changed_at: now })
+        .where(`${STREAKS}.failing`, false)
+        .returning('subject_hash');
+      const startedHere = new Set(rows.map(r => r.subject_hash));
+      for (const [subjectHash, subject] of byHash) {
+        (startedHere.has(subjectHash) ? started : already).push(subject);
+      }
     }
-    return started.length > 0;
+    await this.stillFailing(kind, already);
+    return started;
   }
 
   /**
@@ -75,7 +82,7 @@ export class NotificationStreakStore {
    */
   async stillFailing(
     kind: StreakKind,
-    subjects: StreakSubject[],
+    subjects: readonly StreakSubject[],
   ): Promise<void> {
     for (const batch of chunks(subjects)) {
       await this.db(STREAKS)
@@ -94,7 +101,7 @@ export class NotificationStreakStore {
    */
   async recordGood(
     kind: StreakKind,
-    subjects: StreakSubject[],
+    subjects: readonly StreakSubject[],
     okSamplesToRecover: number,
     observedAt: Date,
   ): Promise<StreakSubject[]> {
