@@ -33,9 +33,8 @@
 // (default 127.0.0.1:9092),
 // BENCH_POSTGRES (default: the URL from scripts/services/postgres.sh).
 
-import { execSync } from 'child_process';
 import { randomBytes } from 'crypto';
-import knexFactory, { Knex } from 'knex';
+import { Knex } from 'knex';
 import {
   Admin,
   connectionsApiChannel,
@@ -44,7 +43,6 @@ import {
 } from '@platformatic/kafka';
 import { ClaimSet } from '../../plugins/kafka-hub-backend/src/claims';
 import { mapWithConcurrency } from '../../plugins/kafka-hub-backend/src/concurrency/mapWithConcurrency';
-import { EnvironmentConfig } from '../../plugins/kafka-hub-backend/src/config/types';
 import {
   createKafkaAdmin,
   describeKafkaError,
@@ -58,6 +56,17 @@ import {
   LagHistoryStore,
   TaskRunStore,
 } from '../../plugins/kafka-hub-backend/src/database/consumerGroups';
+import {
+  benchEnvironment,
+  log,
+  mb,
+  median,
+  ms,
+  scratchDatabase,
+  seconds,
+  setupKafka,
+  silentLogger,
+} from './benchKit';
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 1000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 10);
@@ -65,48 +74,14 @@ const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const BUSY_SAMPLES = Number(process.env.BENCH_BUSY_SAMPLES ?? 3);
 const HISTORY_ROWS = Number(process.env.BENCH_HISTORY_ROWS ?? 5_000_000);
 const BASELINE = process.env.BENCH_BASELINE !== 'false';
-const BROKERS = (process.env.BENCH_BROKERS ?? '127.0.0.1:9092').split(',');
-const POSTGRES =
-  process.env.BENCH_POSTGRES ??
-  execSync('bash scripts/services/postgres.sh url').toString().trim();
-
 const suffix = randomBytes(3).toString('hex');
 const prefix = `khbench-${suffix}.`;
 const topicOf = (i: number) => `${prefix}t${String(i).padStart(4, '0')}`;
 const groupOf = (i: number) => `${prefix}g${String(i).padStart(4, '0')}`;
 
-const silentLogger: any = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return silentLogger;
-  },
-};
+const environment = benchEnvironment;
 
-const environment: EnvironmentConfig = {
-  name: 'bench',
-  kafka: {
-    brokers: BROKERS,
-    clientId: 'kafka-hub-bench',
-    ssl: false,
-    connectionTimeoutMs: 5000,
-    requestTimeoutMs: 30_000,
-  },
-};
-
-const setupKafka = { ...environment.kafka, clientId: 'kafka-hub-bench-setup' };
 const setupAdmin = () => createKafkaAdmin(setupKafka, { retries: 8 });
-
-const ms = (t0: number) => Date.now() - t0;
-const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-};
-const log = (line: string) => console.log(`[bench] ${line}`);
 
 async function setUpKafka(admin: Admin) {
   const t0 = Date.now();
@@ -241,33 +216,6 @@ async function naiveBaseline(): Promise<{ wallMs: number; requests: number }> {
   return { wallMs: ms(t0), requests };
 }
 
-async function createScratchDatabase(): Promise<{
-  knex: Knex;
-  drop: () => Promise<void>;
-}> {
-  const database = `kafka_hub_bench_${suffix}`;
-  const root = knexFactory({ client: 'pg', connection: POSTGRES });
-  await root.raw(`CREATE DATABASE ${database}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${database}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: { min: 1, max: 4 },
-  });
-  await knex.migrate.latest({
-    directory: 'plugins/kafka-hub-backend/migrations',
-  });
-  return {
-    knex,
-    drop: async () => {
-      await knex.destroy();
-      await root.raw(`DROP DATABASE IF EXISTS ${database}`);
-      await root.destroy();
-    },
-  };
-}
-
 async function historyQueries(knex: Knex) {
   const history = new LagHistoryStore(knex);
   const groups = 250;
@@ -373,7 +321,7 @@ async function timeQueries(
 
 async function main() {
   const admin = setupAdmin();
-  const { knex, drop } = await createScratchDatabase();
+  const { knex, drop } = await scratchDatabase('lag');
   let sampler: LagSampler | undefined;
   try {
     await setUpKafka(admin);

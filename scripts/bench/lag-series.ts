@@ -20,23 +20,17 @@
 // Env: BENCH_GROUPS, BENCH_PARTITIONS, BENCH_SAMPLES, BENCH_ROLLUP_GROUPS,
 // BENCH_POSTGRES (default: the URL from scripts/services/postgres.sh).
 
-import { execSync } from 'child_process';
-import { randomBytes } from 'crypto';
-import knexFactory from 'knex';
 import { lagSeriesPlan } from '../../plugins/kafka-hub-backend/src/consumerGroups/lagHistoryPlan';
 import {
   GroupSample,
   LagHistoryStore,
 } from '../../plugins/kafka-hub-backend/src/database/consumerGroups';
+import { log, median, ms, scratchDatabase } from './benchKit';
 
 const GROUPS = Number(process.env.BENCH_GROUPS ?? 10_000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
 const ROLLUP_GROUPS = Number(process.env.BENCH_ROLLUP_GROUPS ?? 1_000);
-const POSTGRES =
-  process.env.BENCH_POSTGRES ??
-  execSync('bash scripts/services/postgres.sh url').toString().trim();
-
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const STEP_MS = 30_000;
@@ -46,11 +40,6 @@ const WINDOWS = {
   dailyMs: 365 * DAY_MS,
   partitionHistoryMs: HOUR_MS,
 };
-
-const ms = (t0: number) => Date.now() - t0;
-const log = (line: string) => console.log(`[bench] ${line}`);
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function groupsOf(sample: number): GroupSample[] {
   return Array.from({ length: GROUPS }, (_, g) => {
@@ -80,20 +69,8 @@ function groupsOf(sample: number): GroupSample[] {
 }
 
 async function main() {
-  const database = `kafka_hub_bench_series_${randomBytes(3).toString('hex')}`;
-  const root = knexFactory({ client: 'pg', connection: POSTGRES });
-  await root.raw(`CREATE DATABASE ${database}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${database}`;
-  const knex = knexFactory({
-    client: 'pg',
-    connection: url.toString(),
-    pool: { min: 1, max: 4 },
-  });
+  const { knex, drop } = await scratchDatabase('series');
   try {
-    await knex.migrate.latest({
-      directory: 'plugins/kafka-hub-backend/migrations',
-    });
     const history = new LagHistoryStore(knex);
     const now = Math.floor(Date.now() / HOUR_MS) * HOUR_MS;
     const start = now - SAMPLES * STEP_MS;
@@ -184,9 +161,7 @@ async function main() {
       );
     }
   } finally {
-    await knex.destroy();
-    await root.raw(`DROP DATABASE IF EXISTS ${database}`);
-    await root.destroy();
+    await drop();
   }
 }
 

@@ -17,12 +17,9 @@
 // (default 127.0.0.1:9092), BENCH_POSTGRES (default: the URL from
 // scripts/services/postgres.sh).
 
-import { execSync } from 'child_process';
 import { randomBytes } from 'crypto';
-import knexFactory, { Knex } from 'knex';
 import { Admin, Producer } from '@platformatic/kafka';
 import { ClaimSet } from '../../plugins/kafka-hub-backend/src/claims';
-import { EnvironmentConfig } from '../../plugins/kafka-hub-backend/src/config/types';
 import { ConsumerGroupStore } from '../../plugins/kafka-hub-backend/src/database/consumerGroups';
 import { TopicStore } from '../../plugins/kafka-hub-backend/src/database/topics';
 import {
@@ -32,34 +29,23 @@ import {
 } from '../../plugins/kafka-hub-backend/src/kafka';
 import { TopicSampler } from '../../plugins/kafka-hub-backend/src/topics/TopicSampler';
 import { topicSampleSummary } from '../../plugins/kafka-hub-backend/src/topics/scheduleTopicSampling';
+import {
+  benchEnvironment,
+  log,
+  scratchDatabase,
+  seconds,
+  setupKafka,
+} from './benchKit';
 
 const TOPICS = Number(process.env.BENCH_TOPICS ?? 1000);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 3);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 3);
-const BROKERS = (process.env.BENCH_BROKERS ?? '127.0.0.1:9092').split(',');
-const POSTGRES =
-  process.env.BENCH_POSTGRES ??
-  execSync('bash scripts/services/postgres.sh url').toString().trim();
-
 const application = `khbench-topics-${randomBytes(3).toString('hex')}`;
 const prefix = `${application}.`;
 const topicOf = (i: number) => `${prefix}t${String(i).padStart(4, '0')}`;
 const ENTITY = 'component:default/topic-bench';
 
-const environment: EnvironmentConfig = {
-  name: 'bench',
-  kafka: {
-    brokers: BROKERS,
-    clientId: 'kafka-hub-bench',
-    ssl: false,
-    connectionTimeoutMs: 5000,
-    requestTimeoutMs: 30_000,
-  },
-};
-const setupKafka = { ...environment.kafka, clientId: 'kafka-hub-bench-setup' };
-
-const log = (line: string) => console.log(`[bench] ${line}`);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const environment = benchEnvironment;
 
 async function createTopics(admin: Admin, topics: string[]) {
   const t0 = Date.now();
@@ -113,33 +99,10 @@ async function createTopics(admin: Admin, topics: string[]) {
   );
 }
 
-async function scratchDatabase(): Promise<{
-  db: Knex;
-  drop: () => Promise<void>;
-}> {
-  const name = `khbench_topics_${randomBytes(4).toString('hex')}`;
-  const server = knexFactory({ client: 'pg', connection: POSTGRES });
-  await server.raw('CREATE DATABASE ??', [name]);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${name}`;
-  const db = knexFactory({ client: 'pg', connection: url.toString() });
-  await db.migrate.latest({
-    directory: 'plugins/kafka-hub-backend/migrations',
-  });
-  return {
-    db,
-    drop: async () => {
-      await db.destroy();
-      await server.raw('DROP DATABASE IF EXISTS ??', [name]);
-      await server.destroy();
-    },
-  };
-}
-
 async function main() {
   const admin = createKafkaAdmin(setupKafka, { retries: 8 });
   const topics = Array.from({ length: TOPICS }, (_, i) => topicOf(i));
-  const { db, drop } = await scratchDatabase();
+  const { knex: db, drop } = await scratchDatabase('topics');
   try {
     await createTopics(admin, topics);
     const claims = new ClaimSet(
