@@ -3,7 +3,6 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import { Admin } from '@platformatic/kafka';
 import {
   ConsumerGroupStore,
   LagHistoryStore,
@@ -24,7 +23,7 @@ import {
   produce,
   setOffsets,
   startConsumer,
-  testAdmin,
+  brokerScratch,
   uniqueSuffix,
   waitFor,
 } from './__testUtils__/testKafka';
@@ -38,19 +37,7 @@ const TIME_LAG_TOLERANCE_SECONDS = 1;
 
 describe('LagSampler against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
-  let admin: Admin;
-  const topics: string[] = [];
-  const groupIds: string[] = [];
-
-  beforeAll(() => {
-    admin = testAdmin();
-  });
-
-  afterAll(async () => {
-    await admin.deleteGroups({ groups: groupIds }).catch(() => undefined);
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.close();
-  });
+  const { admin, topics, groupIds } = brokerScratch();
 
   async function stores(databaseId: TestDatabaseId) {
     const knex = await databases.init(databaseId);

@@ -8,7 +8,6 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { LagHistory } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { Admin } from '@platformatic/kafka';
 import express from 'express';
 import request from 'supertest';
 import { ClaimSet } from '../claims';
@@ -38,7 +37,7 @@ import {
   produce,
   setOffsets,
   startConsumer,
-  testAdmin,
+  brokerScratch,
   uniqueSuffix,
   waitFor,
 } from './__testUtils__/testKafka';
@@ -66,19 +65,7 @@ const WINDOWS: RetentionWindows = {
 
 describe('lag by topic and partition, and the member band, against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
-  let admin: Admin;
-  const topics: string[] = [];
-  const groupIds: string[] = [];
-
-  beforeAll(() => {
-    admin = testAdmin();
-  });
-
-  afterAll(async () => {
-    await admin.deleteGroups({ groups: groupIds }).catch(() => undefined);
-    await admin.deleteTopics({ topics }).catch(() => undefined);
-    await admin.close();
-  });
+  const { admin, topics, groupIds } = brokerScratch();
 
   async function recorder(databaseId: TestDatabaseId, prefix: string) {
     const knex = await databases.init(databaseId);

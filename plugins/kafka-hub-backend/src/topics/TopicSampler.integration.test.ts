@@ -10,7 +10,6 @@ import {
   DefinitivePolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { KafkaApplicationTopics } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { Admin } from '@platformatic/kafka';
 import express from 'express';
 import request from 'supertest';
 import { ClaimSet } from '../claims';
@@ -21,7 +20,7 @@ import {
   liveEnvironment,
   produce,
   startConsumer,
-  testAdmin,
+  brokerScratch,
   uniqueSuffix,
   waitFor,
   committedOffsets,
@@ -53,19 +52,7 @@ const allowEveryone = mockServices.permissions.mock({
 
 describe('TopicSampler against the real broker', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
-  let admin: Admin;
-  const created: string[] = [];
-  const groupIds: string[] = [];
-
-  beforeAll(() => {
-    admin = testAdmin();
-  });
-
-  afterAll(async () => {
-    await admin.deleteGroups({ groups: groupIds }).catch(() => undefined);
-    await admin.deleteTopics({ topics: created }).catch(() => undefined);
-    await admin.close();
-  });
+  const { admin, topics: created, groupIds } = brokerScratch();
 
   /** A fresh namespace `khtopics-<hex>.`, claimed by ENTITY. */
   function namespace() {

@@ -46,6 +46,25 @@ export const testClientOptions = (): BaseOptions =>
 /** The tests' own admin client (close it with `await admin.close()`). */
 export const testAdmin = () => new Admin(testClientOptions());
 
+/**
+ * An admin for one test file (it connects on first use) and the topics and
+ * groups the file creates on the shared broker, all deleted after the file.
+ */
+export function brokerScratch(): {
+  admin: Admin;
+  topics: string[];
+  groupIds: string[];
+} {
+  const scratch = { admin: testAdmin(), topics: [], groupIds: [] };
+  afterAll(async () => {
+    const { admin, topics, groupIds } = scratch;
+    await admin.deleteGroups({ groups: groupIds }).catch(() => undefined);
+    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await admin.close();
+  });
+  return scratch;
+}
+
 export async function waitFor(
   what: string,
   condition: () => Promise<boolean>,
