@@ -7,7 +7,10 @@ import { ConsumerGroupStatus } from '@kafka-hub/backstage-plugin-kafka-hub-commo
 import { migrationsDir } from '../database/migrations';
 import { NotificationStreakStore } from '../database/notifications/NotificationStreakStore';
 import { testDatabaseIds } from '../testUtils/testServices';
-import { GroupStatusNotifications } from './GroupStatusNotifications';
+import {
+  GroupStatusNotifications,
+  RESEND_AFTER_MS,
+} from './GroupStatusNotifications';
 import { OwnerNotifier } from './OwnerNotifier';
 import { RecordingNotifications } from './__testUtils__/recordingNotifications';
 
@@ -25,15 +28,21 @@ describe('GroupStatusNotifications', () => {
     const notifications = new RecordingNotifications();
     const logger = mockServices.logger.mock();
     // Two replicas observing the same samples.
+    let sampledAtMs = Date.UTC(2026, 11, 2, 12);
     const replica = () =>
       new GroupStatusNotifications({
         streaks: new NotificationStreakStore(knex),
         notifier: new OwnerNotifier(notifications, logger),
         statuses: ['STOP', 'STALL', 'REWIND'],
         statusWindow: WINDOW,
+        // The replicas' clocks: the time of the latest sample.
+        now: () => new Date(sampledAtMs),
       });
     const replicas = [replica(), replica()];
-    let sampledAtMs = Date.UTC(2026, 11, 2, 12);
+    /** Lets time pass without a sample. */
+    const wait = (ms: number) => {
+      sampledAtMs += ms;
+    };
     /**
      * One sample of orders.fulfilment, seen by both replicas at once (a
      * sample task taken over mid-way may be), one second after the last.
@@ -55,7 +64,7 @@ describe('GroupStatusNotifications', () => {
         ),
       );
     };
-    return { knex, notifications, logger, sample };
+    return { knex, notifications, logger, sample, wait };
   }
 
   it.each(databases.eachSupportedId())(
@@ -107,9 +116,11 @@ describe('GroupStatusNotifications', () => {
   );
 
   it.each(databases.eachSupportedId())(
-    'a notifications backend that fails is logged, and the streak stays started (%p)',
+    'a send that fails is logged and sent again, once, by a sample after the resend delay (%p)',
     async databaseId => {
-      const { knex, notifications, logger, sample } = await setUp(databaseId);
+      const { knex, notifications, logger, sample, wait } = await setUp(
+        databaseId,
+      );
       notifications.failWith = new Error('HTTP 503 from notifications');
       await sample('STOP');
       expect(logger.warn).toHaveBeenCalledWith(
@@ -118,8 +129,30 @@ describe('GroupStatusNotifications', () => {
         ),
       );
       notifications.failWith = undefined;
+      // Within the delay the send may still be under way on another replica.
       await sample('STOP');
       expect(notifications.sent).toEqual([]);
+
+      wait(RESEND_AFTER_MS);
+      await sample('STOP');
+      expect(notifications.lines()).toEqual([
+        `${ORDERS}: Consumer group orders.fulfilment (dev) is STOP [high]`,
+      ]);
+      // Sent: never again, however long.
+      wait(RESEND_AFTER_MS);
+      await sample('STOP');
+      expect(notifications.sent).toHaveLength(1);
+
+      // A recovery told while the backend is down is sent again too.
+      notifications.failWith = new Error('HTTP 503 from notifications');
+      for (let i = 0; i < WINDOW; i++) await sample('OK');
+      notifications.failWith = undefined;
+      wait(RESEND_AFTER_MS);
+      await sample('OK');
+      expect(notifications.lines()).toEqual([
+        `${ORDERS}: Consumer group orders.fulfilment (dev) is STOP [high]`,
+        `${ORDERS}: Consumer group orders.fulfilment (dev) recovered: OK [low]`,
+      ]);
       await knex.destroy();
     },
   );
@@ -165,8 +198,12 @@ describe('GroupStatusNotifications', () => {
         `kafka-hub:consumer-groups:prod:${ORDERS}:entered`,
       );
       const writes = queries.filter(q => /^(insert|update)/i.test(q.trim()));
-      // 2,000 subjects in chunks of 450: 5 upserts and 5 recovery resets at most.
-      expect(writes.length).toBeLessThanOrEqual(10);
+      // 2,000 subjects in chunks of 450: 5 upserts, 5 marks sent, one take of unsent notices.
+      expect(writes).toHaveLength(11);
+      const [{ n }] = await knex('kafka_hub_notification_streaks')
+        .whereNotNull('pending')
+        .count({ n: '*' });
+      expect(Number(n)).toBe(0);
       await knex.destroy();
     },
   );

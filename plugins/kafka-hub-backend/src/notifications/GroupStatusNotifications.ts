@@ -1,5 +1,9 @@
 import { ConsumerGroupStatus } from '@kafka-hub/backstage-plugin-kafka-hub-common';
-import { NotificationStreakStore } from '../database/notifications/NotificationStreakStore';
+import {
+  NoticeBatch,
+  NotificationStreakStore,
+  SubjectNotice,
+} from '../database/notifications/NotificationStreakStore';
 import { mapWithConcurrency } from '../concurrency/mapWithConcurrency';
 import { entityTabLink, OwnerNotifier } from './OwnerNotifier';
 
@@ -9,6 +13,10 @@ const GROUPS_TOLD_ONE_BY_ONE = 3;
 const GROUPS_NAMED_IN_SUMMARY = 10;
 /** Notifications sent at once: the notifications backend resolves owners per send. */
 const SENDS_AT_ONCE = 4;
+/** A notice unsent this long (its send failed, or its replica died) is sent again. */
+export const RESEND_AFTER_MS = 2 * 60_000;
+/** Notices sent again per sample, at most. */
+const RESENT_PER_SAMPLE = 200;
 
 /** A group's status in one lag sample. */
 export interface SampledGroupStatus {
@@ -19,13 +27,20 @@ export interface SampledGroupStatus {
   statusReason?: string;
 }
 
+/** What a group's notification says: stored until it is sent. */
+interface GroupChange extends SampledGroupStatus {
+  entityRef: string;
+  change: 'entered' | 'recovered';
+}
+
 /**
  * Tells a consumer group's owners when it enters one of the configured
  * statuses (STOP, STALL, REWIND by default) and when it recovered. A group
  * recovers only after `statusWindow` good samples in a row, so one flapping
  * within the window the status looks back on sends one notification. Every
  * replica may observe a sample; the one whose statement starts or ends the
- * streak sends.
+ * streak sends. A notice whose send failed is kept and sent again by a
+ * sample {@link RESEND_AFTER_MS} later, on whichever replica takes it.
  */
 export class GroupStatusNotifications {
   private readonly now: () => Date;
@@ -52,83 +67,96 @@ export class GroupStatusNotifications {
   ): Promise<void> {
     const { streaks, statuses, statusWindow } = this.options;
     const linked = groups.filter(g => g.entityRef !== undefined);
-    if (linked.length === 0) return;
     const failing = await streaks.failing('consumer-group', environment);
-    const subject = (g: SampledGroupStatus) => ({
-      scope: environment,
-      subject: g.groupId,
-    });
+    const notice =
+      (change: GroupChange['change']) =>
+      (g: SampledGroupStatus): SubjectNotice<GroupChange> => ({
+        scope: environment,
+        subject: g.groupId,
+        notice: { ...g, entityRef: g.entityRef!, change },
+      });
 
     const bad = linked.filter(g => statuses.includes(g.status));
     await streaks.stillFailing(
       'consumer-group',
-      bad.filter(g => failing.has(g.groupId)).map(subject),
+      bad
+        .filter(g => failing.has(g.groupId))
+        .map(g => ({ scope: environment, subject: g.groupId })),
     );
-    const badById = new Map(bad.map(g => [g.groupId, g]));
     const entered = await streaks.startStreaks(
       'consumer-group',
-      bad.filter(g => !failing.has(g.groupId)).map(subject),
+      bad.filter(g => !failing.has(g.groupId)).map(notice('entered')),
       this.now(),
     );
-
     const good = linked.filter(
       g => !statuses.includes(g.status) && failing.has(g.groupId),
     );
-    const goodById = new Map(good.map(g => [g.groupId, g]));
-    const recovered =
-      good.length === 0
-        ? []
-        : await streaks.recordGood(
-            'consumer-group',
-            good.map(subject),
-            statusWindow,
-            new Date(sampledAtMs),
-          );
+    const recovered = await streaks.recordGood(
+      'consumer-group',
+      good.map(notice('recovered')),
+      statusWindow,
+      new Date(sampledAtMs),
+    );
+    await this.tell(environment, entered);
+    await this.tell(environment, recovered);
 
-    await this.tell(
+    // Notices whose send failed before (or whose replica died sending).
+    const now = this.now();
+    const unsent = await streaks.takeUnsent<GroupChange>(
+      'consumer-group',
       environment,
-      'entered',
-      entered.map(s => badById.get(s.subject)!),
+      new Date(now.getTime() - RESEND_AFTER_MS),
+      now,
+      RESENT_PER_SAMPLE,
     );
-    await this.tell(
-      environment,
-      'recovered',
-      recovered.map(s => goodById.get(s.subject)!),
-    );
+    await this.tell(environment, unsent);
   }
 
   /**
-   * One notification per group, or per application when more than
-   * {@link GROUPS_TOLD_ONE_BY_ONE} of its groups changed in one sample (a
-   * cluster-wide stall must not bury an owner in notifications); a few
-   * sends at a time.
+   * Sends a batch of notices, then marks those sent: one notification per
+   * group, or per application and change when more than
+   * {@link GROUPS_TOLD_ONE_BY_ONE} of its groups changed (a cluster-wide
+   * stall must not bury an owner in notifications); a few sends at a time.
+   * A failed send leaves its notices for a later sample.
    */
   private async tell(
     environment: string,
-    change: 'entered' | 'recovered',
-    groups: readonly SampledGroupStatus[],
+    batch: NoticeBatch<GroupChange>,
   ): Promise<void> {
-    const byEntity = new Map<string, SampledGroupStatus[]>();
-    for (const group of groups) {
-      const list = byEntity.get(group.entityRef!) ?? [];
-      list.push(group);
-      byEntity.set(group.entityRef!, list);
+    if (batch.items.length === 0) return;
+    const byOwnerAndChange = new Map<string, GroupChange[]>();
+    for (const { notice } of batch.items) {
+      const key = `${notice.change} ${notice.entityRef}`;
+      const list = byOwnerAndChange.get(key) ?? [];
+      list.push(notice);
+      byOwnerAndChange.set(key, list);
     }
-    const sends = [...byEntity].flatMap(([entityRef, changed]) =>
+    const sends = [...byOwnerAndChange.values()].flatMap(changed =>
       changed.length > GROUPS_TOLD_ONE_BY_ONE
-        ? [() => this.tellSummary(environment, change, entityRef, changed)]
-        : changed.map(g => () => this.tellOne(environment, change, g)),
+        ? [
+            {
+              groups: changed,
+              send: () => this.tellSummary(environment, changed),
+            },
+          ]
+        : changed.map(g => ({
+            groups: [g],
+            send: () => this.tellOne(environment, g),
+          })),
     );
-    await mapWithConcurrency(sends, SENDS_AT_ONCE, send => send());
+    const told = await mapWithConcurrency(sends, SENDS_AT_ONCE, async s =>
+      (await s.send()) ? s.groups : [],
+    );
+    await this.options.streaks.noticesSent(
+      'consumer-group',
+      batch.token,
+      told.flat().map(g => ({ scope: environment, subject: g.groupId })),
+    );
   }
 
-  private async tellOne(
-    environment: string,
-    change: 'entered' | 'recovered',
-    group: SampledGroupStatus,
-  ): Promise<void> {
-    const entityRef = group.entityRef!;
-    await this.options.notifier.send(entityRef, {
+  private tellOne(environment: string, group: GroupChange): Promise<boolean> {
+    const { change, entityRef } = group;
+    return this.options.notifier.send(entityRef, {
       title:
         change === 'entered'
           ? `Consumer group ${group.groupId} (${environment}) is ${group.status}`
@@ -136,7 +164,7 @@ export class GroupStatusNotifications {
       description:
         change === 'entered'
           ? group.statusReason ?? `Its lag status is ${group.status}.`
-          : this.recoveredDescription(),
+          : this.recoveredDescription('Its'),
       link: entityTabLink(entityRef, 'consumer-groups'),
       severity: severityOf(change, group.status),
       topic: 'Kafka consumer groups',
@@ -144,18 +172,17 @@ export class GroupStatusNotifications {
     });
   }
 
-  private async tellSummary(
+  private tellSummary(
     environment: string,
-    change: 'entered' | 'recovered',
-    entityRef: string,
-    groups: readonly SampledGroupStatus[],
-  ): Promise<void> {
+    groups: readonly GroupChange[],
+  ): Promise<boolean> {
+    const { change, entityRef } = groups[0];
     const ids = groups.map(g => g.groupId).sort();
     const named = ids.slice(0, GROUPS_NAMED_IN_SUMMARY).join(', ');
     const more = ids.length - GROUPS_NAMED_IN_SUMMARY;
     const list = more > 0 ? `${named} and ${more} more` : named;
     const statuses = [...new Set(groups.map(g => g.status))].sort();
-    await this.options.notifier.send(entityRef, {
+    return this.options.notifier.send(entityRef, {
       title:
         change === 'entered'
           ? `${
@@ -167,7 +194,7 @@ export class GroupStatusNotifications {
       description:
         change === 'entered'
           ? `Groups: ${list}.`
-          : `${this.recoveredDescription()} Groups: ${list}.`,
+          : `${this.recoveredDescription('Their')} Groups: ${list}.`,
       link: entityTabLink(entityRef, 'consumer-groups'),
       severity: groups.reduce<'high' | 'normal' | 'low'>(
         (worst, g) =>
@@ -179,9 +206,9 @@ export class GroupStatusNotifications {
     });
   }
 
-  private recoveredDescription(): string {
+  private recoveredDescription(whose: 'Its' | 'Their'): string {
     const { statuses, statusWindow } = this.options;
-    return `Its lag status stayed out of ${statuses.join(
+    return `${whose} lag status stayed out of ${statuses.join(
       ', ',
     )} for ${statusWindow} samples in a row.`;
   }

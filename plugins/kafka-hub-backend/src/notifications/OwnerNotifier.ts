@@ -19,8 +19,9 @@ export function entityTabLink(entityRef: string, tab: string): string {
 
 /**
  * Sends notifications to the owners of an entity through the notifications
- * backend (which resolves an entity to its owners). A failed send is logged,
- * never thrown: the task that saw the trouble goes on.
+ * backend (which resolves an entity to its owners). A failed send is logged
+ * and answered false, never thrown: the task that saw the trouble goes on,
+ * and the caller keeps the notice to send again.
  */
 export class OwnerNotifier {
   constructor(
@@ -28,19 +29,22 @@ export class OwnerNotifier {
     private readonly logger: LoggerService,
   ) {}
 
-  async send(entityRef: string, payload: OwnerNotification): Promise<void> {
+  /** Whether the notifications backend took it. */
+  async send(entityRef: string, payload: OwnerNotification): Promise<boolean> {
     const recipient = stringifyEntityRef(parseEntityRef(entityRef));
     try {
       await this.notifications.send({
         recipients: { type: 'entity', entityRef: recipient },
         payload,
       });
+      return true;
     } catch (error) {
       this.logger.warn(
         `Could not notify the owners of ${recipient} ("${
           payload.title
         }"): ${errorMessage(error)}`,
       );
+      return false;
     }
   }
 }

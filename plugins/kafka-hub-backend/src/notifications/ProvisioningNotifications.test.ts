@@ -5,6 +5,7 @@ import { NotificationStreakStore } from '../database/notifications/NotificationS
 import { testDatabaseIds } from '../testUtils/testServices';
 import { OwnerNotifier } from './OwnerNotifier';
 import { ProvisioningNotifications } from './ProvisioningNotifications';
+import { RESEND_AFTER_MS } from './GroupStatusNotifications';
 import { RecordingNotifications } from './__testUtils__/recordingNotifications';
 
 jest.setTimeout(60_000);
@@ -66,6 +67,56 @@ describe('ProvisioningNotifications', () => {
         type: 'entity',
         entityRef: CHECKOUT,
       });
+      await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
+    'a failure told while the notifications backend is down is sent again by a run after the resend delay, once (%p)',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const notifications = new RecordingNotifications();
+      let nowMs = Date.UTC(2026, 11, 2, 12);
+      const replicas = [0, 1].map(
+        () =>
+          new ProvisioningNotifications({
+            streaks: new NotificationStreakStore(knex),
+            notifier: new OwnerNotifier(
+              notifications,
+              mockServices.logger.mock(),
+            ),
+            now: () => new Date(nowMs),
+          }),
+      );
+      const ended = (status: ProvisioningStatus, entityRef = CHECKOUT) =>
+        Promise.all(
+          replicas.map(r =>
+            r.runEnded({
+              entityRef,
+              application: entityRef.split('/')[1],
+              status,
+              error: 'prod: Connection refused',
+            }),
+          ),
+        );
+
+      notifications.failWith = new Error('HTTP 502');
+      await ended('failed');
+      notifications.failWith = undefined;
+      nowMs += 1000;
+      await ended('failed');
+      expect(notifications.sent).toEqual([]);
+
+      // Another application's run, after the delay, sends it.
+      nowMs += RESEND_AFTER_MS;
+      await ended('completed', 'component:default/orders');
+      expect(notifications.lines()).toEqual([
+        `${CHECKOUT}: Kafka provisioning of checkout failed [high]`,
+      ]);
+      nowMs += RESEND_AFTER_MS;
+      await ended('failed');
+      expect(notifications.sent).toHaveLength(1);
       await knex.destroy();
     },
   );

@@ -8,14 +8,28 @@ jest.setTimeout(60_000);
 describe('NotificationStreakStore', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
   const at = (s: number) => new Date(Date.UTC(2026, 11, 2, 12, 0, s));
-  const group = (subject: string) => ({ scope: 'dev', subject });
+  const group = (subject: string) => ({
+    scope: 'dev',
+    subject,
+    notice: { about: subject },
+  });
+  /** Good observations; the subjects whose streak they ended. */
+  const good = async (
+    store: NotificationStreakStore,
+    kind: 'consumer-group',
+    subjects: Array<ReturnType<typeof group>>,
+    okSamples: number,
+    observedAt: Date,
+  ) => (await store.recordGood(kind, subjects, okSamples, observedAt)).items;
   /** Whether one bad observation started the subject's streak. */
   const startOne = async (
     store: NotificationStreakStore,
     kind: 'consumer-group' | 'provisioning',
     subject: { scope: string; subject: string },
     now: Date,
-  ) => (await store.startStreaks(kind, [subject], now)).length === 1;
+  ) =>
+    (await store.startStreaks(kind, [{ ...subject, notice: {} }], now)).items
+      .length === 1;
 
   it.each(databases.eachSupportedId())(
     'starts a streak once, however many replicas see it at once, and ends it after enough good observations (%p)',
@@ -39,23 +53,23 @@ describe('NotificationStreakStore', () => {
       expect(await startOne(a, 'provisioning', group('g1'), at(0))).toBe(true);
 
       // Two good observations of three needed, then a bad one: from zero again.
-      expect(
-        await a.recordGood('consumer-group', [group('g1')], 3, at(1)),
-      ).toEqual([]);
-      expect(
-        await a.recordGood('consumer-group', [group('g1')], 3, at(2)),
-      ).toEqual([]);
+      expect(await good(a, 'consumer-group', [group('g1')], 3, at(1))).toEqual(
+        [],
+      );
+      expect(await good(a, 'consumer-group', [group('g1')], 3, at(2))).toEqual(
+        [],
+      );
       await a.stillFailing('consumer-group', [group('g1')]);
-      expect(
-        await a.recordGood('consumer-group', [group('g1')], 3, at(3)),
-      ).toEqual([]);
-      expect(
-        await a.recordGood('consumer-group', [group('g1')], 3, at(4)),
-      ).toEqual([]);
+      expect(await good(a, 'consumer-group', [group('g1')], 3, at(3))).toEqual(
+        [],
+      );
+      expect(await good(a, 'consumer-group', [group('g1')], 3, at(4))).toEqual(
+        [],
+      );
       // The third in a row ends it, on one replica only.
       const ended = await Promise.all([
-        a.recordGood('consumer-group', [group('g1')], 3, at(5)),
-        b.recordGood('consumer-group', [group('g1')], 3, at(5)),
+        good(a, 'consumer-group', [group('g1')], 3, at(5)),
+        good(b, 'consumer-group', [group('g1')], 3, at(5)),
       ]);
       expect(ended.flat()).toEqual([group('g1')]);
       expect(await a.failing('consumer-group', 'dev')).toEqual(new Set());
@@ -85,12 +99,7 @@ describe('NotificationStreakStore', () => {
       for (const subject of many.slice(0, 3)) {
         await startOne(store, 'consumer-group', subject, at(0));
       }
-      const recovered = await store.recordGood(
-        'consumer-group',
-        many,
-        1,
-        at(1),
-      );
+      const recovered = await good(store, 'consumer-group', many, 1, at(1));
       expect(recovered.map(r => r.subject).sort()).toEqual([
         'g-0',
         'g-1',
@@ -115,11 +124,9 @@ describe('NotificationStreakStore', () => {
       const many = Array.from({ length: 2_000 }, (_, i) => group(`g-${i}`));
       // g-0 has failed before and had one good observation since.
       await a.startStreaks('consumer-group', [many[0]], at(0));
-      expect(await a.recordGood('consumer-group', [many[0]], 2, at(1))).toEqual(
-        [],
-      );
+      expect(await good(a, 'consumer-group', [many[0]], 2, at(1))).toEqual([]);
 
-      const [byA, byB] = await Promise.all([
+      const [{ items: byA }, { items: byB }] = await Promise.all([
         a.startStreaks('consumer-group', many, at(2)),
         b.startStreaks('consumer-group', many, at(2)),
       ]);
@@ -130,12 +137,10 @@ describe('NotificationStreakStore', () => {
       );
       expect((await a.failing('consumer-group', 'dev')).size).toBe(2_000);
       // g-0's good observation no longer counts: one more is not enough.
-      expect(await a.recordGood('consumer-group', [many[0]], 2, at(3))).toEqual(
-        [],
-      );
-      expect(await a.recordGood('consumer-group', [many[0]], 2, at(4))).toEqual(
-        [many[0]],
-      );
+      expect(await good(a, 'consumer-group', [many[0]], 2, at(3))).toEqual([]);
+      expect(await good(a, 'consumer-group', [many[0]], 2, at(4))).toEqual([
+        many[0],
+      ]);
       await knex.destroy();
     },
   );

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { Knex } from 'knex';
 import { chunks } from '../chunks';
 
@@ -13,6 +13,17 @@ export interface StreakSubject {
   scope: string;
   /** An application's entity ref, or a group id. */
   subject: string;
+}
+
+/** A subject and the notification its change should send (JSON-serialisable). */
+export interface SubjectNotice<N> extends StreakSubject {
+  notice: N;
+}
+
+/** Notifications of one sending attempt: marked sent with its token. */
+export interface NoticeBatch<N> {
+  token: string;
+  items: SubjectNotice<N>[];
 }
 
 const hashOf = ({ scope, subject }: StreakSubject) =>
@@ -42,12 +53,13 @@ export class NotificationStreakStore {
    * conditional upsert per chunk, so two replicas observing the same
    * subjects start each streak once.
    */
-  async startStreaks(
+  async startStreaks<N>(
     kind: StreakKind,
-    subjects: readonly StreakSubject[],
+    subjects: readonly SubjectNotice<N>[],
     now: Date,
-  ): Promise<StreakSubject[]> {
-    const started: StreakSubject[] = [];
+  ): Promise<NoticeBatch<N>> {
+    const token = randomUUID();
+    const started: SubjectNotice<N>[] = [];
     const already: StreakSubject[] = [];
     for (const batch of chunks(subjects)) {
       const byHash = new Map(batch.map(s => [hashOf(s), s]));
@@ -61,10 +73,20 @@ export class NotificationStreakStore {
             failing: true,
             ok_samples: 0,
             changed_at: now,
+            pending: JSON.stringify(subject.notice),
+            pending_since: now,
+            pending_token: token,
           })),
         )
         .onConflict(['kind', 'subject_hash'])
-        .merge({ failing: true, ok_samples: 0, changed_at: now })
+        .merge([
+          'failing',
+          'ok_samples',
+          'changed_at',
+          'pending',
+          'pending_since',
+          'pending_token',
+        ])
         .where(`${STREAKS}.failing`, false)
         .returning('subject_hash');
       const startedHere = new Set(rows.map(r => r.subject_hash));
@@ -73,7 +95,7 @@ export class NotificationStreakStore {
       }
     }
     await this.stillFailing(kind, already);
-    return started;
+    return { token, items: started };
   }
 
   /**
@@ -99,13 +121,14 @@ export class NotificationStreakStore {
    * Returns the subjects whose streak this call ended: those with
    * `okSamplesToRecover` good observations in a row.
    */
-  async recordGood(
+  async recordGood<N>(
     kind: StreakKind,
-    subjects: readonly StreakSubject[],
+    subjects: readonly SubjectNotice<N>[],
     okSamplesToRecover: number,
     observedAt: Date,
-  ): Promise<StreakSubject[]> {
-    const recovered: StreakSubject[] = [];
+  ): Promise<NoticeBatch<N>> {
+    const token = randomUUID();
+    const recovered: SubjectNotice<N>[] = [];
     for (const batch of chunks(subjects)) {
       const byHash = new Map(batch.map(s => [hashOf(s), s]));
       const hashes = [...byHash.keys()];
@@ -123,12 +146,81 @@ export class NotificationStreakStore {
         .where({ kind, failing: true })
         .whereIn('subject_hash', hashes)
         .where('ok_samples', '>=', okSamplesToRecover)
-        .update({ failing: false, ok_samples: 0, changed_at: observedAt })
+        .update({
+          failing: false,
+          ok_samples: 0,
+          changed_at: observedAt,
+          // The recovery's own notice replaces an unsent one of the streak.
+          pending: this.noticeByHash(byHash),
+          pending_since: observedAt,
+          pending_token: token,
+        })
         .returning('subject_hash');
       for (const { subject_hash } of ended) {
         recovered.push(byHash.get(subject_hash)!);
       }
     }
-    return recovered;
+    return { token, items: recovered };
+  }
+
+  /** Marks the notices of an attempt sent, unless another attempt took them over since. */
+  async noticesSent(
+    kind: StreakKind,
+    token: string,
+    subjects: readonly StreakSubject[],
+  ): Promise<void> {
+    for (const batch of chunks(subjects)) {
+      await this.db(STREAKS)
+        .where({ kind, pending_token: token })
+        .whereIn('subject_hash', batch.map(hashOf))
+        .update({ pending: null, pending_since: null, pending_token: null });
+    }
+  }
+
+  /**
+   * Takes over at most `limit` notices of `scope` whose latest attempt
+   * started before `attemptedBefore` (it failed, or its replica died): one
+   * conditional statement, so each is taken by one replica.
+   */
+  async takeUnsent<N>(
+    kind: StreakKind,
+    scope: string,
+    attemptedBefore: Date,
+    now: Date,
+    limit: number,
+  ): Promise<NoticeBatch<N>> {
+    const token = randomUUID();
+    const stale = (q: Knex.QueryBuilder) =>
+      q
+        .where({ kind, scope })
+        .whereNotNull('pending')
+        .where('pending_since', '<', attemptedBefore);
+    const rows: Array<{ scope: string; subject: string; pending: string }> =
+      await stale(this.db(STREAKS))
+        .whereIn(
+          'subject_hash',
+          stale(this.db(STREAKS).select('subject_hash'))
+            .orderBy('pending_since')
+            .limit(limit),
+        )
+        .update({ pending_since: now, pending_token: token })
+        .returning(['scope', 'subject', 'pending']);
+    return {
+      token,
+      items: rows.map(r => ({
+        scope: r.scope,
+        subject: r.subject,
+        notice: JSON.parse(r.pending) as N,
+      })),
+    };
+  }
+
+  /** `CASE subject_hash WHEN <hash> THEN <notice JSON> ... END` for one chunk. */
+  private noticeByHash<N>(byHash: Map<string, SubjectNotice<N>>): Knex.Raw {
+    const entries = [...byHash];
+    return this.db.raw(
+      `CASE subject_hash ${entries.map(() => 'WHEN ? THEN ?').join(' ')} END`,
+      entries.flatMap(([hash, s]) => [hash, JSON.stringify(s.notice)]),
+    );
   }
 }
