@@ -130,7 +130,8 @@ read_pid() {
   [[ -f "$f" ]] || return 1
   pid="$(tr -dc '0-9' <"$f")"
   [[ -n "$pid" && -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "-Dkafkahub.service=$name" || return 1
+  # One argument exactly: "kafka" must not match kafka-stage's "-Dkafkahub.service=kafka-stage".
+  tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qFx -- "-Dkafkahub.service=$name" || return 1
   printf '%s\n' "$pid"
 }
 
