@@ -1,0 +1,10 @@
+export { MessageReader } from './MessageReader';
+export type {
+  MessageReaderOptions,
+  RawMessage,
+  ReadRequest,
+  ReadResult,
+  ReadStart,
+} from './MessageReader';
+export { MessageDecoder, createSchemaRegistry } from './MessageDecoder';
+export { FieldMask, MASKED } from './maskFields';
