@@ -20,6 +20,7 @@ import {
   MessageReader,
   MessageReaderOptions,
   ReadStart,
+  TopicNotFoundError,
 } from '../messages';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { normalizedEntityRef } from '../router/entityRefs';
@@ -153,7 +154,8 @@ export class MessagesApi {
         );
       }
       const reader = new MessageReader(environment.kafka, this.options.reader);
-      const read = await reader.read({
+      const read = await reader
+        .read({
         topic,
         partitions:
           request.partition === undefined ? undefined : [request.partition],
@@ -163,7 +165,11 @@ export class MessagesApi {
         maxBytes: config.maxBytes,
         deadline: AbortSignal.timeout(config.timeoutMs),
         cancel: options.cancel,
-      });
+        })
+        .catch(error => {
+          // A missing topic answers like one the caller may not read.
+          throw error instanceof TopicNotFoundError ? notFound() : error;
+        });
       const decoder = new MessageDecoder(
         this.registryOf(environment),
         this.mask,

@@ -12,6 +12,9 @@ import { kafkaClientOptions } from '../kafka';
 
 type FetchResponsePartition = fetchV17.FetchResponsePartition;
 
+/** The topic does not exist on the cluster. */
+export class TopicNotFoundError extends NotFoundError {}
+
 /** A record as stored, before decoding. */
 export interface RawMessage {
   partition: number;
@@ -102,12 +105,9 @@ function sizeOf(record: {
   return size;
 }
 
-function isUnknownTopic(error: unknown): boolean {
-  const text = `${(error as Error)?.message ?? ''} ${JSON.stringify(
-    (error as { errors?: unknown })?.errors ?? [],
-    (_, v) => (typeof v === 'bigint' ? String(v) : v),
-  )}`;
-  return /UNKNOWN_TOPIC_OR_PARTITION|UNKNOWN_TOPIC_ID/.test(text);
+/** The client answers a Metadata request for a missing topic with "Unknown topic <name>.". */
+function isUnknownTopic(error: unknown, topic: string): boolean {
+  return (error as Error)?.message === `Unknown topic ${topic}.`;
 }
 
 /**
@@ -151,13 +151,13 @@ export class MessageReader {
     try {
       metadata = await consumer.metadata({ topics: [topic] });
     } catch (error) {
-      if (isUnknownTopic(error)) {
-        throw new NotFoundError(`No topic ${topic}`);
+      if (isUnknownTopic(error, topic)) {
+        throw new TopicNotFoundError(`No topic ${topic}`);
       }
       throw error;
     }
     const topicMetadata = metadata.topics.get(topic);
-    if (!topicMetadata) throw new NotFoundError(`No topic ${topic}`);
+    if (!topicMetadata) throw new TopicNotFoundError(`No topic ${topic}`);
     const all = topicMetadata.partitions.map((_, i) => i);
     const partitions = request.partitions ?? all;
     for (const partition of partitions) {

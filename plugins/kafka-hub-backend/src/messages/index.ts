@@ -1,4 +1,4 @@
-export { MessageReader } from './MessageReader';
+export { MessageReader, TopicNotFoundError } from './MessageReader';
 export type {
   MessageReaderOptions,
   RawMessage,
