@@ -1,7 +1,8 @@
+import { JsonValue } from '@backstage/types';
 import { ConfigReader } from '@backstage/config';
 import { readMessages } from './readMessages';
 
-const read = (messages: unknown) =>
+const read = (messages: JsonValue) =>
   readMessages(new ConfigReader({ messages }).getOptionalConfig('messages'));
 
 describe('readMessages', () => {
