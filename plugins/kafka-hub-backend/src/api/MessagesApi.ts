@@ -65,12 +65,10 @@ function parseStart(request: ReadMessagesRequest): ReadStart {
   }
   if (from === 'timestamp') {
     const raw = request.timestamp;
-    const timestamp =
-      raw === undefined
-        ? NaN
-        : /^\d+$/.test(raw)
-        ? Number(raw)
-        : Date.parse(raw);
+    let timestamp = NaN;
+    if (raw !== undefined) {
+      timestamp = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
+    }
     if (!Number.isFinite(timestamp) || timestamp < 0) {
       throw new InputError(
         `start=timestamp needs timestamp, an ISO 8601 date-time or milliseconds since 1970, got ${
@@ -156,15 +154,15 @@ export class MessagesApi {
       const reader = new MessageReader(environment.kafka, this.options.reader);
       const read = await reader
         .read({
-        topic,
-        partitions:
-          request.partition === undefined ? undefined : [request.partition],
-        start,
-        perPartition: limit,
-        maxMessages: config.maxMessages,
-        maxBytes: config.maxBytes,
-        deadline: AbortSignal.timeout(config.timeoutMs),
-        cancel: options.cancel,
+          topic,
+          partitions:
+            request.partition === undefined ? undefined : [request.partition],
+          start,
+          perPartition: limit,
+          maxMessages: config.maxMessages,
+          maxBytes: config.maxBytes,
+          deadline: AbortSignal.timeout(config.timeoutMs),
+          cancel: options.cancel,
         })
         .catch(error => {
           // A missing topic answers like one the caller may not read.

@@ -35,7 +35,9 @@ describe('readMessages', () => {
     expect(() => read({ maxMessages: 501 })).toThrow(
       'kafkaHub.messages.maxMessages may only lower the bound of 500, got 501',
     );
-    expect(() => read({ timeoutMs: 0 })).toThrow(/timeoutMs must be a positive/);
+    expect(() => read({ timeoutMs: 0 })).toThrow(
+      /timeoutMs must be a positive/,
+    );
   });
 
   it('refuses a malformed mask entry, naming it', () => {

@@ -185,10 +185,7 @@ export class MessageDecoder {
   }
 }
 
-function header(
-  key: Buffer | null,
-  value: Buffer | null,
-): KafkaMessageHeader {
+function header(key: Buffer | null, value: Buffer | null): KafkaMessageHeader {
   const name = key ? printableText(key) ?? key.toString('hex') : '';
   if (value === null) return { key: name, value: null, format: 'text' };
   const text = printableText(value);

@@ -202,7 +202,8 @@ export class MessageReader {
         const found = byTimestamp![partition];
         first = found === undefined || found < 0n ? end : found;
       }
-      first = first < low ? low : first > end ? end : first;
+      if (first < low) first = low;
+      if (first > end) first = end;
       return {
         partition,
         leader: topicMetadata.partitions[partition].leader,
@@ -324,21 +325,20 @@ export class MessageReader {
         ? 'limit'
         : 'end';
     }
-    messages.sort((a, b) =>
-      a.partition !== b.partition
-        ? a.partition - b.partition
-        : a.offset < b.offset
-        ? -1
-        : 1,
-    );
+    messages.sort((a, b) => {
+      if (a.partition !== b.partition) return a.partition - b.partition;
+      return a.offset < b.offset ? -1 : 1;
+    });
     return {
       messages,
-      partitions: cursors.map(({ partition, startOffset, nextOffset, endOffset }) => ({
-        partition,
-        startOffset,
-        nextOffset,
-        endOffset,
-      })),
+      partitions: cursors.map(
+        ({ partition, startOffset, nextOffset, endOffset }) => ({
+          partition,
+          startOffset,
+          nextOffset,
+          endOffset,
+        }),
+      ),
       stoppedBy: stopped,
     };
   }
@@ -347,7 +347,9 @@ export class MessageReader {
 /** The offset after the last batch of a fetch answer. */
 function nextOffsetAfter(batches: RecordsBatch[]): bigint | undefined {
   const last = batches[batches.length - 1];
-  return last ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n : undefined;
+  return last
+    ? last.firstOffset + BigInt(last.lastOffsetDelta) + 1n
+    : undefined;
 }
 
 /**

@@ -195,7 +195,10 @@ describe('Messages, decoded, against the real broker and registry', () => {
           topic: decodedTopic,
           partition: 0,
           value: Buffer.from(
-            JSON.stringify({ plain: true, user: { email: 'json@example.com' } }),
+            JSON.stringify({
+              plain: true,
+              user: { email: 'json@example.com' },
+            }),
           ),
         },
         {
@@ -341,7 +344,10 @@ describe('Messages, decoded, against the real broker and registry', () => {
     'decodes Avro, Protobuf and JSON Schema through the registry, JSON, text and hex otherwise, masked and audited, %p',
     async databaseId => {
       const { get, auditEvents } = await setup(databaseId);
-      const res = await get(ALICE, decodedTopic, { start: 'offset', offset: 0 });
+      const res = await get(ALICE, decodedTopic, {
+        start: 'offset',
+        offset: 0,
+      });
       expect(res.status).toBe(200);
       const body = res.body as KafkaMessageList;
       expect(body.stoppedBy).toBe('end');
@@ -354,8 +360,7 @@ describe('Messages, decoded, against the real broker and registry', () => {
         '5',
         '6',
       ]);
-      const [avro, proto, jsonSchema, json, text, hex, unknown] =
-        body.messages;
+      const [avro, proto, jsonSchema, json, text, hex, unknown] = body.messages;
 
       expect(avro.key).toMatchObject({ format: 'text', data: 'order-1' });
       expect(avro.value).toMatchObject({
@@ -444,8 +449,9 @@ describe('Messages, decoded, against the real broker and registry', () => {
       expect(JSON.stringify(bob.body)).not.toMatch(/example/);
       // Bob learns nothing: his answer is the one for a topic that is not there.
       expect(bob.body.error.message).toBe(
-        (await get(ALICE, decodedTopic.replace('decoded', 'gone'), {})).body
-          .error.message.replace('gone', 'decoded'),
+        (
+          await get(ALICE, decodedTopic.replace('decoded', 'gone'), {})
+        ).body.error.message.replace('gone', 'decoded'),
       );
       // Refused reads are audited as failures too.
       expect(auditEvents.map(e => e.outcome)).toEqual([

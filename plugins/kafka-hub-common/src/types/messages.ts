@@ -19,6 +19,7 @@ export type KafkaMessageFormat =
  * @public
  */
 export interface KafkaMessagePart {
+  /** How it was decoded. */
   format: KafkaMessageFormat;
   /** The decoded data: JSON-like for schema formats and json, a string for text and hex. */
   data: unknown;
@@ -36,8 +37,11 @@ export interface KafkaMessagePart {
  * @public
  */
 export interface KafkaMessageHeader {
+  /** The header's name. */
   key: string;
+  /** Its value as text or hex; null for a null value. */
   value: string | null;
+  /** Whether `value` is text or hex. */
   format: 'text' | 'hex';
 }
 
@@ -47,7 +51,9 @@ export interface KafkaMessageHeader {
  * @public
  */
 export interface KafkaMessage {
+  /** The partition it was read from. */
   partition: number;
+  /** Its offset in the partition (a string: offsets are 64-bit). */
   offset: string;
   /** ISO 8601. */
   timestamp: string;
@@ -55,6 +61,7 @@ export interface KafkaMessage {
   key?: KafkaMessagePart;
   /** Absent for a tombstone (null value). */
   value?: KafkaMessagePart;
+  /** Its headers, in order. */
   headers: KafkaMessageHeader[];
 }
 
@@ -80,6 +87,7 @@ export type KafkaMessageReadStop = 'limit' | 'bytes' | 'time' | 'end';
  * @public
  */
 export interface KafkaMessagePartitionRange {
+  /** The partition. */
   partition: number;
   /** The first offset asked for. */
   startOffset: string;
@@ -96,10 +104,23 @@ export interface KafkaMessagePartitionRange {
  * @public
  */
 export interface KafkaMessageList {
+  /** The environment read. */
   environment: string;
+  /** The topic read. */
   topic: string;
+  /** The messages, by partition, then offset. */
   messages: KafkaMessage[];
+  /** The range each partition covered. */
   partitions: KafkaMessagePartitionRange[];
+  /** Why the read stopped. */
   stoppedBy: KafkaMessageReadStop;
-  bounds: { maxMessages: number; maxBytes: number; timeoutMs: number };
+  /** The bounds that applied (`kafkaHub.messages`). */
+  bounds: {
+    /** Most messages of a read. */
+    maxMessages: number;
+    /** Most bytes of a read. */
+    maxBytes: number;
+    /** Longest a read runs, in milliseconds. */
+    timeoutMs: number;
+  };
 }

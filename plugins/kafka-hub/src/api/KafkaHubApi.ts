@@ -149,9 +149,11 @@ export interface ListSchemasRequest {
  * @public
  */
 export interface ReadTopicMessagesRequest {
+  /** The environment to read in. */
   environment: string;
   /** Only this partition; all by default. */
   partition?: number;
+  /** Where each partition starts: `latest` by default. */
   start?: KafkaMessageStart;
   /** With `start: 'offset'`. */
   offset?: string;
