@@ -5,7 +5,7 @@ import { MessagesConfig } from './types';
 import { parseMaskPattern } from '../messages/maskFields';
 
 /** The hard bounds of one message read; config may only lower them. */
-export const MESSAGE_READ_LIMITS = {
+const MESSAGE_READ_LIMITS = {
   maxMessages: 500,
   maxBytes: 5 * 1024 * 1024,
   timeoutMs: 10_000,

@@ -41,7 +41,7 @@ function printableText(bytes: Buffer): string | undefined {
  * JSON form (64-bit integers and enums as strings), bytes as hex, bigints
  * as strings, dates as ISO strings.
  */
-export function toJsonData(value: unknown): unknown {
+function toJsonData(value: unknown): unknown {
   if (value === null || value === undefined) return value ?? null;
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object') return value;

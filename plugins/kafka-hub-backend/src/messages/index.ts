@@ -7,4 +7,4 @@ export type {
   ReadStart,
 } from './MessageReader';
 export { MessageDecoder, createSchemaRegistry } from './MessageDecoder';
-export { FieldMask, MASKED } from './maskFields';
+export { FieldMask } from './maskFields';
