@@ -29,6 +29,8 @@ test("an owner reads a topic's messages decoded from Avro on the Kafka tab", asy
   await expect(table.getByText(/^Avro · schema \d+$/).first()).toBeVisible();
   await expect(table.getByText(/"orderId": "/).first()).toBeVisible();
   await expect(table.getByText(/"currency": "/).first()).toBeVisible();
+  // app-config.yaml masks customerId before it leaves the backend.
+  await expect(table.getByText(/"customerId": "\*\*\*"/).first()).toBeVisible();
   await expect(dialog.getByText(/\d+ messages\./)).toBeVisible();
   await page.screenshot({
     path: `${screenshots}/entity-topic-messages.png`,
