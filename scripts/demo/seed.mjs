@@ -592,8 +592,8 @@ const AVRO_HEADERS = {
 /**
  * Topics whose values are written in the Confluent wire format (magic byte
  * 0, the schema id, Avro) with their value subject's latest schema, so the
- * entity's Messages dialog shows decoded Avro. Without a registry they stay
- * JSON.
+ * entity's Messages dialog shows decoded Avro. On dev only (Kafka Hub's
+ * stage has no registry), and without a registry they stay JSON.
  */
 const AVRO_VALUES = {
   'orders.created': {
@@ -622,9 +622,12 @@ async function loadAvroEncoders() {
   }
 }
 
-function toMessage(topicSpec, world, ts) {
+function toMessage(topicSpec, world, ts, cluster) {
   const { key, value } = topicSpec.make(world, ts);
-  const avroEncoder = avroEncoders.get(topicSpec.topic);
+  // Only where Kafka Hub has a registry to decode with (dev).
+  const avroEncoder = cluster.avroValues
+    ? avroEncoders.get(topicSpec.topic)
+    : undefined;
   return {
     topic: topicSpec.topic,
     key,
@@ -1197,7 +1200,7 @@ async function seedHistory(cluster, admin, producer, world) {
         now -
         86_400_000 +
         Math.floor(((i + Math.random()) / t.history) * 86_300_000);
-      messages.push(toMessage(t, world, at));
+      messages.push(toMessage(t, world, at, cluster));
     }
     topicMessages.push({ topic: t.topic, messages });
   }
@@ -1395,6 +1398,8 @@ const CLUSTERS = [
   makeCluster({
     name: 'dev',
     brokers: BROKERS,
+    // Kafka Hub decodes dev's messages with the registry (AVRO_VALUES).
+    avroValues: true,
     topics: TOPICS,
     groups: GROUPS,
     stoppedGroups: STOPPED_GROUPS,
@@ -1563,7 +1568,8 @@ function startProducing(cluster, producer, world) {
       const due = carry.get(t.topic) + t.rate * RATE;
       const n = Math.floor(due);
       carry.set(t.topic, due - n);
-      for (let i = 0; i < n; i++) messages.push(toMessage(t, world, now));
+      for (let i = 0; i < n; i++)
+        messages.push(toMessage(t, world, now, cluster));
     }
     if (!messages.length) return;
     inFlight = true;
