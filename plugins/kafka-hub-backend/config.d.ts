@@ -320,6 +320,34 @@ export interface Config {
       concurrency?: number;
     };
 
+    /**
+     * Reading an application's messages (`kafka-hub.messages.read`). Every
+     * read stops at the first bound it reaches and says which one.
+     */
+    messages?: {
+      /** Most messages one read returns; may only be lowered. Default and maximum: 500. */
+      maxMessages?: number;
+      /**
+       * Most bytes (keys, values and headers as stored) one read returns;
+       * may only be lowered. Default and maximum: 5242880 (5 MiB).
+       */
+      maxBytes?: number;
+      /** Longest one read runs, in milliseconds; may only be lowered. Default and maximum: 10000. */
+      timeoutMs?: number;
+      /**
+       * Fields replaced by `"***"` in every decoded key and value before it
+       * leaves the backend. Each entry is a dot-separated path of field
+       * names from the top of the key or value, e.g. `card.number`. A
+       * `*` segment matches any one field name (`customer.*.email`); a
+       * leading `*.` matches at any depth, the top included (`*.email`
+       * masks every field named `email`). Arrays are transparent: a path
+       * goes through their elements. A masked object or array is replaced
+       * whole. Keys and values that are not JSON-like (text, hex) are not
+       * masked. Default: none.
+       */
+      mask?: string[];
+    };
+
     /** Health checks of `GET /health`. */
     health?: {
       /** Upper bound of one check, in milliseconds. Default: 5000. */

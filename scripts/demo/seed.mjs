@@ -26,6 +26,7 @@ import {
   compatibilityPartitioner,
   stringSerializers,
 } from '@platformatic/kafka';
+import confluentSchemaRegistry from '@kafkajs/confluent-schema-registry';
 import {
   STAGE_CONNECTION,
   STAGE_GROUPS,
@@ -583,15 +584,56 @@ const HEADERS = {
   'content-type': 'application/json',
   'x-producer': 'kafka-hub-demo-seed',
 };
+const AVRO_HEADERS = {
+  'content-type': 'application/vnd.confluent.avro',
+  'x-producer': 'kafka-hub-demo-seed',
+};
 
-function toMessage(topicSpec, world, ts) {
+/**
+ * Topics whose values are written in the Confluent wire format (magic byte
+ * 0, the schema id, Avro) with their value subject's latest schema, so the
+ * entity's Messages dialog shows decoded Avro. On dev only (Kafka Hub's
+ * stage has no registry), and without a registry they stay JSON.
+ */
+const AVRO_VALUES = {
+  'orders.created': {
+    subject: 'orders.created-value',
+    // The Avro record takes createdAt as timestamp-millis.
+    toRecord: value => ({ ...value, createdAt: Date.parse(value.createdAt) }),
+  },
+};
+
+/** Topic to a synchronous encoder, once the registry is seeded. */
+const avroEncoders = new Map();
+
+async function loadAvroEncoders() {
+  const schemaRegistry = new confluentSchemaRegistry.SchemaRegistry({
+    host: REGISTRY_URL,
+  });
+  for (const [topic, { subject, toRecord }] of Object.entries(AVRO_VALUES)) {
+    const id = await schemaRegistry.getLatestSchemaId(subject);
+    const type = await schemaRegistry.getSchema(id);
+    const header = Buffer.alloc(5);
+    header.writeInt32BE(id, 1);
+    avroEncoders.set(topic, value =>
+      Buffer.concat([header, type.toBuffer(toRecord(value))]),
+    );
+    log(`${topic}: values written as Avro with schema ${id} of ${subject}`);
+  }
+}
+
+function toMessage(topicSpec, world, ts, cluster) {
   const { key, value } = topicSpec.make(world, ts);
+  // Only where Kafka Hub has a registry to decode with (dev).
+  const avroEncoder = cluster.avroValues
+    ? avroEncoders.get(topicSpec.topic)
+    : undefined;
   return {
     topic: topicSpec.topic,
     key,
-    value: JSON.stringify(value),
+    value: avroEncoder ? avroEncoder(value) : JSON.stringify(value),
     timestamp: BigInt(ts),
-    headers: HEADERS,
+    headers: avroEncoder ? AVRO_HEADERS : HEADERS,
   };
 }
 
@@ -1158,7 +1200,7 @@ async function seedHistory(cluster, admin, producer, world) {
         now -
         86_400_000 +
         Math.floor(((i + Math.random()) / t.history) * 86_300_000);
-      messages.push(toMessage(t, world, at));
+      messages.push(toMessage(t, world, at, cluster));
     }
     topicMessages.push({ topic: t.topic, messages });
   }
@@ -1356,6 +1398,8 @@ const CLUSTERS = [
   makeCluster({
     name: 'dev',
     brokers: BROKERS,
+    // Kafka Hub decodes dev's messages with the registry (AVRO_VALUES).
+    avroValues: true,
     topics: TOPICS,
     groups: GROUPS,
     stoppedGroups: STOPPED_GROUPS,
@@ -1524,7 +1568,8 @@ function startProducing(cluster, producer, world) {
       const due = carry.get(t.topic) + t.rate * RATE;
       const n = Math.floor(due);
       carry.set(t.topic, due - n);
-      for (let i = 0; i < n; i++) messages.push(toMessage(t, world, now));
+      for (let i = 0; i < n; i++)
+        messages.push(toMessage(t, world, now, cluster));
     }
     if (!messages.length) return;
     inFlight = true;
@@ -1651,7 +1696,7 @@ async function seedAcls(cluster, admin) {
  * Seeds one cluster: its ACLs, topics, history and stopped groups. Returns
  * the clients and the little world its traffic goes on with.
  */
-async function seedCluster(cluster) {
+async function seedCluster(cluster, schemasSeeded) {
   const admin = watchConnections(
     new Admin(clientOptions(cluster, 'kafka-hub-demo-seed')),
   );
@@ -1659,7 +1704,12 @@ async function seedCluster(cluster) {
   const producer = watchConnections(
     new Producer({
       ...clientOptions(cluster, 'kafka-hub-demo-seed'),
-      serializers: stringSerializers,
+      // Values are JSON strings, or Avro bytes (AVRO_VALUES) passed as they are.
+      serializers: {
+        ...stringSerializers,
+        value: value =>
+          Buffer.isBuffer(value) ? value : stringSerializers.value(value),
+      },
       // Java's key hashing: a key keeps the partition earlier demo runs gave it.
       partitioner: compatibilityPartitioner,
       acks: ProduceAcks.ALL,
@@ -1671,6 +1721,8 @@ async function seedCluster(cluster) {
   await seedAcls(cluster, admin);
   await seedTopics(cluster, admin);
   const world = new World();
+  // History of Avro topics is written with their schemas.
+  await schemasSeeded;
   await seedHistory(cluster, admin, producer, world);
   for (const group of cluster.stoppedGroups) {
     await seedStoppedGroup(cluster, admin, group);
@@ -1736,9 +1788,18 @@ async function main() {
   );
 
   // The registry and the clusters are seeded side by side.
+  const schemasSeeded = REGISTRY_URL
+    ? seedSchemas().then(() =>
+        loadAvroEncoders().catch(error =>
+          logError(
+            `Avro values: ${describeError(error)}; orders.created stays JSON`,
+          ),
+        ),
+      )
+    : null;
   const [, ...seeded] = await Promise.all([
-    REGISTRY_URL ? seedSchemas() : null,
-    ...CLUSTERS.map(seedCluster),
+    schemasSeeded,
+    ...CLUSTERS.map(cluster => seedCluster(cluster, schemasSeeded)),
   ]);
   if (stopSignal.aborted) return;
   log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)}s`);

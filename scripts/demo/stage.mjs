@@ -107,11 +107,13 @@ export function kafkaHubGrants() {
       allow(ResourceTypes.TOPIC, '*', LITERAL, AclOperations.DESCRIBE),
       allow(ResourceTypes.TOPIC, '*', LITERAL, AclOperations.DESCRIBE_CONFIGS),
       allow(ResourceTypes.GROUP, '*', LITERAL, AclOperations.DESCRIBE),
-      ...KAFKA_HUB_TOPIC_PREFIXES.map(prefix =>
+      ...KAFKA_HUB_TOPIC_PREFIXES.flatMap(prefix => [
         allow(ResourceTypes.TOPIC, prefix, PREFIXED, AclOperations.CREATE),
-      ),
+        // Reading messages (the Messages dialog): Fetch, never a group.
+        allow(ResourceTypes.TOPIC, prefix, PREFIXED, AclOperations.READ),
+      ]),
     ],
-    text: `${KAFKA_HUB_PRINCIPAL}: cluster ALTER; topics DESCRIBE, DESCRIBE_CONFIGS; groups DESCRIBE; topic CREATE only under ${KAFKA_HUB_TOPIC_PREFIXES.join(
+    text: `${KAFKA_HUB_PRINCIPAL}: cluster ALTER; topics DESCRIBE, DESCRIBE_CONFIGS; groups DESCRIBE; topic CREATE and READ only under ${KAFKA_HUB_TOPIC_PREFIXES.join(
       ', ',
     )}`,
   };

@@ -41,6 +41,7 @@ import { ApplicationsApi } from './api/ApplicationsApi';
 import { ConsumerGroupsApi } from './api/ConsumerGroupsApi';
 import { SchemasApi } from './api/SchemasApi';
 import { TopicsApi } from './api/TopicsApi';
+import { MessagesApi } from './api/MessagesApi';
 
 /**
  * Kafka Hub backend plugin: `/api/kafka-hub`.
@@ -252,6 +253,16 @@ export const kafkaHubPlugin = createBackendPlugin({
           environments: kafkaHubConfig.environments,
           namespacePattern,
         });
+        const namespaceClaims = new NamespaceClaimStore(db);
+        const messagesApi = new MessagesApi({
+          auditor,
+          access,
+          applications: provisioningStore,
+          namespaceClaims,
+          environments: kafkaHubConfig.environments,
+          namespacePattern,
+          config: kafkaHubConfig.messages,
+        });
         registerKafkaHubActions({
           actionsRegistry,
           applications: applicationsApi,
@@ -270,6 +281,7 @@ export const kafkaHubPlugin = createBackendPlugin({
             schemas: schemasApi,
             consumerGroups: consumerGroupsApi,
             topics: topicsApi,
+            messages: messagesApi,
             tasks: {
               schemaStore,
               consumerGroupTaskRuns,
@@ -278,7 +290,7 @@ export const kafkaHubPlugin = createBackendPlugin({
             },
             claims: {
               auditor,
-              namespaceClaims: new NamespaceClaimStore(db),
+              namespaceClaims,
               linkErrors: new LinkErrorStore(db),
               releaseAfterMs: kafkaHubConfig.claims.releaseAfterMs,
             },

@@ -1,6 +1,7 @@
 import {
   kafkaHubAdminReadPermission,
   kafkaHubEntityReadPermission,
+  kafkaHubMessagesReadPermission,
   kafkaHubPermissions,
   kafkaHubProvisioningRetryPermission,
 } from './permissions';
@@ -17,6 +18,9 @@ describe('permissions', () => {
         'catalog-entity',
       ),
     ).toBe(true);
+    expect(
+      isResourcePermission(kafkaHubMessagesReadPermission, 'catalog-entity'),
+    ).toBe(true);
     expect(isResourcePermission(kafkaHubAdminReadPermission)).toBe(false);
   });
 
@@ -24,6 +28,7 @@ describe('permissions', () => {
     expect(kafkaHubPermissions.map(p => p.name)).toEqual([
       'kafka-hub.entity.read',
       'kafka-hub.provisioning.retry',
+      'kafka-hub.messages.read',
       'kafka-hub.admin.read',
       'kafka-hub.admin.retry',
     ]);

@@ -26,6 +26,19 @@ export const kafkaHubProvisioningRetryPermission = createPermission({
 });
 
 /**
+ * Read the (decoded) messages of one entity's topics. Every read is audited.
+ * A catalog-entity permission, like `kafka-hub.entity.read`, but separate:
+ * seeing a topic's metadata does not mean seeing what flows through it.
+ *
+ * @public
+ */
+export const kafkaHubMessagesReadPermission = createPermission({
+  name: 'kafka-hub.messages.read',
+  attributes: { action: 'read' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * The admin page: full error detail, run ids, cross-entity lists including
  * data not linked to any entity, cluster and sync health.
  *
@@ -55,6 +68,7 @@ export const kafkaHubAdminRetryPermission = createPermission({
 export const kafkaHubPermissions = [
   kafkaHubEntityReadPermission,
   kafkaHubProvisioningRetryPermission,
+  kafkaHubMessagesReadPermission,
   kafkaHubAdminReadPermission,
   kafkaHubAdminRetryPermission,
 ];

@@ -11,6 +11,7 @@ import {
   KafkaApplicationDetail,
   KafkaApplicationTopics,
   KafkaApplicationList,
+  KafkaMessageList,
   KafkaHubTaskRunList,
   LagHistory,
   LagHistoryBy,
@@ -125,6 +126,36 @@ export class MockKafkaHubApi implements KafkaHubApi {
       throw new NotFoundError(`No Kafka application for ${entityRef}`);
     }
     return { ...app, errorDetail: 'full', runs: [] };
+  }
+
+  async readTopicMessages(
+    entityRef: string,
+    topic: string,
+    request: { environment: string },
+  ): Promise<KafkaMessageList> {
+    await this.getApplication(entityRef);
+    return {
+      environment: request.environment,
+      topic,
+      messages: [0, 1, 2].map(i => ({
+        partition: 0,
+        offset: String(i),
+        timestamp: new Date(Date.now() - (3 - i) * 60_000).toISOString(),
+        key: { format: 'text', data: `order-${i}`, sizeBytes: 7 },
+        value: {
+          format: 'avro',
+          schemaId: 1,
+          data: { id: `order-${i}`, email: '***', amount: 10 * (i + 1) },
+          sizeBytes: 24,
+        },
+        headers: [{ key: 'source', value: 'dev', format: 'text' }],
+      })),
+      partitions: [
+        { partition: 0, startOffset: '0', nextOffset: '3', endOffset: '3' },
+      ],
+      stoppedBy: 'end',
+      bounds: { maxMessages: 500, maxBytes: 5242880, timeoutMs: 10000 },
+    };
   }
 
   async getApplicationTopics(

@@ -24,6 +24,7 @@ export type {
   ListConsumerGroupsRequest,
   ListSchemasRequest,
   ListSchemaVersionsRequest,
+  ReadTopicMessagesRequest,
 } from './api/KafkaHubApi';
 
 // Building blocks an adopter composes into their own pages and tabs.

@@ -5,6 +5,7 @@ import {
   kafkaHubAdminReadPermission,
   kafkaHubAdminRetryPermission,
   kafkaHubEntityReadPermission,
+  kafkaHubMessagesReadPermission,
   kafkaHubProvisioningRetryPermission,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaHubDemoPolicy } from './KafkaHubDemoPolicy';
@@ -31,6 +32,7 @@ describe('KafkaHubDemoPolicy', () => {
       kafkaHubAdminRetryPermission,
       kafkaHubEntityReadPermission,
       kafkaHubProvisioningRetryPermission,
+      kafkaHubMessagesReadPermission,
     ]) {
       expect(await policy.handle({ permission }, user)).toEqual({
         result: AuthorizeResult.ALLOW,
@@ -59,6 +61,7 @@ describe('KafkaHubDemoPolicy', () => {
     for (const permission of [
       kafkaHubEntityReadPermission,
       kafkaHubProvisioningRetryPermission,
+      kafkaHubMessagesReadPermission,
     ]) {
       expect(await policy.handle({ permission }, user)).toEqual({
         result: AuthorizeResult.CONDITIONAL,

@@ -17,13 +17,14 @@ import {
   kafkaHubAdminReadPermission,
   kafkaHubAdminRetryPermission,
   kafkaHubEntityReadPermission,
+  kafkaHubMessagesReadPermission,
   kafkaHubProvisioningRetryPermission,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 
 /**
  * The demo's catalog-driven policy for Kafka Hub: members of an admin group
- * may do everything; everyone else reads and retries the Kafka data of the
- * entities they own (directly or through a group), and nothing else of
+ * may do everything; everyone else reads and retries the Kafka data, and
+ * reads the messages, of the entities they own (directly or through a group), and nothing else of
  * Kafka Hub. Other plugins' permissions are allowed, as in a fresh app.
  */
 export class KafkaHubDemoPolicy implements PermissionPolicy {
@@ -53,7 +54,8 @@ export class KafkaHubDemoPolicy implements PermissionPolicy {
 
     if (
       isPermission(permission, kafkaHubEntityReadPermission) ||
-      isPermission(permission, kafkaHubProvisioningRetryPermission)
+      isPermission(permission, kafkaHubProvisioningRetryPermission) ||
+      isPermission(permission, kafkaHubMessagesReadPermission)
     ) {
       if (admin) return { result: AuthorizeResult.ALLOW };
       if (!user) return { result: AuthorizeResult.DENY };

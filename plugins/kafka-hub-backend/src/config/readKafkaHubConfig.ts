@@ -24,6 +24,7 @@ import {
   readProvisioningSettings,
 } from './readProvisioningSettings';
 import { readSasl, readTls } from './readConnectionSecurity';
+import { readMessages } from './readMessages';
 import {
   EnvironmentConfig,
   KafkaHubConfig,
@@ -311,6 +312,7 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
       config?.getOptionalConfig('notifications'),
     ),
     topics: readTopics(config?.getOptionalConfig('topics')),
+    messages: readMessages(config?.getOptionalConfig('messages')),
     health: {
       timeoutMs: readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000),
     },

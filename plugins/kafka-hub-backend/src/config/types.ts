@@ -183,6 +183,18 @@ export interface TopicsConfig {
   concurrency: number;
 }
 
+/** `kafkaHub.messages`, with defaults applied. */
+export interface MessagesConfig {
+  /** Most messages one read returns (at most 500). */
+  maxMessages: number;
+  /** Most bytes of keys, values and headers one read returns (at most 5 MB). */
+  maxBytes: number;
+  /** Longest one read runs, in milliseconds (at most 10 seconds). */
+  timeoutMs: number;
+  /** Field paths masked in decoded keys and values (see config.d.ts). */
+  mask: string[];
+}
+
 /** `kafkaHub.claims`, with defaults applied. */
 export interface ClaimsConfig {
   /**
@@ -221,4 +233,5 @@ export interface KafkaHubConfig {
   consumerGroups: ConsumerGroupsConfig;
   notifications: NotificationsConfig;
   topics: TopicsConfig;
+  messages: MessagesConfig;
 }

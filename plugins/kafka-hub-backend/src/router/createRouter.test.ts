@@ -33,6 +33,7 @@ describe('createRouter', () => {
       schemas: { environments: [] },
       consumerGroups: {},
       topics: { environments: [] },
+      messages: {},
       tasks: {},
       claims: {},
     } as unknown as RouterOptions);
@@ -42,6 +43,6 @@ describe('createRouter', () => {
     expect(served.filter(op => op !== 'GET /openapi.json').sort()).toEqual(
       contractOperations().sort(),
     );
-    expect(contractOperations()).toHaveLength(21);
+    expect(contractOperations()).toHaveLength(22);
   });
 });

@@ -19,6 +19,8 @@ import { schemaRoutes } from './schemaRoutes';
 import { consumerGroupRoutes } from './consumerGroupRoutes';
 import { topicRoutes } from './topicRoutes';
 import { TopicsApi } from '../api/TopicsApi';
+import { MessagesApi } from '../api/MessagesApi';
+import { messageRoutes } from './messageRoutes';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 
@@ -37,6 +39,8 @@ export interface RouterOptions {
   consumerGroups: ConsumerGroupsApi;
   /** What `/applications/{entityRef}/topics` answers each caller (also the actions'). */
   topics: TopicsApi;
+  /** What `/applications/{entityRef}/topics/{topic}/messages` answers each caller. */
+  messages: MessagesApi;
   tasks: Omit<AdminTaskRoutesOptions, 'httpAuth' | 'access'>;
   claims: Omit<ClaimRoutesOptions, 'httpAuth' | 'access'>;
 }
@@ -57,6 +61,7 @@ export async function createRouter(
   schemaRoutes(router, { httpAuth, api: options.schemas });
   consumerGroupRoutes(router, { httpAuth, api: options.consumerGroups });
   topicRoutes(router, { httpAuth, api: options.topics });
+  messageRoutes(router, { httpAuth, api: options.messages });
   adminTaskRoutes(router, { httpAuth, access, ...options.tasks });
   claimRoutes(router, { httpAuth, access, ...options.claims });
   return router;

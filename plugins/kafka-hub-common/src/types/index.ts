@@ -6,3 +6,4 @@ export * from './consumerGroups';
 export * from './tasks';
 export * from './claims';
 export * from './topics';
+export * from './messages';

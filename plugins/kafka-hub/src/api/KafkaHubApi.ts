@@ -6,6 +6,8 @@ import {
   KafkaApplicationDetail,
   KafkaApplicationTopics,
   KafkaApplicationList,
+  KafkaMessageList,
+  KafkaMessageStart,
   ProvisioningStatus,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
@@ -141,6 +143,27 @@ export interface ListSchemasRequest {
 }
 
 /**
+ * What to read of a topic: the latest `limit` messages of each partition
+ * (the default), or up to `limit` per partition from an offset or a time.
+ *
+ * @public
+ */
+export interface ReadTopicMessagesRequest {
+  /** The environment to read in. */
+  environment: string;
+  /** Only this partition; all by default. */
+  partition?: number;
+  /** Where each partition starts: `latest` by default. */
+  start?: KafkaMessageStart;
+  /** With `start: 'offset'`. */
+  offset?: string;
+  /** With `start: 'timestamp'`: an ISO 8601 date-time. */
+  timestamp?: string;
+  /** Messages per partition. */
+  limit?: number;
+}
+
+/**
  * The Kafka Hub backend, as the frontend sees it.
  *
  * @public
@@ -164,6 +187,15 @@ export interface KafkaHubApi {
    * topic sampler last stored them, with the drift against its declaration.
    */
   getApplicationTopics(entityRef: string): Promise<KafkaApplicationTopics>;
+  /**
+   * Decoded messages of one of the application's topics in one environment
+   * (`kafka-hub.messages.read` on the entity), bounded by the backend.
+   */
+  readTopicMessages(
+    entityRef: string,
+    topic: string,
+    request: ReadTopicMessagesRequest,
+  ): Promise<KafkaMessageList>;
   /**
    * Starts a provisioning run of the environments that did not succeed
    * (`all` re-runs every one). Resolves as soon as the run is claimed.

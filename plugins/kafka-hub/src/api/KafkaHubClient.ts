@@ -10,6 +10,7 @@ import {
   KafkaApplicationDetail,
   KafkaApplicationTopics,
   KafkaApplicationList,
+  KafkaMessageList,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
   SchemaCompatibilityRequest,
@@ -24,6 +25,7 @@ import {
   ListApplicationsRequest,
   ListSchemasRequest,
   ListSchemaVersionsRequest,
+  ReadTopicMessagesRequest,
 } from './KafkaHubApi';
 import type {
   EntityLinkErrors,
@@ -111,6 +113,20 @@ export class KafkaHubClient implements KafkaHubApi {
   /** {@inheritDoc KafkaHubApi.getApplicationTopics} */
   getApplicationTopics(entityRef: string): Promise<KafkaApplicationTopics> {
     return this.body(this.api.getApplicationTopics({ path: { entityRef } }));
+  }
+
+  /** {@inheritDoc KafkaHubApi.readTopicMessages} */
+  readTopicMessages(
+    entityRef: string,
+    topic: string,
+    request: ReadTopicMessagesRequest,
+  ): Promise<KafkaMessageList> {
+    return this.body(
+      this.api.readTopicMessages({
+        path: { entityRef, topic },
+        query: request,
+      }),
+    );
   }
 
   /** {@inheritDoc KafkaHubApi.retryProvisioning} */

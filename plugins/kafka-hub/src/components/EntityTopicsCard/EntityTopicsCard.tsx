@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { InfoCard, Progress, WarningPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { usePermission } from '@backstage/plugin-permission-react';
 import {
+  kafkaHubMessagesReadPermission,
   KafkaEnvironmentTopics,
   KafkaTopic,
   KafkaTopicDrift,
@@ -21,11 +23,14 @@ import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import KeyboardArrowDownIcon from '@material-ui/icons/KeyboardArrowDown';
 import KeyboardArrowUpIcon from '@material-ui/icons/KeyboardArrowUp';
+import ListAltIcon from '@material-ui/icons/ListAlt';
+import Tooltip from '@material-ui/core/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
 import { kafkaHubApiRef } from '../../api';
 import { readableColour } from '../../theme/readableColour';
 import { errorMessage, RelativeTime } from '../ProvisioningCommon';
 import { formatBytes, formatEstimate, formatRetention } from './format';
+import { TopicMessagesDialog } from './TopicMessagesDialog';
 
 const COLUMNS = 11;
 
@@ -150,12 +155,17 @@ const TopicDetail = ({ topic }: { topic: KafkaTopic }) => {
   );
 };
 
+/** Opens a topic's messages; shown only to callers who may read them. */
+type ReadMessages = (topic: KafkaTopic) => void;
+
 const TopicRow = ({
   topic,
   drift,
+  onReadMessages,
 }: {
   topic: KafkaTopic;
   drift?: KafkaTopicDrift;
+  onReadMessages?: ReadMessages;
 }) => {
   const classes = useStyles();
   const tableText = useTableTextStyles();
@@ -181,6 +191,17 @@ const TopicRow = ({
         <TableCell className={`${classes.name} ${tableText.idCell}`}>
           <IdText text={topic.name} />
           {drift && <DriftChip drift={drift} />}
+          {onReadMessages && (
+            <Tooltip title="Read messages">
+              <IconButton
+                size="small"
+                aria-label={`Read messages of ${topic.name}`}
+                onClick={() => onReadMessages(topic)}
+              >
+                <ListAltIcon fontSize="small" />
+              </IconButton>
+            </Tooltip>
+          )}
         </TableCell>
         <TableCell align="right">{topic.partitions}</TableCell>
         <TableCell align="right">{topic.replicationFactor}</TableCell>
@@ -254,12 +275,17 @@ const MissingRow = ({ drift }: { drift: KafkaTopicDrift }) => {
 };
 
 const EnvironmentTopics = ({
+  entityRef,
   environment,
   prefix,
+  mayReadMessages,
 }: {
+  entityRef: string;
   environment: KafkaEnvironmentTopics;
   prefix: string;
+  mayReadMessages: boolean;
 }) => {
+  const [reading, setReading] = useState<KafkaTopic>();
   const classes = useStyles();
   const tableText = useTableTextStyles();
   const driftOf = new Map(
@@ -337,6 +363,7 @@ const EnvironmentTopics = ({
                     key={row.name}
                     topic={row.topic}
                     drift={driftOf.get(row.name)}
+                    onReadMessages={mayReadMessages ? setReading : undefined}
                   />
                 ) : (
                   <MissingRow key={row.name} drift={row.drift!} />
@@ -346,6 +373,16 @@ const EnvironmentTopics = ({
           </Table>
         </TableContainer>
       )}
+      {reading && (
+        <TopicMessagesDialog
+          open
+          onClose={() => setReading(undefined)}
+          entityRef={entityRef}
+          topic={reading.name}
+          environment={environment.environment}
+          partitions={reading.partitions}
+        />
+      )}
     </section>
   );
 };
@@ -354,10 +391,16 @@ const EnvironmentTopics = ({
  * The application's topics as the broker has them, per environment:
  * partitions, replicas, size, messages, retention, readers and subjects,
  * the configs set on each topic, and the drift against its declaration.
- * Served from what the topic sampler stored.
+ * Served from what the topic sampler stored. Callers with
+ * `kafka-hub.messages.read` open a topic's decoded messages from its row.
  */
 export const EntityTopicsCard = ({ entityRef }: { entityRef: string }) => {
   const api = useApi(kafkaHubApiRef);
+  // The backend checks it again on every read.
+  const messagesPermission = usePermission({
+    permission: kafkaHubMessagesReadPermission,
+    resourceRef: entityRef,
+  });
   const { value, loading, error } = useAsync(
     () => api.getApplicationTopics(entityRef),
     [api, entityRef],
@@ -389,8 +432,10 @@ export const EntityTopicsCard = ({ entityRef }: { entityRef: string }) => {
       {value?.environments.map(environment => (
         <EnvironmentTopics
           key={environment.environment}
+          entityRef={entityRef}
           environment={environment}
           prefix={value.prefix}
+          mayReadMessages={messagesPermission.allowed}
         />
       ))}
     </InfoCard>

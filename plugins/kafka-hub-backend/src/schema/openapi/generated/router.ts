@@ -848,6 +848,146 @@ export const spec = {
         },
         required: ['environment', 'topics', 'drift'],
       },
+      KafkaMessageFormat: {
+        type: 'string',
+        enum: ['avro', 'protobuf', 'json-schema', 'json', 'text', 'hex'],
+      },
+      KafkaMessagePart: {
+        type: 'object',
+        properties: {
+          format: {
+            $ref: '#/components/schemas/KafkaMessageFormat',
+          },
+          data: {
+            description:
+              'The decoded data: JSON for the schema formats and json, a string for text and hex. Masked fields are "***".',
+          },
+          schemaId: {
+            type: 'integer',
+          },
+          error: {
+            type: 'string',
+            description:
+              'Why the schema format could not be decoded; data is then json, text or hex.',
+          },
+          sizeBytes: {
+            type: 'integer',
+          },
+        },
+        required: ['format', 'data', 'sizeBytes'],
+      },
+      KafkaMessageHeader: {
+        type: 'object',
+        properties: {
+          key: {
+            type: 'string',
+          },
+          value: {
+            type: 'string',
+            nullable: true,
+          },
+          format: {
+            type: 'string',
+            enum: ['text', 'hex'],
+          },
+        },
+        required: ['key', 'value', 'format'],
+      },
+      KafkaMessage: {
+        type: 'object',
+        properties: {
+          partition: {
+            type: 'integer',
+          },
+          offset: {
+            type: 'string',
+          },
+          timestamp: {
+            type: 'string',
+          },
+          key: {
+            $ref: '#/components/schemas/KafkaMessagePart',
+          },
+          value: {
+            $ref: '#/components/schemas/KafkaMessagePart',
+          },
+          headers: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaMessageHeader',
+            },
+          },
+        },
+        required: ['partition', 'offset', 'timestamp', 'headers'],
+      },
+      KafkaMessagePartitionRange: {
+        type: 'object',
+        properties: {
+          partition: {
+            type: 'integer',
+          },
+          startOffset: {
+            type: 'string',
+          },
+          nextOffset: {
+            type: 'string',
+          },
+          endOffset: {
+            type: 'string',
+          },
+        },
+        required: ['partition', 'startOffset', 'nextOffset', 'endOffset'],
+      },
+      KafkaMessageList: {
+        type: 'object',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          topic: {
+            type: 'string',
+          },
+          messages: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaMessage',
+            },
+          },
+          partitions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaMessagePartitionRange',
+            },
+          },
+          stoppedBy: {
+            type: 'string',
+            enum: ['limit', 'bytes', 'time', 'end'],
+          },
+          bounds: {
+            type: 'object',
+            properties: {
+              maxMessages: {
+                type: 'integer',
+              },
+              maxBytes: {
+                type: 'integer',
+              },
+              timeoutMs: {
+                type: 'integer',
+              },
+            },
+            required: ['maxMessages', 'maxBytes', 'timeoutMs'],
+          },
+        },
+        required: [
+          'environment',
+          'topic',
+          'messages',
+          'partitions',
+          'stoppedBy',
+          'bounds',
+        ],
+      },
       KafkaApplicationTopics: {
         type: 'object',
         properties: {
@@ -1980,6 +2120,117 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/KafkaApplicationTopics',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
+          },
+          '404': {
+            $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/applications/{entityRef}/topics/{topic}/messages': {
+      get: {
+        operationId: 'ReadTopicMessages',
+        tags: ['Applications'],
+        description:
+          "Decoded messages of one topic of the application's namespace in one environment: the latest `limit` per partition, or up to `limit` per partition from an offset or a timestamp. Bounded by `kafkaHub.messages` (at most 500 messages, 5 MiB and 10 seconds); `stoppedBy` says which bound stopped the read. Needs `kafka-hub.messages.read` on the entity (404 without it, like a missing topic); audited. Never joins a consumer group or commits.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRef',
+          },
+          {
+            name: 'topic',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 249,
+            },
+          },
+          {
+            name: 'environment',
+            in: 'query',
+            allowReserved: true,
+            required: true,
+            schema: {
+              $ref: '#/components/schemas/EnvironmentName',
+            },
+          },
+          {
+            name: 'partition',
+            in: 'query',
+            allowReserved: true,
+            description: 'Only this partition; all by default.',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 0,
+            },
+          },
+          {
+            name: 'start',
+            in: 'query',
+            allowReserved: true,
+            description: 'Where each partition starts; `latest` by default.',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['latest', 'offset', 'timestamp'],
+            },
+          },
+          {
+            name: 'offset',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'With start=offset, the first offset of each partition.',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^\\d{1,19}$',
+            },
+          },
+          {
+            name: 'timestamp',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'With start=timestamp, an ISO 8601 date-time or milliseconds since 1970: each partition starts at its first message at or after it.',
+            required: false,
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'Messages per partition (at most kafkaHub.messages.maxMessages in all).',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 500,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The messages read, and why the read stopped.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/KafkaMessageList',
                 },
               },
             },

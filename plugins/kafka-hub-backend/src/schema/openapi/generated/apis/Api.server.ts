@@ -22,6 +22,7 @@ export type RetryAllFailed = {
 import { KafkaApplicationDetail } from '../models/KafkaApplicationDetail.model';
 import { KafkaApplicationList } from '../models/KafkaApplicationList.model';
 import { KafkaApplicationTopics } from '../models/KafkaApplicationTopics.model';
+import { KafkaMessageList } from '../models/KafkaMessageList.model';
 import { ProvisioningStatus } from '../models/ProvisioningStatus.model';
 import { RetryProvisioningResponse } from '../models/RetryProvisioningResponse.model';
 
@@ -55,6 +56,24 @@ export type ListApplications = {
     offset?: number;
   };
   response: KafkaApplicationList | Error | Error;
+};
+/**
+ * @public
+ */
+export type ReadTopicMessages = {
+  path: {
+    entityRef: string;
+    topic: string;
+  };
+  query: {
+    environment: string;
+    partition?: number;
+    start?: 'latest' | 'offset' | 'timestamp';
+    offset?: string;
+    timestamp?: string;
+    limit?: number;
+  };
+  response: KafkaMessageList | Error | Error | Error;
 };
 /**
  * @public
@@ -273,6 +292,8 @@ export type EndpointMap = {
   '#get|/applications/{entityRef}/topics': GetApplicationTopics;
 
   '#get|/applications': ListApplications;
+
+  '#get|/applications/{entityRef}/topics/{topic}/messages': ReadTopicMessages;
 
   '#post|/applications/{entityRef}/retry': RetryProvisioning;
 

@@ -14,6 +14,7 @@ import { RetryAllFailedResponse } from '../models/RetryAllFailedResponse.model';
 import { KafkaApplicationDetail } from '../models/KafkaApplicationDetail.model';
 import { KafkaApplicationList } from '../models/KafkaApplicationList.model';
 import { KafkaApplicationTopics } from '../models/KafkaApplicationTopics.model';
+import { KafkaMessageList } from '../models/KafkaMessageList.model';
 import { ProvisioningStatus } from '../models/ProvisioningStatus.model';
 import { RetryProvisioningResponse } from '../models/RetryProvisioningResponse.model';
 import { EntityLinkErrors } from '../models/EntityLinkErrors.model';
@@ -90,6 +91,23 @@ export type ListApplications = {
     status?: Array<ProvisioningStatus>;
     limit?: number;
     offset?: number;
+  };
+};
+/**
+ * @public
+ */
+export type ReadTopicMessages = {
+  path: {
+    entityRef: string;
+    topic: string;
+  };
+  query: {
+    environment: string;
+    partition?: number;
+    start?: 'latest' | 'offset' | 'timestamp';
+    offset?: string;
+    timestamp?: string;
+    limit?: number;
   };
 };
 /**
@@ -386,6 +404,41 @@ export class DefaultApiClient {
     const uriTemplate = `/applications{?entityRef,owner,status,limit,offset}`;
 
     const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Decoded messages of one topic of the application\'s namespace in one environment: the latest `limit` per partition, or up to `limit` per partition from an offset or a timestamp. Bounded by `kafkaHub.messages` (at most 500 messages, 5 MiB and 10 seconds); `stoppedBy` says which bound stopped the read. Needs `kafka-hub.messages.read` on the entity (404 without it, like a missing topic); audited. Never joins a consumer group or commits.
+   * @param entityRef - A full entity ref, URL-encoded (&#x60;component:default/my-service&#x60;).
+   * @param topic -
+   * @param environment -
+   * @param partition - Only this partition; all by default.
+   * @param start - Where each partition starts; &#x60;latest&#x60; by default.
+   * @param offset - With start&#x3D;offset, the first offset of each partition.
+   * @param timestamp - With start&#x3D;timestamp, an ISO 8601 date-time or milliseconds since 1970: each partition starts at its first message at or after it.
+   * @param limit - Messages per partition (at most kafkaHub.messages.maxMessages in all).
+   */
+  public async readTopicMessages(
+    // @ts-ignore
+    request: ReadTopicMessages,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<KafkaMessageList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/applications/{entityRef}/topics/{topic}/messages{?environment,partition,start,offset,timestamp,limit}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      entityRef: request.path.entityRef,
+      topic: request.path.topic,
       ...request.query,
     });
 
