@@ -23,7 +23,6 @@
 import { randomBytes } from 'crypto';
 import { SchemaRegistry } from '@kafkajs/confluent-schema-registry';
 import { Admin, Producer } from '@platformatic/kafka';
-import { KafkaClusterConfig } from '../../plugins/kafka-hub-backend/src/config/types';
 import { kafkaClientOptions } from '../../plugins/kafka-hub-backend/src/kafka';
 import {
   createSchemaRegistry,
@@ -31,26 +30,19 @@ import {
   MessageDecoder,
   MessageReader,
 } from '../../plugins/kafka-hub-backend/src/messages';
+import { benchEnvironment, log, median } from './benchKit';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 500);
 const PARTITIONS = Number(process.env.BENCH_PARTITIONS ?? 1);
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const BROKERS = (process.env.BENCH_BROKERS ?? '127.0.0.1:9092').split(',');
 const REGISTRY =
   process.env.BENCH_REGISTRY ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 
-const log = (line: string) => console.log(`[bench] ${line}`);
 const run = randomBytes(3).toString('hex');
 const topic = `khbench-messages-${run}.orders`;
 const subject = `${topic}-value`;
 
-const cluster: KafkaClusterConfig = {
-  brokers: BROKERS,
-  clientId: 'kafka-hub-bench',
-  ssl: false,
-  connectionTimeoutMs: 5000,
-  requestTimeoutMs: 30_000,
-};
+const cluster = benchEnvironment.kafka;
 
 const ORDER = {
   type: 'record',
@@ -88,12 +80,6 @@ const ORDER = {
       },
     },
   ],
-};
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
 async function registry(method: string, path: string, body?: unknown) {
