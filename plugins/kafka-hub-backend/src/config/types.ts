@@ -209,6 +209,13 @@ export interface NotificationsConfig {
   };
 }
 
+/** `kafkaHub.signals`, with defaults applied. */
+export interface SignalsConfig {
+  enabled: boolean;
+  /** Users and groups that get every entity's signals and the admin channel. */
+  adminRecipients: string[];
+}
+
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
   /** Namespace prefix of every application, `{application}` replaced by its slug. */
@@ -221,4 +228,5 @@ export interface KafkaHubConfig {
   consumerGroups: ConsumerGroupsConfig;
   notifications: NotificationsConfig;
   topics: TopicsConfig;
+  signals: SignalsConfig;
 }
