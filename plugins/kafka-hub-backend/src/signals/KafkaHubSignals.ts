@@ -42,7 +42,7 @@ export class KafkaHubSignals {
 
   constructor(private readonly options: KafkaHubSignalsOptions) {
     this.adminRecipients = [
-      ...new Set(options.adminRecipients.flatMap(recipientRefs)),
+      ...new Set(options.adminRecipients.map(recipientRef)),
     ];
     this.now = options.now ?? (() => new Date());
   }
@@ -80,7 +80,7 @@ export class KafkaHubSignals {
       const owner = owners.get(entityRef);
       const recipients = [
         ...new Set([
-          ...(owner ? recipientRefs(owner) : []),
+          ...(owner ? [recipientRef(owner)] : []),
           ...this.adminRecipients,
         ]),
       ];
@@ -123,13 +123,12 @@ export class KafkaHubSignals {
 }
 
 /**
- * The forms of an entity ref a connection's ownership refs may hold: the
- * signals backend compares them exactly, and sign-in resolvers write them
- * lower case.
+ * An entity ref as a connection's ownership refs hold it: the signals
+ * backend compares them exactly, and sign-in resolvers write them with
+ * `stringifyEntityRef` (lower case).
  */
-function recipientRefs(ref: string): string[] {
-  const normalized = stringifyEntityRef(
+function recipientRef(ref: string): string {
+  return stringifyEntityRef(
     parseEntityRef(ref, { defaultKind: 'group', defaultNamespace: 'default' }),
   );
-  return [...new Set([normalized, normalized.toLocaleLowerCase('en-US')])];
 }
