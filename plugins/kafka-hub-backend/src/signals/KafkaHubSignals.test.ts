@@ -84,8 +84,9 @@ describe('KafkaHubSignals', () => {
         groups,
       });
       const byChannel = new Map(signals.published.map(s => [s.channel, s]));
-      // 1,000 unknown applications still reach the admins; none broadcast.
-      expect(signals.published).toHaveLength(2 + 1_000 + 1);
+      // Two applications, their two owners' channels, 1,000 unknown
+      // applications (still the admins'), the admin channel; none broadcast.
+      expect(signals.published).toHaveLength(2 + 2 + 1_000 + 1);
       expect(byChannel.get(kafkaHubEntityChannel(ORDERS))).toEqual({
         channel: 'kafka-hub:entity:component:default/orders',
         recipients: {
@@ -109,9 +110,11 @@ describe('KafkaHubSignals', () => {
       // Team B's member gets payments and nothing of team A.
       expect(signals.channelsReaching('group:default/team-b')).toEqual([
         kafkaHubEntityChannel(PAYMENTS),
+        kafkaHubEntityChannel('group:default/team-b'),
       ]);
       expect(signals.channelsReaching('group:default/team-a')).toEqual([
         kafkaHubEntityChannel(ORDERS),
+        kafkaHubEntityChannel('group:default/team-a'),
       ]);
       await knex.destroy();
     },
@@ -130,13 +133,13 @@ describe('KafkaHubSignals', () => {
         entityRefs: ['component:default/gone'],
         reason: 'reconciled',
       });
-      expect(signals.published).toEqual([
-        {
-          channel: kafkaHubEntityChannel(ORDERS),
+      expect(signals.published).toEqual(
+        [ORDERS, 'group:default/team-a'].map(ref => ({
+          channel: kafkaHubEntityChannel(ref),
           recipients: { type: 'user', entityRef: ['group:default/team-a'] },
           message: { kind: 'provisioning', at: NOW.toISOString() },
-        },
-      ]);
+        })),
+      );
 
       signals.failWith = new Error('events bus unavailable');
       await publisher.onEvent({
@@ -145,7 +148,7 @@ describe('KafkaHubSignals', () => {
         reason: 'retry-requested',
       });
       expect(logger.warn).toHaveBeenCalledWith(
-        'Could not publish 2 of 2 Kafka Hub provisioning signal(s): events bus unavailable',
+        'Could not publish 4 of 4 Kafka Hub provisioning signal(s): events bus unavailable',
       );
       await knex.destroy();
     },

@@ -33,8 +33,9 @@ export interface KafkaHubSignalsOptions {
  * connection whose user's ownership refs include one of its recipients, and
  * a broadcast to every signed-in user: so nothing is broadcast. An entity's
  * signals go to its owner (a group reaches its members) and the admin
- * recipients; the admin channel to the admin recipients only. Messages say
- * what changed and when, never the data.
+ * recipients, on the entity's channel and, once per event, on the owner's
+ * (its Group page); the admin channel to the admin recipients only.
+ * Messages say what changed and when, never the data.
  */
 export class KafkaHubSignals {
   private readonly adminRecipients: string[];
@@ -88,6 +89,18 @@ export class KafkaHubSignals {
         ? [{ channel: kafkaHubEntityChannel(entityRef), recipients }]
         : [];
     });
+    // A Group entity's pages follow its applications on its own channel.
+    for (const owner of new Set(
+      distinct.flatMap(ref => {
+        const o = owners.get(ref);
+        return o ? [recipientRef(o)] : [];
+      }),
+    )) {
+      sends.push({
+        channel: kafkaHubEntityChannel(owner),
+        recipients: [...new Set([owner, ...this.adminRecipients])],
+      });
+    }
     if (this.adminRecipients.length > 0) {
       sends.push({
         channel: KAFKA_HUB_ADMIN_CHANNEL,

@@ -149,16 +149,18 @@ describe('live updates of provisioning', () => {
       await service.reconcile();
       await events.idle();
       // Both recorded (pending): each team hears of its own application.
-      expect(signals.channelsReaching(TEAM_A)).toEqual([
-        kafkaHubEntityChannel(refA),
-      ]);
-      expect(signals.channelsReaching(TEAM_B)).toEqual([
-        kafkaHubEntityChannel(refB),
-      ]);
+      expect(signals.channelsReaching(TEAM_A).sort()).toEqual(
+        [kafkaHubEntityChannel(refA), kafkaHubEntityChannel(TEAM_A)].sort(),
+      );
+      expect(signals.channelsReaching(TEAM_B).sort()).toEqual(
+        [kafkaHubEntityChannel(refB), kafkaHubEntityChannel(TEAM_B)].sort(),
+      );
       expect(signals.channelsReaching(PLATFORM).sort()).toEqual(
         [
           kafkaHubEntityChannel(refA),
           kafkaHubEntityChannel(refB),
+          kafkaHubEntityChannel(TEAM_A),
+          kafkaHubEntityChannel(TEAM_B),
           KAFKA_HUB_ADMIN_CHANNEL,
         ].sort(),
       );
@@ -176,9 +178,12 @@ describe('live updates of provisioning', () => {
       expect(outcome).toMatchObject({ started: true });
       await service.settle();
       await events.idle();
+      // Retry requested, then run ended: the application's and the team's.
       expect(signals.channelsReaching(TEAM_A)).toEqual([
         kafkaHubEntityChannel(refA),
+        kafkaHubEntityChannel(TEAM_A),
         kafkaHubEntityChannel(refA),
+        kafkaHubEntityChannel(TEAM_A),
       ]);
       // A member of team B receives none of team A's signals.
       expect(signals.channelsReaching(TEAM_B)).toEqual([]);

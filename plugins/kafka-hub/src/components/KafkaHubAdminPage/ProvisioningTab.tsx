@@ -12,6 +12,7 @@ import {
   kafkaHubAdminRetryPermission,
   ProvisioningStatus,
   RetryAllFailedResponse,
+  KAFKA_HUB_ADMIN_CHANNEL,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -263,6 +264,7 @@ export const ProvisioningTab = () => {
   // nothing changes.
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: 'always',
+    channel: KAFKA_HUB_ADMIN_CHANNEL,
   });
   const [refreshing, setRefreshing] = useState(false);
   const onRefresh = useCallback(async () => {
