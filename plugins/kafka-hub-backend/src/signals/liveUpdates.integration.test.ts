@@ -105,7 +105,10 @@ describe('live updates of provisioning', () => {
       engine,
       entities: new KafkaEntitiesReader({
         catalog: catalogServiceMock({
-          entities: [application(slugA, 'team-a'), application(slugB, 'team-b')],
+          entities: [
+            application(slugA, 'team-a'),
+            application(slugB, 'team-b'),
+          ],
         }),
         auth: mockServices.auth(),
         namespacePattern: '{application}.',
