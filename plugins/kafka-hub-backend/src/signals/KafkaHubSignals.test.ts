@@ -20,6 +20,23 @@ const ORDERS = 'component:default/orders';
 const PAYMENTS = 'component:default/payments';
 const NOW = new Date(Date.UTC(2026, 11, 2, 12));
 
+/**
+ * What group `i` links to: most read orders, some payments; some link to
+ * nothing, some to an entity Kafka Hub does not know (no owner to tell).
+ */
+function linkOf(i: number): string | undefined {
+  switch (i % 10) {
+    case 0:
+      return undefined;
+    case 1:
+      return PAYMENTS;
+    case 2:
+      return `component:default/unknown-${i}`;
+    default:
+      return ORDERS;
+  }
+}
+
 describe('KafkaHubSignals', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
@@ -63,16 +80,7 @@ describe('KafkaHubSignals', () => {
         { length: 10_000 },
         (_, i) => ({
           groupId: `group-${i}`,
-          // Most read orders, some payments; some link to nothing, some to
-          // an entity Kafka Hub does not know (no owner to tell).
-          entityRef:
-            i % 10 === 0
-              ? undefined
-              : i % 10 === 1
-              ? PAYMENTS
-              : i % 10 === 2
-              ? `component:default/unknown-${i}`
-              : ORDERS,
+          entityRef: linkOf(i),
           status: 'OK',
           statusReason: 'ok',
         }),

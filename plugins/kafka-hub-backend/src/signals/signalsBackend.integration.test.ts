@@ -110,10 +110,12 @@ const loggerFactory = createServiceFactory({
 async function subscriptionsRead(count: number) {
   const read = () =>
     debugLines.filter(line => / subscribed to /.test(line)).length;
-  while (read() < count) {
-    await new Promise<void>(resolve => {
+  const nextLine = () =>
+    new Promise<void>(resolve => {
       onDebug = resolve;
     });
+  while (read() < count) {
+    await nextLine();
   }
 }
 

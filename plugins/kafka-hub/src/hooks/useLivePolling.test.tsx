@@ -59,11 +59,15 @@ function renderLive(
   signals: FakeSignalApi | undefined,
   { channel }: { channel: string | undefined } = { channel: CHANNEL },
 ) {
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <TestApiProvider apis={signals ? [[signalApiRef, signals]] : []}>
-      {children}
-    </TestApiProvider>
-  );
+  // No signals: an app without the signals plugin has no signal API.
+  const wrapper = ({ children }: { children: ReactNode }) =>
+    signals ? (
+      <TestApiProvider apis={[[signalApiRef, signals]]}>
+        {children}
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider apis={[]}>{children}</TestApiProvider>
+    );
   return renderHook(
     () =>
       useLivePolling(load, {
