@@ -138,7 +138,9 @@ export const kafkaHubPlugin = createBackendPlugin({
 
         const provisioningStore = new ProvisioningStore(db);
         // What the tasks tell listeners after the fact, never waiting on them.
-        const events = new KafkaHubEvents(logger.child({ component: 'events' }));
+        const events = new KafkaHubEvents(
+          logger.child({ component: 'events' }),
+        );
         if (provisioningNotifications || groupStatusNotifications) {
           events.subscribe(
             'notifications',

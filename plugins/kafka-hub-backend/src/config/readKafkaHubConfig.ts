@@ -359,7 +359,8 @@ function readNotifications(config: Config | undefined): NotificationsConfig {
 
 function readSignals(config: Config | undefined): SignalsConfig {
   const path = 'kafkaHub.signals';
-  const adminRecipients = config?.getOptionalStringArray('adminRecipients') ?? [];
+  const adminRecipients =
+    config?.getOptionalStringArray('adminRecipients') ?? [];
   for (const ref of adminRecipients) {
     try {
       parseEntityRef(ref);

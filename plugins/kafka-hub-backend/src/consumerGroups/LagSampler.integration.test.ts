@@ -195,9 +195,9 @@ describe('LagSampler against the real broker', () => {
         sampledAtMs: result.sampledAtMs,
       });
       // Written before it was told: what a listener refetches is there.
-      expect(
-        (await s.groups.get('dev', groupId))?.lag?.sampledAtMs,
-      ).toBe(result.sampledAtMs);
+      expect((await s.groups.get('dev', groupId))?.lag?.sampledAtMs).toBe(
+        result.sampledAtMs,
+      );
       const groups = event.type === 'lag-sampled' ? event.groups : [];
       expect(groups.find(g => g.groupId === groupId)).toEqual({
         groupId,
