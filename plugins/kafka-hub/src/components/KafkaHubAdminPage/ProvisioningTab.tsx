@@ -260,7 +260,8 @@ export const ProvisioningTab = () => {
   );
   // The backend retries failed applications on its own (run-due), and a
   // status filter hides the runs that bring applications into it: the
-  // admin's list polls whatever it holds, backing off to 20 s while
+  // admin's list reloads on every provisioning signal of the admin channel,
+  // or without signals polls whatever it holds, backing off to 20 s while
   // nothing changes.
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: 'always',
