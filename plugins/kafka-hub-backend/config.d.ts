@@ -309,6 +309,22 @@ export interface Config {
     };
 
     /**
+     * Live updates of open pages through the signals backend
+     * (`@backstage/plugin-signals-backend`); without it pages poll.
+     */
+    signals?: {
+      /** Off switch: publish no signals. Default: true. */
+      enabled?: boolean;
+      /**
+       * Users and groups (entity refs, e.g. `group:default/kafka-platform`)
+       * that may read every application: they get every entity's signals
+       * and the admin page's. Keep it to the groups your permission policy
+       * gives `kafka-hub.admin.read`. Default: none.
+       */
+      adminRecipients?: string[];
+    };
+
+    /**
      * The topic sampler: each environment's topics inside claimed
      * namespaces (partitions, replicas, size, offsets, configs), read in
      * batched requests and stored for the entity Kafka tab.

@@ -1,7 +1,8 @@
 /*
  * The Kafka Hub demo backend: catalog, guest sign-in, the permission
- * framework with a catalog-driven policy, notifications, the MCP server of
- * the actions registry, and the Kafka Hub plugin.
+ * framework with a catalog-driven policy, notifications, signals (live
+ * updates of open pages), the MCP server of the actions registry, and the
+ * Kafka Hub plugin.
  */
 
 import { createBackend } from '@backstage/backend-defaults';
@@ -21,6 +22,8 @@ backend.add(kafkaHubDemoPolicyModule);
 
 // Kafka Hub tells owners about failed provisioning and stopped groups.
 backend.add(import('@backstage/plugin-notifications-backend'));
+// Live updates: open Kafka Hub pages reload on Kafka Hub's signals.
+backend.add(import('@backstage/plugin-signals-backend'));
 // Kafka Hub's actions (backend.actions.pluginSources) as MCP tools.
 backend.add(import('@backstage/plugin-mcp-actions-backend'));
 

@@ -5,6 +5,7 @@ import {
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { kafkaHubPermissions } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { KafkaEntitiesReader } from './catalog/KafkaEntitiesReader';
 import { ClaimReader, ClaimResolver } from './claims';
@@ -36,6 +37,9 @@ import { NotificationStreakStore } from './database/notifications/NotificationSt
 import { GroupStatusNotifications } from './notifications/GroupStatusNotifications';
 import { OwnerNotifier } from './notifications/OwnerNotifier';
 import { ProvisioningNotifications } from './notifications/ProvisioningNotifications';
+import { notificationsListener } from './notifications/notificationsListener';
+import { KafkaHubEvents } from './events/KafkaHubEvents';
+import { KafkaHubSignals } from './signals/KafkaHubSignals';
 import { registerKafkaHubActions } from './actions/registerKafkaHubActions';
 import { ApplicationsApi } from './api/ApplicationsApi';
 import { ConsumerGroupsApi } from './api/ConsumerGroupsApi';
@@ -66,6 +70,9 @@ export const kafkaHubPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         actionsRegistry: actionsRegistryServiceRef,
         notifications: notificationService,
+        // Its default factory publishes through the events service: without
+        // the signals backend nobody listens, and nothing breaks.
+        signals: signalsServiceRef,
         catalog: catalogServiceRef,
       },
       async init({
@@ -82,6 +89,7 @@ export const kafkaHubPlugin = createBackendPlugin({
         lifecycle,
         actionsRegistry,
         notifications,
+        signals,
         catalog,
       }) {
         const kafkaHubConfig = readKafkaHubConfig(config);
@@ -129,13 +137,36 @@ export const kafkaHubPlugin = createBackendPlugin({
             })
           : undefined;
 
+        const provisioningStore = new ProvisioningStore(db);
+        // What the tasks tell listeners after the fact, never waiting on them.
+        const events = new KafkaHubEvents(
+          logger.child({ component: 'events' }),
+        );
+        if (provisioningNotifications || groupStatusNotifications) {
+          events.subscribe(
+            'notifications',
+            notificationsListener({
+              provisioning: provisioningNotifications,
+              consumerGroups: groupStatusNotifications,
+            }),
+          );
+        }
+        if (kafkaHubConfig.signals.enabled) {
+          const kafkaHubSignals = new KafkaHubSignals({
+            signals,
+            ownersOf: refs => provisioningStore.ownersOf(refs),
+            adminRecipients: kafkaHubConfig.signals.adminRecipients,
+            logger: logger.child({ component: 'signals' }),
+          });
+          events.subscribe('signals', kafkaHubSignals.onEvent);
+        }
+
         const { provisioning, namespacePattern } = kafkaHubConfig;
         const entities = new KafkaEntitiesReader({
           catalog,
           auth,
           namespacePattern,
         });
-        const provisioningStore = new ProvisioningStore(db);
         const provisioningTaskRuns = new ProvisioningTaskRunStore(db);
         const provisioningService = new ProvisioningService({
           store: provisioningStore,
@@ -162,9 +193,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           config: provisioning,
           taskRuns: provisioningTaskRuns,
           logger,
-          onRunEnded:
-            provisioningNotifications &&
-            (run => provisioningNotifications.runEnded(run)),
+          events,
         });
         if (kafkaHubConfig.environments.length > 0) {
           await scheduleProvisioningTasks({
@@ -175,7 +204,10 @@ export const kafkaHubPlugin = createBackendPlugin({
             config: provisioning,
           });
         }
-        lifecycle.addShutdownHook(() => provisioningService.settle());
+        lifecycle.addShutdownHook(async () => {
+          await provisioningService.settle();
+          await events.close();
+        });
 
         const schemaStore = new SchemaStore(db);
         // The sync tasks link by the claims reconcile records.
@@ -197,7 +229,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           database: db,
           environments: kafkaHubConfig.environments,
           config: consumerGroups,
-          notifications: groupStatusNotifications,
+          events,
         });
 
         await scheduleTopicSampling({

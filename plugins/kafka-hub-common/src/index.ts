@@ -8,3 +8,4 @@
 export * from './permissions';
 export * from './annotations';
 export * from './types';
+export * from './signals';

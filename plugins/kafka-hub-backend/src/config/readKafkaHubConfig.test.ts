@@ -36,6 +36,26 @@ describe('readKafkaHubConfig', () => {
     );
   });
 
+  it('reads the signals switch and admin recipients, naming a bad recipient', () => {
+    const read = (signals?: object) =>
+      readKafkaHubConfig(
+        new ConfigReader({ kafkaHub: signals ? { signals } : {} }),
+      ).signals;
+    expect(read()).toEqual({ enabled: true, adminRecipients: [] });
+    expect(
+      read({
+        enabled: false,
+        adminRecipients: ['group:default/kafka-platform'],
+      }),
+    ).toEqual({
+      enabled: false,
+      adminRecipients: ['group:default/kafka-platform'],
+    });
+    expect(() => read({ adminRecipients: ['group:'] })).toThrow(
+      'kafkaHub.signals.adminRecipients: "group:" is not an entity ref (e.g. group:default/kafka-platform)',
+    );
+  });
+
   it('applies provisioning defaults', () => {
     expect(readKafkaHubConfig(env({})).provisioning).toEqual({
       defaultPartitions: 3,

@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   ConsumerGroupStatus,
@@ -28,6 +29,7 @@ import { readMessages } from './readMessages';
 import {
   EnvironmentConfig,
   KafkaHubConfig,
+  SignalsConfig,
   ConsumerGroupsConfig,
   NotificationsConfig,
   TopicsConfig,
@@ -313,6 +315,7 @@ export function readKafkaHubConfig(root: Config): KafkaHubConfig {
     ),
     topics: readTopics(config?.getOptionalConfig('topics')),
     messages: readMessages(config?.getOptionalConfig('messages')),
+    signals: readSignals(config?.getOptionalConfig('signals')),
     health: {
       timeoutMs: readPositiveInt(health, 'timeoutMs', 'kafkaHub.health', 5_000),
     },
@@ -353,5 +356,24 @@ function readNotifications(config: Config | undefined): NotificationsConfig {
       enabled: enabled && (groups?.getOptionalBoolean('enabled') ?? true),
       statuses,
     },
+  };
+}
+
+function readSignals(config: Config | undefined): SignalsConfig {
+  const path = 'kafkaHub.signals';
+  const adminRecipients =
+    config?.getOptionalStringArray('adminRecipients') ?? [];
+  for (const ref of adminRecipients) {
+    try {
+      parseEntityRef(ref);
+    } catch {
+      throw new InputError(
+        `${path}.adminRecipients: "${ref}" is not an entity ref (e.g. group:default/kafka-platform)`,
+      );
+    }
+  }
+  return {
+    enabled: config?.getOptionalBoolean('enabled') ?? true,
+    adminRecipients,
   };
 }

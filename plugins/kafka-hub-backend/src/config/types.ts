@@ -221,6 +221,13 @@ export interface NotificationsConfig {
   };
 }
 
+/** `kafkaHub.signals`, with defaults applied. */
+export interface SignalsConfig {
+  enabled: boolean;
+  /** Users and groups that get every entity's signals and the admin channel. */
+  adminRecipients: string[];
+}
+
 export interface KafkaHubConfig {
   environments: EnvironmentConfig[];
   /** Namespace prefix of every application, `{application}` replaced by its slug. */
@@ -234,4 +241,5 @@ export interface KafkaHubConfig {
   notifications: NotificationsConfig;
   topics: TopicsConfig;
   messages: MessagesConfig;
+  signals: SignalsConfig;
 }

@@ -14,6 +14,7 @@ import { migrationsDir } from '../database/migrations';
 import { testDatabaseIds, unusedPort } from '../testUtils/testServices';
 import { GroupSync } from './GroupSync';
 import { LagSampler, VANISHED_COMMITS } from './LagSampler';
+import { KafkaHubEvent, KafkaHubEvents } from '../events/KafkaHubEvents';
 import {
   committedOffsets,
   createProducer,
@@ -53,8 +54,10 @@ describe('LagSampler against the real broker', () => {
   const samplerFor = (
     s: Awaited<ReturnType<typeof stores>>,
     environment = liveEnvironment(),
+    events?: Pick<KafkaHubEvents, 'emit'>,
   ) =>
     new LagSampler({
+      events,
       environment,
       logger,
       groups: s.groups,
@@ -151,6 +154,54 @@ describe('LagSampler against the real broker', () => {
     );
     expect(error).toBeLessThanOrEqual(TIME_LAG_TOLERANCE_SECONDS);
   });
+
+  it.each(databases.eachSupportedId())(
+    'tells its listeners each written sample with the groups linked to their application, and nothing of a failed sample, on %p',
+    async databaseId => {
+      const s = await stores(databaseId);
+      const prefix = `khev-${uniqueSuffix()}.`;
+      const topic = `${prefix}orders`;
+      const groupId = `${prefix}reader`;
+      topics.push(topic);
+      groupIds.push(groupId);
+      await createTopics(admin, [{ topic, partitions: 1 }]);
+      await setOffsets(admin, groupId, topic, [{ partition: 0, offset: 0 }]);
+      expect(await syncFor(s, prefix).sync()).toMatchObject({ ok: true });
+      const emitted: KafkaHubEvent[] = [];
+      const events = { emit: (event: KafkaHubEvent) => emitted.push(event) };
+
+      const sampler = samplerFor(s, liveEnvironment(), events);
+      const result = await sampler.sample();
+      await sampler.close();
+      expect(result).toMatchObject({ ok: true });
+      expect(emitted).toHaveLength(1);
+      const [event] = emitted;
+      expect(event).toMatchObject({
+        type: 'lag-sampled',
+        environment: 'dev',
+        sampledAtMs: result.sampledAtMs,
+      });
+      // Written before it was told: what a listener refetches is there.
+      expect((await s.groups.get('dev', groupId))?.lag?.sampledAtMs).toBe(
+        result.sampledAtMs,
+      );
+      const groups = event.type === 'lag-sampled' ? event.groups : [];
+      expect(groups.find(g => g.groupId === groupId)).toEqual({
+        groupId,
+        entityRef: 'component:default/app',
+        status: expect.any(String),
+        statusReason: expect.anything(),
+      });
+
+      const dead = liveEnvironment('dev');
+      dead.kafka.brokers = [`127.0.0.1:${await unusedPort()}`];
+      dead.kafka.connectionTimeoutMs = 500;
+      const failing = samplerFor(s, dead, events);
+      expect(await failing.sample()).toMatchObject({ ok: false });
+      await failing.close();
+      expect(emitted).toHaveLength(1);
+    },
+  );
 
   it.each(databases.eachSupportedId())(
     'records a dead broker as an error, keeps the history and resumes on a live broker on %p',

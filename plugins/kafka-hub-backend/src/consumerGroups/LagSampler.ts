@@ -14,7 +14,7 @@ import { describeKafkaError } from '../kafka';
 import { EndOffsetTimelines } from './EndOffsetTimelines';
 import { evaluateGroupStatus, StatusSample } from './evaluateGroupStatus';
 import { OffsetsClient } from './OffsetsClient';
-import { SampledGroupStatus } from '../notifications/GroupStatusNotifications';
+import { KafkaHubEvents } from '../events/KafkaHubEvents';
 
 export interface LagSamplerOptions {
   environment: EnvironmentConfig;
@@ -39,13 +39,10 @@ export interface LagSamplerOptions {
    */
   endOffsetRefreshMs?: number;
   /**
-   * Told each written sample's group statuses (the owners'
-   * notifications); what it throws is logged, the sample stands.
+   * Told each written sample's group statuses (notifications, signals),
+   * after the fact: emitting never waits for the listeners.
    */
-  onSampled?: (
-    sampledAtMs: number,
-    groups: SampledGroupStatus[],
-  ) => Promise<void>;
+  events?: Pick<KafkaHubEvents, 'emit'>;
   now?: () => number;
 }
 
@@ -178,7 +175,7 @@ export class LagSampler {
       this.lastWrittenMs = fetched.sampledAtMs;
       result.sampledAtMs = fetched.sampledAtMs;
       result.ok = true;
-      await this.tellSampled(fetched.sampledAtMs, groups, sample.groups);
+      this.tellSampled(fetched.sampledAtMs, groups, sample.groups);
       await taskRuns.record({
         environment: environment.name,
         task: 'lag',
@@ -359,31 +356,25 @@ export class LagSampler {
     };
   }
 
-  private async tellSampled(
+  private tellSampled(
     sampledAtMs: number,
     groups: StoredConsumerGroup[],
     sampled: GroupSample[],
-  ): Promise<void> {
-    const { onSampled, logger, environment } = this.options;
-    if (!onSampled) return;
+  ): void {
+    const { events, environment } = this.options;
+    if (!events) return;
     const entityRefs = new Map(groups.map(g => [g.groupId, g.entityRef]));
-    try {
-      await onSampled(
-        sampledAtMs,
-        sampled.map(g => ({
-          groupId: g.groupId,
-          entityRef: entityRefs.get(g.groupId),
-          status: g.status,
-          statusReason: g.statusReason,
-        })),
-      );
-    } catch (error) {
-      logger.warn(
-        `Could not tell the owners about the lag sample of ${
-          environment.name
-        }: ${describeKafkaError(error)}`,
-      );
-    }
+    events.emit({
+      type: 'lag-sampled',
+      environment: environment.name,
+      sampledAtMs,
+      groups: sampled.map(g => ({
+        groupId: g.groupId,
+        entityRef: entityRefs.get(g.groupId),
+        status: g.status,
+        statusReason: g.statusReason,
+      })),
+    });
   }
 
   private buildSample(

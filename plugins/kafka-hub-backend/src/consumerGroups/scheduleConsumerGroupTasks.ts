@@ -15,7 +15,7 @@ import { describeKafkaError } from '../kafka';
 import { ConsumerGroupsConfig } from '../config/types';
 import { GroupSync } from './GroupSync';
 import { LagSampler } from './LagSampler';
-import { GroupStatusNotifications } from '../notifications/GroupStatusNotifications';
+import { KafkaHubEvents } from '../events/KafkaHubEvents';
 import { ABORTED_RETENTION, RetentionTask } from './RetentionTask';
 
 export interface ScheduleConsumerGroupTasksOptions {
@@ -26,8 +26,8 @@ export interface ScheduleConsumerGroupTasksOptions {
   database: Knex;
   environments: EnvironmentConfig[];
   config: ConsumerGroupsConfig;
-  /** Tells owners about groups entering and leaving trouble. */
-  notifications?: GroupStatusNotifications;
+  /** Told each written lag sample (notifications, signals). */
+  events?: Pick<KafkaHubEvents, 'emit'>;
 }
 
 /**
@@ -48,7 +48,7 @@ export async function scheduleConsumerGroupTasks(
     database,
     environments,
     config,
-    notifications,
+    events,
   } = options;
   const groups = new ConsumerGroupStore(database);
   const history = new LagHistoryStore(database);
@@ -87,10 +87,7 @@ export async function scheduleConsumerGroupTasks(
         3_600_000,
         Math.floor(config.retention.rawMs / 4),
       ),
-      onSampled:
-        notifications &&
-        ((sampledAtMs, statuses) =>
-          notifications.sampled(env, sampledAtMs, statuses)),
+      events,
     });
     samplers.push(sampler);
     const retention = new RetentionTask({

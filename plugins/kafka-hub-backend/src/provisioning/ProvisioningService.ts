@@ -24,7 +24,7 @@ import {
 import { errorMessage } from '../errors/errorMessage';
 import { desiredStateHash } from './desiredStateHash';
 import { ProvisioningEngine } from './ProvisioningEngine';
-import { ProvisioningRunEnd } from '../notifications/ProvisioningNotifications';
+import { KafkaHubEvents } from '../events/KafkaHubEvents';
 import { RunLease, RunStopped, TASK_TIME_RAN_OUT } from './RunLease';
 
 /** Annotations that decide what gets provisioned; a bad one blocks provisioning. */
@@ -95,8 +95,11 @@ export interface ProvisioningServiceDeps {
   now?: () => Date;
   /** How often a run renews its lease; default a third of leaseTimeoutMs. */
   leaseRenewalMs?: number;
-  /** Told each run's recorded end (the owners' notifications). */
-  onRunEnded?: (run: ProvisioningRunEnd) => Promise<void>;
+  /**
+   * Told each recorded status change and run end (notifications, signals),
+   * after the fact: emitting never waits for the listeners.
+   */
+  events?: Pick<KafkaHubEvents, 'emit'>;
 }
 
 /**
@@ -187,6 +190,7 @@ export class ProvisioningService {
       failed: 0,
     };
     stopIfAborted(0, entities.length);
+    const written: string[] = [];
     for (const [done, entity] of entities.entries()) {
       stopIfAborted(done, entities.length);
       try {
@@ -222,6 +226,7 @@ export class ProvisioningService {
           }));
         }
         result[outcome]++;
+        if (outcome !== 'unchanged') written.push(entity.entityRef);
       } catch (error) {
         result.failed++;
         logger.error(
@@ -241,7 +246,9 @@ export class ProvisioningService {
       };
     } else {
       result.removed = await store.markRemoved(missing, this.now());
+      if (result.removed > 0) written.push(...missing);
     }
+    this.changed(written, 'reconciled');
     return result;
   }
 
@@ -307,6 +314,7 @@ export class ProvisioningService {
           recovered.length
         } interrupted provisioning run(s): ${recovered.join(', ')}`,
       );
+      this.changed(recovered, 'recovered');
     }
     const claimed = await store.claimDue({
       now,
@@ -315,6 +323,10 @@ export class ProvisioningService {
       runIdFactory: randomUUID,
       signal,
     });
+    this.changed(
+      claimed.map(c => c.application.entityRef),
+      'run-started',
+    );
     await this.runClaimed(claimed, signal);
     return claimed.length;
   }
@@ -336,6 +348,7 @@ export class ProvisioningService {
       return outcome;
     }
     const environments = this.targetsOf(outcome.application, options.all);
+    this.changed([entityRef], 'retry-requested');
     const run = {
       runId: outcome.runId,
       trigger: 'retry' as const,
@@ -362,6 +375,10 @@ export class ProvisioningService {
       runIdFactory: randomUUID,
       environmentsOf: app => this.targetsOf(app, false),
     });
+    this.changed(
+      claimed.map(c => c.application.entityRef),
+      'retry-requested',
+    );
     this.background(this.runClaimed(claimed));
     return {
       total: claimed.length + alreadyInProgress,
@@ -587,19 +604,33 @@ export class ProvisioningService {
     } else {
       logger.warn(`${line}: ${recorded.status}: ${recorded.error ?? ''}`);
     }
-    if (applied && this.deps.onRunEnded) {
-      try {
-        await this.deps.onRunEnded({
+    if (applied) {
+      // The listeners run after this; the run's lease is not theirs to hold.
+      this.deps.events?.emit({
+        type: 'provisioning-run-ended',
+        run: {
           entityRef: recorded.entityRef,
           application: run.application.application,
           status: recorded.status,
           error: recorded.error,
-        });
-      } catch (error) {
-        logger.warn(
-          `${line}: could not tell its owners: ${errorMessage(error)}`,
-        );
-      }
+        },
+      });
+    }
+  }
+
+  private changed(
+    entityRefs: string[],
+    reason: Extract<
+      Parameters<KafkaHubEvents['emit']>[0],
+      { type: 'provisioning-changed' }
+    >['reason'],
+  ): void {
+    if (entityRefs.length > 0) {
+      this.deps.events?.emit({
+        type: 'provisioning-changed',
+        entityRefs,
+        reason,
+      });
     }
   }
 

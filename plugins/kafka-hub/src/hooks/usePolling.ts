@@ -55,7 +55,8 @@ function isPageVisible(): boolean {
   );
 }
 
-function usePageVisible(): boolean {
+/** Whether the browser tab shows the page (`document.visibilityState`). */
+export function usePageVisible(): boolean {
   const [visible, setVisible] = useState(isPageVisible);
   useEffect(() => {
     const onChange = () => setVisible(isPageVisible());

@@ -750,6 +750,24 @@ export class ProvisioningStore {
     return rows.map(r => r.entity_ref);
   }
 
+  /**
+   * The owner of each of `entityRefs` that is a recorded application (not
+   * removed), in chunked queries.
+   */
+  async ownersOf(entityRefs: readonly string[]): Promise<Map<string, string>> {
+    const owners = new Map<string, string>();
+    for (const chunk of chunks([...new Set(entityRefs)])) {
+      const rows: Array<{ entity_ref: string; owner_ref: string }> =
+        await this.db(APPLICATIONS)
+          .whereIn('entity_ref', chunk)
+          .whereNull('removed_at')
+          .whereNotNull('owner_ref')
+          .select('entity_ref', 'owner_ref');
+      for (const row of rows) owners.set(row.entity_ref, row.owner_ref);
+    }
+    return owners;
+  }
+
   /** How many applications `list` would return without a page. */
   async count(filter: ListApplicationsFilter = {}): Promise<number> {
     if (matchesNothing(filter)) return 0;

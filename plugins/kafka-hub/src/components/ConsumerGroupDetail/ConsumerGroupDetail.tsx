@@ -1,4 +1,4 @@
-import { ReactNode } from 'react';
+import { ReactNode, useEffect, useState } from 'react';
 import {
   InfoCard,
   Link,
@@ -11,6 +11,7 @@ import {
   ConsumerGroupDetail as ConsumerGroupDetailType,
   LAG_HISTORY_RANGES,
   LagHistoryRange,
+  kafkaHubEntityChannel,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -35,12 +36,15 @@ import {
   STATUS_DESCRIPTIONS,
   TimeLagText,
 } from '../ConsumerGroupTable';
-import { usePolling } from '../../hooks/usePolling';
+import { useLivePolling } from '../../hooks/useLivePolling';
 import { errorMessage, RelativeTime } from '../ProvisioningCommon';
 import { ConsumerGroupLagChart, DEFAULT_RANGE } from './ConsumerGroupLagChart';
 import { ConsumerGroupMembersTable } from './ConsumerGroupMembersTable';
 import { PartitionLagTable } from './PartitionLagTable';
 import { IdText } from '../ListControls';
+
+/** Lag samples reload consumer group views. */
+const LAG = ['consumer-groups'] as const;
 
 /**
  * Props of {@link ConsumerGroupDetail}.
@@ -193,10 +197,16 @@ export const ConsumerGroupDetail = (props: ConsumerGroupDetailProps) => {
     : DEFAULT_RANGE;
 
   const key = JSON.stringify([environment, groupId]);
-  const { value, error, loading, refresh } = usePolling(
+  // Follows the signals of the group's application once it is known.
+  const [channel, setChannel] = useState<string>();
+  const { value, error, loading, refresh } = useLivePolling(
     () => api.getConsumerGroup(environment, groupId),
-    { key, intervalMs: refreshIntervalMs },
+    { key, intervalMs: refreshIntervalMs, live: { channel, kinds: LAG } },
   );
+  const entityRef = value?.entityRef;
+  useEffect(() => {
+    setChannel(entityRef ? kafkaHubEntityChannel(entityRef) : undefined);
+  }, [entityRef]);
 
   const back = backLink !== undefined && (
     <Box mb={2}>

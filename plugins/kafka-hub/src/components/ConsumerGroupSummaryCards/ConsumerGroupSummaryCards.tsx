@@ -18,7 +18,10 @@ import {
   formatCount,
   STATE_LABELS,
 } from '../ConsumerGroupTable';
-import { usePolling } from '../../hooks/usePolling';
+import { scopeChannel, useLivePolling } from '../../hooks/useLivePolling';
+
+/** Lag samples reload consumer group views. */
+const LAG = ['consumer-groups'] as const;
 
 const useStyles = makeStyles(theme => ({
   card: { height: '100%' },
@@ -129,12 +132,16 @@ export const ConsumerGroupSummaryCards = ({
 }: ConsumerGroupSummaryCardsProps) => {
   const api = useApi(kafkaHubApiRef);
   const key = JSON.stringify({ entityRefs, owner, environment });
-  const { value, error } = usePolling(
+  const { value, error } = useLivePolling(
     () =>
       api.getConsumerGroupSummary(
         JSON.parse(key) as ConsumerGroupSummaryRequest,
       ),
-    { key, intervalMs: refreshIntervalMs },
+    {
+      key,
+      intervalMs: refreshIntervalMs,
+      live: { channel: scopeChannel({ entityRefs, owner }), kinds: LAG },
+    },
   );
   if (error && !value) {
     return (

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
@@ -13,6 +13,9 @@ import {
   ConsumerGroupTableProps,
 } from './ConsumerGroupTable';
 import { consumerGroupDetailPath } from './links';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { kafkaHubEntityChannel } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import { FakeSignalApi } from '../../hooks/__testUtils__/FakeSignalApi';
 import {
   catalogRoutes,
   errorBody,
@@ -218,6 +221,37 @@ describe('ConsumerGroupTable', () => {
     expect(requests[0].searchParams.get('limit')).toBe('25');
     expect(requests[0].searchParams.has('entityRef')).toBe(false);
     expect(requests[0].searchParams.has('offset')).toBe(false);
+  });
+
+  it("reloads at once on a lag signal of its one entity's channel, without polling", async () => {
+    const signals = new FakeSignalApi();
+    const ref = 'component:default/orders-service';
+    const requests = recordList(server, () =>
+      groupList([makeGroup({ groupId: `reader${requests.length}` })]),
+    );
+    await renderInTestApp(
+      <ConsumerGroupTable
+        entityRefs={[ref]}
+        detailLink={g => consumerGroupDetailPath(g.environment, g.groupId)}
+        refreshIntervalMs={false}
+      />,
+      {
+        mountedRoutes: catalogRoutes,
+        apis: [
+          kafkaHubTestApi(),
+          mockApis.permission(),
+          [signalApiRef, signals],
+        ],
+      },
+    );
+    await waitFor(() => expect(requests).toHaveLength(1));
+    expect(signals.channels()).toEqual([kafkaHubEntityChannel(ref)]);
+
+    expect(await screen.findByText('reader1')).toBeInTheDocument();
+
+    act(() => signals.send(kafkaHubEntityChannel(ref), 'consumer-groups'));
+    expect(await screen.findByText('reader2')).toBeInTheDocument();
+    expect(requests).toHaveLength(2);
   });
 
   it('shows the server error', async () => {

@@ -60,7 +60,10 @@ import {
 import { LagSparkline } from './LagSparkline';
 import { ConsumerGroupListLocationState } from './links';
 import { CONSUMER_GROUP_REFRESH_MS } from './refresh';
-import { usePolling } from '../../hooks/usePolling';
+import { scopeChannel, useLivePolling } from '../../hooks/useLivePolling';
+
+/** Lag samples reload consumer group views. */
+const LAG = ['consumer-groups'] as const;
 
 type Sort = NonNullable<ListConsumerGroupsRequest['sort']>;
 const SORTS: Sort[] = ['lag', 'timeLag', 'name'];
@@ -177,9 +180,14 @@ export const ConsumerGroupTable = (props: ConsumerGroupTableProps) => {
     offset: page * pageSize,
   };
   const key = JSON.stringify(request);
-  const { value, loading, error, refresh } = usePolling(
+  const { value, loading, error, refresh } = useLivePolling(
     () => api.listConsumerGroups(JSON.parse(key) as ListConsumerGroupsRequest),
-    { key, intervalMs: refreshIntervalMs, keepPrevious: true },
+    {
+      key,
+      intervalMs: refreshIntervalMs,
+      keepPrevious: true,
+      live: { channel: scopeChannel({ entityRefs, owner }), kinds: LAG },
+    },
   );
 
   const environmentOptions = useMemo(() => {

@@ -9,7 +9,10 @@ import {
 } from '@backstage/frontend-test-utils';
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { Entity } from '@backstage/catalog-model';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { kafkaHubEntityChannel } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { EntityKafkaContent } from './EntityKafkaContent';
+import { FakeSignalApi } from '../../hooks/__testUtils__/FakeSignalApi';
 import {
   APPLICATIONS_URL,
   BASE_URL,
@@ -289,6 +292,47 @@ describe('EntityKafkaContent', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('reloads at once when a provisioning signal arrives on the entity channel, without waiting for a poll', async () => {
+    const signals = new FakeSignalApi();
+    const answers = [
+      makeApplication({ status: 'failed' }),
+      makeApplication({ status: 'in_progress', error: undefined }),
+    ];
+    let calls = 0;
+    server.use(
+      http.get(APPLICATIONS_URL, () => {
+        const app = answers[Math.min(calls, answers.length - 1)];
+        calls += 1;
+        return HttpResponse.json(list([app]));
+      }),
+    );
+    await renderInTestApp(
+      <EntityProvider entity={orders}>
+        <EntityKafkaContent />
+      </EntityProvider>,
+      {
+        mountedRoutes: catalogRoutes,
+        apis: [
+          kafkaHubTestApi(),
+          mockApis.alert(),
+          mockApis.permission(),
+          [signalApiRef, signals],
+        ],
+      },
+    );
+    expect(
+      await screen.findByLabelText('Provisioning status: Failed'),
+    ).toBeInTheDocument();
+    expect(signals.channels()).toContain(kafkaHubEntityChannel(REF));
+    expect(calls).toBe(1);
+
+    act(() => signals.send(kafkaHubEntityChannel(REF), 'provisioning'));
+    expect(
+      await screen.findByLabelText('Provisioning status: In progress'),
+    ).toBeInTheDocument();
+    expect(calls).toBe(2);
   });
 
   it('reloads until the reconcile task recorded the application', async () => {

@@ -12,6 +12,7 @@ import {
   formatAnnotationError,
   KAFKA_HUB_ANNOTATIONS,
   parseKafkaAnnotations,
+  kafkaHubEntityChannel,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
@@ -37,6 +38,7 @@ export const EntityKafkaContent = () => {
   const provisioning = useApplicationList(request, {
     poll: true,
     pollWhileEmpty: true,
+    channel: kafkaHubEntityChannel(entityRef),
   });
   const items = provisioning.value?.items ?? [];
   const app =

@@ -1,3 +1,4 @@
+import { kafkaHubEntityChannel } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { useMemo } from 'react';
 import {
   EmptyState,
@@ -92,6 +93,7 @@ const GroupKafkaOverview = () => {
   );
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: true,
+    channel: kafkaHubEntityChannel(ownerRef),
   });
   // The environments of the applications in view, for the lists' filters.
   const environmentKey = [

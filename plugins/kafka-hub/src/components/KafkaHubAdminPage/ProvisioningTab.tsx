@@ -12,6 +12,7 @@ import {
   kafkaHubAdminRetryPermission,
   ProvisioningStatus,
   RetryAllFailedResponse,
+  KAFKA_HUB_ADMIN_CHANNEL,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -259,10 +260,12 @@ export const ProvisioningTab = () => {
   );
   // The backend retries failed applications on its own (run-due), and a
   // status filter hides the runs that bring applications into it: the
-  // admin's list polls whatever it holds, backing off to 20 s while
+  // admin's list reloads on every provisioning signal of the admin channel,
+  // or without signals polls whatever it holds, backing off to 20 s while
   // nothing changes.
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: 'always',
+    channel: KAFKA_HUB_ADMIN_CHANNEL,
   });
   const [refreshing, setRefreshing] = useState(false);
   const onRefresh = useCallback(async () => {

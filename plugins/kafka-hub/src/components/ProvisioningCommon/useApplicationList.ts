@@ -2,7 +2,9 @@ import { useApi } from '@backstage/core-plugin-api';
 import { KafkaApplicationList } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { kafkaHubApiRef } from '../../api';
 import { ListApplicationsRequest } from '../../api/KafkaHubApi';
-import { usePolling } from '../../hooks/usePolling';
+import { useLivePolling } from '../../hooks/useLivePolling';
+
+const PROVISIONING = ['provisioning'] as const;
 
 /** How often lists are reloaded while provisioning work is outstanding. */
 const POLL_INTERVAL_MS = 5000;
@@ -28,19 +30,28 @@ export interface ApplicationListState {
  * the last list and sets `error`. With `poll: 'always'` it polls whatever the
  * list holds (still backing off and pausing): for a list filtered to other
  * statuses, whose applications reach it from runs it does not show.
+ * With `channel`, it reloads on each provisioning signal there, and where
+ * signals are installed polls only as a slow safety net (see
+ * `useLivePolling`).
  */
 export function useApplicationList(
   request: ListApplicationsRequest | undefined,
-  options: { poll?: boolean | 'always'; pollWhileEmpty?: boolean } = {},
+  options: {
+    poll?: boolean | 'always';
+    pollWhileEmpty?: boolean;
+    /** The Kafka Hub signal channel whose provisioning changes reload. */
+    channel?: string;
+  } = {},
 ): ApplicationListState {
   const api = useApi(kafkaHubApiRef);
-  const { poll = false, pollWhileEmpty = false } = options;
+  const { poll = false, pollWhileEmpty = false, channel } = options;
   const key = request ? JSON.stringify(request) : undefined;
-  const { value, error, loading, refresh } = usePolling(
+  const { value, error, loading, refresh } = useLivePolling(
     // Runs only while `key`, hence `request`, is defined.
     () => api.listApplications(request as ListApplicationsRequest),
     {
       key,
+      live: { channel, kinds: PROVISIONING },
       intervalMs: poll ? POLL_INTERVAL_MS : false,
       pollWhile:
         poll === 'always'

@@ -37,6 +37,7 @@ import {
   retryBlockedReason,
   useApplicationList,
 } from '../ProvisioningCommon';
+import { scopeChannel } from '../../hooks/useLivePolling';
 
 const statusColour = (theme: Theme, colour: string): string =>
   (theme.palette as unknown as { status: Record<string, string> }).status[
@@ -238,6 +239,10 @@ export const ProvisioningErrorModal = (props: ProvisioningErrorModalProps) => {
   );
   const { value, error, loading, refresh } = useApplicationList(request, {
     poll: true,
+    channel: scopeChannel({
+      entityRefs: entityRef ? [entityRef] : undefined,
+      owner: ownerRef,
+    }),
   });
   const items = useMemo(
     () => value?.items ?? applications ?? [],
