@@ -31,6 +31,8 @@ export * from '../models/KafkaHubTaskRun.model';
 export * from '../models/KafkaHubTaskRunList.model';
 export * from '../models/KafkaTopic.model';
 export * from '../models/KafkaTopicDrift.model';
+export * from '../models/KafkaTopicList.model';
+export * from '../models/KafkaTopicListItem.model';
 export * from '../models/KafkaTopicPartition.model';
 export * from '../models/LagHistory.model';
 export * from '../models/LagHistoryBy.model';
