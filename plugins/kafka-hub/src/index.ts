@@ -24,6 +24,7 @@ export type {
   ListConsumerGroupsRequest,
   ListSchemasRequest,
   ListSchemaVersionsRequest,
+  ListTopicsRequest,
 } from './api/KafkaHubApi';
 
 // Building blocks an adopter composes into their own pages and tabs.

@@ -9,6 +9,7 @@ import {
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
   KafkaApplicationTopics,
+  KafkaTopicList,
   KafkaApplicationList,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
@@ -42,8 +43,12 @@ import type {
 import type {
   ConsumerGroupSummaryRequest,
   ListConsumerGroupsRequest,
+  ListTopicsRequest,
 } from './KafkaHubApi';
 import { DefaultApiClient } from '../schema/openapi';
+
+/** The backend's default page of `GET /topics`. */
+const DEFAULT_TOPIC_PAGE = 50;
 
 /** The backend's default page of `GET /consumer-groups`. */
 const DEFAULT_CONSUMER_GROUP_PAGE = 50;
@@ -111,6 +116,32 @@ export class KafkaHubClient implements KafkaHubApi {
   /** {@inheritDoc KafkaHubApi.getApplicationTopics} */
   getApplicationTopics(entityRef: string): Promise<KafkaApplicationTopics> {
     return this.body(this.api.getApplicationTopics({ path: { entityRef } }));
+  }
+
+  /** {@inheritDoc KafkaHubApi.listTopics} */
+  listTopics(request: ListTopicsRequest = {}): Promise<KafkaTopicList> {
+    if (request.entityRefs && request.entityRefs.length === 0) {
+      return Promise.resolve({
+        items: [],
+        total: 0,
+        limit: request.limit ?? DEFAULT_TOPIC_PAGE,
+        offset: request.offset ?? 0,
+      });
+    }
+    return this.body(
+      this.api.listTopics({
+        query: {
+          entityRef: distinct(request.entityRefs),
+          owner: request.owner || undefined,
+          environment: request.environment || undefined,
+          search: request.search?.trim() || undefined,
+          drift: request.drift,
+          underReplicated: request.underReplicated,
+          sort: request.sort,
+          ...page(request),
+        },
+      }),
+    );
   }
 
   /** {@inheritDoc KafkaHubApi.retryProvisioning} */
