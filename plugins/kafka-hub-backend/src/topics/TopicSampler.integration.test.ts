@@ -396,6 +396,9 @@ describe('TopicSampler against the real broker', () => {
         store: s.topics,
         groups: s.groups,
         claims: ns.claims,
+        // The claim's application is not stored (yet): no drift is told.
+        applications: async () => [],
+        namespacePattern: '{application}.',
         concurrency: 4,
       };
       const good = await new TopicSampler({
@@ -404,6 +407,9 @@ describe('TopicSampler against the real broker', () => {
       }).sample();
       expect(good).toMatchObject({ ok: true, topics: 1 });
       const before = await s.topics.listByEntity(ENTITY);
+      expect(before).toEqual([
+        expect.objectContaining({ topic, drift: undefined }),
+      ]);
 
       const down = liveEnvironment();
       down.kafka = {

@@ -243,10 +243,10 @@ export class TopicSampler {
     );
     for (const [holder, held] of byHolder) {
       const app = apps.get(holder);
-      // A holder without a stored application declares nothing.
-      const declared = app
-        ? declaredTopics(app, environment, namespacePattern)
-        : [];
+      // Its claim was recorded before its application: nothing is known of
+      // its declaration yet, so no drift is told (the next sample tells it).
+      if (!app) continue;
+      const declared = declaredTopics(app, environment, namespacePattern);
       const partitionsOf = new Map(declared.map(t => [t.topic, t.partitions]));
       const drift = new Map(
         topicDrift(
