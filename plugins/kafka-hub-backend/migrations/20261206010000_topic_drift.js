@@ -1,6 +1,7 @@
 // @ts-check
 
 const TOPICS = 'kafka_hub_topics';
+const NAME_INDEX = 'kafka_hub_topics_name_idx';
 
 /**
  * Each stored topic's drift against its application's declaration, as the
@@ -9,6 +10,10 @@ const TOPICS = 'kafka_hub_topics';
  * kafka_hub_applications.desired_state, names built from the configured
  * namespace pattern) does not allow. Rows written before this migration
  * have no drift until the next sample of their environment rewrites them.
+ *
+ * And an index by name for its default order: a page of 50 of 30,000
+ * topics walks the index instead of sorting them all. In code-point order
+ * on PostgreSQL (`COLLATE "C"`, as the list orders), SQLite's default.
  *
  * @param {import('knex').Knex} knex
  */
@@ -27,6 +32,16 @@ exports.up = async function up(knex) {
         'Partitions the declaration asked for at the sample; null: undeclared',
       );
   });
+  if (knex.client.dialect === 'postgresql') {
+    await knex.raw('CREATE INDEX ?? ON ?? (topic COLLATE "C", environment)', [
+      NAME_INDEX,
+      TOPICS,
+    ]);
+  } else {
+    await knex.schema.alterTable(TOPICS, table => {
+      table.index(['topic', 'environment'], NAME_INDEX);
+    });
+  }
 };
 
 /**
@@ -34,6 +49,7 @@ exports.up = async function up(knex) {
  */
 exports.down = async function down(knex) {
   await knex.schema.alterTable(TOPICS, table => {
+    table.dropIndex(['topic', 'environment'], NAME_INDEX);
     table.dropColumn('declared_partitions');
     table.dropColumn('drift');
   });

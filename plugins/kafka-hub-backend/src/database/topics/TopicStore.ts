@@ -122,39 +122,34 @@ export class TopicStore {
   }
 
   /**
-   * One page of the stored topics matching `query`, and how many match, in
-   * one statement whatever the number of entities (`entityRefs` is one
-   * bound parameter): the total rides on every row as a window count. Only
-   * a page past the end asks for the count again.
+   * One page of the stored topics matching `query`, and how many match:
+   * two statements (the count and the page, concurrently) whatever the
+   * number of entities (`entityRefs` is one bound parameter). By name, the
+   * page walks the name index and stops at its end; a window count would
+   * have to read and sort every matching row first.
    */
   async list(
     query: ListTopicsQuery,
   ): Promise<{ items: StoredTopic[]; total: number }> {
     if (query.entityRefs?.length === 0) return { items: [], total: 0 };
-    const page = this.filtered(query).select(
-      't.*',
-      this.db.raw('COUNT(*) OVER () AS matching'),
-    );
+    const page = this.filtered(query).select('t.*');
     // Unknown sizes and counts (null) sort after every known one.
     if (query.sort === 'size') {
       page.orderByRaw('COALESCE(t.size_bytes, -1) DESC');
     } else if (query.sort === 'messages') {
       page.orderByRaw('COALESCE(t.message_estimate, -1) DESC');
     }
-    // Code-point order on both databases, whatever PostgreSQL's collation.
+    // Code-point order on both databases, whatever PostgreSQL's collation
+    // (the order of the kafka_hub_topics_name_idx index).
     const pg = this.db.client.config.client === 'pg';
-    const rows: Array<TopicRow & { matching: number | string }> = await page
-      .orderByRaw(
-        pg ? 't.topic COLLATE "C", t.environment' : 't.topic, t.environment',
-      )
-      .limit(query.limit)
-      .offset(query.offset);
-    if (rows.length > 0) {
-      return { items: rows.map(toTopic), total: toNumber(rows[0].matching) };
-    }
-    if (query.offset === 0) return { items: [], total: 0 };
-    const [{ n }] = await this.filtered(query).count({ n: '*' });
-    return { items: [], total: toNumber(n) };
+    page.orderByRaw(
+      pg ? 't.topic COLLATE "C", t.environment' : 't.topic, t.environment',
+    );
+    const [rows, [{ n }]] = await Promise.all([
+      page.limit(query.limit).offset(query.offset) as Promise<TopicRow[]>,
+      this.filtered(query).count({ n: '*' }),
+    ]);
+    return { items: rows.map(toTopic), total: toNumber(n) };
   }
 
   private filtered(query: ListTopicsQuery) {

@@ -8,10 +8,18 @@ describe(MIGRATION, () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
   it.each(databases.eachSupportedId())(
-    'adds the drift columns and its down removes them, keeping the topics, %p',
+    'adds the drift columns and the name index, and its down removes them, keeping the topics, %p',
     async databaseId => {
       const knex = await databases.init(databaseId);
       const config = { directory: migrationsDir };
+      const indexes = async (): Promise<string[]> =>
+        knex.client.dialect === 'postgresql'
+          ? knex('pg_indexes')
+              .where({ tablename: 'kafka_hub_topics' })
+              .pluck('indexname')
+          : knex('sqlite_master')
+              .where({ type: 'index', tbl_name: 'kafka_hub_topics' })
+              .pluck('name');
       const row = {
         environment: 'dev',
         topic: 'orders.events',
@@ -35,6 +43,7 @@ describe(MIGRATION, () => {
         drift: 'fewer-partitions',
         declared_partitions: 6,
       });
+      expect(await indexes()).toContain('kafka_hub_topics_name_idx');
 
       expect(
         (await knex.migrate.down({ ...config, name: MIGRATION }))[1],
@@ -42,6 +51,8 @@ describe(MIGRATION, () => {
       const columns = await knex('kafka_hub_topics').columnInfo();
       expect(columns).not.toHaveProperty('drift');
       expect(columns).not.toHaveProperty('declared_partitions');
+      expect(await indexes()).not.toContain('kafka_hub_topics_name_idx');
+      expect(await indexes()).toContain('kafka_hub_topics_entity_idx');
       expect(await knex('kafka_hub_topics').select()).toEqual([
         expect.objectContaining({ topic: 'orders.events', partitions: 3 }),
       ]);

@@ -302,7 +302,8 @@ export const TopicTable = (props: TopicTableProps) => {
                   </TableCell>
                   <TableCell align="right">{topic.partitions}</TableCell>
                   <TableCell align="right">{topic.replicationFactor}</TableCell>
-                  <TableCell className={tableText.noWrap}>
+                  {/* May wrap between words, for the table to fit at 1280 px. */}
+                  <TableCell>
                     <ReplicaHealth topic={topic} />
                   </TableCell>
                   <TableCell align="right" className={tableText.noWrap}>
