@@ -15,7 +15,7 @@ import { SchemaStore } from '../database/schemas';
 import { ListTopicsQuery, StoredTopic, TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
 import { declaredTopics } from '../topics/declaredTopics';
-import { topicDrift } from '../topics/topicDrift';
+import { DeclaredTopic, topicDrift } from '../topics/topicDrift';
 import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ErrorDetail, tierError } from '../router/errorDetail';
 import { requestedEntities } from '../router/requestedEntities';
@@ -46,15 +46,13 @@ export type TopicListQuery = Omit<
 /** A stored topic as the list tells it, its drift in the entity card's words. */
 function toListItem(t: StoredTopic): KafkaTopicListItem {
   const onBroker = [{ topic: t.topic, partitions: t.partitions }];
-  const [drift] =
-    t.drift === 'undeclared'
-      ? topicDrift([], onBroker)
-      : t.drift === 'fewer-partitions' && t.declaredPartitions !== undefined
-      ? topicDrift(
-          [{ topic: t.topic, partitions: t.declaredPartitions }],
-          onBroker,
-        )
-      : [];
+  // The drift the sample stored, told as topicDrift tells it on the entity.
+  let declared: DeclaredTopic[] | undefined;
+  if (t.drift === 'undeclared') declared = [];
+  if (t.drift === 'fewer-partitions' && t.declaredPartitions !== undefined) {
+    declared = [{ topic: t.topic, partitions: t.declaredPartitions }];
+  }
+  const [drift] = declared ? topicDrift(declared, onBroker) : [];
   return {
     environment: t.environment,
     entityRef: t.entityRef,

@@ -4,7 +4,7 @@ import { testDatabaseIds } from '../../testUtils/testServices';
 
 const MIGRATION = '20261206010000_topic_drift.js';
 
-describe(MIGRATION, () => {
+describe('migration 20261206010000_topic_drift', () => {
   const databases = TestDatabases.create({ ids: [...testDatabaseIds] });
 
   it.each(databases.eachSupportedId())(

@@ -21,7 +21,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** A drift's label: what a topic table shows of it. */
-export const driftLabel = (drift: KafkaTopicDrift): string => {
+const driftLabel = (drift: KafkaTopicDrift): string => {
   switch (drift.kind) {
     case 'missing':
       return 'Missing';
