@@ -87,9 +87,9 @@ export class TopicsApi {
    * application for admins), scoped like the consumer-group list: the
    * asked entities (`entityRef`) and the owner's applications (`owner`)
    * narrowed to the readable ones by one conditional decision, then one
-   * statement for the page and its total. Drift is as of each topic's
-   * sample (see the topic sampler), so the `drift` filter and the labels
-   * agree.
+   * statement for the page and one for its total, whatever the number of
+   * applications. Drift is as of each topic's sample (the topic sampler
+   * stores it), so the `drift` filter and the labels agree.
    */
   async list(
     credentials: BackstageCredentials,

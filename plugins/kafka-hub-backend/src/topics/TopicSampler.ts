@@ -213,8 +213,8 @@ export class TopicSampler {
 
   /**
    * Each topic's drift and declared partitions against its holder's
-   * declaration (as {@link TopicsApi} tells it on the entity), from one
-   * read of the holders' applications.
+   * declaration (compared as `TopicsApi.ofApplication` compares them for
+   * the entity), from one read of the holders' applications.
    */
   private async driftOf(
     topics: TopicMetadata[],
