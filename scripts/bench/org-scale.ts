@@ -11,8 +11,8 @@
 // application entities (default 10,000: three small teams of
 // BENCH_SMALL_TEAM applications each, the rest owned by one big team) and
 // whose database holds as many applications, BENCH_CONSUMER_GROUPS consumer
-// groups (default 10,000) and BENCH_SUBJECTS schema subjects (default
-// 5,000). Then, as a member of a small team, of the big team and as an
+// groups (default 10,000), BENCH_SUBJECTS schema subjects (default
+// 5,000) and BENCH_TOPICS sampled topics (default 30,000). Then, as a member of a small team, of the big team and as an
 // admin, it times every list, summary and search route over HTTP:
 //   - cold: the first request of a user no request was made for before, so
 //     nothing of theirs is cached (BENCH_COLD_SAMPLES users per route);
@@ -30,6 +30,7 @@
 // cold). Nothing is asserted: the numbers are for the README.
 //
 // Env: BENCH_APPLICATIONS, BENCH_CONSUMER_GROUPS, BENCH_SUBJECTS,
+// BENCH_TOPICS (default 3 per application),
 // BENCH_SMALL_TEAM (applications of each small team; default 1% of the
 // applications), BENCH_COLD_SAMPLES (default 10), BENCH_WARM_SAMPLES
 // (default 50), BENCH_ENVIRONMENTS (default dev,stage), BENCH_DATABASE
@@ -53,6 +54,7 @@ const CONSUMER_GROUPS = Number(
 const SUBJECTS = Number(
   process.env.BENCH_SUBJECTS ?? Math.floor(APPLICATIONS / 2),
 );
+const TOPICS = Number(process.env.BENCH_TOPICS ?? APPLICATIONS * 3);
 const SMALL_TEAM = Number(
   process.env.BENCH_SMALL_TEAM ?? Math.max(3, Math.round(APPLICATIONS / 100)),
 );
@@ -102,6 +104,9 @@ const ROUTES: Route[] = [
   { name: 'GET /schemas', path: () => '/schemas' },
   { name: 'GET /schemas?search=', path: () => `/schemas?search=${SEARCH}` },
   { name: 'GET /schemas/summary', path: () => '/schemas/summary' },
+  { name: 'GET /topics', path: () => '/topics' },
+  { name: 'GET /topics?search=', path: () => `/topics?search=${SEARCH}` },
+  { name: 'GET /topics?drift=true', path: () => '/topics?drift=true' },
 ];
 
 interface Role {
@@ -308,7 +313,7 @@ function verdict(results: Result[]): string[] {
 async function main() {
   const usersPerTeam = ROUTES.length * (COLD_SAMPLES + 1) + 1;
   log(
-    `starting: ${APPLICATIONS} applications (small teams ${SMALL_TEAM} each), ${CONSUMER_GROUPS} consumer groups, ${SUBJECTS} subjects, environments ${ENVIRONMENTS.join(
+    `starting: ${APPLICATIONS} applications (small teams ${SMALL_TEAM} each), ${CONSUMER_GROUPS} consumer groups, ${SUBJECTS} subjects, ${TOPICS} topics, environments ${ENVIRONMENTS.join(
       ',',
     )}, ${usersPerTeam} users per team, database ${DATABASE.client}`,
   );
@@ -316,6 +321,7 @@ async function main() {
     applications: APPLICATIONS,
     consumerGroups: CONSUMER_GROUPS,
     subjects: SUBJECTS,
+    topics: TOPICS,
     smallTeamApplications: SMALL_TEAM,
     usersPerTeam,
     environments: ENVIRONMENTS,

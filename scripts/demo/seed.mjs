@@ -422,6 +422,22 @@ const TOPICS = [
     },
   },
   {
+    // Under orders-service's namespace but not in its kafka-hub.io/topics:
+    // created by hand, it shows as drift ("Undeclared") on the entity's
+    // Topics card and on /kafka-hub/topics.
+    topic: 'orders.returns',
+    partitions: 1,
+    rate: 0.05,
+    history: 20,
+    make: (w, ts) => {
+      const o = w.recentOrder(ts);
+      return {
+        key: o.orderId,
+        value: { orderId: o.orderId, returnedAt: iso(ts) },
+      };
+    },
+  },
+  {
     topic: 'checkout.sessions',
     partitions: 3,
     config: { 'cleanup.policy': 'compact' },

@@ -145,6 +145,11 @@ test('@tour every page of the member, in both themes: no serious axe violation, 
       ready: 'orders.fulfilment',
     },
     {
+      name: 'kafka-hub-topics',
+      url: '/kafka-hub/topics',
+      ready: 'orders.created',
+    },
+    {
       name: 'entity-kafka',
       url: '/catalog/default/component/orders-service/kafka',
       ready: 'orders.*',

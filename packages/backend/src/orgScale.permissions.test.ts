@@ -34,8 +34,8 @@ import {
 /*
  * Kafka Hub's lists on a whole organisation, through the REAL catalog and
  * permission backends: 1,500 application entities (three teams of 499 and
- * a big team of 3), 1,500 consumer groups (one per application) and 750
- * subjects (applications 0..749). A team-a member must get exactly team-a's
+ * a big team of 3), 1,500 consumer groups and 1,500 topics (one per
+ * application) and 750 subjects (applications 0..749). A team-a member must get exactly team-a's
  * rows from every list, summary and search, with one authorizeConditional
  * per request; with a policy the catalog-query conversion cannot read (a
  * custom rule), the same rows through chunked per-entity checks, none of
@@ -133,6 +133,28 @@ function teamARoutes(org: OrgScaleBackend): ExpectedRows[] {
       path: `/api/kafka-hub/schemas/summary?owner=${teamB.groupRef}`,
       total: 0,
     },
+    // One topic per application (every 10th undeclared drift).
+    { path: '/api/kafka-hub/topics?limit=200', total: SMALL_TEAM },
+    {
+      path: `/api/kafka-hub/topics?search=${slug}.`,
+      entityRefs: [first],
+      total: 1,
+    },
+    {
+      path: `/api/kafka-hub/topics?search=${foreignSlug}.`,
+      entityRefs: [],
+      total: 0,
+    },
+    {
+      path: `/api/kafka-hub/topics?drift=true&sort=size&limit=200`,
+      entityRefs: teamA.applications.filter(ref => indexOf(ref) % 10 === 9),
+      total: teamA.applications.filter(ref => indexOf(ref) % 10 === 9).length,
+    },
+    {
+      path: `/api/kafka-hub/topics?owner=${teamB.groupRef}`,
+      entityRefs: [],
+      total: 0,
+    },
   ];
 }
 
@@ -213,10 +235,16 @@ describe.each(orgScaleDatabases())(
       });
       expect(groups.body.total).toBe(APPLICATIONS);
 
+      const topics = await org.get('/api/kafka-hub/topics?limit=1', {
+        as: org.admins[0],
+      });
+      expect(topics.body.total).toBe(APPLICATIONS);
+
       for (const path of [
         '/api/kafka-hub/applications',
         '/api/kafka-hub/consumer-groups',
         '/api/kafka-hub/schemas',
+        '/api/kafka-hub/topics',
       ]) {
         const none = await org.get(path, { as: org.outsider });
         expectOk(none);

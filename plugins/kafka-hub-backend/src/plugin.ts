@@ -238,6 +238,7 @@ export const kafkaHubPlugin = createBackendPlugin({
           database: db,
           environments: kafkaHubConfig.environments,
           config: kafkaHubConfig.topics,
+          namespacePattern,
         });
         const topicStore = new TopicStore(db);
 
@@ -279,6 +280,8 @@ export const kafkaHubPlugin = createBackendPlugin({
         });
         const topicsApi = new TopicsApi({
           access,
+          readable,
+          ownedEntityRefs,
           topics: topicStore,
           applications: provisioningStore,
           schemas: schemaStore,

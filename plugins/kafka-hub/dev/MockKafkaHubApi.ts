@@ -13,6 +13,8 @@ import {
   KafkaApplicationList,
   KafkaMessageList,
   KafkaHubTaskRunList,
+  KafkaTopicList,
+  KafkaTopicListItem,
   LagHistory,
   LagHistoryBy,
   LagHistoryRange,
@@ -33,6 +35,7 @@ import type {
   ListApplicationsRequest,
   ListConsumerGroupsRequest,
   ListSchemasRequest,
+  ListTopicsRequest,
 } from '../src/api/KafkaHubApi';
 import { applications, consumerGroups, subjects, versions } from './fixtures';
 
@@ -207,6 +210,61 @@ export class MockKafkaHubApi implements KafkaHubApi {
         })),
       })),
     };
+  }
+
+  async listTopics(request: ListTopicsRequest = {}): Promise<KafkaTopicList> {
+    const sampledAt = new Date(Date.now() - 2 * 60_000).toISOString();
+    const search = request.search?.toLocaleLowerCase('en-US');
+    // Each application's declared topics on the broker, and one undeclared.
+    const all = applications.flatMap(app =>
+      app.desiredEnvironments.flatMap(environment =>
+        [...app.topics.map(t => t.name), 'scratch'].map(
+          (name, i): KafkaTopicListItem => ({
+            environment,
+            entityRef: app.entityRef,
+            name: `${app.prefix}${name}`,
+            partitions: 3,
+            replicationFactor: 3,
+            underReplicatedPartitions: i === 1 ? 1 : 0,
+            offlinePartitions: 0,
+            sizeBytes: 48_000_000 * (i + 1),
+            messageEstimate: 120_000 * (i + 1),
+            retentionMs: 604_800_000,
+            retentionBytes: -1,
+            cleanupPolicy: 'delete',
+            consumerGroups: [`${app.prefix}reader`],
+            drift:
+              name === 'scratch'
+                ? {
+                    kind: 'undeclared',
+                    topic: `${app.prefix}${name}`,
+                    partitions: 3,
+                    message: 'On the broker under the namespace, not declared',
+                  }
+                : undefined,
+            sampledAt,
+          }),
+        ),
+      ),
+    );
+    const items = all
+      .filter(
+        t =>
+          inScope(t.entityRef, request) &&
+          (!request.environment || t.environment === request.environment) &&
+          (request.drift === undefined || !!t.drift === request.drift) &&
+          (request.underReplicated === undefined ||
+            t.underReplicatedPartitions > 0 === request.underReplicated) &&
+          (!search || t.name.toLocaleLowerCase('en-US').includes(search)),
+      )
+      .sort((a, b) => {
+        if (request.sort === 'size') return b.sizeBytes! - a.sizeBytes!;
+        if (request.sort === 'messages') {
+          return b.messageEstimate! - a.messageEstimate!;
+        }
+        return a.name.localeCompare(b.name);
+      });
+    return page(items, request.limit, request.offset);
   }
 
   async retryProvisioning(

@@ -25,6 +25,7 @@ export type {
   ListSchemasRequest,
   ListSchemaVersionsRequest,
   ReadTopicMessagesRequest,
+  ListTopicsRequest,
 } from './api/KafkaHubApi';
 
 // Building blocks an adopter composes into their own pages and tabs.

@@ -13,6 +13,7 @@
  *     applications: 1500,          // Kafka application entities (Components)
  *     consumerGroups: 1500,        // rows in kafka_hub_consumer_groups (+ latest lag)
  *     subjects: 750,               // rows in kafka_hub_schemas (+ one version each)
+ *     topics: 1500,                // rows in kafka_hub_topics (default: one per application)
  *     database: { client: 'sqlite' } | { client: 'pg', connection: 'postgresql://...' },
  *               // orgScaleDatabases() lists those of the test environment
  *     // optional:
@@ -136,6 +137,11 @@ export interface OrgScaleOptions {
   consumerGroups?: number;
   /** Schema subjects, spread over the applications. Default: `applications / 2`. */
   subjects?: number;
+  /**
+   * Sampled topics, spread over the applications (`<slug>.topic-<i>`); every
+   * 10th is stored as undeclared drift. Default: `applications`.
+   */
+  topics?: number;
   database: OrgScaleDatabase;
   /** Applications of each of the three small teams. Default: max(3, N / 100). */
   smallTeamApplications?: number;
@@ -316,6 +322,7 @@ export async function startOrgScaleBackend(
   const environments = options.environments ?? ['dev'];
   const groupCount = options.consumerGroups ?? n;
   const subjectCount = options.subjects ?? Math.floor(n / 2);
+  const topicCount = options.topics ?? n;
   const small =
     options.smallTeamApplications ?? Math.max(3, Math.round(n / 100));
   const usersPerTeam = options.usersPerTeam ?? 1;
@@ -525,11 +532,12 @@ export async function startOrgScaleBackend(
       environments,
       groupCount,
       subjectCount,
+      topicCount,
     });
     log(
       `Kafka Hub tables seeded in ${seconds(
         Date.now() - seeded,
-      )}: ${n} applications, ${groupCount} consumer groups, ${subjectCount} subjects`,
+      )}: ${n} applications, ${groupCount} consumer groups, ${subjectCount} subjects, ${topicCount} topics`,
     );
 
     const waited = Date.now();
@@ -638,6 +646,7 @@ async function seedKafkaHub(
     environments: string[];
     groupCount: number;
     subjectCount: number;
+    topicCount: number;
   },
 ) {
   const { n, applicationOf, environments } = options;
@@ -822,6 +831,41 @@ async function seedKafkaHub(
       synced_at: now,
     })),
   );
+
+  // Topics as a topic sample stores them (once the drift column exists).
+  if (await db.schema.hasColumn('kafka_hub_topics', 'drift')) {
+    await insert(
+      'kafka_hub_topics',
+      Array.from({ length: options.topicCount }, (_, k) => {
+        const app = applicationOf(k % n);
+        const undeclared = k % 10 === 9;
+        return {
+          environment: environments[k % environments.length],
+          topic: `${app.slug}.topic-${Math.floor(k / n)}`,
+          entity_ref: app.entityRef,
+          partitions: 3,
+          replication_factor: 1,
+          under_replicated_partitions: k % 50 === 7 ? 1 : 0,
+          offline_partitions: 0,
+          min_in_sync_replicas: 1,
+          partition_detail: JSON.stringify(
+            [0, 1, 2].map(p => [p, 1, [1], [1]]),
+          ),
+          size_bytes: (k * 7919) % 10_000_000,
+          disk_bytes: (k * 7919) % 10_000_000,
+          message_estimate: (k * 104_729) % 1_000_000,
+          retention_ms: 604_800_000,
+          retention_bytes: -1,
+          cleanup_policy: 'delete',
+          config_overrides: '{}',
+          consumer_groups: JSON.stringify([`${app.slug}.consumer-0`]),
+          sampled_at_ms: nowMs,
+          drift: undeclared ? 'undeclared' : null,
+          declared_partitions: undeclared ? null : 3,
+        };
+      }),
+    );
+  }
 }
 
 /** Polls the catalog until every application is owned and every user is a member. */

@@ -19,7 +19,7 @@ export const environmentInput = (z: Zod) =>
   z.string().min(1).describe('The Kafka Hub environment, e.g. dev or prod');
 
 /** A page size argument. */
-export const limitInput = (z: Zod, max: number, fallback: number) =>
+const limitInput = (z: Zod, max: number, fallback: number) =>
   z
     .number()
     .int()

@@ -5,24 +5,71 @@ import {
   KafkaApplicationTopics,
   KafkaEnvironmentTopics,
   KafkaTopic,
+  KafkaTopicList,
+  KafkaTopicListItem,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { EnvironmentConfig } from '../config/types';
 import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { ProvisioningApplication } from '../database/provisioning/types';
 import { SchemaStore } from '../database/schemas';
-import { StoredTopic, TopicStore } from '../database/topics';
+import { ListTopicsQuery, StoredTopic, TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { declaredTopics } from '../topics/declaredTopics';
 import { DeclaredTopic, topicDrift } from '../topics/topicDrift';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 import { ErrorDetail, tierError } from '../router/errorDetail';
+import { requestedEntities } from '../router/requestedEntities';
 import { normalizedEntityRef } from '../router/entityRefs';
 
 export interface TopicsApiOptions {
   access: EntityAccess;
+  readable: ReadableEntities;
+  /** Entity refs of one owner's applications, for `owner=`. */
+  ownedEntityRefs: (ownerRef: string) => Promise<string[]>;
   topics: TopicStore;
   applications: ProvisioningStore;
   schemas: SchemaStore;
   environments: EnvironmentConfig[];
   namespacePattern: string;
+}
+
+/** The filters, order and page of `GET /topics`. */
+export type TopicListQuery = Omit<
+  ListTopicsQuery,
+  'entityRefs' | 'sort' | 'limit' | 'offset'
+> &
+  Partial<Pick<ListTopicsQuery, 'sort' | 'limit' | 'offset'>> & {
+    entityRef?: string[];
+    owner?: string;
+  };
+
+/** A stored topic as the list tells it, its drift in the entity card's words. */
+function toListItem(t: StoredTopic): KafkaTopicListItem {
+  const onBroker = [{ topic: t.topic, partitions: t.partitions }];
+  // The drift the sample stored, told as topicDrift tells it on the entity.
+  let declared: DeclaredTopic[] | undefined;
+  if (t.drift === 'undeclared') declared = [];
+  if (t.drift === 'fewer-partitions' && t.declaredPartitions !== undefined) {
+    declared = [{ topic: t.topic, partitions: t.declaredPartitions }];
+  }
+  const [drift] = declared ? topicDrift(declared, onBroker) : [];
+  return {
+    environment: t.environment,
+    entityRef: t.entityRef,
+    name: t.topic,
+    partitions: t.partitions,
+    replicationFactor: t.replicationFactor,
+    underReplicatedPartitions: t.underReplicatedPartitions,
+    offlinePartitions: t.offlinePartitions,
+    sizeBytes: t.sizeBytes,
+    messageEstimate: t.messageEstimate,
+    retentionMs: t.retentionMs,
+    retentionBytes: t.retentionBytes,
+    cleanupPolicy: t.cleanupPolicy,
+    consumerGroups: t.consumerGroups,
+    drift,
+    sampledAt: new Date(t.sampledAtMs).toISOString(),
+  };
 }
 
 /**
@@ -34,6 +81,43 @@ export interface TopicsApiOptions {
  */
 export class TopicsApi {
   constructor(private readonly options: TopicsApiOptions) {}
+
+  /**
+   * One page of the topics of the applications the caller may read (every
+   * application for admins), scoped like the consumer-group list: the
+   * asked entities (`entityRef`) and the owner's applications (`owner`)
+   * narrowed to the readable ones by one conditional decision, then one
+   * statement for the page and one for its total, whatever the number of
+   * applications. Drift is as of each topic's sample (the topic sampler
+   * stores it), so the `drift` filter and the labels agree.
+   */
+  async list(
+    credentials: BackstageCredentials,
+    query: TopicListQuery,
+  ): Promise<KafkaTopicList> {
+    const { readable, ownedEntityRefs, topics } = this.options;
+    const {
+      entityRef,
+      owner,
+      sort = 'name',
+      limit = 50,
+      offset = 0,
+      ...filters
+    } = query;
+    const { entityRefs } = await requestedEntities(
+      { entityRef, owner },
+      credentials,
+      { readable, ownedEntityRefs },
+    );
+    const { items, total } = await topics.list({
+      ...filters,
+      entityRefs,
+      sort,
+      limit,
+      offset,
+    });
+    return { items: items.map(toListItem), total, limit, offset };
+  }
 
   async get(
     credentials: BackstageCredentials,
@@ -78,23 +162,13 @@ export class TopicsApi {
     }
     const runOf = new Map(runs.map(run => [run.environment, run]));
     const desired = new Set(app.desiredState.environments);
-    // A removed application declares nothing any more: no topic is missing.
-    const declaring = app.removedAt === undefined;
 
     const result: KafkaEnvironmentTopics[] = [];
     for (const environment of environments) {
       const name = environment.name;
       const onBroker = byEnvironment.get(name) ?? [];
       if (!desired.has(name) && onBroker.length === 0) continue;
-      const defaultPartitions =
-        environment.provisioning?.defaultPartitions ?? 1;
-      const declared: DeclaredTopic[] =
-        declaring && desired.has(name)
-          ? app.desiredState.topics.map(spec => ({
-              topic: `${prefix}${spec.name}`,
-              partitions: spec.partitions ?? defaultPartitions,
-            }))
-          : [];
+      const declared = declaredTopics(app, environment, namespacePattern);
       const declaredPartitions = new Map(
         declared.map(t => [t.topic, t.partitions]),
       );

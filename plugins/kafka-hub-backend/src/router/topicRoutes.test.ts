@@ -11,6 +11,7 @@ import {
   isResourcePermission,
 } from '@backstage/plugin-permission-common';
 import { KafkaApplicationTopics } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import request from 'supertest';
 import { EnvironmentConfig } from '../config/types';
@@ -19,6 +20,7 @@ import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { SchemaStore } from '../database/schemas';
 import { SampledTopic, TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 import { testDatabaseIds } from '../testUtils/testServices';
 import { createKafkaHubRouter } from './kafkaHubRouter';
 import { TopicsApi } from '../api/TopicsApi';
@@ -120,6 +122,13 @@ describe('GET /applications/:entityRef/topics', () => {
       httpAuth: mockServices.httpAuth(),
       api: new TopicsApi({
         access: new EntityAccess(permissions),
+        readable: new ReadableEntities({
+          permissions,
+          catalog: catalogServiceMock(),
+          auth: mockServices.auth(),
+          logger: mockServices.logger.mock(),
+        }),
+        ownedEntityRefs: owner => applications.ownedEntityRefs(owner),
         topics,
         applications,
         schemas,

@@ -10,6 +10,7 @@ import {
   DefinitivePolicyDecision,
 } from '@backstage/plugin-permission-common';
 import { KafkaApplicationTopics } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import express from 'express';
 import request from 'supertest';
 import { ClaimSet } from '../claims';
@@ -31,6 +32,7 @@ import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { SchemaStore } from '../database/schemas';
 import { TopicStore } from '../database/topics';
 import { EntityAccess } from '../permissions/EntityAccess';
+import { ReadableEntities } from '../permissions/ReadableEntities';
 import { createKafkaHubRouter } from '../router/kafkaHubRouter';
 import { TopicsApi } from '../api/TopicsApi';
 import { topicRoutes } from '../router/topicRoutes';
@@ -45,6 +47,10 @@ const USER = 'user:default/alice';
 
 const allowEveryone = mockServices.permissions.mock({
   authorize: async requests =>
+    requests.map(
+      (): DefinitivePolicyDecision => ({ result: AuthorizeResult.ALLOW }),
+    ),
+  authorizeConditional: async requests =>
     requests.map(
       (): DefinitivePolicyDecision => ({ result: AuthorizeResult.ALLOW }),
     ),
@@ -167,11 +173,31 @@ describe('TopicSampler against the real broker', () => {
         await consumer.close();
       }
 
+      // The declaration: orders with more partitions than on the broker,
+      // refunds missing, scratch undeclared.
+      const provisioning = new ProvisioningStore(s.knex);
+      await provisioning.upsertDesired({
+        entityRef: ENTITY,
+        application: ns.application,
+        desiredState: {
+          environments: ['dev'],
+          topics: [
+            { name: 'orders', partitions: 6 },
+            { name: 'payments' },
+            { name: 'refunds', partitions: 2 },
+          ],
+        },
+        desiredStateHash: 'h1',
+        now: new Date(),
+      });
       const sampler = new TopicSampler({
         environment: liveEnvironment(),
         store: s.topics,
         groups: s.groups,
         claims: ns.claims,
+        applications: entityRefs =>
+          provisioning.list({ entityRefs, includeRemoved: true }),
+        namespacePattern: '{application}.',
         concurrency: 4,
       });
       const result = await sampler.sample();
@@ -184,6 +210,9 @@ describe('TopicSampler against the real broker', () => {
       expect(o).toMatchObject({
         environment: 'dev',
         entityRef: ENTITY,
+        // Stored with the drift against the declaration at the sample.
+        drift: 'fewer-partitions',
+        declaredPartitions: 6,
         partitions: 3,
         replicationFactor: 1,
         underReplicatedPartitions: 0,
@@ -207,6 +236,9 @@ describe('TopicSampler against the real broker', () => {
         expect(partition.inSyncReplicas).toEqual(partition.replicas);
       }
 
+      expect(p.drift).toBeUndefined();
+      expect(x.drift).toBe('undeclared');
+      expect(x.declaredPartitions).toBeUndefined();
       expect(p).toMatchObject({
         partitions: 2,
         messageEstimate: 4,
@@ -232,28 +264,18 @@ describe('TopicSampler against the real broker', () => {
         requestCounts: result.requestCounts,
       });
 
-      // Served with the drift against the declaration: orders declared
-      // with more partitions, refunds missing, scratch undeclared.
-      const provisioning = new ProvisioningStore(s.knex);
-      await provisioning.upsertDesired({
-        entityRef: ENTITY,
-        application: ns.application,
-        desiredState: {
-          environments: ['dev'],
-          topics: [
-            { name: 'orders', partitions: 6 },
-            { name: 'payments' },
-            { name: 'refunds', partitions: 2 },
-          ],
-        },
-        desiredStateHash: 'h1',
-        now: new Date(),
-      });
       const router = await createKafkaHubRouter();
       topicRoutes(router, {
         httpAuth: mockServices.httpAuth(),
         api: new TopicsApi({
           access: new EntityAccess(allowEveryone),
+          readable: new ReadableEntities({
+            permissions: allowEveryone,
+            catalog: catalogServiceMock(),
+            auth: mockServices.auth(),
+            logger,
+          }),
+          ownedEntityRefs: owner => provisioning.ownedEntityRefs(owner),
           topics: s.topics,
           applications: provisioning,
           schemas: new SchemaStore(s.knex),
@@ -285,6 +307,27 @@ describe('TopicSampler against the real broker', () => {
         declaredPartitions: 6,
         partitions: 3,
       });
+
+      // The cross-entity list tells the same drift, and filters on it.
+      const list = await request(app)
+        .get(
+          `/topics?entityRef=${encodeURIComponent(
+            ENTITY,
+          )}&drift=true&sort=size`,
+        )
+        .set('Authorization', mockCredentials.user.header(USER));
+      expect(list.status).toBe(200);
+      expect(list.body.total).toBe(2);
+      expect(
+        list.body.items.map((t: any) => [
+          t.name,
+          t.drift.kind,
+          t.drift.message,
+        ]),
+      ).toEqual([
+        [orders, 'fewer-partitions', dev.drift[0].message],
+        [scratch, 'undeclared', dev.drift[2].message],
+      ]);
     },
   );
 
@@ -340,6 +383,9 @@ describe('TopicSampler against the real broker', () => {
         store: s.topics,
         groups: s.groups,
         claims: ns.claims,
+        // The claim's application is not stored (yet): no drift is told.
+        applications: async () => [],
+        namespacePattern: '{application}.',
         concurrency: 4,
       };
       const good = await new TopicSampler({
@@ -348,6 +394,9 @@ describe('TopicSampler against the real broker', () => {
       }).sample();
       expect(good).toMatchObject({ ok: true, topics: 1 });
       const before = await s.topics.listByEntity(ENTITY);
+      expect(before).toEqual([
+        expect.objectContaining({ topic, drift: undefined }),
+      ]);
 
       const down = liveEnvironment();
       down.kafka = {

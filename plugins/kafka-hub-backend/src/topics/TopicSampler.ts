@@ -2,9 +2,16 @@ import { ConfigSources } from '@platformatic/kafka';
 import { ClaimSet } from '../claims';
 import { EnvironmentConfig } from '../config/types';
 import { ConsumerGroupStore } from '../database/consumerGroups';
-import { SampledTopic, TopicStore } from '../database/topics';
+import { ProvisioningApplication } from '../database/provisioning/types';
+import {
+  SampledTopic,
+  SampledTopicDrift,
+  TopicStore,
+} from '../database/topics';
 import { describeKafkaError } from '../kafka';
 import { EARLIEST, LATEST } from '../kafka/listOffsetsPerLeader';
+import { declaredTopics } from './declaredTopics';
+import { topicDrift } from './topicDrift';
 import {
   BrokerLogDirs,
   ListedOffsets,
@@ -20,6 +27,16 @@ export interface TopicSamplerOptions {
   groups: ConsumerGroupStore;
   /** The recorded claims: only topics inside a claimed namespace are sampled. */
   claims: () => Promise<ClaimSet>;
+  /**
+   * The stored applications of these entity refs (removed ones too), read
+   * in one batch per sample: each topic's drift against its holder's
+   * declaration is stored with it. Without it no drift is stored.
+   */
+  applications?: (
+    entityRefs: readonly string[],
+  ) => Promise<ProvisioningApplication[]>;
+  /** The configured namespace pattern, to name declared topics. */
+  namespacePattern?: string;
   /** Kafka requests in flight at once. */
   concurrency: number;
   now?: () => number;
@@ -108,9 +125,10 @@ export class TopicSampler {
         client.listOffsets(snapshot, topics, LATEST, concurrency, signal),
       ]);
       result.kafkaMs = now() - kafkaStart;
-      const readers = await this.options.groups.readersOfTopics(
-        environment.name,
-      );
+      const [readers, driftOf] = await Promise.all([
+        this.options.groups.readersOfTopics(environment.name),
+        this.driftOf(topics, owned),
+      ]);
       signal?.throwIfAborted();
 
       const sizes = replicaSizes(logDirs);
@@ -131,14 +149,17 @@ export class TopicSampler {
         if (offsets.error) {
           problems.push(`Offsets of ${topic.name}: ${offsets.error}`);
         }
-        return sampledTopic(
-          topic,
-          owned.get(topic.name)!,
-          topicConfigs,
-          sizes,
-          offsets.estimate,
-          readers.get(topic.name) ?? [],
-        );
+        return {
+          ...sampledTopic(
+            topic,
+            owned.get(topic.name)!,
+            topicConfigs,
+            sizes,
+            offsets.estimate,
+            readers.get(topic.name) ?? [],
+          ),
+          ...driftOf.get(topic.name),
+        };
       });
       result.topics = sampled.length;
       result.partitions = sampled.reduce((n, t) => n + t.partitions, 0);
@@ -186,6 +207,61 @@ export class TopicSampler {
         });
     } finally {
       await client.close().catch(() => {});
+    }
+    return result;
+  }
+
+  /**
+   * Each topic's drift and declared partitions against its holder's
+   * declaration (compared as `TopicsApi.ofApplication` compares them for
+   * the entity), from one read of the holders' applications.
+   */
+  private async driftOf(
+    topics: TopicMetadata[],
+    owned: Map<string, string>,
+  ): Promise<
+    Map<string, { drift?: SampledTopicDrift; declaredPartitions?: number }>
+  > {
+    const { applications, namespacePattern, environment } = this.options;
+    const result = new Map<
+      string,
+      { drift?: SampledTopicDrift; declaredPartitions?: number }
+    >();
+    if (!applications || namespacePattern === undefined) return result;
+    const byHolder = new Map<string, TopicMetadata[]>();
+    for (const topic of topics) {
+      const holder = owned.get(topic.name)!;
+      const held = byHolder.get(holder) ?? [];
+      held.push(topic);
+      byHolder.set(holder, held);
+    }
+    const apps = new Map(
+      (await applications([...byHolder.keys()])).map(app => [
+        app.entityRef,
+        app,
+      ]),
+    );
+    for (const [holder, held] of byHolder) {
+      const app = apps.get(holder);
+      // Its claim was recorded before its application: nothing is known of
+      // its declaration yet, so no drift is told (the next sample tells it).
+      if (!app) continue;
+      const declared = declaredTopics(app, environment, namespacePattern);
+      const partitionsOf = new Map(declared.map(t => [t.topic, t.partitions]));
+      const drift = new Map(
+        topicDrift(
+          declared,
+          held.map(t => ({ topic: t.name, partitions: t.partitions.length })),
+        )
+          .filter(d => d.kind !== 'missing')
+          .map(d => [d.topic, d.kind as SampledTopicDrift]),
+      );
+      for (const topic of held) {
+        result.set(topic.name, {
+          drift: drift.get(topic.name),
+          declaredPartitions: partitionsOf.get(topic.name),
+        });
+      }
     }
     return result;
   }

@@ -3,6 +3,7 @@ import { Knex } from 'knex';
 import { ClaimReader } from '../claims';
 import { EnvironmentConfig, TopicsConfig } from '../config/types';
 import { ConsumerGroupStore } from '../database/consumerGroups';
+import { ProvisioningStore } from '../database/provisioning/ProvisioningStore';
 import { TopicStore } from '../database/topics';
 import { TopicSampleResult, TopicSampler } from './TopicSampler';
 
@@ -12,6 +13,8 @@ export interface ScheduleTopicSamplingOptions {
   database: Knex;
   environments: EnvironmentConfig[];
   config: TopicsConfig;
+  /** The configured namespace pattern, to name declared topics for drift. */
+  namespacePattern: string;
 }
 
 /** The sample's summary line: what it stored and what it asked the cluster. */
@@ -36,6 +39,7 @@ export async function scheduleTopicSampling(
 ): Promise<void> {
   const { scheduler, logger, database, environments, config } = options;
   const store = new TopicStore(database);
+  const provisioning = new ProvisioningStore(database);
   const groups = new ConsumerGroupStore(database);
   // Every replica samples the namespaces claimed in the database.
   const claims = new ClaimReader(database);
@@ -46,6 +50,10 @@ export async function scheduleTopicSampling(
       store,
       groups,
       claims: () => claims.read(),
+      // Removed applications too: they declare nothing, so their topics drift.
+      applications: entityRefs =>
+        provisioning.list({ entityRefs, includeRemoved: true }),
+      namespacePattern: options.namespacePattern,
       concurrency: config.concurrency,
     });
     await scheduler.scheduleTask({

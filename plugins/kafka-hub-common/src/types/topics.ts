@@ -126,3 +126,66 @@ export interface KafkaApplicationTopics {
   /** The environments it is declared in or has topics in, in configuration order. */
   environments: KafkaEnvironmentTopics[];
 }
+
+/**
+ * The order of `GET /topics`: `name` ascending, `size` and `messages`
+ * descending with unknown values last.
+ *
+ * @public
+ */
+export type KafkaTopicListSort = 'name' | 'size' | 'messages';
+
+/**
+ * One topic of `GET /topics`: a topic of an application the caller may
+ * read, as the topic sampler last saw it.
+ *
+ * @public
+ */
+export interface KafkaTopicListItem {
+  /** The environment whose broker has it. */
+  environment: string;
+  /** The application whose namespace it is inside. */
+  entityRef: string;
+  /** The full topic name. */
+  name: string;
+  /** Partitions on the broker. */
+  partitions: number;
+  /** Replicas of its first partition. */
+  replicationFactor: number;
+  /** Partitions with fewer in-sync replicas than replicas. */
+  underReplicatedPartitions: number;
+  /** Partitions without a leader. */
+  offlinePartitions: number;
+  /** One copy's bytes on disk; absent when unknown. */
+  sizeBytes?: number;
+  /** End minus start offsets over its partitions; absent when unknown. */
+  messageEstimate?: number;
+  /** Effective `retention.ms`; -1 keeps forever. */
+  retentionMs?: number;
+  /** Effective `retention.bytes`; -1 has no limit. */
+  retentionBytes?: number;
+  /** Effective `cleanup.policy`. */
+  cleanupPolicy?: string;
+  /** Consumer groups reading it (as of the sample). */
+  consumerGroups: string[];
+  /** Undeclared, or fewer partitions than declared, as of the sample; absent when as declared. */
+  drift?: KafkaTopicDrift;
+  /** When the topic was read from the broker (ISO 8601). */
+  sampledAt: string;
+}
+
+/**
+ * `GET /topics`.
+ *
+ * @public
+ */
+export interface KafkaTopicList {
+  /** The page's topics. */
+  items: KafkaTopicListItem[];
+  /** Matching topics before paging. */
+  total: number;
+  /** The page size used. */
+  limit: number;
+  /** How many topics were skipped before this page. */
+  offset: number;
+}

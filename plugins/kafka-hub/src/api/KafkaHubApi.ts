@@ -8,6 +8,8 @@ import {
   KafkaApplicationList,
   KafkaMessageList,
   KafkaMessageStart,
+  KafkaTopicList,
+  KafkaTopicListSort,
   ProvisioningStatus,
   RetryAllFailedResponse,
   RetryProvisioningResponse,
@@ -36,6 +38,35 @@ import type {
   LagHistoryBy,
   LagHistoryRange,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
+
+/**
+ * Filters, order and page of `listTopics`; each filter narrows the list.
+ *
+ * @public
+ */
+export interface ListTopicsRequest {
+  /**
+   * Only topics of these entities. Undefined: every topic the caller may
+   * read. An empty array matches nothing (no request is made).
+   */
+  entityRefs?: string[];
+  /** Only topics of this owner's applications (a Group's entity ref). */
+  owner?: string;
+  /** Only topics of this environment. */
+  environment?: string;
+  /** Text searched in topic names, case-insensitively. */
+  search?: string;
+  /** true: only topics undeclared or with fewer partitions than declared; false: only those as declared. */
+  drift?: boolean;
+  /** true: only topics with under-replicated or offline partitions; false: only healthy ones. */
+  underReplicated?: boolean;
+  /** `name` (the backend's default) ascending; `size` and `messages` descending. */
+  sort?: KafkaTopicListSort;
+  /** Page size, 1 to 200; the backend's default is 50. */
+  limit?: number;
+  /** Topics to skip, for the next pages. */
+  offset?: number;
+}
 
 /**
  * Filters, order and page of `listConsumerGroups`; each filter narrows the list.
@@ -196,6 +227,11 @@ export interface KafkaHubApi {
     topic: string,
     request: ReadTopicMessagesRequest,
   ): Promise<KafkaMessageList>;
+  /**
+   * One page of the topics of every application the caller may read, as
+   * the topic samplers last stored them, with their drift as of the sample.
+   */
+  listTopics(request?: ListTopicsRequest): Promise<KafkaTopicList>;
   /**
    * Starts a provisioning run of the environments that did not succeed
    * (`all` re-runs every one). Resolves as soon as the run is claimed.

@@ -9,6 +9,7 @@ import {
   KafkaHubTaskRunList,
   KafkaApplicationDetail,
   KafkaApplicationTopics,
+  KafkaTopicList,
   KafkaApplicationList,
   KafkaMessageList,
   RetryAllFailedResponse,
@@ -44,8 +45,12 @@ import type {
 import type {
   ConsumerGroupSummaryRequest,
   ListConsumerGroupsRequest,
+  ListTopicsRequest,
 } from './KafkaHubApi';
 import { DefaultApiClient } from '../schema/openapi';
+
+/** The backend's default page of `GET /topics`. */
+const DEFAULT_TOPIC_PAGE = 50;
 
 /** The backend's default page of `GET /consumer-groups`. */
 const DEFAULT_CONSUMER_GROUP_PAGE = 50;
@@ -125,6 +130,32 @@ export class KafkaHubClient implements KafkaHubApi {
       this.api.readTopicMessages({
         path: { entityRef, topic },
         query: request,
+      }),
+    );
+  }
+
+  /** {@inheritDoc KafkaHubApi.listTopics} */
+  listTopics(request: ListTopicsRequest = {}): Promise<KafkaTopicList> {
+    if (request.entityRefs && request.entityRefs.length === 0) {
+      return Promise.resolve({
+        items: [],
+        total: 0,
+        limit: request.limit ?? DEFAULT_TOPIC_PAGE,
+        offset: request.offset ?? 0,
+      });
+    }
+    return this.body(
+      this.api.listTopics({
+        query: {
+          entityRef: distinct(request.entityRefs),
+          owner: request.owner || undefined,
+          environment: request.environment || undefined,
+          search: request.search?.trim() || undefined,
+          drift: request.drift,
+          underReplicated: request.underReplicated,
+          sort: request.sort,
+          ...page(request),
+        },
       }),
     );
   }

@@ -215,6 +215,8 @@ function realisticRows(
         config_overrides: JSON.stringify({ 'retention.ms': '604800000' }),
         consumer_groups: '[]',
         sampled_at_ms: ms(3),
+        drift: ['fewer-partitions', 'undeclared', null][i % 3],
+        declared_partitions: [6, null, 3][i % 3],
       })),
     ),
     kafka_hub_topic_samples: environments.map((environment, i) => ({

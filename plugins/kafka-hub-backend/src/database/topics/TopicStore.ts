@@ -1,14 +1,21 @@
 import { KafkaTopicPartition } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import { Knex } from 'knex';
 import { chunks } from '../chunks';
+import { whereEntityRefIn } from '../entityRefFilter';
 import { toNumber, toOptionalNumber } from '../numbers';
 import { readTimestamp, StoredTimestamp } from '../timestamps';
-import { SampledTopic, StoredTopic, TopicSampleRun } from './types';
+import {
+  ListTopicsQuery,
+  SampledTopic,
+  SampledTopicDrift,
+  StoredTopic,
+  TopicSampleRun,
+} from './types';
 
 const TOPICS = 'kafka_hub_topics';
 const SAMPLES = 'kafka_hub_topic_samples';
 
-/** Topic rows have 18 columns: 200 rows stay under every bound-variable limit. */
+/** Topic rows have 20 columns: 200 rows stay under every bound-variable limit. */
 const TOPIC_ROWS_PER_INSERT = 200;
 
 /** `[partition, leader, replicas, in-sync replicas]`, leader -1 for none. */
@@ -44,6 +51,8 @@ interface TopicRow {
   config_overrides: string | null;
   consumer_groups: string;
   sampled_at_ms: number | string;
+  drift: SampledTopicDrift | null;
+  declared_partitions: number | string | null;
 }
 
 interface SampleRow {
@@ -110,6 +119,68 @@ export class TopicStore {
       .where({ entity_ref: entityRef })
       .orderBy(['environment', 'topic']);
     return rows.map(toTopic);
+  }
+
+  /**
+   * One page of the stored topics matching `query`, and how many match:
+   * two statements (the count and the page, concurrently) whatever the
+   * number of entities (`entityRefs` is one bound parameter). By name, the
+   * page walks the name index and stops at its end; a window count would
+   * have to read and sort every matching row first.
+   */
+  async list(
+    query: ListTopicsQuery,
+  ): Promise<{ items: StoredTopic[]; total: number }> {
+    if (query.entityRefs?.length === 0) return { items: [], total: 0 };
+    const page = this.filtered(query).select('t.*');
+    // Unknown sizes and counts (null) sort after every known one.
+    if (query.sort === 'size') {
+      page.orderByRaw('COALESCE(t.size_bytes, -1) DESC');
+    } else if (query.sort === 'messages') {
+      page.orderByRaw('COALESCE(t.message_estimate, -1) DESC');
+    }
+    // Code-point order on both databases, whatever PostgreSQL's collation
+    // (the order of the kafka_hub_topics_name_idx index).
+    const pg = this.db.client.config.client === 'pg';
+    page.orderByRaw(
+      pg ? 't.topic COLLATE "C", t.environment' : 't.topic, t.environment',
+    );
+    const [rows, [{ n }]] = await Promise.all([
+      page.limit(query.limit).offset(query.offset) as Promise<TopicRow[]>,
+      this.filtered(query).count({ n: '*' }),
+    ]);
+    return { items: rows.map(toTopic), total: toNumber(n) };
+  }
+
+  private filtered(query: ListTopicsQuery) {
+    const q = this.db(`${TOPICS} as t`);
+    if (query.entityRefs !== undefined) {
+      // One statement however many refs a caller may read.
+      whereEntityRefIn(q, 't.entity_ref', query.entityRefs);
+    }
+    if (query.environment) q.where('t.environment', query.environment);
+    if (query.drift === true) q.whereNotNull('t.drift');
+    if (query.drift === false) q.whereNull('t.drift');
+    if (query.underReplicated === true) {
+      q.where(inner =>
+        inner
+          .where('t.under_replicated_partitions', '>', 0)
+          .orWhere('t.offline_partitions', '>', 0),
+      );
+    }
+    if (query.underReplicated === false) {
+      q.where('t.under_replicated_partitions', 0).andWhere(
+        't.offline_partitions',
+        0,
+      );
+    }
+    if (query.search) {
+      const pattern = `%${query.search
+        .toLowerCase()
+        .replace(/[\\%_]/g, c => `\\${c}`)}%`;
+      q.whereRaw(`LOWER(t.topic) LIKE ? ESCAPE '\\'`, [pattern]);
+    }
+    return q;
   }
 
   async getRun(environment: string): Promise<TopicSampleRun | undefined> {
@@ -191,6 +262,8 @@ function toRow(
       : null,
     consumer_groups: JSON.stringify(t.consumerGroups),
     sampled_at_ms: sampledAtMs,
+    drift: t.drift ?? null,
+    declared_partitions: t.declaredPartitions ?? null,
   };
 }
 
@@ -223,6 +296,8 @@ function toTopic(row: TopicRow): StoredTopic {
       ? (JSON.parse(row.config_overrides) as Record<string, string | null>)
       : undefined,
     consumerGroups: JSON.parse(row.consumer_groups) as string[],
+    drift: row.drift ?? undefined,
+    declaredPartitions: toOptionalNumber(row.declared_partitions),
     sampledAtMs: toNumber(row.sampled_at_ms),
   };
 }

@@ -1,2 +1,9 @@
 export { TopicStore } from './TopicStore';
-export type { SampledTopic, StoredTopic, TopicSampleRun } from './types';
+export type {
+  ListTopicsQuery,
+  SampledTopic,
+  SampledTopicDrift,
+  StoredTopic,
+  TopicSampleRun,
+  TopicSort,
+} from './types';

@@ -9,10 +9,9 @@ import {
   KafkaTopicDrift,
 } from '@kafka-hub/backstage-plugin-kafka-hub-common';
 import Box from '@material-ui/core/Box';
-import Chip from '@material-ui/core/Chip';
 import Collapse from '@material-ui/core/Collapse';
 import IconButton from '@material-ui/core/IconButton';
-import { makeStyles, Theme } from '@material-ui/core/styles';
+import { makeStyles } from '@material-ui/core/styles';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
@@ -27,28 +26,14 @@ import ListAltIcon from '@material-ui/icons/ListAlt';
 import Tooltip from '@material-ui/core/Tooltip';
 import useAsync from 'react-use/esm/useAsync';
 import { kafkaHubApiRef } from '../../api';
-import { readableColour } from '../../theme/readableColour';
 import { errorMessage, RelativeTime } from '../ProvisioningCommon';
+import { DriftChip } from './DriftChip';
 import { formatBytes, formatEstimate, formatRetention } from './format';
 import { TopicMessagesDialog } from './TopicMessagesDialog';
 
 const COLUMNS = 11;
 
-const driftFill = (theme: Theme, kind: KafkaTopicDrift['kind']) =>
-  readableColour(
-    kind === 'missing' ? theme.palette.error.main : theme.palette.warning.main,
-    theme.palette.common.white,
-  );
-
 const useStyles = makeStyles(theme => ({
-  chip: {
-    fontWeight: 600,
-    color: theme.palette.common.white,
-    marginLeft: theme.spacing(1),
-  },
-  missing: { backgroundColor: driftFill(theme, 'missing') },
-  undeclared: { backgroundColor: driftFill(theme, 'undeclared') },
-  'fewer-partitions': { backgroundColor: driftFill(theme, 'fewer-partitions') },
   underReplicated: {
     color: theme.palette.error.main,
     fontWeight: 600,
@@ -59,29 +44,6 @@ const useStyles = makeStyles(theme => ({
   detailCell: { paddingTop: 0, paddingBottom: 0 },
   environment: { marginTop: theme.spacing(2) },
 }));
-
-const driftLabel = (drift: KafkaTopicDrift): string => {
-  switch (drift.kind) {
-    case 'missing':
-      return 'Missing';
-    case 'undeclared':
-      return 'Undeclared';
-    default:
-      return `Fewer partitions (${drift.partitions} < ${drift.declaredPartitions} declared)`;
-  }
-};
-
-const DriftChip = ({ drift }: { drift: KafkaTopicDrift }) => {
-  const classes = useStyles();
-  return (
-    <Chip
-      size="small"
-      label={driftLabel(drift)}
-      title={drift.message}
-      className={`${classes.chip} ${classes[drift.kind]}`}
-    />
-  );
-};
 
 const Unknown = () => {
   const classes = useStyles();

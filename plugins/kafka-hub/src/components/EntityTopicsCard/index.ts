@@ -1,1 +1,2 @@
 export { EntityTopicsCard } from './EntityTopicsCard';
+export { DriftChip } from './DriftChip';

@@ -3,12 +3,13 @@ import { HealthOverview } from '../HealthOverview';
 import { AdminPageLink } from './AdminPageLink';
 import { SchemasTab } from './SchemasTab';
 import { ConsumerGroupsTab } from './ConsumerGroupsTab';
+import { TopicsTab } from './TopicsTab';
 
 /**
  * The `/kafka-hub` page's content, without its header: one routed tab per
  * view across everything the caller may read (`/kafka-hub` overview,
- * `/kafka-hub/schemas`, `/kafka-hub/consumer-groups`), and for admins a
- * link to the admin page. Add a view as another `TabbedLayout.Route`.
+ * `/kafka-hub/schemas`, `/kafka-hub/consumer-groups`, `/kafka-hub/topics`),
+ * and for admins a link to the admin page. Add a view as another `TabbedLayout.Route`.
  */
 export const KafkaHubPageContent = () => (
   <>
@@ -23,6 +24,9 @@ export const KafkaHubPageContent = () => (
       <TabbedLayout.Route path="/consumer-groups" title="Consumer groups">
         <ConsumerGroupsTab />
       </TabbedLayout.Route>
+      <TabbedLayout.Route path="/topics" title="Topics">
+        <TopicsTab />
+      </TabbedLayout.Route>
     </TabbedLayout>
   </>
 );
@@ -35,7 +39,7 @@ export const KafkaHubPage = () => (
   <Page themeId="tool">
     <Header
       title="Kafka Hub"
-      subtitle="Self-service Kafka: provisioning, schemas and consumer groups"
+      subtitle="Self-service Kafka: provisioning, schemas, consumer groups and topics"
     />
     <KafkaHubPageContent />
   </Page>

@@ -1006,6 +1006,95 @@ export const spec = {
         },
         required: ['entityRef', 'prefix', 'environments'],
       },
+      KafkaTopicListItem: {
+        type: 'object',
+        description:
+          'A topic of an application the caller may read, as the topic sampler last saw it.',
+        properties: {
+          environment: {
+            type: 'string',
+          },
+          entityRef: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          partitions: {
+            type: 'integer',
+          },
+          replicationFactor: {
+            type: 'integer',
+          },
+          underReplicatedPartitions: {
+            type: 'integer',
+          },
+          offlinePartitions: {
+            type: 'integer',
+          },
+          sizeBytes: {
+            type: 'number',
+            description: 'One copy (the leader replicas); absent when unknown.',
+          },
+          messageEstimate: {
+            type: 'number',
+            description: 'End minus start offsets over its partitions.',
+          },
+          retentionMs: {
+            type: 'number',
+          },
+          retentionBytes: {
+            type: 'number',
+          },
+          cleanupPolicy: {
+            type: 'string',
+          },
+          consumerGroups: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          drift: {
+            $ref: '#/components/schemas/KafkaTopicDrift',
+          },
+          sampledAt: {
+            type: 'string',
+          },
+        },
+        required: [
+          'environment',
+          'entityRef',
+          'name',
+          'partitions',
+          'replicationFactor',
+          'underReplicatedPartitions',
+          'offlinePartitions',
+          'consumerGroups',
+          'sampledAt',
+        ],
+      },
+      KafkaTopicList: {
+        type: 'object',
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/KafkaTopicListItem',
+            },
+          },
+          total: {
+            type: 'integer',
+          },
+          limit: {
+            type: 'integer',
+          },
+          offset: {
+            type: 'integer',
+          },
+        },
+        required: ['items', 'total', 'limit', 'offset'],
+      },
       RetryProvisioningResponse: {
         type: 'object',
         properties: {
@@ -2243,6 +2332,105 @@ export const spec = {
           },
           '404': {
             $ref: '#/components/responses/NotFound',
+          },
+        },
+      },
+    },
+    '/topics': {
+      get: {
+        operationId: 'ListTopics',
+        tags: ['Applications'],
+        description:
+          'One page of the topics of the applications the caller may read, as the topic samplers last stored them, with their drift against the declaration as of the sample.',
+        parameters: [
+          {
+            $ref: '#/components/parameters/entityRefs',
+          },
+          {
+            $ref: '#/components/parameters/owner',
+          },
+          {
+            $ref: '#/components/parameters/environmentQuery',
+          },
+          {
+            name: 'search',
+            in: 'query',
+            allowReserved: true,
+            description: 'Text searched in topic names, case-insensitively.',
+            required: false,
+            schema: {
+              type: 'string',
+              maxLength: 255,
+            },
+          },
+          {
+            name: 'drift',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'true: only topics undeclared or with fewer partitions than declared; false: only topics as declared.',
+            required: false,
+            schema: {
+              type: 'boolean',
+            },
+          },
+          {
+            name: 'underReplicated',
+            in: 'query',
+            allowReserved: true,
+            description:
+              'true: only topics with under-replicated or offline partitions; false: only healthy ones.',
+            required: false,
+            schema: {
+              type: 'boolean',
+            },
+          },
+          {
+            name: 'sort',
+            in: 'query',
+            allowReserved: true,
+            description:
+              '`name` ascending; `size` and `messages` descending, unknown last.',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['name', 'size', 'messages'],
+              default: 'name',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            allowReserved: true,
+            description: 'Page size.',
+            required: false,
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 200,
+              default: 50,
+            },
+          },
+          {
+            $ref: '#/components/parameters/offset',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'One page of topics.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/KafkaTopicList',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/BadRequest',
+          },
+          '401': {
+            $ref: '#/components/responses/Unauthorized',
           },
         },
       },

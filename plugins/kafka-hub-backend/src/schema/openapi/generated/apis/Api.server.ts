@@ -23,6 +23,7 @@ import { KafkaApplicationDetail } from '../models/KafkaApplicationDetail.model';
 import { KafkaApplicationList } from '../models/KafkaApplicationList.model';
 import { KafkaApplicationTopics } from '../models/KafkaApplicationTopics.model';
 import { KafkaMessageList } from '../models/KafkaMessageList.model';
+import { KafkaTopicList } from '../models/KafkaTopicList.model';
 import { ProvisioningStatus } from '../models/ProvisioningStatus.model';
 import { RetryProvisioningResponse } from '../models/RetryProvisioningResponse.model';
 
@@ -56,6 +57,23 @@ export type ListApplications = {
     offset?: number;
   };
   response: KafkaApplicationList | Error | Error;
+};
+/**
+ * @public
+ */
+export type ListTopics = {
+  query: {
+    entityRef?: Array<string>;
+    owner?: string;
+    environment?: string;
+    search?: string;
+    drift?: boolean;
+    underReplicated?: boolean;
+    sort?: 'name' | 'size' | 'messages';
+    limit?: number;
+    offset?: number;
+  };
+  response: KafkaTopicList | Error | Error;
 };
 /**
  * @public
@@ -292,6 +310,8 @@ export type EndpointMap = {
   '#get|/applications/{entityRef}/topics': GetApplicationTopics;
 
   '#get|/applications': ListApplications;
+
+  '#get|/topics': ListTopics;
 
   '#get|/applications/{entityRef}/topics/{topic}/messages': ReadTopicMessages;
 

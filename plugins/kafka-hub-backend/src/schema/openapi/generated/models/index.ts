@@ -38,6 +38,8 @@ export * from '../models/KafkaMessagePart.model';
 export * from '../models/KafkaMessagePartitionRange.model';
 export * from '../models/KafkaTopic.model';
 export * from '../models/KafkaTopicDrift.model';
+export * from '../models/KafkaTopicList.model';
+export * from '../models/KafkaTopicListItem.model';
 export * from '../models/KafkaTopicPartition.model';
 export * from '../models/LagHistory.model';
 export * from '../models/LagHistoryBy.model';

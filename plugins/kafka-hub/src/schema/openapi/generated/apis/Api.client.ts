@@ -15,6 +15,7 @@ import { KafkaApplicationDetail } from '../models/KafkaApplicationDetail.model';
 import { KafkaApplicationList } from '../models/KafkaApplicationList.model';
 import { KafkaApplicationTopics } from '../models/KafkaApplicationTopics.model';
 import { KafkaMessageList } from '../models/KafkaMessageList.model';
+import { KafkaTopicList } from '../models/KafkaTopicList.model';
 import { ProvisioningStatus } from '../models/ProvisioningStatus.model';
 import { RetryProvisioningResponse } from '../models/RetryProvisioningResponse.model';
 import { EntityLinkErrors } from '../models/EntityLinkErrors.model';
@@ -89,6 +90,22 @@ export type ListApplications = {
     entityRef?: string;
     owner?: string;
     status?: Array<ProvisioningStatus>;
+    limit?: number;
+    offset?: number;
+  };
+};
+/**
+ * @public
+ */
+export type ListTopics = {
+  query: {
+    entityRef?: Array<string>;
+    owner?: string;
+    environment?: string;
+    search?: string;
+    drift?: boolean;
+    underReplicated?: boolean;
+    sort?: 'name' | 'size' | 'messages';
     limit?: number;
     offset?: number;
   };
@@ -402,6 +419,40 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/applications{?entityRef,owner,status,limit,offset}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * One page of the topics of the applications the caller may read, as the topic samplers last stored them, with their drift against the declaration as of the sample.
+   * @param entityRef - Only these entities: repeated, comma-separated, or both.
+   * @param owner - Only the applications of this owner (a Group\&#39;s entity ref).
+   * @param environment - Only this environment.
+   * @param search - Text searched in topic names, case-insensitively.
+   * @param drift - true: only topics undeclared or with fewer partitions than declared; false: only topics as declared.
+   * @param underReplicated - true: only topics with under-replicated or offline partitions; false: only healthy ones.
+   * @param sort - &#x60;name&#x60; ascending; &#x60;size&#x60; and &#x60;messages&#x60; descending, unknown last.
+   * @param limit - Page size.
+   * @param offset - Items to skip.
+   */
+  public async listTopics(
+    // @ts-ignore
+    request: ListTopics,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<KafkaTopicList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/topics{?entityRef,owner,environment,search,drift,underReplicated,sort,limit,offset}`;
 
     const uri = parser.parse(uriTemplate).expand({
       ...request.query,

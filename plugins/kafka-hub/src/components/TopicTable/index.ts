@@ -1,0 +1,1 @@
+export { TopicTable } from './TopicTable';
