@@ -15,8 +15,7 @@ import {
 
 jest.setTimeout(600_000);
 
-const BROKER =
-  process.env.KAFKA_HUB_TEST_KAFKA_PLAINTEXT ?? '127.0.0.1:9092';
+const BROKER = process.env.KAFKA_HUB_TEST_KAFKA_PLAINTEXT ?? '127.0.0.1:9092';
 
 describe.each(orgScaleDatabases())(
   'Reading messages under the demo policy (%s)',
@@ -43,7 +42,10 @@ describe.each(orgScaleDatabases())(
       entityRef = org.team('team-a').applications[0];
       const slug = entityRef.split('/')[1];
       topic = `${slug}.messages-${run}`;
-      const options = { clientId: 'kafka-hub-messages-test', bootstrapBrokers: [BROKER] };
+      const options = {
+        clientId: 'kafka-hub-messages-test',
+        bootstrapBrokers: [BROKER],
+      };
       admin = new Admin(options);
       await admin.createTopics({ topics: [topic], partitions: 1 });
       const producer = new Producer({ ...options, retries: 8 });
@@ -87,10 +89,7 @@ describe.each(orgScaleDatabases())(
       expect(asAdmin.body.messages).toHaveLength(1);
 
       const missingTopic = topic.replace(`messages-${run}`, `absent-${run}`);
-      const missing = await messages(
-        missingTopic,
-        org.team('team-a').users[0],
-      );
+      const missing = await messages(missingTopic, org.team('team-a').users[0]);
       expect(missing.status).toBe(404);
       for (const as of [org.team('team-b').users[0], org.outsider]) {
         const refused = await messages(topic, as);

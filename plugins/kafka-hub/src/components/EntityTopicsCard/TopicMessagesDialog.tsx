@@ -212,8 +212,7 @@ export const TopicMessagesDialog = (props: TopicMessagesDialogProps) => {
   }, [open, load]);
 
   const set =
-    (field: keyof Query) =>
-    (event: React.ChangeEvent<{ value: unknown }>) =>
+    (field: keyof Query) => (event: React.ChangeEvent<{ value: unknown }>) =>
       setQuery(q => ({ ...q, [field]: String(event.target.value) }));
 
   const submit = (event: FormEvent) => {
@@ -274,7 +273,7 @@ export const TopicMessagesDialog = (props: TopicMessagesDialogProps) => {
           {query.start === 'offset' && (
             <TextField
               id="kafka-hub-messages-offset"
-            label="Offset"
+              label="Offset"
               value={query.offset}
               onChange={set('offset')}
               inputProps={{ inputMode: 'numeric' }}
@@ -284,7 +283,7 @@ export const TopicMessagesDialog = (props: TopicMessagesDialogProps) => {
           {query.start === 'timestamp' && (
             <TextField
               id="kafka-hub-messages-time"
-            label="Time"
+              label="Time"
               type="datetime-local"
               value={query.timestamp}
               onChange={set('timestamp')}
