@@ -43,6 +43,6 @@ describe('createRouter', () => {
     expect(served.filter(op => op !== 'GET /openapi.json').sort()).toEqual(
       contractOperations().sort(),
     );
-    expect(contractOperations()).toHaveLength(22);
+    expect(contractOperations()).toHaveLength(23);
   });
 });
