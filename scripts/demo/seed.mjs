@@ -1683,13 +1683,13 @@ function startStatus(cluster, admin) {
         );
     }
     if (stopSignal.aborted) return;
-    const groups = groupIds
+    const perGroup = groupIds
       .map(g => `${g} ${consumed[g] ?? 0}/${lags ? lags[g] ?? '?' : '?'}`)
       .join(', ');
     log(
       `${cluster.name}: last 60s: produced ${produced}${
         sendErrors ? ` (${sendErrors} failed sends)` : ''
-      }; consumed/lag: ${groups}`,
+      }; consumed/lag: ${perGroup}`,
     );
   }, 60_000);
   closers.push(async () => clearInterval(timer));
