@@ -7,13 +7,15 @@ import {
 } from './demo';
 
 const CHECKOUT = 'component:default/checkout-service';
+/** The provisioning summary line, which starts with the attempt count. */
+const ATTEMPTS = /^\d+ attempts?( ·|$)/;
 
-/** The attempts the entity tab shows, e.g. "3 attempts". */
+/** The attempts the entity tab shows, e.g. "3 attempts · last just now · ...". */
 async function attemptsShown(
   page: import('@playwright/test').Page,
 ): Promise<number> {
   const text = await page
-    .getByText(/^\d+ attempts?$/)
+    .getByText(ATTEMPTS)
     .first()
     .textContent();
   return Number(/^(\d+)/.exec(text ?? '')?.[1]);
@@ -39,7 +41,7 @@ test("a retry started outside the page shows on checkout's open Kafka tab throug
   await expect
     .poll(() => sockets.some(url => url.includes('/api/signals')))
     .toBe(true);
-  await expect(page.getByText(/^\d+ attempts?$/).first()).toBeVisible();
+  await expect(page.getByText(ATTEMPTS).first()).toBeVisible();
   const before = await attemptsShown(page);
   // Marks this document: a reload would lose the mark.
   await page.evaluate(() => {
