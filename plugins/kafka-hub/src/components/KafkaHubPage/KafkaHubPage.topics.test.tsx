@@ -162,12 +162,10 @@ describe('KafkaHubPage topics', () => {
       'Topic',
       'Application',
       'Environment',
-      'Partitions',
-      'Replication',
+      'Partitions × replicas',
       'Replicas in sync',
       'Size',
       'Messages',
-      'Retention',
       'Consumer groups',
       'Drift',
     ]);
@@ -176,12 +174,10 @@ describe('KafkaHubPage topics', () => {
       'orders.checkout.completed',
       'orders',
       'dev',
-      '3',
-      '3',
+      '3 × 3',
       'All in sync',
       '1.5 KiB',
       '~1,234',
-      '7 days',
       'orders.billing',
       'As declared',
     ]);
@@ -191,11 +187,11 @@ describe('KafkaHubPage topics', () => {
       within(first[1]).getByRole('link', { name: 'orders' }),
     ).toHaveAttribute('href', '/catalog/default/component/orders');
     const scratch = within(rows[2]).getAllByRole('cell');
-    expect(scratch[5]).toHaveTextContent('1 under-replicated, 1 offline');
-    expect(scratch[6]).toHaveTextContent('—');
-    expect(scratch[9]).toHaveTextContent('3 groups');
+    expect(scratch[4]).toHaveTextContent('1 under-replicated, 1 offline');
+    expect(scratch[5]).toHaveTextContent('—');
+    expect(scratch[7]).toHaveTextContent('3 groups');
     expect(
-      within(scratch[10]).getByText('Undeclared').closest('[title]'),
+      within(scratch[8]).getByText('Undeclared').closest('[title]'),
     ).toHaveAttribute(
       'title',
       'On the broker under the namespace, not declared',
