@@ -14,10 +14,7 @@ const ATTEMPTS = /^\d+ attempts?( ·|$)/;
 async function attemptsShown(
   page: import('@playwright/test').Page,
 ): Promise<number> {
-  const text = await page
-    .getByText(ATTEMPTS)
-    .first()
-    .textContent();
+  const text = await page.getByText(ATTEMPTS).first().textContent();
   return Number(/^(\d+)/.exec(text ?? '')?.[1]);
 }
 
