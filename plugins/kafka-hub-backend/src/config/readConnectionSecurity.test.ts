@@ -123,6 +123,22 @@ describe('readTls', () => {
       `${PATH}.ssl.passphrase does not decrypt ${PATH}.ssl.key`,
     );
     expect(wrongPassphrase).not.toContain(wrong);
+    // A few wrong passphrases in a thousand pass OpenSSL's padding check and
+    // fails later (ERR_OSSL_UNSUPPORTED): every one must read the same.
+    const answers = new Set(
+      Array.from({ length: 2_000 }, (_, i) =>
+        failure(() =>
+          tls({
+            cert: file('client.pem'),
+            key: file('client-key-encrypted.pem'),
+            passphrase: `${wrong}-${i}`,
+          }),
+        ),
+      ),
+    );
+    expect([...answers]).toEqual([
+      `${PATH}.ssl.passphrase does not decrypt ${PATH}.ssl.key`,
+    ]);
     expect(
       failure(() =>
         tls({

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'crypto';
+import { createPrivateKey, X509Certificate } from 'crypto';
 import { readFileSync } from 'fs';
 import { createSecureContext } from 'tls';
 import { Config } from '@backstage/config';
@@ -69,6 +69,30 @@ function parseCertificates(pem: string, path: string): X509Certificate[] {
   });
 }
 
+/** An encrypted PKCS#8 key, or a traditional one with an encryption header. */
+const ENCRYPTED_PEM =
+  /-----BEGIN ENCRYPTED PRIVATE KEY-----|^Proc-Type: 4,ENCRYPTED$/m;
+
+/**
+ * Whether `key` is an encrypted key that `passphrase` does not open. A
+ * wrong passphrase usually fails OpenSSL's padding check (BAD_DECRYPT), but
+ * about once in 256 it passes and the garbage fails to parse instead
+ * (e.g. ERR_OSSL_UNSUPPORTED): asked directly, so both read alike.
+ */
+function passphraseDoesNotOpen(
+  key: string | undefined,
+  passphrase: string | undefined,
+): boolean {
+  if (key === undefined || passphrase === undefined) return false;
+  if (!ENCRYPTED_PEM.test(key)) return false;
+  try {
+    createPrivateKey({ key, passphrase });
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
  * Builds the TLS context once, as each connection will, so a wrong
  * passphrase or a key that does not match the certificate fails at start-up
@@ -84,7 +108,10 @@ function checkTlsContext(tls: TlsConfig, path: string) {
     });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
-    if (code === 'ERR_OSSL_BAD_DECRYPT') {
+    if (
+      code === 'ERR_OSSL_BAD_DECRYPT' ||
+      passphraseDoesNotOpen(tls.key, tls.passphrase)
+    ) {
       throw new InputError(
         tls.passphrase === undefined
           ? `${path}.key is encrypted: give its passphrase in ${path}.passphrase`
