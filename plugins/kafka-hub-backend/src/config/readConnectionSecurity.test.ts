@@ -124,7 +124,7 @@ describe('readTls', () => {
     );
     expect(wrongPassphrase).not.toContain(wrong);
     // A few wrong passphrases in a thousand pass OpenSSL's padding check and
-    // fails later (ERR_OSSL_UNSUPPORTED): every one must read the same.
+    // fail later (ERR_OSSL_UNSUPPORTED): every one must read the same.
     const answers = new Set(
       Array.from({ length: 2_000 }, (_, i) =>
         failure(() =>
